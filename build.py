@@ -1,0 +1,108 @@
+"""Render output/statemachine.asl.json and output/template.json: `python build.py [--check]`.
+
+The one composition root. Output is byte-identical across runs and machines and needs no AWS
+credentials or region: every artifact comes from a pure function and is serialised with sorted keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from resources.template import build_template, template_invariants
+from workflow.definition import build_definition
+from workflow.graph_check import check_graph
+
+ROOT = Path(__file__).resolve().parent
+OUTPUT = ROOT / "output"
+ASL_FILE = "statemachine.asl.json"
+TEMPLATE_FILE = "template.json"
+STATE_MACHINE_ID = "StateMachine"
+
+# Nothing account-, region- or partition-specific may be literal in what we ship.
+FORBIDDEN_LITERALS = {
+    "an account id": re.compile(r"(?<!\d)\d{12}(?!\d)"),
+    "a region name": re.compile(
+        r"\b(?:us-gov|us|eu|ap|sa|ca|me|af|il|mx|cn)-"
+        r"(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b"
+    ),
+    "an arn:aws: literal": re.compile(r"arn:aws(?:-[a-z-]+)?:"),
+}
+
+
+class BuildError(Exception):
+    """The artifacts are inconsistent; nothing is written."""
+
+
+def serialise(document: Any) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def literal_problems(name: str, text: str) -> list[str]:
+    return [
+        f"{name}: contains {what} ({match.group(0)!r})"
+        for what, pattern in FORBIDDEN_LITERALS.items()
+        for match in [pattern.search(text)]
+        if match
+    ]
+
+
+def render() -> dict[str, str]:
+    """Build, check and serialise both artifacts; raise BuildError listing every problem."""
+    definition = build_definition()
+    problems = check_graph(definition)
+    template = build_template(definition=definition)
+    problems += template_invariants(template)
+    template_dict = template.to_dict()
+    embedded = template_dict["Resources"][STATE_MACHINE_ID]["Properties"].get("Definition")
+    if embedded != definition:
+        problems.append(f"{TEMPLATE_FILE}: the {STATE_MACHINE_ID} Definition differs from {ASL_FILE}")
+    files = {ASL_FILE: serialise(definition), TEMPLATE_FILE: serialise(template_dict)}
+    for name, text in files.items():
+        problems += literal_problems(name, text)
+    if problems:
+        raise BuildError("\n".join(problems))
+    return files
+
+
+def stale_files(files: dict[str, str], directory: Path) -> list[str]:
+    return [
+        name
+        for name, text in files.items()
+        if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; fail if output/ is stale")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        files = render()
+    except BuildError as error:
+        print(f"build.py: refusing to write output/:\n{error}", file=sys.stderr)
+        return 2
+    stale = stale_files(files, args.output)
+    if args.check:
+        for name in stale:
+            print(f"stale: {args.output.name}/{name} (run `python build.py`)", file=sys.stderr)
+        if not stale:
+            print(f"{args.output.name}/ is up to date")
+        return 1 if stale else 0
+    args.output.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = args.output / name
+        status = "wrote" if name in stale else "unchanged"
+        if name in stale:
+            path.write_text(text, encoding="utf-8")
+        print(f"{status} {args.output.name}/{name} ({len(text.encode('utf-8'))} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""The state machine's states, pinned as literal dicts: names and shapes are API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from workflow.definition import build_definition
+
+SQS_RETRY = {
+    "BackoffRate": 2.0,
+    "ErrorEquals": [
+        "SQS.SdkClientException",
+        "SQS.RequestThrottledException",
+        "SQS.KmsThrottledException",
+        "SQS.ThrottlingException",
+    ],
+    "IntervalSeconds": 1,
+    "JitterStrategy": "FULL",
+    "MaxAttempts": 6,
+    "MaxDelaySeconds": 20,
+}
+DYNAMODB_RETRY = {
+    "BackoffRate": 2.0,
+    "ErrorEquals": [
+        "DynamoDB.ProvisionedThroughputExceededException",
+        "DynamoDB.ThrottlingException",
+        "DynamoDB.RequestLimitExceeded",
+        "DynamoDB.InternalServerErrorException",
+        "DynamoDB.SdkClientException",
+    ],
+    "IntervalSeconds": 1,
+    "JitterStrategy": "FULL",
+    "MaxAttempts": 6,
+    "MaxDelaySeconds": 20,
+}
+LAMBDA_RETRY = {
+    "BackoffRate": 2.0,
+    "ErrorEquals": [
+        "Lambda.ServiceException",
+        "Lambda.AWSLambdaException",
+        "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException",
+        "Lambda.ClientExecutionTimeoutException",
+        "TransientError",
+    ],
+    "IntervalSeconds": 1,
+    "JitterStrategy": "FULL",
+    "MaxAttempts": 6,
+    "MaxDelaySeconds": 20,
+}
+TO_MARK_FAILED = {"ErrorEquals": ["States.ALL"], "Next": "MarkFileFailed", "ResultPath": "$.error"}
+TO_PIPELINE_FAILED = {"ErrorEquals": ["States.ALL"], "Next": "PipelineFailed", "ResultPath": "$.error"}
+
+
+@pytest.fixture(scope="module")
+def definition() -> dict[str, Any]:
+    return build_definition()
+
+
+@pytest.fixture(scope="module")
+def parent(definition: dict[str, Any]) -> dict[str, Any]:
+    states: dict[str, Any] = definition["States"]
+    return states
+
+
+@pytest.fixture(scope="module")
+def child(parent: dict[str, Any]) -> dict[str, Any]:
+    processor: dict[str, Any] = parent["ProcessBatches"]["ItemProcessor"]
+    return processor
+
+
+@pytest.fixture(scope="module")
+def records(child: dict[str, Any]) -> dict[str, Any]:
+    states: dict[str, Any] = child["States"]["StoreBatch"]["ItemProcessor"]["States"]
+    return states
+
+
+def test_parent_starts_by_checking_the_object_and_skips_the_working_prefix(
+    definition: dict[str, Any], parent: dict[str, Any]
+) -> None:
+    assert definition["StartAt"] == "CheckObject"
+    assert parent["CheckObject"] == {
+        "Type": "Choice",
+        "Choices": [
+            {
+                "And": [
+                    {"IsPresent": True, "Variable": "$.detail.object.key"},
+                    {"StringMatches": "_pipeline/*", "Variable": "$.detail.object.key"},
+                ],
+                "Next": "IgnorePipelineObject",
+            },
+            {"IsPresent": True, "Next": "DescribeVersionedFile", "Variable": "$.detail.object.version-id"},
+            {"IsPresent": True, "Next": "DescribeUnversionedFile", "Variable": "$.detail.object.etag"},
+        ],
+        "Default": "EventNotRecognized",
+    }
+    assert parent["EventNotRecognized"]["Type"] == "Fail"
+
+
+def test_versioned_file_is_identified_by_bucket_key_and_version(parent: dict[str, Any]) -> None:
+    assert parent["DescribeVersionedFile"] == {
+        "Type": "Pass",
+        "Parameters": {
+            "file": {
+                "bucket.$": "$.detail.bucket.name",
+                "key.$": "$.detail.object.key",
+                "file_id.$": "States.Format('{}/{}#{}', $.detail.bucket.name, $.detail.object.key, "
+                "$.detail.object.version-id)",
+                "version_id.$": "$.detail.object.version-id",
+                "etag": None,
+            }
+        },
+        "Next": "ClaimFile",
+    }
+
+
+def test_claim_file_dedupes_duplicate_deliveries_through_the_ledger(parent: dict[str, Any]) -> None:
+    assert parent["ClaimFile"] == {
+        "Type": "Task",
+        "Resource": "arn:${Partition}:states:::dynamodb:putItem",
+        "Parameters": {
+            "TableName": "${FileLedgerTableName}",
+            "Item": {
+                "file_id": {"S.$": "$.file.file_id"},
+                "status": {"S": "IN_PROGRESS"},
+                "execution_arn": {"S.$": "$$.Execution.Id"},
+                "started_at": {"S.$": "$$.Execution.StartTime"},
+            },
+            "ConditionExpression": "attribute_not_exists(file_id) OR #status = :failed",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":failed": {"S": "FAILED"}},
+        },
+        "ResultPath": None,
+        "Retry": [DYNAMODB_RETRY],
+        "Catch": [
+            {
+                "ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                "Next": "AlreadyProcessed",
+                "ResultPath": None,
+            },
+            TO_PIPELINE_FAILED,
+        ],
+        "Next": "ValidateFile",
+    }
+    assert parent["AlreadyProcessed"]["Type"] == "Succeed"
+
+
+def test_validator_gets_a_pointer_not_content(parent: dict[str, Any]) -> None:
+    assert parent["ValidateFile"] == {
+        "Type": "Task",
+        "Resource": "${ValidatorFunctionArn}",
+        "Parameters": {
+            "bucket.$": "$.file.bucket",
+            "key.$": "$.file.key",
+            "version_id.$": "$.file.version_id",
+            "etag.$": "$.file.etag",
+        },
+        "ResultPath": "$.validation",
+        "Retry": [LAMBDA_RETRY],
+        "Catch": [TO_MARK_FAILED],
+        "Next": "RouteFile",
+    }
+
+
+def test_route_file_separates_rejected_files_empty_files_and_batches(parent: dict[str, Any]) -> None:
+    assert parent["RouteFile"] == {
+        "Type": "Choice",
+        "Choices": [
+            {"BooleanEquals": True, "Next": "SendFileRejection", "Variable": "$.validation.file_rejected"},
+            {"NumericGreaterThan": 0, "Next": "ProcessBatches", "Variable": "$.validation.batches"},
+        ],
+        "Default": "MarkFileDone",
+    }
+
+
+def test_a_rejected_file_is_one_review_message(parent: dict[str, Any]) -> None:
+    assert parent["SendFileRejection"] == {
+        "Type": "Task",
+        "Resource": "arn:${Partition}:states:::sqs:sendMessage",
+        "Parameters": {
+            "QueueUrl": "${ReviewQueueUrl}",
+            "MessageBody.$": "States.JsonToString($.validation.review)",
+            "MessageAttributes": {"reason": {"DataType": "String", "StringValue.$": "$.validation.reason"}},
+        },
+        "ResultPath": None,
+        "Retry": [SQS_RETRY],
+        "Catch": [TO_MARK_FAILED],
+        "Next": "MarkFileDone",
+    }
+
+
+def test_batches_run_as_express_children_read_from_the_manifest(parent: dict[str, Any]) -> None:
+    process = dict(parent["ProcessBatches"])
+    processor = process.pop("ItemProcessor")
+    assert process == {
+        "Type": "Map",
+        "Label": "ProcessBatches",
+        "ItemReader": {
+            "Resource": "arn:${Partition}:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket.$": "$.validation.manifest.bucket", "Key.$": "$.validation.manifest.key"},
+        },
+        "MaxConcurrency": 50,
+        "ToleratedFailurePercentage": 0,
+        "ResultPath": None,
+        "Retry": [{**DYNAMODB_RETRY, "ErrorEquals": ["States.ItemReaderFailed"], "MaxAttempts": 3}],
+        "Catch": [TO_MARK_FAILED],
+        "Next": "MarkFileDone",
+    }
+    assert processor["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}
+
+
+def test_a_child_maps_its_records_inline_and_outputs_only_the_batch_number(child: dict[str, Any]) -> None:
+    assert child["StartAt"] == "StoreBatch"
+    store_batch = dict(child["States"]["StoreBatch"])
+    processor = store_batch.pop("ItemProcessor")
+    assert store_batch == {
+        "Type": "Map",
+        "ItemsPath": "$.records",
+        "ItemSelector": {"record.$": "$$.Map.Item.Value", "source.$": "$.source"},
+        "MaxConcurrency": 10,
+        "ResultPath": None,
+        "OutputPath": "$.batch",
+        "End": True,
+    }
+    assert processor["ProcessorConfig"] == {"Mode": "INLINE"}
+    assert processor["StartAt"] == "RouteRecord"
+
+
+def test_route_record_by_status(records: dict[str, Any]) -> None:
+    assert records["RouteRecord"] == {
+        "Type": "Choice",
+        "Choices": [
+            {"StringEquals": "valid", "Next": "StoreRecord", "Variable": "$.record.status"},
+            {"StringEquals": "large", "Next": "StoreLargeRecord", "Variable": "$.record.status"},
+            {"StringEquals": "invalid", "Next": "SendRejection", "Variable": "$.record.status"},
+        ],
+        "Default": "UnknownEntry",
+    }
+
+
+def test_store_record_is_a_conditional_put_whose_failure_is_a_conflict(records: dict[str, Any]) -> None:
+    assert records["StoreRecord"] == {
+        "Type": "Task",
+        "Resource": "arn:${Partition}:states:::dynamodb:putItem",
+        "Parameters": {
+            "TableName": "${OrdersTableName}",
+            "Item.$": "$.record.item",
+            "ConditionExpression": "attribute_not_exists(order_id) OR #hash = :hash",
+            "ExpressionAttributeNames": {"#hash": "_pipeline_hash"},
+            "ExpressionAttributeValues": {":hash": {"S.$": "$.record.hash"}},
+        },
+        "ResultPath": None,
+        "OutputPath": "$.record.index",
+        "Retry": [DYNAMODB_RETRY],
+        "Catch": [
+            {
+                "ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                "Next": "DescribeConflict",
+                "ResultPath": None,
+            }
+        ],
+        "End": True,
+    }
+
+
+def test_large_records_are_stored_from_their_claim_check(records: dict[str, Any]) -> None:
+    assert records["StoreLargeRecord"] == {
+        "Type": "Task",
+        "Resource": "${StoreLargeFunctionArn}",
+        "Parameters": {
+            "pointer.$": "$.record.pointer",
+            "hash.$": "$.record.hash",
+            "index.$": "$.record.index",
+            "source.$": "$.source",
+        },
+        "ResultPath": None,
+        "OutputPath": "$.record.index",
+        "Retry": [LAMBDA_RETRY],
+        "Catch": [{"ErrorEquals": ["OrderConflict"], "Next": "DescribeLargeConflict", "ResultPath": None}],
+        "End": True,
+    }
+
+
+def test_conflicts_become_review_messages_with_the_record_and_provenance(records: dict[str, Any]) -> None:
+    review = records["DescribeConflict"]["Parameters"]["review"]
+    assert review == {
+        "schema": "sales-pipeline.review/1",
+        "reason": "conflict",
+        "message": "order_id is already stored with different content; the stored item was not changed",
+        "file_rejected": False,
+        "source.$": "$.source",
+        "record_index.$": "$.record.index",
+        "line.$": "$.record.line",
+        "order_id.$": "$.record.order_id",
+        "record": None,
+        "record_item.$": "$.record.item",
+        "record_pointer": None,
+    }
+    large = records["DescribeLargeConflict"]["Parameters"]["review"]
+    assert large["record_pointer.$"] == "$.record.pointer"
+    assert large["record_item"] is None
+    assert records["DescribeConflict"]["Next"] == records["DescribeLargeConflict"]["Next"] == "SendConflict"
+
+
+@pytest.mark.parametrize(("state", "review"), [("SendRejection", "$.record.review"), ("SendConflict", "$.review")])
+def test_review_messages_carry_the_reason_as_an_attribute(
+    records: dict[str, Any], state: str, review: str
+) -> None:
+    assert records[state] == {
+        "Type": "Task",
+        "Resource": "arn:${Partition}:states:::sqs:sendMessage",
+        "Parameters": {
+            "QueueUrl": "${ReviewQueueUrl}",
+            "MessageBody.$": f"States.JsonToString({review})",
+            "MessageAttributes": {"reason": {"DataType": "String", "StringValue.$": f"{review}.reason"}},
+        },
+        "ResultPath": None,
+        "OutputPath": "$.record.index",
+        "Retry": [SQS_RETRY],
+        "End": True,
+    }
+
+
+def test_permanent_failures_mark_the_ledger_then_end_in_a_named_fail(parent: dict[str, Any]) -> None:
+    mark_failed = parent["MarkFileFailed"]
+    assert mark_failed["Parameters"]["ExpressionAttributeValues"][":status"] == {"S": "FAILED"}
+    assert mark_failed["Next"] == "PipelineFailed"
+    assert mark_failed["Catch"] == [TO_PIPELINE_FAILED]
+    assert parent["PipelineFailed"]["Type"] == "Fail"
+    assert parent["PipelineFailed"]["Error"] == "PipelineFailed"
+
+
+def test_every_task_retries_transient_errors(definition: dict[str, Any]) -> None:
+    def tasks(states: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for name, state in states.items():
+            if state["Type"] in ("Task", "Map") and state.get("Retry") is not None:
+                found.append((name, state))
+            elif state["Type"] == "Task":
+                found.append((name, state))
+            if "ItemProcessor" in state:
+                found.extend(tasks(state["ItemProcessor"]["States"]))
+        return found
+
+    all_tasks = [(n, s) for n, s in tasks(definition["States"]) if s["Type"] == "Task"]
+    assert len(all_tasks) >= 8
+    for name, state in all_tasks:
+        assert state.get("Retry"), f"{name} has no Retry"
+        assert all(r["JitterStrategy"] == "FULL" and r["MaxDelaySeconds"] == 20 for r in state["Retry"]), name

@@ -1,0 +1,201 @@
+"""The parent (STANDARD) execution for one S3 object: claim, validate, then store or reject.
+
+Its state data holds only pointers and counts (no record content: Standard history keeps inputs for
+90 days and the payload limit is 256 KB). Per-record work happens in Distributed Map children.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stepfunctions.steps.choice_rule import ChoiceRule
+
+from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
+from workflow import names
+from workflow.batches import build_batch_processor
+from workflow.retries import (
+    DYNAMODB_TRANSIENT,
+    ITEM_READER_TRANSIENT,
+    LAMBDA_TRANSIENT,
+    SQS_TRANSIENT,
+    transient,
+)
+from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
+
+# Batches processed at once; each child runs RECORD_CONCURRENCY puts in parallel.
+BATCH_CONCURRENCY = 50
+
+_OBJECT = "$.detail.object"
+
+
+def _describe_file(state_id: str, *, versioned: bool) -> Pass:
+    """Reduce the S3 event to `{"file": {bucket, key, version_id, etag, file_id}}`."""
+    identity = f"{_OBJECT}.version-id" if versioned else f"{_OBJECT}.etag"
+    file: dict[str, Any] = {
+        "bucket.$": "$.detail.bucket.name",
+        "key.$": f"{_OBJECT}.key",
+        "file_id.$": f"States.Format('{{}}/{{}}#{{}}', $.detail.bucket.name, {_OBJECT}.key, {identity})",
+    }
+    if versioned:
+        file["version_id.$"] = f"{_OBJECT}.version-id"
+        file["etag"] = None
+    else:
+        file["version_id"] = None
+        file["etag.$"] = f"{_OBJECT}.etag"
+    return Pass(state_id, parameters={"file": file})
+
+
+def _ledger_update(state_id: str, *, status: str) -> Task:
+    """Set the file's ledger status (DONE or FAILED) with the execution that set it."""
+    return Task(
+        state_id,
+        resource=names.service("dynamodb:updateItem"),
+        parameters={
+            "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
+            "Key": {"file_id": {"S.$": "$.file.file_id"}},
+            "UpdateExpression": "SET #status = :status, finished_at = :now",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":status": {"S": status},
+                ":now": {"S.$": "$$.State.EnteredTime"},
+            },
+        },
+        result_path=None,
+        retry=transient(DYNAMODB_TRANSIENT),
+    )
+
+
+def build_file_workflow() -> Choice:
+    """The parent graph; its start state is the returned Choice."""
+    pipeline_failed = Fail(
+        names.PIPELINE_FAILED,
+        error="PipelineFailed",
+        cause="A step failed permanently after its retries; the file ledger marks the file FAILED "
+        "and a new delivery of the same event processes it again",
+    )
+    catch_all_to_fail = Catch(error_equals=["States.ALL"], next_step=pipeline_failed, result_path="$.error")
+
+    mark_failed = _ledger_update(names.MARK_FILE_FAILED, status="FAILED")
+    mark_failed.add_catch(catch_all_to_fail)
+    mark_failed.next(pipeline_failed)
+    catch_all_to_mark_failed = Catch(error_equals=["States.ALL"], next_step=mark_failed, result_path="$.error")
+
+    file_processed = Succeed(names.FILE_PROCESSED, output_path="$.validation")
+    mark_done = _ledger_update(names.MARK_FILE_DONE, status="DONE")
+    mark_done.add_catch(catch_all_to_fail)
+    mark_done.next(file_processed)
+
+    process_batches = DistributedMap(
+        names.PROCESS_BATCHES,
+        item_reader={
+            "Resource": names.service("s3:getObject"),
+            "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {
+                "Bucket.$": "$.validation.manifest.bucket",
+                "Key.$": "$.validation.manifest.key",
+            },
+        },
+        max_concurrency=BATCH_CONCURRENCY,
+        tolerated_failure_percentage=0,
+        label=names.PROCESS_BATCHES,
+        result_path=None,
+        retry=transient(ITEM_READER_TRANSIENT, max_attempts=3),
+        catch=catch_all_to_mark_failed,
+    )
+    process_batches.attach_processor(build_batch_processor())
+    process_batches.next(mark_done)
+
+    send_file_rejection = Task(
+        names.SEND_FILE_REJECTION,
+        resource=names.service("sqs:sendMessage"),
+        parameters={
+            "QueueUrl": names.sub(names.REVIEW_QUEUE_URL),
+            "MessageBody.$": "States.JsonToString($.validation.review)",
+            "MessageAttributes": {
+                "reason": {"DataType": "String", "StringValue.$": "$.validation.reason"}
+            },
+        },
+        result_path=None,
+        retry=transient(SQS_TRANSIENT),
+        catch=catch_all_to_mark_failed,
+    )
+    send_file_rejection.next(mark_done)
+
+    route_file = Choice(names.ROUTE_FILE)
+    route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.file_rejected", True), send_file_rejection)
+    route_file.add_choice(ChoiceRule.NumericGreaterThan("$.validation.batches", 0), process_batches)
+    route_file.default_choice(mark_done)
+
+    validate_file = Task(
+        names.VALIDATE_FILE,
+        resource=names.sub(names.VALIDATOR_FUNCTION_ARN),
+        parameters={
+            "bucket.$": "$.file.bucket",
+            "key.$": "$.file.key",
+            "version_id.$": "$.file.version_id",
+            "etag.$": "$.file.etag",
+        },
+        result_path="$.validation",
+        retry=transient(LAMBDA_TRANSIENT),
+        catch=catch_all_to_mark_failed,
+    )
+    validate_file.next(route_file)
+
+    already_processed = Succeed(names.ALREADY_PROCESSED, comment="Duplicate delivery of an event")
+    claim_file = Task(
+        names.CLAIM_FILE,
+        resource=names.service("dynamodb:putItem"),
+        parameters={
+            "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
+            "Item": {
+                "file_id": {"S.$": "$.file.file_id"},
+                "status": {"S": "IN_PROGRESS"},
+                "execution_arn": {"S.$": "$$.Execution.Id"},
+                "started_at": {"S.$": "$$.Execution.StartTime"},
+            },
+            # A FAILED file may be claimed again (re-delivery as a retry); IN_PROGRESS or DONE not.
+            "ConditionExpression": "attribute_not_exists(file_id) OR #status = :failed",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":failed": {"S": "FAILED"}},
+        },
+        result_path=None,
+        retry=transient(DYNAMODB_TRANSIENT),
+        catch=[
+            Catch(
+                error_equals=["DynamoDB.ConditionalCheckFailedException"],
+                next_step=already_processed,
+                result_path=None,
+            ),
+            catch_all_to_fail,
+        ],
+    )
+    claim_file.next(validate_file)
+
+    describe_versioned = _describe_file(names.DESCRIBE_VERSIONED_FILE, versioned=True)
+    describe_versioned.next(claim_file)
+    describe_unversioned = _describe_file(names.DESCRIBE_UNVERSIONED_FILE, versioned=False)
+    describe_unversioned.next(claim_file)
+
+    ignore_own = Succeed(names.IGNORE_PIPELINE_OBJECT, comment="The pipeline's own working object")
+    not_recognized = Fail(
+        names.EVENT_NOT_RECOGNIZED,
+        error="EventNotRecognized",
+        cause="The input is not an S3 Object Created event with a version id or an etag",
+    )
+    check_object = Choice(names.CHECK_OBJECT)
+    check_object.add_choice(
+        ChoiceRule.And(
+            [
+                ChoiceRule.IsPresent(f"{_OBJECT}.key", True),
+                ChoiceRule.StringMatches(f"{_OBJECT}.key", WORKING_PREFIX + "*"),
+            ]
+        ),
+        ignore_own,
+    )
+    check_object.add_choice(ChoiceRule.IsPresent(f"{_OBJECT}.version-id", True), describe_versioned)
+    check_object.add_choice(ChoiceRule.IsPresent(f"{_OBJECT}.etag", True), describe_unversioned)
+    check_object.default_choice(not_recognized)
+    return check_object
+
+
+__all__ = ["BATCH_CONCURRENCY", "MANIFEST_NAME", "build_file_workflow"]
