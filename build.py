@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from resources.template import build_template, template_invariants
+from resources.invariants import template_invariants
+from resources.template import build_template
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
 

@@ -78,9 +78,11 @@ def build_file_workflow() -> Choice:
     mark_failed = _ledger_update(names.MARK_FILE_FAILED, status="FAILED")
     mark_failed.add_catch(catch_all_to_fail)
     mark_failed.next(pipeline_failed)
-    catch_all_to_mark_failed = Catch(error_equals=["States.ALL"], next_step=mark_failed, result_path="$.error")
+    catch_all_to_mark_failed = Catch(
+        error_equals=["States.ALL"], next_step=mark_failed, result_path="$.error"
+    )
 
-    file_processed = Succeed(names.FILE_PROCESSED, output_path="$.validation")
+    file_processed = Succeed(names.FILE_PROCESSED)
     mark_done = _ledger_update(names.MARK_FILE_DONE, status="DONE")
     mark_done.add_catch(catch_all_to_fail)
     mark_done.next(file_processed)

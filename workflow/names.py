@@ -10,16 +10,6 @@ STORE_LARGE_FUNCTION_ARN: Final = "StoreLargeFunctionArn"
 ORDERS_TABLE_NAME: Final = "OrdersTableName"
 FILE_LEDGER_TABLE_NAME: Final = "FileLedgerTableName"
 REVIEW_QUEUE_URL: Final = "ReviewQueueUrl"
-PARTITION: Final = "Partition"
-
-SUBSTITUTIONS: Final = (
-    VALIDATOR_FUNCTION_ARN,
-    STORE_LARGE_FUNCTION_ARN,
-    ORDERS_TABLE_NAME,
-    FILE_LEDGER_TABLE_NAME,
-    REVIEW_QUEUE_URL,
-    PARTITION,
-)
 
 
 def sub(name: str) -> str:
@@ -27,9 +17,17 @@ def sub(name: str) -> str:
     return "${" + name + "}"
 
 
+def integration_key(integration: str) -> str:
+    """`dynamodb:putItem` -> `DynamodbPutItemArn`: the substitution that names an integration's ARN."""
+    service_name, action = integration.split(":")
+    return service_name.capitalize() + action[0].upper() + action[1:] + "Arn"
+
+
 def service(integration: str) -> str:
-    """A Step Functions service integration ARN in the deploying partition (no `arn:aws:` literal)."""
-    return f"arn:{sub(PARTITION)}:states:::{integration}"
+    """A service integration's `Resource`: one whole `${...}` that the template fills with
+    `arn:${AWS::Partition}:states:::<integration>` (no `arn:aws:` literal in output/; cfn-lint accepts a
+    Task Resource only as a literal ARN or a single placeholder)."""
+    return sub(integration_key(integration))
 
 
 # Parent (STANDARD) states.

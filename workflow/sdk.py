@@ -6,7 +6,7 @@ PascalCases every field name; widening `is_field_allowed` is therefore enough to
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from stepfunctions.steps import states
 from stepfunctions.steps.states import Graph
@@ -56,7 +56,7 @@ class Catch(states.Catch):  # type: ignore[misc]
 class _ProcessorMap(_Widened, states.Map):  # type: ignore[misc]
     """Map state emitting `ItemProcessor` (with `ProcessorConfig`) instead of the legacy `Iterator`."""
 
-    PROCESSOR_CONFIG: dict[str, str] = {}
+    PROCESSOR_CONFIG: ClassVar[dict[str, str]] = {}
 
     def attach_processor(self, processor: states.State | states.Chain) -> None:
         self.processor = processor
@@ -76,7 +76,7 @@ class InlineMap(_ProcessorMap):
     """Inline Map (≤ 40 concurrent iterations) with `ItemSelector`."""
 
     EXTRA_FIELDS = frozenset({"item_selector"})
-    PROCESSOR_CONFIG = {"Mode": "INLINE"}
+    PROCESSOR_CONFIG: ClassVar[dict[str, str]] = {"Mode": "INLINE"}
 
 
 class DistributedMap(_ProcessorMap):
@@ -85,4 +85,4 @@ class DistributedMap(_ProcessorMap):
     EXTRA_FIELDS = frozenset(
         {"item_reader", "item_selector", "result_selector", "tolerated_failure_percentage", "label"}
     )
-    PROCESSOR_CONFIG = {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}
+    PROCESSOR_CONFIG: ClassVar[dict[str, str]] = {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}

@@ -119,7 +119,7 @@ def test_versioned_file_is_identified_by_bucket_key_and_version(parent: dict[str
 def test_claim_file_dedupes_duplicate_deliveries_through_the_ledger(parent: dict[str, Any]) -> None:
     assert parent["ClaimFile"] == {
         "Type": "Task",
-        "Resource": "arn:${Partition}:states:::dynamodb:putItem",
+        "Resource": "${DynamodbPutItemArn}",
         "Parameters": {
             "TableName": "${FileLedgerTableName}",
             "Item": {
@@ -178,7 +178,7 @@ def test_route_file_separates_rejected_files_empty_files_and_batches(parent: dic
 def test_a_rejected_file_is_one_review_message(parent: dict[str, Any]) -> None:
     assert parent["SendFileRejection"] == {
         "Type": "Task",
-        "Resource": "arn:${Partition}:states:::sqs:sendMessage",
+        "Resource": "${SqsSendMessageArn}",
         "Parameters": {
             "QueueUrl": "${ReviewQueueUrl}",
             "MessageBody.$": "States.JsonToString($.validation.review)",
@@ -198,7 +198,7 @@ def test_batches_run_as_express_children_read_from_the_manifest(parent: dict[str
         "Type": "Map",
         "Label": "ProcessBatches",
         "ItemReader": {
-            "Resource": "arn:${Partition}:states:::s3:getObject",
+            "Resource": "${S3GetObjectArn}",
             "ReaderConfig": {"InputType": "JSON"},
             "Parameters": {"Bucket.$": "$.validation.manifest.bucket", "Key.$": "$.validation.manifest.key"},
         },
@@ -244,7 +244,7 @@ def test_route_record_by_status(records: dict[str, Any]) -> None:
 def test_store_record_is_a_conditional_put_whose_failure_is_a_conflict(records: dict[str, Any]) -> None:
     assert records["StoreRecord"] == {
         "Type": "Task",
-        "Resource": "arn:${Partition}:states:::dynamodb:putItem",
+        "Resource": "${DynamodbPutItemArn}",
         "Parameters": {
             "TableName": "${OrdersTableName}",
             "Item.$": "$.record.item",
@@ -305,13 +305,15 @@ def test_conflicts_become_review_messages_with_the_record_and_provenance(records
     assert records["DescribeConflict"]["Next"] == records["DescribeLargeConflict"]["Next"] == "SendConflict"
 
 
-@pytest.mark.parametrize(("state", "review"), [("SendRejection", "$.record.review"), ("SendConflict", "$.review")])
+@pytest.mark.parametrize(
+    ("state", "review"), [("SendRejection", "$.record.review"), ("SendConflict", "$.review")]
+)
 def test_review_messages_carry_the_reason_as_an_attribute(
     records: dict[str, Any], state: str, review: str
 ) -> None:
     assert records[state] == {
         "Type": "Task",
-        "Resource": "arn:${Partition}:states:::sqs:sendMessage",
+        "Resource": "${SqsSendMessageArn}",
         "Parameters": {
             "QueueUrl": "${ReviewQueueUrl}",
             "MessageBody.$": f"States.JsonToString({review})",
@@ -337,9 +339,7 @@ def test_every_task_retries_transient_errors(definition: dict[str, Any]) -> None
     def tasks(states: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         found = []
         for name, state in states.items():
-            if state["Type"] in ("Task", "Map") and state.get("Retry") is not None:
-                found.append((name, state))
-            elif state["Type"] == "Task":
+            if state["Type"] == "Task":
                 found.append((name, state))
             if "ItemProcessor" in state:
                 found.extend(tasks(state["ItemProcessor"]["States"]))

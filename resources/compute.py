@@ -1,0 +1,84 @@
+"""The two Lambda functions (code: the handlers/ folder, uploaded by `aws cloudformation package`)."""
+
+from __future__ import annotations
+
+from troposphere import GetAtt, Parameter, Ref
+from troposphere.awslambda import Environment, Function, LoggingConfig
+from troposphere.dynamodb import Table
+from troposphere.iam import Role
+from troposphere.logs import LogGroup
+
+from handlers.contract import ORDERS_TABLE_ENV
+from resources import ids
+from resources.skips import checkov_skips
+
+# Relative to output/template.json: `aws cloudformation package` zips this folder, uploads it and
+# rewrites Code to its S3 location.
+HANDLERS_CODE_PATH = "../handlers"
+RUNTIME = "python3.12"
+ARCHITECTURE = "arm64"
+# Lambda's maximum: a 1 GB file is streamed in one invocation.
+VALIDATOR_TIMEOUT_SECONDS = 900
+# One claim-check body (at most an item's 400 KB) read and put.
+STORE_LARGE_TIMEOUT_SECONDS = 60
+STORE_LARGE_MEMORY_MB = 256
+LAMBDA_SKIPS = ("CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")
+
+
+def _function(
+    title: str,
+    *,
+    handler: str,
+    role: Role,
+    log_group: LogGroup,
+    timeout: int,
+    memory_size: object,
+    extra_skips: tuple[str, ...] = (),
+    **properties: object,
+) -> Function:
+    function = Function(
+        title,
+        Metadata={
+            **checkov_skips(*LAMBDA_SKIPS, *extra_skips),
+            # W3002 "may only work with 'package'": intended, Code is the folder `package` uploads.
+            "cfn-lint": {"config": {"ignore_checks": ["W3002"]}},
+        },
+        Handler=handler,
+        Runtime=RUNTIME,
+        Architectures=[ARCHITECTURE],
+        Role=GetAtt(role, "Arn"),
+        Timeout=timeout,
+        MemorySize=memory_size,
+        LoggingConfig=LoggingConfig(LogGroup=Ref(log_group)),
+        **properties,
+    )
+    # The one place validation is bypassed: troposphere's Code type rejects the local folder path that
+    # `aws cloudformation package` expects (a string, rewritten to {S3Bucket, S3Key} on upload).
+    function.properties["Code"] = HANDLERS_CODE_PATH
+    return function
+
+
+def validator_function(*, role: Role, log_group: LogGroup, memory_size: Parameter) -> Function:
+    """Streams an uploaded file and writes its batch manifest (handlers/validator.py)."""
+    return _function(
+        ids.VALIDATOR_FUNCTION,
+        handler="validator.handler",
+        role=role,
+        log_group=log_group,
+        timeout=VALIDATOR_TIMEOUT_SECONDS,
+        memory_size=Ref(memory_size),
+    )
+
+
+def store_large_function(*, role: Role, log_group: LogGroup, orders_table: Table) -> Function:
+    """Puts a claim-checked record too large for state data (handlers/store_large.py)."""
+    return _function(
+        ids.STORE_LARGE_FUNCTION,
+        handler="store_large.handler",
+        role=role,
+        log_group=log_group,
+        timeout=STORE_LARGE_TIMEOUT_SECONDS,
+        memory_size=STORE_LARGE_MEMORY_MB,
+        extra_skips=("CKV_AWS_173",),
+        Environment=Environment(Variables={ORDERS_TABLE_ENV: Ref(orders_table)}),
+    )

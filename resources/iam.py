@@ -1,0 +1,196 @@
+"""One IAM role per principal, each allowed only what it does, on this stack's resources only."""
+
+from __future__ import annotations
+
+from awacs import awslambda as lambda_
+from awacs import dynamodb, logs, s3, sqs, states, xray
+from awacs.aws import Action, Allow, Condition, PolicyDocument, Principal, Statement, StringEquals
+from awacs.sts import AssumeRole
+from troposphere import GetAtt, Ref, Sub
+from troposphere.awslambda import Function
+from troposphere.dynamodb import Table
+from troposphere.iam import Policy, PolicyType, Role
+from troposphere.logs import LogGroup
+from troposphere.s3 import Bucket
+from troposphere.sqs import Queue
+from troposphere.stepfunctions import StateMachine
+
+from handlers.contract import CLAIMS_PREFIX, WORK_PREFIX, WORKING_PREFIX
+from resources import ids
+
+POLICY_VERSION = "2012-10-17"
+
+# The one exception to "resources scoped to this stack": these actions support no resource-level
+# permissions (Service Authorization Reference), so AWS requires Resource "*". They are what Step
+# Functions documents for a state machine that logs to CloudWatch Logs and traces with X-Ray.
+STAR_RESOURCE_ACTIONS: tuple[Action, ...] = (
+    logs.CreateLogDelivery,
+    logs.GetLogDelivery,
+    logs.UpdateLogDelivery,
+    logs.DeleteLogDelivery,
+    logs.ListLogDeliveries,
+    logs.PutResourcePolicy,
+    logs.DescribeResourcePolicies,
+    logs.DescribeLogGroups,
+    xray.PutTraceSegments,
+    xray.PutTelemetryRecords,
+    xray.GetSamplingRules,
+    xray.GetSamplingTargets,
+)
+
+
+def _assumed_by(service: str, *, same_account_only: bool = False) -> PolicyDocument:
+    statement = Statement(Effect=Allow, Principal=Principal("Service", service), Action=[AssumeRole])
+    if same_account_only:
+        # Confused-deputy guard: the service may assume the role only on behalf of this account.
+        statement.Condition = Condition(StringEquals("aws:SourceAccount", Ref("AWS::AccountId")))
+    return PolicyDocument(Version=POLICY_VERSION, Statement=[statement])
+
+
+def _allow(sid: str, actions: list[Action], resources: list[object]) -> Statement:
+    return Statement(Sid=sid, Effect=Allow, Action=actions, Resource=resources)
+
+
+def _inline(name: str, statements: list[Statement]) -> Policy:
+    return Policy(
+        PolicyName=name, PolicyDocument=PolicyDocument(Version=POLICY_VERSION, Statement=statements)
+    )
+
+
+def _objects(bucket: Bucket, prefix: str = "") -> Sub:
+    return Sub("${BucketArn}/" + prefix + "*", BucketArn=GetAtt(bucket, "Arn"))
+
+
+def _write_own_logs(log_group: LogGroup) -> Statement:
+    # GetAtt Arn of a log group ends in ":*", which covers its log streams.
+    return _allow("WriteOwnLogs", [logs.CreateLogStream, logs.PutLogEvents], [GetAtt(log_group, "Arn")])
+
+
+def validator_role(*, bucket: Bucket, log_group: LogGroup) -> Role:
+    """Reads any uploaded object; writes manifests and claim checks under the working prefix only."""
+    return Role(
+        ids.VALIDATOR_ROLE,
+        AssumeRolePolicyDocument=_assumed_by("lambda.amazonaws.com"),
+        Policies=[
+            _inline(
+                "Validator",
+                [
+                    _allow("ReadUploads", [s3.GetObject, s3.GetObjectVersion], [_objects(bucket)]),
+                    _allow(
+                        "WriteWorkingPrefix",
+                        [s3.PutObject, s3.AbortMultipartUpload],
+                        [_objects(bucket, WORKING_PREFIX)],
+                    ),
+                    _write_own_logs(log_group),
+                ],
+            )
+        ],
+    )
+
+
+def store_large_role(*, bucket: Bucket, orders_table: Table, log_group: LogGroup) -> Role:
+    """Reads claim-check bodies and puts the order item."""
+    return Role(
+        ids.STORE_LARGE_ROLE,
+        AssumeRolePolicyDocument=_assumed_by("lambda.amazonaws.com"),
+        Policies=[
+            _inline(
+                "StoreLarge",
+                [
+                    _allow("ReadClaims", [s3.GetObject], [_objects(bucket, CLAIMS_PREFIX)]),
+                    _allow("PutOrders", [dynamodb.PutItem], [GetAtt(orders_table, "Arn")]),
+                    _write_own_logs(log_group),
+                ],
+            )
+        ],
+    )
+
+
+def state_machine_role(
+    *,
+    validator: Function,
+    store_large: Function,
+    orders_table: Table,
+    file_ledger_table: Table,
+    review_queue: Queue,
+    bucket: Bucket,
+) -> Role:
+    """The state machine's service integrations; its own executions are in state_machine_executions_policy."""
+    return Role(
+        ids.STATE_MACHINE_ROLE,
+        AssumeRolePolicyDocument=_assumed_by("states.amazonaws.com", same_account_only=True),
+        Policies=[
+            _inline(
+                "StateMachine",
+                [
+                    _allow(
+                        "InvokeFunctions",
+                        [lambda_.InvokeFunction],
+                        [GetAtt(validator, "Arn"), GetAtt(store_large, "Arn")],
+                    ),
+                    _allow("PutOrders", [dynamodb.PutItem], [GetAtt(orders_table, "Arn")]),
+                    _allow(
+                        "WriteFileLedger",
+                        [dynamodb.PutItem, dynamodb.UpdateItem],
+                        [GetAtt(file_ledger_table, "Arn")],
+                    ),
+                    _allow("SendReviews", [sqs.SendMessage], [GetAtt(review_queue, "Arn")]),
+                    # The Distributed Map's ItemReader reads the batch manifest.
+                    _allow("ReadManifests", [s3.GetObject], [_objects(bucket, WORK_PREFIX)]),
+                ],
+            )
+        ],
+    )
+
+
+def state_machine_delivery_policy(*, role: Role) -> PolicyType:
+    """Log delivery and X-Ray: STAR_RESOURCE_ACTIONS, the only statement with Resource "*"."""
+    return PolicyType(
+        ids.STATE_MACHINE_DELIVERY_POLICY,
+        PolicyName="StateMachineLogDeliveryAndTracing",
+        Roles=[Ref(role)],
+        PolicyDocument=PolicyDocument(
+            Version=POLICY_VERSION,
+            Statement=[_allow("LogDeliveryAndTracing", list(STAR_RESOURCE_ACTIONS), ["*"])],
+        ),
+    )
+
+
+def state_machine_executions_policy(*, role: Role, state_machine: StateMachine) -> PolicyType:
+    """Distributed Map children: start them, and describe or stop the executions they run as."""
+    return PolicyType(
+        ids.STATE_MACHINE_EXECUTIONS_POLICY,
+        PolicyName="StateMachineChildExecutions",
+        Roles=[Ref(role)],
+        PolicyDocument=PolicyDocument(
+            Version=POLICY_VERSION,
+            Statement=[
+                _allow("StartChildExecutions", [states.StartExecution], [Ref(state_machine)]),
+                _allow(
+                    "ManageChildExecutions",
+                    [states.DescribeExecution, states.StopExecution],
+                    [
+                        # Child executions of a Distributed Map are named <state machine>/<map run>:<id>.
+                        Sub(
+                            "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}/*",
+                            Name=GetAtt(state_machine, "Name"),
+                        )
+                    ],
+                ),
+            ],
+        ),
+    )
+
+
+def object_created_rule_role(*, state_machine: StateMachine) -> Role:
+    """EventBridge's role for the rule target: start executions of this state machine only."""
+    return Role(
+        ids.OBJECT_CREATED_RULE_ROLE,
+        AssumeRolePolicyDocument=_assumed_by("events.amazonaws.com", same_account_only=True),
+        Policies=[
+            _inline(
+                "StartPipeline",
+                [_allow("StartPipeline", [states.StartExecution], [Ref(state_machine)])],
+            )
+        ],
+    )

@@ -1,0 +1,41 @@
+"""Logical IDs of the template: API (docs/CONTRACT.md); renaming one replaces the resource."""
+
+from __future__ import annotations
+
+INGEST_BUCKET = "IngestBucket"
+INGEST_BUCKET_POLICY = "IngestBucketPolicy"
+ORDERS_TABLE = "OrdersTable"
+FILE_LEDGER_TABLE = "FileLedgerTable"
+REVIEW_QUEUE = "ReviewQueue"
+RULE_DEAD_LETTER_QUEUE = "RuleDeadLetterQueue"
+RULE_DEAD_LETTER_QUEUE_POLICY = "RuleDeadLetterQueuePolicy"
+VALIDATOR_FUNCTION = "ValidatorFunction"
+VALIDATOR_ROLE = "ValidatorRole"
+VALIDATOR_LOG_GROUP = "ValidatorLogGroup"
+STORE_LARGE_FUNCTION = "StoreLargeFunction"
+STORE_LARGE_ROLE = "StoreLargeRole"
+STORE_LARGE_LOG_GROUP = "StoreLargeLogGroup"
+STATE_MACHINE = "StateMachine"
+STATE_MACHINE_ROLE = "StateMachineRole"
+STATE_MACHINE_LOG_GROUP = "StateMachineLogGroup"
+# Attached to StateMachineRole after the state machine exists (a role that names its own state machine
+# inline would be a circular reference).
+STATE_MACHINE_EXECUTIONS_POLICY = "StateMachineExecutionsPolicy"
+# The statements that AWS allows only with Resource "*" (log delivery, X-Ray), isolated in one policy.
+STATE_MACHINE_DELIVERY_POLICY = "StateMachineDeliveryPolicy"
+OBJECT_CREATED_RULE = "ObjectCreatedRule"
+OBJECT_CREATED_RULE_ROLE = "ObjectCreatedRuleRole"
+RULE_DEAD_LETTER_QUEUE_ALARM = "RuleDeadLetterQueueAlarm"
+REVIEW_QUEUE_ALARM = "ReviewQueueAlarm"
+STATE_MACHINE_FAILED_ALARM = "StateMachineFailedAlarm"
+
+# Parameters and conditions.
+LOG_RETENTION_DAYS = "LogRetentionDays"
+WORK_RETENTION_DAYS = "WorkRetentionDays"
+CLAIM_RETENTION_DAYS = "ClaimRetentionDays"
+VALIDATOR_MEMORY_SIZE = "ValidatorMemorySize"
+ALARM_TOPIC_ARN = "AlarmTopicArn"
+HAS_ALARM_TOPIC = "HasAlarmTopic"
+
+# Rule target Id (unique within the rule).
+STATE_MACHINE_TARGET_ID = "StateMachine"

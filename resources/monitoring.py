@@ -1,0 +1,82 @@
+"""Log groups and alarms."""
+
+from __future__ import annotations
+
+from troposphere import GetAtt, If, NoValue, Parameter, Ref, Sub
+from troposphere.cloudwatch import Alarm, MetricDimension
+from troposphere.logs import LogGroup
+from troposphere.sqs import Queue
+from troposphere.stepfunctions import StateMachine
+
+from resources import ids
+from resources.skips import checkov_skips
+
+ALARM_PERIOD_SECONDS = 300
+
+
+def log_group(title: str, *, retention_days: Parameter) -> LogGroup:
+    """A log group with the stack's retention; CloudFormation names it (no collision across stacks)."""
+    return LogGroup(
+        title,
+        DeletionPolicy="Delete",
+        UpdateReplacePolicy="Delete",
+        Metadata=checkov_skips("CKV_AWS_158"),
+        RetentionInDays=Ref(retention_days),
+    )
+
+
+def state_machine_log_group(*, retention_days: Parameter) -> LogGroup:
+    """The state machine's log group, under /aws/vendedlogs/ as AWS recommends for Step Functions.
+
+    The prefix keeps CloudWatch Logs' resource policy under its size limit when many state machines log;
+    the stack name keeps the name unique per deployment.
+    """
+    return LogGroup(
+        ids.STATE_MACHINE_LOG_GROUP,
+        DeletionPolicy="Delete",
+        UpdateReplacePolicy="Delete",
+        Metadata=checkov_skips("CKV_AWS_158"),
+        LogGroupName=Sub("/aws/vendedlogs/states/${AWS::StackName}-" + ids.STATE_MACHINE),
+        RetentionInDays=Ref(retention_days),
+    )
+
+
+def queue_not_empty_alarm(title: str, *, queue: Queue, description: str, alarm_topic_arn: Parameter) -> Alarm:
+    """Alarm while the queue holds at least one visible message."""
+    return Alarm(
+        title,
+        AlarmDescription=description,
+        Namespace="AWS/SQS",
+        MetricName="ApproximateNumberOfMessagesVisible",
+        Dimensions=[MetricDimension(Name="QueueName", Value=GetAtt(queue, "QueueName"))],
+        Statistic="Maximum",
+        Period=ALARM_PERIOD_SECONDS,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+        **_alarm_actions(alarm_topic_arn=alarm_topic_arn),
+    )
+
+
+def executions_failed_alarm(*, state_machine: StateMachine, alarm_topic_arn: Parameter) -> Alarm:
+    """Alarm when any execution of the state machine fails (a permanent error ends in a Fail state)."""
+    return Alarm(
+        ids.STATE_MACHINE_FAILED_ALARM,
+        AlarmDescription="A pipeline execution failed: see the state machine's execution history.",
+        Namespace="AWS/States",
+        MetricName="ExecutionsFailed",
+        Dimensions=[MetricDimension(Name="StateMachineArn", Value=Ref(state_machine))],
+        Statistic="Sum",
+        Period=ALARM_PERIOD_SECONDS,
+        EvaluationPeriods=1,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+        **_alarm_actions(alarm_topic_arn=alarm_topic_arn),
+    )
+
+
+def _alarm_actions(*, alarm_topic_arn: Parameter) -> dict[str, object]:
+    actions = If(ids.HAS_ALARM_TOPIC, [Ref(alarm_topic_arn)], NoValue)
+    return {"AlarmActions": actions, "OKActions": actions}

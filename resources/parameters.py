@@ -1,0 +1,86 @@
+"""Stack parameters: what a user sets at deploy time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troposphere import Equals, Not, Parameter, Ref
+
+from resources import ids
+
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_ALLOWED_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+# Claim-check bodies must outlive the review messages that point at them (SQS keeps them 14 days).
+REVIEW_RETENTION_DAYS = 14
+
+
+@dataclass(frozen=True)
+class PipelineParameters:
+    """The template's parameters, passed to the factories that use them."""
+
+    log_retention_days: Parameter
+    work_retention_days: Parameter
+    claim_retention_days: Parameter
+    validator_memory_size: Parameter
+    alarm_topic_arn: Parameter
+
+    def all(self) -> tuple[Parameter, ...]:
+        return (
+            self.log_retention_days,
+            self.work_retention_days,
+            self.claim_retention_days,
+            self.validator_memory_size,
+            self.alarm_topic_arn,
+        )
+
+
+def pipeline_parameters() -> PipelineParameters:
+    """Build every parameter with its default and bounds."""
+    return PipelineParameters(
+        log_retention_days=Parameter(
+            ids.LOG_RETENTION_DAYS,
+            Type="Number",
+            Default="30",
+            AllowedValues=[str(days) for days in LOG_RETENTION_ALLOWED_DAYS],
+            Description="Days CloudWatch Logs keeps the functions' and the state machine's logs.",
+        ),
+        work_retention_days=Parameter(
+            ids.WORK_RETENTION_DAYS,
+            Type="Number",
+            Default="7",
+            MinValue=1,
+            Description="Days the pipeline's batch manifests (_pipeline/work/) are kept.",
+        ),
+        claim_retention_days=Parameter(
+            ids.CLAIM_RETENTION_DAYS,
+            Type="Number",
+            Default="30",
+            MinValue=REVIEW_RETENTION_DAYS,
+            Description=(
+                "Days claim-check bodies (_pipeline/claims/) are kept; at least the review queue's "
+                "14-day retention so every review message's pointer stays readable."
+            ),
+        ),
+        validator_memory_size=Parameter(
+            ids.VALIDATOR_MEMORY_SIZE,
+            Type="Number",
+            Default="1024",
+            MinValue=128,
+            MaxValue=10240,
+            Description="Validator Lambda memory in MB (CPU scales with it).",
+        ),
+        alarm_topic_arn=Parameter(
+            ids.ALARM_TOPIC_ARN,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^$|^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]+:[A-Za-z0-9_-]+(\.fifo)?$",
+            Description="Optional SNS topic ARN notified by the alarms (empty: alarms without actions).",
+        ),
+    )
+
+
+def has_alarm_topic(*, parameters: PipelineParameters) -> object:
+    """Condition expression: an alarm topic was given."""
+    return Not(Equals(Ref(parameters.alarm_topic_arn), ""))

@@ -1,0 +1,142 @@
+"""The one composition of the template: every resource, parameter and output, wired by object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import Output, Ref, Template
+
+from resources import compute, events, iam, ids, monitoring, orchestration, queues, storage
+from resources.parameters import has_alarm_topic, pipeline_parameters
+
+DESCRIPTION = (
+    "Sales-order ingestion pipeline: S3 upload -> EventBridge rule -> Step Functions -> "
+    "Lambda validator -> DynamoDB orders table / SQS review queue."
+)
+
+
+def build_template(*, definition: dict[str, Any]) -> Template:
+    """The pipeline's CloudFormation template around the state machine's ASL `definition`.
+
+    `definition` refers to stack resources only through the `${...}` placeholders of
+    docs/CONTRACT.md; it is embedded as a Definition object with DefinitionSubstitutions.
+    """
+    template = Template(Description=DESCRIPTION)
+    params = pipeline_parameters()
+    for parameter in params.all():
+        template.add_parameter(parameter)
+    template.add_condition(ids.HAS_ALARM_TOPIC, has_alarm_topic(parameters=params))
+
+    bucket = storage.ingest_bucket(
+        work_retention_days=params.work_retention_days, claim_retention_days=params.claim_retention_days
+    )
+    orders_table = storage.orders_table()
+    file_ledger_table = storage.file_ledger_table()
+    review_queue = queues.review_queue()
+    dead_letter_queue = queues.rule_dead_letter_queue()
+
+    validator_logs = monitoring.log_group(ids.VALIDATOR_LOG_GROUP, retention_days=params.log_retention_days)
+    validator_role = iam.validator_role(bucket=bucket, log_group=validator_logs)
+    validator = compute.validator_function(
+        role=validator_role, log_group=validator_logs, memory_size=params.validator_memory_size
+    )
+    store_large_logs = monitoring.log_group(
+        ids.STORE_LARGE_LOG_GROUP, retention_days=params.log_retention_days
+    )
+    store_large_role = iam.store_large_role(
+        bucket=bucket, orders_table=orders_table, log_group=store_large_logs
+    )
+    store_large = compute.store_large_function(
+        role=store_large_role, log_group=store_large_logs, orders_table=orders_table
+    )
+
+    machine_logs = monitoring.state_machine_log_group(retention_days=params.log_retention_days)
+    machine_role = iam.state_machine_role(
+        validator=validator,
+        store_large=store_large,
+        orders_table=orders_table,
+        file_ledger_table=file_ledger_table,
+        review_queue=review_queue,
+        bucket=bucket,
+    )
+    delivery_policy = iam.state_machine_delivery_policy(role=machine_role)
+    machine = orchestration.state_machine(
+        definition=definition,
+        substitutions=orchestration.definition_substitutions(
+            definition=definition,
+            validator=validator,
+            store_large=store_large,
+            orders_table=orders_table,
+            file_ledger_table=file_ledger_table,
+            review_queue=review_queue,
+        ),
+        role=machine_role,
+        log_group=machine_logs,
+        depends_on=[delivery_policy],
+    )
+    executions_policy = iam.state_machine_executions_policy(role=machine_role, state_machine=machine)
+
+    rule_role = iam.object_created_rule_role(state_machine=machine)
+    rule = events.object_created_rule(
+        bucket=bucket,
+        state_machine=machine,
+        role=rule_role,
+        dead_letter_queue=dead_letter_queue,
+        depends_on=[delivery_policy, executions_policy],
+    )
+
+    template.add_resource(
+        [
+            bucket,
+            storage.tls_only_bucket_policy(bucket=bucket),
+            orders_table,
+            file_ledger_table,
+            review_queue,
+            dead_letter_queue,
+            queues.rule_dead_letter_queue_policy(queue=dead_letter_queue, rule=rule),
+            validator_logs,
+            validator_role,
+            validator,
+            store_large_logs,
+            store_large_role,
+            store_large,
+            machine_logs,
+            machine_role,
+            delivery_policy,
+            machine,
+            executions_policy,
+            rule_role,
+            rule,
+            monitoring.queue_not_empty_alarm(
+                ids.RULE_DEAD_LETTER_QUEUE_ALARM,
+                queue=dead_letter_queue,
+                description="Uploads were not processed: EventBridge could not start the pipeline. "
+                "Inspect RuleDeadLetterQueue and re-drive.",
+                alarm_topic_arn=params.alarm_topic_arn,
+            ),
+            monitoring.queue_not_empty_alarm(
+                ids.REVIEW_QUEUE_ALARM,
+                queue=review_queue,
+                description="Informational: records or files are waiting for review in ReviewQueue.",
+                alarm_topic_arn=params.alarm_topic_arn,
+            ),
+            monitoring.executions_failed_alarm(state_machine=machine, alarm_topic_arn=params.alarm_topic_arn),
+        ]
+    )
+    _add_outputs(
+        template,
+        {
+            "BucketName": (Ref(bucket), "Upload order files here."),
+            "OrdersTableName": (Ref(orders_table), "Valid orders, keyed by order_id."),
+            "FileLedgerTableName": (Ref(file_ledger_table), "One item per processed file version."),
+            "ReviewQueueUrl": (Ref(review_queue), "Rejected records and files, one message each."),
+            "StateMachineArn": (Ref(machine), "The pipeline's state machine."),
+            "RuleDeadLetterQueueUrl": (Ref(dead_letter_queue), "Events that could not start the pipeline."),
+        },
+    )
+    return template
+
+
+def _add_outputs(template: Template, outputs: dict[str, tuple[Ref, str]]) -> None:
+    for title, (value, description) in outputs.items():
+        template.add_output(Output(title, Value=value, Description=description))

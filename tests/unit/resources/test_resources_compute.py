@@ -1,0 +1,55 @@
+"""The two Lambda functions and their log groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cfn_helpers import arn_of, props, ref
+
+from handlers.contract import ORDERS_TABLE_ENV
+
+FUNCTIONS = [
+    ("ValidatorFunction", "validator.handler", "ValidatorRole", "ValidatorLogGroup"),
+    ("StoreLargeFunction", "store_large.handler", "StoreLargeRole", "StoreLargeLogGroup"),
+]
+
+
+@pytest.mark.parametrize(("name", "handler", "role", "log_group"), FUNCTIONS)
+def test_function_runs_the_handlers_folder_with_its_own_role_and_log_group(
+    resources: dict[str, Any], name: str, handler: str, role: str, log_group: str
+) -> None:
+    # GIVEN a function of the template
+    function = props(resources, name)
+    # THEN it runs handlers/ on python3.12 arm64 with its own role and log group
+    assert function["Handler"] == handler
+    assert function["Code"] == "../handlers"
+    assert function["Runtime"] == "python3.12"
+    assert function["Architectures"] == ["arm64"]
+    assert function["Role"] == arn_of(role)
+    assert function["LoggingConfig"] == {"LogGroup": ref(log_group)}
+    assert "FunctionName" not in function
+    # AND that log group keeps logs for the LogRetentionDays parameter
+    assert props(resources, log_group)["RetentionInDays"] == ref("LogRetentionDays")
+
+
+def test_validator_may_run_fifteen_minutes_with_configurable_memory(resources: dict[str, Any]) -> None:
+    # GIVEN the validator
+    validator = props(resources, "ValidatorFunction")
+    # THEN it has Lambda's maximum timeout and the ValidatorMemorySize parameter's memory
+    assert validator["Timeout"] == 900
+    assert validator["MemorySize"] == ref("ValidatorMemorySize")
+
+
+def test_store_large_finds_the_orders_table_through_its_environment(resources: dict[str, Any]) -> None:
+    # GIVEN the store-large function
+    store_large = props(resources, "StoreLargeFunction")
+    # THEN ORDERS_TABLE names OrdersTable
+    assert store_large["Environment"] == {"Variables": {ORDERS_TABLE_ENV: ref("OrdersTable")}}
+
+
+def test_validator_memory_parameter_defaults_to_1024_mb(rendered: dict[str, Any]) -> None:
+    # GIVEN the parameter
+    memory = rendered["Parameters"]["ValidatorMemorySize"]
+    # THEN it defaults to 1024 within Lambda's bounds
+    assert (memory["Default"], memory["MinValue"], memory["MaxValue"]) == ("1024", 128, 10240)

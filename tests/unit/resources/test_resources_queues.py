@@ -1,0 +1,31 @@
+"""ReviewQueue, RuleDeadLetterQueue and the policy that lets only the rule send dead letters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cfn_helpers import arn_of, props, ref
+
+
+def test_queues_are_encrypted_and_keep_messages_fourteen_days(resources: dict[str, Any]) -> None:
+    # GIVEN both queues
+    for name in ("ReviewQueue", "RuleDeadLetterQueue"):
+        queue = props(resources, name)
+        # THEN each uses SQS managed SSE, SQS's maximum retention, and no fixed name
+        assert queue["SqsManagedSseEnabled"] is True
+        assert queue["MessageRetentionPeriod"] == 1209600
+        assert "QueueName" not in queue
+
+
+def test_only_the_object_created_rule_may_send_dead_letters(resources: dict[str, Any]) -> None:
+    # GIVEN the dead-letter queue's policy
+    policy = props(resources, "RuleDeadLetterQueuePolicy")
+    # THEN it is attached to the dead-letter queue
+    assert policy["Queues"] == [ref("RuleDeadLetterQueue")]
+    # AND its one statement lets EventBridge send, only on behalf of ObjectCreatedRule
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Action"] == ["sqs:SendMessage"]
+    assert statement["Resource"] == [arn_of("RuleDeadLetterQueue")]
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": arn_of("ObjectCreatedRule")}}

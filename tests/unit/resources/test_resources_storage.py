@@ -1,0 +1,98 @@
+"""IngestBucket, its policy and the two tables, by their properties and references."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cfn_helpers import arn_of, props, ref
+
+from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX
+from resources.queues import RETENTION_SECONDS
+
+
+def _lifecycle_rules(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    rules = props(resources, "IngestBucket")["LifecycleConfiguration"]["Rules"]
+    return {rule["Id"]: rule for rule in rules}
+
+
+def test_bucket_sends_events_to_eventbridge_and_blocks_public_access(resources: dict[str, Any]) -> None:
+    # GIVEN the built template
+    # WHEN reading the bucket
+    bucket = props(resources, "IngestBucket")
+    # THEN EventBridge notifications are on and every public access switch is set
+    assert bucket["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    assert "BucketName" not in bucket
+
+
+def test_lifecycle_expires_the_working_prefixes_after_their_parameters(resources: dict[str, Any]) -> None:
+    # GIVEN the bucket's lifecycle rules
+    rules = _lifecycle_rules(resources)
+    # THEN work and claims objects (and their noncurrent versions) expire after their own parameters
+    work, claims = rules["ExpirePipelineWork"], rules["ExpirePipelineClaims"]
+    assert (work["Prefix"], work["ExpirationInDays"]) == (WORK_PREFIX, ref("WorkRetentionDays"))
+    assert (claims["Prefix"], claims["ExpirationInDays"]) == (CLAIMS_PREFIX, ref("ClaimRetentionDays"))
+    for rule in (work, claims):
+        assert rule["Status"] == "Enabled"
+        assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] >= 1
+    # AND incomplete multipart uploads are aborted bucket-wide
+    abort = rules["AbortIncompleteMultipartUploads"]
+    assert "Prefix" not in abort
+    assert abort["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] >= 1
+
+
+def test_claims_outlive_the_review_messages_that_point_at_them(rendered: dict[str, Any]) -> None:
+    # GIVEN the ClaimRetentionDays parameter and the review queue's retention
+    claim_days = rendered["Parameters"]["ClaimRetentionDays"]
+    review_retention_days = RETENTION_SECONDS // 86400
+    # THEN no allowed value expires a claim before its review message
+    assert claim_days["MinValue"] >= review_retention_days
+    assert int(claim_days["Default"]) >= claim_days["MinValue"]
+
+
+def test_bucket_policy_denies_every_request_without_tls(resources: dict[str, Any]) -> None:
+    # GIVEN the bucket policy
+    policy = props(resources, "IngestBucketPolicy")
+    # THEN it applies to IngestBucket and denies insecure transport on the bucket and its objects
+    assert policy["Bucket"] == ref("IngestBucket")
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert statement["Action"] == ["s3:*"]
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert statement["Resource"] == [
+        arn_of("IngestBucket"),
+        {"Fn::Sub": ["${Bucket}/*", {"Bucket": arn_of("IngestBucket")}]},
+    ]
+
+
+def test_tables_are_on_demand_recoverable_and_encrypted(resources: dict[str, Any]) -> None:
+    # GIVEN both tables and their key attributes
+    for name, key in (("OrdersTable", KEY_ATTRIBUTE), ("FileLedgerTable", "file_id")):
+        table = props(resources, name)
+        # THEN each is keyed by a string attribute, on demand, with PITR and SSE
+        assert table["KeySchema"] == [{"AttributeName": key, "KeyType": "HASH"}]
+        assert table["AttributeDefinitions"] == [{"AttributeName": key, "AttributeType": "S"}]
+        assert table["BillingMode"] == "PAY_PER_REQUEST"
+        assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert table["SSESpecification"]["SSEEnabled"] is True
+        assert "TableName" not in table
+
+
+def test_orders_are_retained_and_the_ledger_expires_by_ttl(resources: dict[str, Any]) -> None:
+    # GIVEN the two tables
+    orders, ledger = resources["OrdersTable"], resources["FileLedgerTable"]
+    # THEN deleting or replacing the stack keeps the orders
+    assert (orders["DeletionPolicy"], orders["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    # AND ledger items expire through the expires_at TTL attribute
+    assert ledger["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}

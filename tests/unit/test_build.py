@@ -1,0 +1,123 @@
+"""build.py: deterministic, credential-free output; --check names stale files; no literal ARNs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import build
+import workflow.files
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_build(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "build.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _bare_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(HOME=str(home), AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    env.update(extra)
+    return env
+
+
+def test_output_is_byte_identical_across_runs_and_aws_configurations(tmp_path: Path) -> None:
+    # GIVEN two machines: one with no AWS configuration at all, one with a region and a GovCloud partition
+    first, second = tmp_path / "a", tmp_path / "b"
+    no_aws = _bare_env(tmp_path, PYTHONHASHSEED="1")
+    configured = _bare_env(tmp_path, PYTHONHASHSEED="2", AWS_DEFAULT_REGION="us-gov-west-1",
+                           AWS_REGION="eu-central-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y")
+    # WHEN both render
+    for out, env in ((first, no_aws), (second, configured)):
+        result = _run_build(["--output", str(out)], env)
+        assert result.returncode == 0, result.stderr
+        assert "wrote" in result.stdout
+    # THEN the files are byte-identical to each other and to the committed output/
+    for name in (build.ASL_FILE, build.TEMPLATE_FILE):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+        assert (first / name).read_bytes() == (ROOT / "output" / name).read_bytes(), f"output/{name} is stale"
+
+
+def test_check_passes_on_fresh_output_and_writes_nothing(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "output", tmp_path / "output")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir()}
+    assert build.main(["--check", "--output", str(tmp_path / "output")]) == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir()} == before
+
+
+def test_check_names_each_stale_file_after_a_state_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN fresh output and then a change to one state's setting
+    shutil.copytree(ROOT / "output", tmp_path / "output")
+    monkeypatch.setattr(workflow.files, "BATCH_CONCURRENCY", 7)
+    # WHEN checking
+    code = build.main(["--check", "--output", str(tmp_path / "output")])
+    # THEN it fails and names both files (the ASL and the template that embeds it)
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "stale: output/statemachine.asl.json" in err
+    assert "stale: output/template.json" in err
+
+
+def test_check_fails_when_a_rendered_resource_was_edited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(ROOT / "output", tmp_path / "output")
+    template_path = tmp_path / "output" / build.TEMPLATE_FILE
+    template = json.loads(template_path.read_text())
+    template["Resources"]["OrdersTable"]["Properties"]["BillingMode"] = "PROVISIONED"
+    template_path.write_text(build.serialise(template))
+    assert build.main(["--check", "--output", str(tmp_path / "output")]) == 1
+    err = capsys.readouterr().err
+    assert "stale: output/template.json" in err
+    assert "statemachine.asl.json" not in err
+
+
+def test_template_embeds_the_same_definition_as_the_asl_file() -> None:
+    asl = json.loads((ROOT / "output" / build.ASL_FILE).read_text())
+    template = json.loads((ROOT / "output" / build.TEMPLATE_FILE).read_text())
+    machine = template["Resources"][build.STATE_MACHINE_ID]["Properties"]
+    assert machine["Definition"] == asl
+    assert "DefinitionString" not in machine
+
+
+@pytest.mark.parametrize("name", [build.ASL_FILE, build.TEMPLATE_FILE])
+def test_no_account_region_or_partition_literal_in_output(name: str) -> None:
+    text = (ROOT / "output" / name).read_text()
+    assert build.literal_problems(name, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ('{"Account": "123456789012"}', "an account id"),
+        ('{"Region": "eu-west-1"}', "a region name"),
+        ('{"Arn": "arn:aws:s3:::bucket"}', "an arn:aws: literal"),
+        ('{"Arn": "arn:aws-us-gov:s3:::bucket"}', "an arn:aws: literal"),
+    ],
+)
+def test_literal_scan_finds_each_kind(text: str, what: str) -> None:
+    assert any(what in p for p in build.literal_problems("x", text))
+
+
+def test_a_graph_defect_stops_the_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    real = build.build_definition
+
+    def broken() -> dict[str, object]:
+        definition = real()
+        definition["States"]["ClaimFile"]["Next"] = "Nowhere"  # type: ignore[index]
+        return definition
+
+    monkeypatch.setattr(build, "build_definition", broken)
+    assert build.main(["--output", str(tmp_path)]) == 2
+    assert not list(tmp_path.iterdir())
