@@ -29,20 +29,39 @@ _OBJECT = "$.detail.object"
 
 
 def _describe_file(state_id: str, *, versioned: bool) -> Pass:
-    """Reduce the S3 event to `{"file": {bucket, key, version_id, etag, file_id}}`."""
+    """Pick the object's identity from the S3 event: its version id, or its etag when unversioned.
+
+    Plain paths only: a hyphenated key (`version-id`) is not used inside an intrinsic function.
+    """
     identity = f"{_OBJECT}.version-id" if versioned else f"{_OBJECT}.etag"
-    file: dict[str, Any] = {
+    source: dict[str, Any] = {
         "bucket.$": "$.detail.bucket.name",
         "key.$": f"{_OBJECT}.key",
-        "file_id.$": f"States.Format('{{}}/{{}}#{{}}', $.detail.bucket.name, {_OBJECT}.key, {identity})",
+        "identity.$": identity,
     }
     if versioned:
-        file["version_id.$"] = f"{_OBJECT}.version-id"
-        file["etag"] = None
+        source["version_id.$"] = identity
+        source["etag"] = None
     else:
-        file["version_id"] = None
-        file["etag.$"] = f"{_OBJECT}.etag"
-    return Pass(state_id, parameters={"file": file})
+        source["version_id"] = None
+        source["etag.$"] = identity
+    return Pass(state_id, parameters={"object": source})
+
+
+def _identify_file() -> Pass:
+    """Reduce the state to `{"file": {bucket, key, version_id, etag, file_id}}` (the ledger key)."""
+    return Pass(
+        names.IDENTIFY_FILE,
+        parameters={
+            "file": {
+                "bucket.$": "$.object.bucket",
+                "key.$": "$.object.key",
+                "version_id.$": "$.object.version_id",
+                "etag.$": "$.object.etag",
+                "file_id.$": "States.Format('{}/{}#{}', $.object.bucket, $.object.key, $.object.identity)",
+            }
+        },
+    )
 
 
 def _ledger_update(state_id: str, *, status: str) -> Task:
@@ -173,10 +192,12 @@ def build_file_workflow() -> Choice:
     )
     claim_file.next(validate_file)
 
+    identify_file = _identify_file()
+    identify_file.next(claim_file)
     describe_versioned = _describe_file(names.DESCRIBE_VERSIONED_FILE, versioned=True)
-    describe_versioned.next(claim_file)
+    describe_versioned.next(identify_file)
     describe_unversioned = _describe_file(names.DESCRIBE_UNVERSIONED_FILE, versioned=False)
-    describe_unversioned.next(claim_file)
+    describe_unversioned.next(identify_file)
 
     ignore_own = Succeed(names.IGNORE_PIPELINE_OBJECT, comment="The pipeline's own working object")
     not_recognized = Fail(

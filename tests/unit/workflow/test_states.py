@@ -103,13 +103,26 @@ def test_versioned_file_is_identified_by_bucket_key_and_version(parent: dict[str
     assert parent["DescribeVersionedFile"] == {
         "Type": "Pass",
         "Parameters": {
-            "file": {
+            "object": {
                 "bucket.$": "$.detail.bucket.name",
                 "key.$": "$.detail.object.key",
-                "file_id.$": "States.Format('{}/{}#{}', $.detail.bucket.name, $.detail.object.key, "
-                "$.detail.object.version-id)",
+                "identity.$": "$.detail.object.version-id",
                 "version_id.$": "$.detail.object.version-id",
                 "etag": None,
+            }
+        },
+        "Next": "IdentifyFile",
+    }
+    assert parent["DescribeUnversionedFile"]["Parameters"]["object"]["identity.$"] == "$.detail.object.etag"
+    assert parent["IdentifyFile"] == {
+        "Type": "Pass",
+        "Parameters": {
+            "file": {
+                "bucket.$": "$.object.bucket",
+                "key.$": "$.object.key",
+                "version_id.$": "$.object.version_id",
+                "etag.$": "$.object.etag",
+                "file_id.$": "States.Format('{}/{}#{}', $.object.bucket, $.object.key, $.object.identity)",
             }
         },
         "Next": "ClaimFile",
