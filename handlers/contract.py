@@ -32,3 +32,47 @@ ELEMENT_MAX_BYTES = 64 * 1024 * 1024
 PUT_CONDITION = "attribute_not_exists(order_id) OR #hash = :hash"
 
 ORDERS_TABLE_ENV = "ORDERS_TABLE"
+
+# Reason codes (docs/CONTRACT.md "Reason codes"). Record reasons, in the order the validator checks them.
+REASON_TOO_DEEP = "too_deep"
+REASON_NOT_AN_OBJECT = "not_an_object"
+REASON_MISSING_ORDER_INFO = "missing_order_info"
+REASON_MISSING_CONTACT_INFO = "missing_contact_info"
+REASON_MISSING_ORDER_ID = "missing_order_id"
+REASON_RESERVED_ATTRIBUTE = "reserved_attribute"
+REASON_INVALID_VALUE = "invalid_value"
+REASON_TOO_LARGE = "too_large"
+REASON_UNPARSEABLE_LINE = "unparseable_line"
+REASON_CONFLICT = "conflict"
+RECORD_REASONS = (
+    REASON_TOO_DEEP,
+    REASON_NOT_AN_OBJECT,
+    REASON_MISSING_ORDER_INFO,
+    REASON_MISSING_CONTACT_INFO,
+    REASON_MISSING_ORDER_ID,
+    REASON_RESERVED_ATTRIBUTE,
+    REASON_INVALID_VALUE,
+    REASON_TOO_LARGE,
+    REASON_UNPARSEABLE_LINE,
+    REASON_CONFLICT,
+)
+# File reasons (whole-file rejection: one review message, no record stored).
+REASON_EMPTY_FILE = "empty_file"
+REASON_NOT_UTF8 = "not_utf8"
+REASON_NOT_JSON = "not_json"
+REASON_TRUNCATED = "truncated"
+REASON_UNSUPPORTED_TOP_LEVEL = "unsupported_top_level"
+REASON_CORRUPT_GZIP = "corrupt_gzip"
+REASON_ELEMENT_TOO_LARGE = "element_too_large"
+FILE_REASONS = (
+    REASON_EMPTY_FILE,
+    REASON_NOT_UTF8,
+    REASON_NOT_JSON,
+    REASON_TRUNCATED,
+    REASON_TOO_DEEP,
+    REASON_UNSUPPORTED_TOP_LEVEL,
+    REASON_CORRUPT_GZIP,
+    REASON_ELEMENT_TOO_LARGE,
+)
+# DynamoDB's limit on a string partition key (UTF-8 bytes).
+KEY_MAX_BYTES = 2048

@@ -1,0 +1,8 @@
+"""`make bench` entry point: every benchmark in this folder."""
+
+from __future__ import annotations
+
+from benchmarks import validator
+
+if __name__ == "__main__":
+    validator.main()

@@ -1,0 +1,26 @@
+"""Offline AWS for the pipeline: moto 5.2.5 as a local server, patched where it falls short."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emulator.clients import Clients
+from emulator.deploy import DEFAULT_TEMPLATE, DeployedStack, deploy, not_emulated
+from emulator.server import MotoServer, shared_server
+
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "Clients",
+    "DeployedStack",
+    "MotoServer",
+    "deploy",
+    "deploy_stack",
+    "not_emulated",
+    "shared_server",
+]
+
+
+def deploy_stack(template_path: Path = DEFAULT_TEMPLATE, *, stack_name: str | None = None) -> DeployedStack:
+    """Start (or reuse) this process's moto server and deploy `template_path` into it as a new stack."""
+    server = shared_server()
+    return deploy(Clients.for_endpoint(server.endpoint_url), template_path, stack_name=stack_name)

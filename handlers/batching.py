@@ -1,0 +1,52 @@
+"""The manifest as a stream: `[`, batches of serialised entries separated by `,`, `]`."""
+
+from __future__ import annotations
+
+from handlers.contract import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
+from handlers.jsontext import dumps
+from handlers.model import Source
+from handlers.sinks import ManifestSink
+
+# Room for the batch number's digits in `{"batch":k,...}`.
+_BATCH_NUMBER_ROOM = 12
+
+
+class BatchWriter:
+    """Groups entry texts into batches of at most BATCH_MAX_RECORDS entries and BATCH_MAX_BYTES bytes."""
+
+    def __init__(self, sink: ManifestSink, source: Source) -> None:
+        self._sink = sink
+        self._head = '{"batch":%d,"source":' + dumps(source).replace("%", "%%") + ',"records":['
+        self._frame = len(self._head) + _BATCH_NUMBER_ROOM + len("]}")
+        self._entries: list[str] = []
+        self._size = self._frame
+        self.batches = 0
+        sink.write(b"[")
+
+    @property
+    def entry_max(self) -> int:
+        """The largest entry that fits a batch on its own."""
+        return BATCH_MAX_BYTES - self._frame
+
+    def add(self, entry: str) -> None:
+        """Append one serialised (ASCII) entry, starting a new batch when this one is full."""
+        if len(entry) > self.entry_max:
+            raise ValueError("entry larger than a batch: it must travel as a claim check")
+        if self._entries and (
+            len(self._entries) >= BATCH_MAX_RECORDS or self._size + 1 + len(entry) > BATCH_MAX_BYTES
+        ):
+            self._flush()
+        self._size += len(entry) + (1 if self._entries else 0)
+        self._entries.append(entry)
+
+    def close(self) -> None:
+        if self._entries:
+            self._flush()
+        self._sink.write(b"]")
+
+    def _flush(self) -> None:
+        text = (self._head % self.batches) + ",".join(self._entries) + "]}"
+        self._sink.write((b"," if self.batches else b"") + text.encode("ascii"))
+        self.batches += 1
+        self._entries = []
+        self._size = self._frame

@@ -1,0 +1,32 @@
+"""Named exceptions: the class name a Lambda raises is the error name an ASL Catch/Retry matches."""
+
+from __future__ import annotations
+
+
+class FileRejected(Exception):
+    """Whole-file rejection found by the core (internal: the validator turns it into a review message)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+        self.message = message
+
+
+class OrderConflict(Exception):
+    """A different record with the same order_id is already stored (the put condition failed)."""
+
+
+class TransientError(Exception):
+    """S3 or DynamoDB throttled or failed transiently: the state machine retries with backoff."""
+
+
+class SourceNotFound(Exception):
+    """The uploaded object (or a claim-check body) no longer exists: permanent, not retried."""
+
+
+class ClaimMismatch(Exception):
+    """A claim-check body no longer yields the valid record its manifest entry described."""
+
+
+class ConfigurationError(Exception):
+    """A required environment variable is missing: the function is deployed wrongly."""

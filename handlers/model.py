@@ -1,0 +1,34 @@
+"""Shapes shared by the core and the adapters (docs/CONTRACT.md): source, pointer, file hash, object keys."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TypedDict
+
+from handlers.contract import CLAIM_SUFFIX, CLAIMS_PREFIX, MANIFEST_NAME, WORK_PREFIX
+
+
+class Source(TypedDict):
+    bucket: str
+    key: str
+    version_id: str | None
+    etag: str | None
+
+
+class Pointer(TypedDict):
+    bucket: str
+    key: str
+
+
+def file_hash(source: Source) -> str:
+    """First 32 hex characters of sha256(bucket/key#version_id-or-etag)."""
+    identity = f"{source['bucket']}/{source['key']}#{source['version_id'] or source['etag'] or ''}"
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+
+
+def manifest_key(digest: str) -> str:
+    return f"{WORK_PREFIX}{digest}/{MANIFEST_NAME}"
+
+
+def claim_key(digest: str, index: int) -> str:
+    return f"{CLAIMS_PREFIX}{digest}/{index}{CLAIM_SUFFIX}"

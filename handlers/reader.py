@@ -1,0 +1,212 @@
+"""File form detection and streaming iteration over a file's records (object, array, orders, JSON Lines)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from handlers.contract import (
+    ELEMENT_MAX_BYTES,
+    REASON_ELEMENT_TOO_LARGE,
+    REASON_EMPTY_FILE,
+    REASON_NOT_JSON,
+    REASON_TOO_DEEP,
+    REASON_TRUNCATED,
+    REASON_UNPARSEABLE_LINE,
+    REASON_UNSUPPORTED_TOP_LEVEL,
+)
+from handlers.errors import FileRejected
+from handlers.textbuffer import DECODER, TextBuffer
+
+_ORDERS_WRAPPER = re.compile(r'\{[ \t\n\r]*"orders"[ \t\n\r]*:[ \t\n\r]*\[')
+_WRAPPER_PROBE = 4096
+_SCALAR_STARTS = frozenset('"-0123456789tfn')
+_RECORD_KEYS = ("order-info", "contact-info")
+
+
+class Element:
+    """One record as read: its parsed value (or a parse error code) and its raw text."""
+
+    __slots__ = ("end", "error", "index", "line", "start", "text", "value")
+
+    def __init__(
+        self,
+        index: int,
+        line: int | None,
+        value: Any,
+        text: str,
+        start: int,
+        end: int,
+        error: str | None = None,
+    ) -> None:
+        self.index = index
+        self.line = line
+        self.value = value
+        self.text = text
+        self.start = start
+        self.end = end
+        self.error = error
+
+    def raw(self) -> str:
+        """The record's JSON text as received."""
+        return self.text[self.start : self.end]
+
+
+def iter_elements(
+    chunks: Iterator[str], *, json_lines: bool, element_max: int = ELEMENT_MAX_BYTES
+) -> Iterator[Element]:
+    """Every record of the file in order; raises FileRejected for a whole-file rejection.
+
+    `json_lines` is the suffix hint (.jsonl/.ndjson): JSON Lines without looking at the content.
+    Otherwise the first non-whitespace character decides: `[` an array, `{` one object (an `orders`
+    wrapper, one record, or the first line of JSON Lines when more values follow on later lines).
+    """
+    buf = TextBuffer(chunks, element_max=element_max)
+    first = buf.peek()
+    if first is None:
+        raise FileRejected(REASON_EMPTY_FILE, "the file is empty or only whitespace")
+    if json_lines:
+        yield from _iter_lines(buf, line=buf.newlines + 1, index=0, element_max=element_max)
+    elif first == "[":
+        yield from _iter_array(buf, index=0)
+        _expect_end(buf)
+    elif first == "{":
+        yield from _iter_object_document(buf, element_max=element_max)
+    elif first in _SCALAR_STARTS:
+        buf.read_value()
+        _expect_end(buf)
+        raise FileRejected(REASON_UNSUPPORTED_TOP_LEVEL, "the top level is a scalar, not a record or a list")
+    else:
+        raise FileRejected(REASON_NOT_JSON, "the file does not start like JSON")
+
+
+def _expect_end(buf: TextBuffer) -> None:
+    if buf.peek() is not None:
+        raise FileRejected(REASON_NOT_JSON, "extra data after the JSON document")
+
+
+def _expect(buf: TextBuffer, allowed: str) -> str:
+    char = buf.peek()
+    if char is None:
+        raise FileRejected(REASON_TRUNCATED, "the JSON document ends before it is complete")
+    if char not in allowed:
+        raise FileRejected(REASON_NOT_JSON, f"JSON syntax error: expected one of {allowed!r}")
+    buf.pos += 1
+    return char
+
+
+def _iter_array(buf: TextBuffer, *, index: int) -> Iterator[Element]:
+    """The elements of the array whose `[` is at `pos`, one at a time; `pos` ends after its `]`."""
+    buf.pos += 1
+    if buf.peek() == "]":
+        buf.pos += 1
+        return
+    while True:
+        if buf.peek() is None:
+            raise FileRejected(REASON_TRUNCATED, "the JSON document ends before it is complete")
+        value, start, end = buf.read_value()
+        yield Element(index, None, value, buf.text, start, end)
+        index += 1
+        if _expect(buf, ",]") == "]":
+            return
+
+
+def _iter_object_document(buf: TextBuffer, *, element_max: int) -> Iterator[Element]:
+    buf.ensure(_WRAPPER_PROBE)
+    if _ORDERS_WRAPPER.match(buf.text, buf.pos):
+        # Streamed: the orders array may be far larger than memory.
+        yield from _iter_wrapper(buf)
+        _expect_end(buf)
+        return
+    lines_before = buf.newlines
+    value, start, end = buf.read_value()
+    text = buf.text
+    single_line = "\n" not in text[start:end]
+    newlines_after = buf.newlines
+    if buf.peek() is not None:
+        if single_line and buf.newlines > newlines_after:
+            # JSON Lines without a .jsonl suffix: the first line was one complete record.
+            yield Element(0, lines_before + 1, value, text, start, end)
+            yield from _iter_lines(buf, line=buf.newlines + 1, index=1, element_max=element_max)
+            return
+        raise FileRejected(REASON_NOT_JSON, "extra data after the JSON document")
+    if isinstance(value, dict) and "orders" in value and not any(key in value for key in _RECORD_KEYS):
+        # A wrapper whose first key is not "orders": small enough to be in memory; walk its text again
+        # so each record keeps its raw text.
+        again = TextBuffer(iter([text[start:end]]), element_max=element_max)
+        again.peek()
+        yield from _iter_wrapper(again)
+        return
+    yield Element(0, None, value, text, start, end)
+
+
+def _iter_wrapper(buf: TextBuffer) -> Iterator[Element]:
+    """The records of `{"orders": [...], ...}` at `pos`; other members are read and ignored."""
+    buf.pos += 1
+    seen_orders = False
+    while True:
+        if buf.peek() != '"':
+            _expect(buf, '"')
+        key, _, _ = buf.read_value()
+        _expect(buf, ":")
+        char = buf.peek()
+        if key == "orders" and not seen_orders and char == "[":
+            seen_orders = True
+            yield from _iter_array(buf, index=0)
+        elif key == "orders" or key in _RECORD_KEYS:
+            raise FileRejected(
+                REASON_UNSUPPORTED_TOP_LEVEL, '"orders" must be the only list of records and must be an array'
+            )
+        else:
+            if char is None:
+                raise FileRejected(REASON_TRUNCATED, "the JSON document ends before it is complete")
+            buf.read_value()
+        if _expect(buf, ",}") == "}":
+            return
+
+
+def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> Iterator[Element]:
+    """JSON Lines from `pos`, where physical line `line` starts; a malformed line is one rejected record."""
+    pieces = [buf.take_rest()]
+    pending = len(pieces[0])
+    line -= 1
+    while True:
+        chunk = buf.next_chunk()
+        if chunk is not None:
+            pieces.append(chunk)
+            pending += len(chunk)
+            if "\n" not in chunk:
+                if pending > element_max:
+                    raise FileRejected(
+                        REASON_ELEMENT_TOO_LARGE, "one line is larger than the size the validator parses"
+                    )
+                continue
+        lines = "".join(pieces).split("\n")
+        rest = lines.pop() if chunk is not None else ""
+        for raw_line in lines:
+            line += 1
+            text = raw_line.strip(" \t\r")
+            if text:
+                yield _parse_line(text, index, line)
+                index += 1
+        if chunk is None:
+            return
+        if len(rest) > element_max:
+            raise FileRejected(
+                REASON_ELEMENT_TOO_LARGE, "one line is larger than the size the validator parses"
+            )
+        pieces = [rest]
+        pending = len(rest)
+
+
+def _parse_line(text: str, index: int, line: int) -> Element:
+    try:
+        value, end = DECODER.raw_decode(text)
+    except RecursionError:
+        return Element(index, line, None, text, 0, len(text), REASON_TOO_DEEP)
+    except ValueError:
+        return Element(index, line, None, text, 0, len(text), REASON_UNPARSEABLE_LINE)
+    if end != len(text):
+        return Element(index, line, None, text, 0, len(text), REASON_UNPARSEABLE_LINE)
+    return Element(index, line, value, text, 0, len(text))

@@ -1,0 +1,150 @@
+"""Record classification and the DynamoDB item of a valid record (shared by the validator and store-large)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+
+from handlers.contract import (
+    HASH_ATTRIBUTE,
+    ITEM_MAX_BYTES,
+    KEY_ATTRIBUTE,
+    KEY_MAX_BYTES,
+    REASON_INVALID_VALUE,
+    REASON_MISSING_CONTACT_INFO,
+    REASON_MISSING_ORDER_ID,
+    REASON_MISSING_ORDER_INFO,
+    REASON_NOT_AN_OBJECT,
+    REASON_RESERVED_ATTRIBUTE,
+    REASON_TOO_DEEP,
+    REASON_TOO_LARGE,
+    RESERVED_PREFIX,
+    SOURCE_ATTRIBUTE,
+)
+from handlers.dynamo import (
+    AttributeValue,
+    TooDeep,
+    attribute_size,
+    convert_record,
+    depth_exceeds,
+    number_size,
+)
+from handlers.model import Source
+
+_HASH_HEX_LENGTH = 64
+MESSAGES = {
+    REASON_TOO_DEEP: "the record nests objects or lists deeper than DynamoDB's 32 levels",
+    REASON_NOT_AN_OBJECT: "the record is not a JSON object",
+    REASON_MISSING_ORDER_INFO: '"order-info" is missing or is not an object',
+    REASON_MISSING_CONTACT_INFO: '"contact-info" is missing or is not an object',
+    REASON_MISSING_ORDER_ID: '"order-info.order_id" is missing, not a string, or empty',
+    REASON_RESERVED_ATTRIBUTE: (
+        'a top-level attribute starts with "_pipeline", '
+        'or a top-level "order_id" differs from order-info.order_id'
+    ),
+    REASON_TOO_LARGE: "the DynamoDB item would be larger than 400 KB",
+}
+KEY_TOO_LONG = "order-info.order_id is longer than DynamoDB's 2048-byte key limit"
+
+
+class Valid:
+    """A record to store: its key, the item (DynamoDB JSON) and the canonical hash."""
+
+    __slots__ = ("hash", "item", "order_id")
+
+    def __init__(self, order_id: str, item: dict[str, AttributeValue], digest: str) -> None:
+        self.order_id = order_id
+        self.item = item
+        self.hash = digest
+
+
+class Invalid:
+    """A record for review: one reason code and a sentence that never quotes record content."""
+
+    __slots__ = ("message", "order_id", "reason")
+
+    def __init__(self, reason: str, message: str, order_id: str | None) -> None:
+        self.reason = reason
+        self.message = message
+        self.order_id = order_id
+
+
+def order_id_of(record: Any) -> str | None:
+    """order-info.order_id when it is a non-empty string, else None."""
+    if isinstance(record, dict):
+        info = record.get("order-info")
+        if isinstance(info, dict):
+            order_id = info.get("order_id")
+            if isinstance(order_id, str) and order_id:
+                return order_id
+    return None
+
+
+def _invalid(reason: str, record: Any, message: str | None = None) -> Invalid:
+    return Invalid(reason, message or MESSAGES[reason], order_id_of(record))
+
+
+def source_attribute(source: Source, index: int) -> AttributeValue:
+    version = source["version_id"]
+    return {
+        "M": {
+            "bucket": {"S": source["bucket"]},
+            "key": {"S": source["key"]},
+            "version_id": {"NULL": True} if version is None else {"S": version},
+            "record_index": {"N": str(index)},
+        }
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_added_size(bucket: str, key: str, version_id: str | None) -> int:
+    """Size of `_pipeline_hash` and of `_pipeline_source` without its record_index value."""
+    source = {"bucket": bucket, "key": key, "version_id": version_id, "record_index": 0}
+    return (
+        attribute_size(HASH_ATTRIBUTE, "0" * _HASH_HEX_LENGTH)
+        + attribute_size(SOURCE_ATTRIBUTE, source)
+        - number_size("0")
+    )
+
+
+def _added_size(order_id: str, record: dict[str, Any], source: Source, index: int) -> int:
+    size = _fixed_added_size(source["bucket"], source["key"], source["version_id"]) + number_size(str(index))
+    if KEY_ATTRIBUTE not in record:
+        size += len(KEY_ATTRIBUTE) + len(order_id.encode("utf-8"))
+    return size
+
+
+def classify(record: Any, *, source: Source, index: int) -> Valid | Invalid:
+    """Valid, or Invalid with the first failing check, in this order: too_deep, not_an_object,
+    missing_order_info, missing_contact_info, missing_order_id, reserved_attribute, invalid_value,
+    too_large."""
+    if not isinstance(record, dict):
+        return _invalid(REASON_TOO_DEEP if depth_exceeds(record) else REASON_NOT_AN_OBJECT, record)
+    try:
+        converted = convert_record(record)
+    except TooDeep:
+        return _invalid(REASON_TOO_DEEP, record)
+    if not isinstance(record.get("order-info"), dict):
+        return _invalid(REASON_MISSING_ORDER_INFO, record)
+    if not isinstance(record.get("contact-info"), dict):
+        return _invalid(REASON_MISSING_CONTACT_INFO, record)
+    order_id = order_id_of(record)
+    if order_id is None:
+        return _invalid(REASON_MISSING_ORDER_ID, record)
+    if any(name.startswith(RESERVED_PREFIX) for name in record) or (
+        KEY_ATTRIBUTE in record and record[KEY_ATTRIBUTE] != order_id
+    ):
+        return _invalid(REASON_RESERVED_ATTRIBUTE, record)
+    if converted.invalid is not None:
+        return _invalid(REASON_INVALID_VALUE, record, converted.invalid)
+    if len(order_id.encode("utf-8")) > KEY_MAX_BYTES:
+        return _invalid(REASON_INVALID_VALUE, record, KEY_TOO_LONG)
+    if converted.size + _added_size(order_id, record, source, index) > ITEM_MAX_BYTES:
+        return _invalid(REASON_TOO_LARGE, record)
+    item = converted.attributes
+    item[KEY_ATTRIBUTE] = {"S": order_id}
+    digest = hashlib.sha256(converted.canonical.encode("utf-8")).hexdigest()
+    item[HASH_ATTRIBUTE] = {"S": digest}
+    item[SOURCE_ATTRIBUTE] = source_attribute(source, index)
+    return Valid(order_id, item, digest)

@@ -1,0 +1,76 @@
+"""Store-large Lambda: put one claim-checked valid record into the orders table, conditionally."""
+
+from __future__ import annotations
+
+import importlib
+
+if not __package__:
+    # On Lambda this file is the top-level module of the zip root: register that root as `handlers`.
+    importlib.import_module("_package")
+
+import os
+from typing import Any
+
+from handlers.awserrors import error_code, transient_as_named_error
+from handlers.claims import item_from_claim
+from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
+from handlers.errors import ConfigurationError, OrderConflict, SourceNotFound
+from handlers.model import Source
+
+
+def _client(name: str) -> Any:
+    import boto3  # Lambda runtime library; imported here so the core needs none
+
+    return boto3.client(name)
+
+
+def table_name() -> str:
+    """The orders table from the environment, read at call time; fail fast when it is missing."""
+    name = os.environ.get(ORDERS_TABLE_ENV, "").strip()
+    if not name:
+        raise ConfigurationError(f"environment variable {ORDERS_TABLE_ENV} is not set")
+    return name
+
+
+def _read_claim(s3: Any, bucket: str, key: str) -> bytes:
+    try:
+        with transient_as_named_error("s3 GetObject claim"):
+            body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            return body
+    except Exception as exc:
+        if error_code(exc) in {"NoSuchKey", "404"}:
+            raise SourceNotFound(f"claim-check body s3://{bucket}/{key} not found") from exc
+        raise
+
+
+def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """Store one large valid record.
+
+    Event: {"pointer": {"bucket", "key"}, "hash": str, "index": int, "source": <source>}.
+    Returns {"stored": true} (also when the identical record was already stored).
+    Raises OrderConflict (another record holds this order_id), TransientError (retry),
+    SourceNotFound / ClaimMismatch (permanent), ConfigurationError (ORDERS_TABLE unset).
+    Needs s3:GetObject on `_pipeline/claims/*` and dynamodb:PutItem on the orders table.
+    """
+    table = table_name()
+    pointer = event["pointer"]
+    source: Source = event["source"]
+    body = _read_claim(_client("s3"), str(pointer["bucket"]), str(pointer["key"]))
+    valid = item_from_claim(body, source=source, index=int(event["index"]), expected_hash=str(event["hash"]))
+    dynamodb = _client("dynamodb")
+    try:
+        with transient_as_named_error("dynamodb PutItem"):
+            dynamodb.put_item(
+                TableName=table,
+                Item=valid.item,
+                ConditionExpression=PUT_CONDITION,
+                ExpressionAttributeNames={"#hash": HASH_ATTRIBUTE},
+                ExpressionAttributeValues={":hash": {"S": valid.hash}},
+            )
+    except Exception as exc:
+        if error_code(exc) == "ConditionalCheckFailedException":
+            raise OrderConflict(
+                f"order_id of record {valid.order_id!r} is stored with different content"
+            ) from exc
+        raise
+    return {"stored": True}

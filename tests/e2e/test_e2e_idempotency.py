@@ -1,0 +1,78 @@
+"""Nothing overwritten, nothing duplicated: conflicts go to review, a re-delivered event is a no-op."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import Pipeline, as_decimals, assert_no_loss, record_of
+
+pytestmark = pytest.mark.e2e
+
+
+def _order(order_id: str, item: str) -> dict[str, object]:
+    return {
+        "order-info": {"order_id": order_id, "item": item, "quantity": 1},
+        "contact-info": {"name": "John Doe", "email": "johndoe@example.com"},
+    }
+
+
+def test_same_order_id_with_different_content_is_one_item_and_one_conflict(
+    pipeline: Pipeline, uid: str
+) -> None:
+    # GIVEN an order stored from a first file
+    first = _order(f"dup-{uid}", "Laptop")
+    _, stored = pipeline.run(f"first-{uid}.json", json.dumps(first).encode())
+    assert_no_loss(stored, records=1)
+    # WHEN a second file carries the same order id with different content
+    second = _order(f"dup-{uid}", "Desktop")
+    _, conflicting = pipeline.run(f"second-{uid}.json", json.dumps(second).encode())
+    # THEN the item is untouched and the second record is a `conflict` review message holding it
+    assert_no_loss(conflicting, records=1)
+    assert (conflicting.stored, conflicting.rejected, conflicting.reasons) == (0, 1, ["conflict"])
+    [review] = conflicting.reviews
+    assert review["order_id"] == f"dup-{uid}"
+    assert review["record_item"] is not None or review["record"] == second
+    item = pipeline.item(f"dup-{uid}")
+    assert item is not None and record_of(item) == as_decimals(first)
+
+
+def test_identical_record_uploaded_again_is_not_a_conflict(pipeline: Pipeline, uid: str) -> None:
+    record = json.dumps(_order(f"same-{uid}", "Laptop")).encode()
+    pipeline.run(f"same-a-{uid}.json", record)
+    _, again = pipeline.run(f"same-b-{uid}.json", record)
+    assert again.reasons == [] and again.rejected == 0
+
+
+def test_same_s3_event_delivered_twice_leaves_no_duplicates(pipeline: Pipeline, uid: str) -> None:
+    # GIVEN a file processed once: two items stored, one record reviewed
+    records = [
+        _order(f"redo-{uid}-0", "Laptop"),
+        {"order-info": {"order_id": f"redo-{uid}-1"}},
+        _order(f"redo-{uid}-2", "Pen"),
+    ]
+    target, once = pipeline.run(f"redelivered-{uid}.json", json.dumps(records).encode())
+    assert_no_loss(once, records=3)
+    items_before = sorted(json.dumps(i, sort_keys=True) for i in once.items)
+    [execution] = pipeline.executions.for_upload(target)
+    event = json.loads(execution["input"])
+
+    # WHEN EventBridge delivers the identical S3 event again (at-least-once delivery)
+    pipeline.stack.clients.events.put_events(
+        Entries=[
+            {
+                "Source": event["source"],
+                "DetailType": event["detail-type"],
+                "Resources": event["resources"],
+                "Detail": json.dumps(event["detail"]),
+            }
+        ]
+    )
+    twice = pipeline.result(target, at_least=2)
+
+    # THEN a second execution ran, and the table and queue hold exactly what one delivery left
+    assert len(pipeline.executions.for_upload(target)) == 2
+    assert_no_loss(twice, records=3)
+    assert sorted(json.dumps(i, sort_keys=True) for i in twice.items) == items_before
+    assert [r["reason"] for r in twice.reviews] == ["missing_contact_info"]

@@ -1,0 +1,77 @@
+"""Fakes and helpers for the handler tests (a unique module name: tests/unit/handlers is on sys.path)."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handlers.errors import FileRejected
+from handlers.model import Source
+from handlers.pipeline import Summary, process_file
+
+FIXTURE_FILES = Path(__file__).resolve().parents[2] / "fixtures" / "files"
+
+
+class MemoryManifest:
+    """ManifestSink keeping the bytes; visible only after commit, like the S3 writer."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.committed: bytes | None = None
+        self.aborted = False
+
+    def write(self, data: bytes) -> None:
+        self.buffer += data
+
+    def commit(self) -> None:
+        self.committed = bytes(self.buffer)
+
+    def abort(self) -> None:
+        self.aborted = True
+        self.buffer.clear()
+
+
+class MemoryClaims:
+    """ClaimSink keeping every body by key."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, bytes] = {}
+
+    def put(self, key: str, body: bytes) -> None:
+        self.bodies[key] = body
+
+
+@dataclass
+class Outcome:
+    summary: Summary | None
+    rejection: FileRejected | None
+    manifest: MemoryManifest
+    claims: MemoryClaims
+    batches: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        return [entry for batch in self.batches for entry in batch["records"]]
+
+    def outcomes(self) -> list[str]:
+        """Per record: "valid", "large", or the review reason."""
+        return [e["review"]["reason"] if e["status"] == "invalid" else e["status"] for e in self.entries]
+
+
+def source_for(key: str) -> Source:
+    return {"bucket": "uploads", "key": key, "version_id": "v1", "etag": "e1"}
+
+
+def run_bytes(data: bytes, key: str, **options: Any) -> Outcome:
+    manifest, claims = MemoryManifest(), MemoryClaims()
+    try:
+        summary = process_file(
+            io.BytesIO(data), source=source_for(key), manifest=manifest, claims=claims, **options
+        )
+    except FileRejected as rejected:
+        return Outcome(None, rejected, manifest, claims)
+    assert manifest.committed is not None
+    return Outcome(summary, None, manifest, claims, json.loads(manifest.committed))

@@ -1,0 +1,278 @@
+"""The Lambda adapters against moto's S3 and DynamoDB: validator, store-large and the S3 writers."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+
+import boto3
+import pytest
+from boto3.dynamodb.types import TypeDeserializer
+from moto import mock_aws
+
+from handlers import store_large, validator
+from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV
+from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound, TransientError
+from handlers.s3io import S3ManifestWriter
+
+BUCKET = "uploads"
+TABLE = "orders"
+SMALL = (
+    '{"order-info": {"order_id": "1234", "item": "Laptop"}, "contact-info": {"email": "johndoe@example.com"}}'
+)
+SECRET = "johndoe@example.com"
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        dynamodb = boto3.client("dynamodb")
+        dynamodb.create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        monkeypatch.setenv(ORDERS_TABLE_ENV, TABLE)
+        yield s3, dynamodb
+
+
+def upload(s3, key: str, body: bytes) -> dict:
+    put = s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+    return {"bucket": BUCKET, "key": key, "version_id": put.get("VersionId"), "etag": put["ETag"].strip('"')}
+
+
+def read(s3, key: str) -> bytes:
+    return s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+
+
+def pipeline_keys(s3) -> list[str]:
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="_pipeline/")
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
+    # GIVEN a gzipped JSON Lines upload with one valid and one invalid record
+    s3, _ = aws
+    event = upload(s3, "in/orders.jsonl.gz", gzip.compress((SMALL + "\n" + '{"order-info": {}}\n').encode()))
+    # WHEN the validator runs
+    with caplog.at_level(logging.INFO):
+        result = validator.handler(event, None)
+    # THEN it returns counts and the manifest location, and the manifest holds both entries
+    assert result == {
+        "file_rejected": False,
+        "records": 2,
+        "valid": 1,
+        "large": 0,
+        "invalid": 1,
+        "batches": 1,
+        "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"]},
+    }
+    assert result["manifest"]["key"].startswith("_pipeline/work/")
+    manifest = json.loads(read(s3, result["manifest"]["key"]))
+    assert [e["status"] for e in manifest[0]["records"]] == ["valid", "invalid"]
+    assert manifest[0]["source"] == {k: event[k] for k in ("bucket", "key", "version_id", "etag")}
+    # AND neither the result nor the logs contain record content
+    assert SECRET not in json.dumps(result) and SECRET not in caplog.text and "Laptop" not in caplog.text
+
+
+def test_validator_reads_the_version_named_in_the_event(aws):
+    # GIVEN an object overwritten after the event for its first version
+    s3, _ = aws
+    first = upload(s3, "v.json", SMALL.encode())
+    upload(s3, "v.json", b"not json at all")
+    # WHEN the validator runs for the first version
+    result = validator.handler(first, None)
+    # THEN it validated the first version's content
+    assert result["file_rejected"] is False and result["valid"] == 1
+
+
+def test_validator_retries_a_url_encoded_key(aws):
+    # GIVEN an object whose key has a space, named URL-encoded in the event
+    s3, _ = aws
+    event = upload(s3, "my orders.json", SMALL.encode())
+    event["key"] = "my+orders.json"
+    # WHEN the validator runs
+    result = validator.handler(event, None)
+    # THEN it found the object by its decoded key
+    assert result["valid"] == 1
+    assert json.loads(read(s3, result["manifest"]["key"]))[0]["source"]["key"] == "my orders.json"
+
+
+def test_validator_rejected_file_leaves_nothing_in_the_bucket(aws):
+    # GIVEN a truncated upload
+    s3, _ = aws
+    event = upload(s3, "bad.json", b'[{"order-info": {"order_id": "1"}, ')
+    # WHEN the validator runs
+    result = validator.handler(event, None)
+    # THEN it returns one file review message and wrote no manifest
+    assert result["file_rejected"] is True and result["records"] is None and result["reason"] == "truncated"
+    review = result["review"]
+    assert review["file_rejected"] is True and review["reason"] == "truncated"
+    assert review["source"]["key"] == "bad.json"
+    assert review["record"] is review["record_item"] is review["record_pointer"] is None
+    assert pipeline_keys(s3) == []
+
+
+def test_validator_missing_object_is_a_named_error(aws):
+    # GIVEN an event for an object that does not exist
+    # WHEN / THEN the validator raises SourceNotFound (a permanent failure the ASL can name)
+    with pytest.raises(SourceNotFound):
+        validator.handler({"bucket": BUCKET, "key": "gone.json", "version_id": None, "etag": None}, None)
+
+
+def test_s3_manifest_writer_uses_multipart_for_big_manifests_and_abort_leaves_nothing(aws):
+    # GIVEN a writer with 5 MiB parts (S3's minimum) and 12 MiB of data
+    s3, _ = aws
+    data = bytes(range(256)) * (12 * 4096)
+    writer = S3ManifestWriter(s3, BUCKET, "_pipeline/work/x/batches.manifest", part_bytes=5 * 2**20)
+    for offset in range(0, len(data), 1_000_000):
+        writer.write(data[offset : offset + 1_000_000])
+    # WHEN committed
+    writer.commit()
+    # THEN the object is the data, in three parts
+    head = s3.head_object(Bucket=BUCKET, Key="_pipeline/work/x/batches.manifest", PartNumber=1)
+    assert head["PartsCount"] == 3
+    assert read(s3, "_pipeline/work/x/batches.manifest") == data
+    # AND an aborted upload leaves neither an object nor an open upload
+    aborted = S3ManifestWriter(s3, BUCKET, "_pipeline/work/y/batches.manifest", part_bytes=5 * 2**20)
+    aborted.write(data)
+    aborted.abort()
+    assert "_pipeline/work/y/batches.manifest" not in pipeline_keys(s3)
+    assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+def large_claim(s3, *, order_id: str = "big-1", text: str = "a") -> dict:
+    """Validate an upload holding one record too big to travel inline; the store-large event for it."""
+    record = json.dumps({"order-info": {"order_id": order_id}, "contact-info": {}, "blob": text * 250_000})
+    event = upload(s3, f"{order_id}-{text}.json", record.encode())
+    result = validator.handler(event, None)
+    entry = json.loads(read(s3, result["manifest"]["key"]))[0]["records"][0]
+    assert result["large"] == 1 and entry["status"] == "large"
+    source = {k: event[k] for k in ("bucket", "key", "version_id", "etag")}
+    return {"pointer": entry["pointer"], "hash": entry["hash"], "index": entry["index"], "source": source}
+
+
+def test_store_large_puts_the_item_the_validator_described(aws):
+    # GIVEN a claim-checked valid record
+    s3, dynamodb = aws
+    event = large_claim(s3)
+    # WHEN store-large runs, twice (at-least-once delivery)
+    assert store_large.handler(event, None) == {"stored": True}
+    assert store_large.handler(event, None) == {"stored": True}
+    # THEN the table holds the record with its hash and source
+    item = dynamodb.get_item(TableName=TABLE, Key={"order_id": {"S": "big-1"}})["Item"]
+    assert item[HASH_ATTRIBUTE] == {"S": event["hash"]}
+    assert TypeDeserializer().deserialize(item["blob"]) == "a" * 250_000
+    assert item["_pipeline_source"]["M"]["key"] == {"S": event["source"]["key"]}
+
+
+def test_store_large_raises_order_conflict_for_a_different_record_with_the_same_id(aws):
+    # GIVEN one large record stored, and another with the same order_id but different content
+    s3, dynamodb = aws
+    store_large.handler(large_claim(s3, text="a"), None)
+    other = large_claim(s3, text="b")
+    # WHEN store-large runs for the second
+    with pytest.raises(OrderConflict):
+        store_large.handler(other, None)
+    # THEN the stored item is unchanged
+    item = dynamodb.get_item(TableName=TABLE, Key={"order_id": {"S": "big-1"}})["Item"]
+    assert item["blob"]["S"][0] == "a"
+
+
+def test_store_large_rejects_a_claim_that_does_not_match_its_hash(aws):
+    # GIVEN a store-large event whose hash is not the claim's
+    s3, _ = aws
+    event = large_claim(s3)
+    event["hash"] = "0" * 64
+    # WHEN / THEN it raises ClaimMismatch and stores nothing
+    with pytest.raises(ClaimMismatch):
+        store_large.handler(event, None)
+
+
+def test_store_large_fails_fast_without_its_table(aws, monkeypatch):
+    # GIVEN no ORDERS_TABLE in the environment
+    monkeypatch.delenv(ORDERS_TABLE_ENV)
+    # WHEN / THEN the handler names the missing variable before touching AWS
+    with pytest.raises(ConfigurationError, match=ORDERS_TABLE_ENV):
+        store_large.handler({"pointer": {"bucket": BUCKET, "key": "x"}, "hash": "h", "index": 0}, None)
+
+
+def test_throttling_becomes_transient_error(monkeypatch):
+    # GIVEN an S3 client that is throttled
+    from botocore.exceptions import ClientError
+
+    class Throttled:
+        def get_object(self, **_):
+            raise ClientError(
+                {"Error": {"Code": "SlowDown"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "GetObject"
+            )
+
+    monkeypatch.setattr(validator, "_s3_client", Throttled)
+    # WHEN / THEN the validator raises TransientError (retried by the state machine)
+    with pytest.raises(TransientError):
+        validator.handler({"bucket": BUCKET, "key": "k.json", "version_id": None, "etag": None}, None)
+
+
+def test_validator_streams_the_body_it_is_given(aws, monkeypatch):
+    # GIVEN a body that only supports read(amt) and close() (like botocore's StreamingBody)
+    s3, _ = aws
+    event = upload(s3, "s.json", SMALL.encode())
+    reads: list[int] = []
+
+    class Body(io.BytesIO):
+        def read(self, amt=-1):
+            reads.append(amt)
+            return super().read(amt)
+
+    real = validator._get
+    monkeypatch.setattr(validator, "_get", lambda *a: {**real(*a), "Body": Body(SMALL.encode())})
+    # WHEN the validator runs
+    validator.handler(event, None)
+    # THEN it read in bounded chunks, never the whole body at once
+    assert reads and all(0 < amt <= 2**20 for amt in reads)
+
+
+@pytest.mark.parametrize("module", ["validator", "store_large"])
+def test_entry_modules_import_from_the_zip_root_alone(tmp_path, module):
+    # GIVEN the handlers folder's files at the root of a directory, as in the Lambda zip
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = Path(validator.__file__).parent
+    for path in source.glob("*.py"):
+        shutil.copy(path, tmp_path / path.name)
+    # WHEN a fresh interpreter imports the entry module by its Lambda handler name, repo not on sys.path
+    code = f"import {module}, sys; print({module}.handler.__module__, sys.modules['handlers'].__file__)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env={})
+    # THEN it imports, and its `handlers` package is the zip root, not the checkout
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [module, str(tmp_path / "__init__.py")]
+
+
+def test_an_encoded_key_answered_with_access_denied_is_retried_decoded():
+    # GIVEN S3 without s3:ListBucket, which answers a missing key with AccessDenied
+    from botocore.exceptions import ClientError
+
+    class NoListBucket:
+        def get_object(self, **request):
+            if request["Key"] != "my orders.json":
+                raise ClientError({"Error": {"Code": "AccessDenied"}}, "GetObject")
+            return {"Body": io.BytesIO(b"{}")}
+
+    # WHEN the object is opened by its URL-encoded key
+    key, _ = validator.open_object(NoListBucket(), BUCKET, "my+orders.json", None)
+    # THEN the decoded key was tried and found; a real AccessDenied (no other spelling) is re-raised
+    assert key == "my orders.json"
+    with pytest.raises(ClientError):
+        validator.open_object(NoListBucket(), BUCKET, "other.json", None)

@@ -1,0 +1,82 @@
+"""Batching limits of the manifest and claim checks for entries too large to travel inline."""
+
+from __future__ import annotations
+
+import json
+
+from handlers_testkit import source_for
+
+from handlers.contract import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
+
+
+def record(order_id: str, *, padding: int = 0, contact: bool = True) -> str:
+    body: dict[str, object] = {"order-info": {"order_id": order_id, "note": "p" * padding}}
+    if contact:
+        body["contact-info"] = {"name": "Zoë"}
+    return json.dumps(body, ensure_ascii=False)
+
+
+def array(records: list[str]) -> bytes:
+    return ("[" + ",\n".join(records) + "]").encode("utf-8")
+
+
+def batch_sizes(manifest: bytes) -> list[int]:
+    return [len(json.dumps(batch, separators=(",", ":"))) for batch in json.loads(manifest)]
+
+
+def test_batches_hold_at_most_100_records(run_data):
+    # GIVEN 250 small valid records
+    data = array([record(f"o-{i}") for i in range(250)])
+    # WHEN validated
+    outcome = run_data(data, "many.json")
+    # THEN they fill batches 0, 1, 2 of 100, 100, 50 records, in order, each with the source
+    assert [len(b["records"]) for b in outcome.batches] == [BATCH_MAX_RECORDS, BATCH_MAX_RECORDS, 50]
+    assert [b["batch"] for b in outcome.batches] == [0, 1, 2]
+    assert all(b["source"] == source_for("many.json") for b in outcome.batches)
+    assert [e["order_id"] for e in outcome.entries] == [f"o-{i}" for i in range(250)]
+    assert outcome.summary.batches == 3
+
+
+def test_batches_stay_under_the_byte_limit_and_are_packed(run_data):
+    # GIVEN 40 valid records of about 30 KB each (too many bytes for 100 per batch)
+    data = array([record(f"o-{i}", padding=30_000) for i in range(40)])
+    # WHEN validated
+    outcome = run_data(data, "big.json")
+    manifest = outcome.manifest.committed
+    # THEN every batch is at most 200,000 bytes serialised, and no batch could have taken the next entry
+    sizes = batch_sizes(manifest)
+    assert max(sizes) <= BATCH_MAX_BYTES
+    entry = len(json.dumps(outcome.entries[0], separators=(",", ":")))
+    assert all(size + entry + 1 > BATCH_MAX_BYTES for size in sizes[:-1])
+    assert sum(len(b["records"]) for b in outcome.batches) == 40
+    # AND the manifest text is what the batches say (one JSON array, ASCII)
+    assert manifest.isascii() and manifest.startswith(b"[") and manifest.endswith(b"]")
+
+
+def test_a_valid_record_too_big_for_state_data_travels_as_a_claim_check(run_data):
+    # GIVEN a valid record whose entry exceeds the inline limit but whose item fits DynamoDB
+    big = record("big-1", padding=INLINE_RECORD_MAX_BYTES + 10)
+    data = array([record("small-1"), big])
+    # WHEN validated
+    outcome = run_data(data, "claims.json")
+    small_entry, large_entry = outcome.entries
+    # THEN it is counted as large, its entry has a pointer and no item, and the claim holds its raw text
+    assert small_entry["status"] == "valid" and "item" in small_entry
+    assert large_entry["status"] == "large" and "item" not in large_entry
+    assert set(large_entry) == {"status", "index", "line", "order_id", "hash", "pointer"}
+    assert large_entry["pointer"]["key"].endswith("/1.record")
+    assert outcome.claims.bodies[large_entry["pointer"]["key"]] == big.encode("utf-8")
+    assert (outcome.summary.valid, outcome.summary.large, outcome.summary.invalid) == (1, 1, 0)
+
+
+def test_an_oversized_invalid_record_is_reviewed_through_a_pointer(run_data):
+    # GIVEN an invalid record (no contact-info) too big to carry inline in its review message
+    big = record("big-2", padding=INLINE_RECORD_MAX_BYTES + 10, contact=False)
+    # WHEN validated
+    outcome = run_data(array([big]), "bad.json")
+    review = outcome.entries[0]["review"]
+    # THEN the review names the reason, carries the pointer instead of the record, and the claim holds it
+    assert review["reason"] == "missing_contact_info" and review["order_id"] == "big-2"
+    assert review["record"] is None
+    assert outcome.claims.bodies[review["record_pointer"]["key"]] == big.encode("utf-8")
+    assert max(batch_sizes(outcome.manifest.committed)) <= INLINE_RECORD_MAX_BYTES + 1000
