@@ -15,7 +15,7 @@ import logging
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,32 +65,40 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[dict[str,
     skipped = [f"{logical_id} ({kind})" for logical_id, kind in emulator.not_emulated()]
     if progress and skipped:
         print(f"not emulated (moto cannot create them): {', '.join(skipped)}", file=sys.stderr)
-    uploads = [outcome.upload_file(stack, path) for _, path in files]
-    started = time.monotonic()
-
-    shown: list[tuple[int, int]] = []
+    # One file at a time, each after the previous one's executions finished: an identical order in a
+    # later file re-stores the same item under that file's `_pipeline_source`, so counting after all
+    # files would move the item to the last file; conflicts between files resolve in argument order.
+    executions = outcome.Executions(stack)
+    inbox = outcome.ReviewInbox(stack)
     end = "\r" if sys.stderr.isatty() else "\n"
+    rows = []
+    for number, (given, path) in enumerate(files, start=1):
+        target = outcome.upload_file(stack, path)
+        label = f"file {number}/{len(files)} {path.name}"
+        report = _progress_line(label, end=end) if progress else None
+        found = executions.wait([target], on_progress=report)
+        result = outcome.outcome(stack, target, found[target], inbox)
+        if result.failure:
+            print(f"{given}: execution {result.status}: {result.failure}", file=sys.stderr)
+        rows.append({"file": given, **result.summary()})
+    if progress and end == "\r":
+        print(file=sys.stderr)
+    return rows
+
+
+def _progress_line(label: str, *, end: str) -> Callable[[int, int], None]:
+    """A progress reporter for one file's executions, printing only when the count changes."""
+    started = time.monotonic()
+    shown: list[tuple[int, int]] = []
 
     def report(finished: int, total: int) -> None:
         if shown and shown[-1] == (finished, total):
             return
         shown.append((finished, total))
         elapsed = time.monotonic() - started
-        print(
-            f"waiting for executions: {finished}/{total} finished ({elapsed:.0f}s)", end=end, file=sys.stderr
-        )
+        print(f"{label}: {finished}/{total} executions finished ({elapsed:.0f}s)", end=end, file=sys.stderr)
 
-    executions = outcome.Executions(stack).wait(uploads, on_progress=report if progress else None)
-    if progress and end == "\r":
-        print(file=sys.stderr)
-    inbox = outcome.ReviewInbox(stack)
-    rows = []
-    for (given, _), target in zip(files, uploads, strict=True):
-        result = outcome.outcome(stack, target, executions[target], inbox)
-        if result.failure:
-            print(f"{given}: execution {result.status}: {result.failure}", file=sys.stderr)
-        rows.append({"file": given, **result.summary()})
-    return rows
+    return report
 
 
 def render_table(rows: list[dict[str, Any]]) -> str:

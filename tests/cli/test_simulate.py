@@ -48,7 +48,7 @@ def test_readme_sample_prints_one_stored_record() -> None:
     header, row = result.stdout.splitlines()
     assert header.split() == ["FILE", "STATUS", "RECORDS", "STORED", "REJECTED", "FILE_REJECTED", "REASONS"]
     assert row.split() == ["examples/sample-order.json", "SUCCEEDED", "1", "1", "0", "no", "-"]
-    assert "waiting for executions" in result.stderr
+    assert "1/1 executions finished" in result.stderr
 
 
 @pytest.mark.e2e
@@ -93,3 +93,20 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "reasons": ["empty_file"],
     }
     assert rows["good.json"]["file"] == str(folder / "good.json")
+
+
+@pytest.mark.e2e
+def test_files_sharing_orders_are_each_counted_in_argument_order(tmp_path: Path) -> None:
+    # GIVEN a file, a second file with the same two orders, and a third that changes one of them
+    uid = uuid.uuid4().hex[:8]
+    first, again, changed = tmp_path / "first.json", tmp_path / "again.jsonl", tmp_path / "changed.json"
+    first.write_text(json.dumps([_order(f"{uid}-1"), _order(f"{uid}-2")]))
+    again.write_text("\n".join(json.dumps(_order(f"{uid}-{n}")) for n in (1, 2)) + "\n")
+    changed.write_text(json.dumps({**_order(f"{uid}-1"), "note": "edited"}))
+    # WHEN simulated together
+    result = _simulate("--json", str(first), str(again), str(changed))
+    # THEN each file's identical re-store counts for that file, and the change is a conflict
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    counts = [(row["records"], row["stored"], row["rejected"], row["reasons"]) for row in rows]
+    assert counts == [(2, 2, 0, []), (2, 2, 0, []), (1, 0, 1, ["conflict"])]
