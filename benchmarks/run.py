@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks import validator
+from benchmarks import pipeline, validator
 
 if __name__ == "__main__":
     validator.main()
+    pipeline.main()
