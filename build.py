@@ -24,13 +24,10 @@ ASL_FILE = "statemachine.asl.json"
 TEMPLATE_FILE = "template.json"
 STATE_MACHINE_ID = "StateMachine"
 
-# Nothing account-, region- or partition-specific may be literal in what we ship.
+# Nothing account-, region- or partition-specific may be literal in what we ship (both files).
 FORBIDDEN_LITERALS = {
     "an account id": re.compile(r"(?<!\d)\d{12}(?!\d)"),
-    "a region name": re.compile(
-        r"\b(?:us-gov|us|eu|ap|sa|ca|me|af|il|mx|cn)-"
-        r"(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b"
-    ),
+    "a region name": re.compile(r"\b(?:us-gov|us-iso|us-isob|us|eu|ap|sa|ca|me|af|il|mx|cn)-[a-z]+-\d\b"),
     "an arn:aws: literal": re.compile(r"arn:aws(?:-[a-z-]+)?:"),
 }
 

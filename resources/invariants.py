@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,9 +11,6 @@ from troposphere import Template
 from resources.iam import STAR_RESOURCE_ACTIONS
 from resources.orchestration import placeholders
 
-ACCOUNT_ID = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
-REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-[a-z]+-[0-9]\b")
-PARTITION_LITERAL = "arn:aws:"
 # Properties that fix a physical name: a second stack in the same account would collide.
 PHYSICAL_NAME_PROPERTIES = {
     "AWS::S3::Bucket": "BucketName",
@@ -47,7 +43,6 @@ def template_invariants(template: Template) -> list[str]:
         props: dict[str, Any] = resource.get("Properties", {})
         problems += [f"{name}: {p}" for p in _resource_problems(kind, props, resources)]
         problems += [f"{name}: {p}" for p in _skip_problems(resource.get("Metadata", {}))]
-    problems += _literal_problems(rendered)
     return problems
 
 
@@ -137,16 +132,6 @@ def _skip_problems(metadata: dict[str, Any]) -> Iterator[str]:
     for skip in metadata.get("checkov", {}).get("skip", []):
         if not str(skip.get("comment", "")).strip():
             yield f"checkov skip {skip.get('id')} has no reason"
-
-
-def _literal_problems(rendered: dict[str, Any]) -> Iterator[str]:
-    text = json.dumps(rendered)
-    if PARTITION_LITERAL in text:
-        yield f"template contains the partition literal {PARTITION_LITERAL!r}"
-    for match in sorted(set(ACCOUNT_ID.findall(text))):
-        yield f"template contains a 12-digit account id literal {match}"
-    for match in sorted(set(REGION.findall(text))):
-        yield f"template contains a region literal {match}"
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -13,11 +13,11 @@ from stepfunctions.steps.choice_rule import ChoiceRule
 from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
 from workflow import names
 from workflow.batches import build_batch_processor
+from workflow.records import send_review
 from workflow.retries import (
     DYNAMODB_TRANSIENT,
     ITEM_READER_TRANSIENT,
     LAMBDA_TRANSIENT,
-    SQS_TRANSIENT,
     transient,
 )
 from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
@@ -126,20 +126,10 @@ def build_file_workflow() -> Choice:
     process_batches.attach_processor(build_batch_processor())
     process_batches.next(mark_done)
 
-    send_file_rejection = Task(
-        names.SEND_FILE_REJECTION,
-        resource=names.service("sqs:sendMessage"),
-        parameters={
-            "QueueUrl": names.sub(names.REVIEW_QUEUE_URL),
-            "MessageBody.$": "States.JsonToString($.validation.review)",
-            "MessageAttributes": {
-                "reason": {"DataType": "String", "StringValue.$": "$.validation.reason"}
-            },
-        },
-        result_path=None,
-        retry=transient(SQS_TRANSIENT),
-        catch=catch_all_to_mark_failed,
+    send_file_rejection = send_review(
+        names.SEND_FILE_REJECTION, review_path="$.validation.review", output_path=None
     )
+    send_file_rejection.add_catch(catch_all_to_mark_failed)
     send_file_rejection.next(mark_done)
 
     route_file = Choice(names.ROUTE_FILE)

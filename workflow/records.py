@@ -20,8 +20,9 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _send_review(state_id: str, *, review_path: str) -> Task:
-    """SQS sendMessage of the review message found at `review_path` (reason also as an attribute)."""
+def send_review(state_id: str, *, review_path: str, output_path: str | None = "$.record.index") -> Task:
+    """SQS sendMessage of the review message at `review_path` (its reason also as an attribute)."""
+    fields: dict[str, Any] = {"output_path": output_path} if output_path else {}
     return Task(
         state_id,
         resource=names.service("sqs:sendMessage"),
@@ -33,8 +34,8 @@ def _send_review(state_id: str, *, review_path: str) -> Task:
             },
         },
         result_path=None,
-        output_path="$.record.index",
         retry=transient(SQS_TRANSIENT),
+        **fields,
     )
 
 
@@ -67,8 +68,8 @@ def _conflict_review(state_id: str, *, inline: bool) -> Pass:
 
 def build_record_processor() -> Choice:
     """The per-record graph; its start state is the returned Choice."""
-    send_conflict = _send_review(names.SEND_CONFLICT, review_path="$.review")
-    send_rejection = _send_review(names.SEND_REJECTION, review_path="$.record.review")
+    send_conflict = send_review(names.SEND_CONFLICT, review_path="$.review")
+    send_rejection = send_review(names.SEND_REJECTION, review_path="$.record.review")
 
     describe_conflict = _conflict_review(names.DESCRIBE_CONFLICT, inline=True)
     describe_conflict.next(send_conflict)

@@ -195,7 +195,9 @@ def test_a_rejected_file_is_one_review_message(parent: dict[str, Any]) -> None:
         "Parameters": {
             "QueueUrl": "${ReviewQueueUrl}",
             "MessageBody.$": "States.JsonToString($.validation.review)",
-            "MessageAttributes": {"reason": {"DataType": "String", "StringValue.$": "$.validation.reason"}},
+            "MessageAttributes": {
+                "reason": {"DataType": "String", "StringValue.$": "$.validation.review.reason"}
+            },
         },
         "ResultPath": None,
         "Retry": [SQS_RETRY],
