@@ -64,20 +64,22 @@ def _identify_file() -> Pass:
     )
 
 
-def _ledger_update(state_id: str, *, status: str) -> Task:
-    """Set the file's ledger status (DONE or FAILED) with the execution that set it."""
+def _ledger_update(state_id: str, *, status: str, error_path: str | None = None) -> Task:
+    """Set the file's ledger status (DONE or FAILED) and when; FAILED also records the error's name."""
+    expression = "SET #status = :status, finished_at = :now"
+    values: dict[str, Any] = {":status": {"S": status}, ":now": {"S.$": "$$.State.EnteredTime"}}
+    if error_path:
+        expression += ", error_name = :error"
+        values[":error"] = {"S.$": error_path}
     return Task(
         state_id,
         resource=names.service("dynamodb:updateItem"),
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Key": {"file_id": {"S.$": "$.file.file_id"}},
-            "UpdateExpression": "SET #status = :status, finished_at = :now",
+            "UpdateExpression": expression,
             "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {
-                ":status": {"S": status},
-                ":now": {"S.$": "$$.State.EnteredTime"},
-            },
+            "ExpressionAttributeValues": values,
         },
         result_path=None,
         retry=transient(DYNAMODB_TRANSIENT),
@@ -94,7 +96,7 @@ def build_file_workflow() -> Choice:
     )
     catch_all_to_fail = Catch(error_equals=["States.ALL"], next_step=pipeline_failed, result_path="$.error")
 
-    mark_failed = _ledger_update(names.MARK_FILE_FAILED, status="FAILED")
+    mark_failed = _ledger_update(names.MARK_FILE_FAILED, status="FAILED", error_path="$.error.Error")
     mark_failed.add_catch(catch_all_to_fail)
     mark_failed.next(pipeline_failed)
     catch_all_to_mark_failed = Catch(

@@ -343,7 +343,19 @@ def test_review_messages_carry_the_reason_as_an_attribute(
 
 def test_permanent_failures_mark_the_ledger_then_end_in_a_named_fail(parent: dict[str, Any]) -> None:
     mark_failed = parent["MarkFileFailed"]
-    assert mark_failed["Parameters"]["ExpressionAttributeValues"][":status"] == {"S": "FAILED"}
+    assert mark_failed["Parameters"] == {
+        "TableName": "${FileLedgerTableName}",
+        "Key": {"file_id": {"S.$": "$.file.file_id"}},
+        "UpdateExpression": "SET #status = :status, finished_at = :now, error_name = :error",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {
+            ":status": {"S": "FAILED"},
+            ":now": {"S.$": "$$.State.EnteredTime"},
+            ":error": {"S.$": "$.error.Error"},
+        },
+    }
+    done = parent["MarkFileDone"]["Parameters"]
+    assert done["UpdateExpression"] == "SET #status = :status, finished_at = :now"
     assert mark_failed["Next"] == "PipelineFailed"
     assert mark_failed["Catch"] == [TO_PIPELINE_FAILED]
     assert parent["PipelineFailed"]["Type"] == "Fail"
