@@ -16,28 +16,26 @@ from resources.skips import checkov_skips
 RETENTION_SECONDS = 14 * 24 * 60 * 60
 
 
-def review_queue() -> Queue:
-    """Rejected records and files, one JSON review message each (docs/CONTRACT.md)."""
+def _encrypted_queue(logical_id: str) -> Queue:
+    """SQS-managed encryption, the maximum retention, deleted with the stack."""
     return Queue(
-        ids.REVIEW_QUEUE,
+        logical_id,
         DeletionPolicy="Delete",
         UpdateReplacePolicy="Delete",
         Metadata=checkov_skips("CKV_AWS_27"),
         SqsManagedSseEnabled=True,
         MessageRetentionPeriod=RETENTION_SECONDS,
     )
+
+
+def review_queue() -> Queue:
+    """Rejected records and files, one JSON review message each (docs/CONTRACT.md)."""
+    return _encrypted_queue(ids.REVIEW_QUEUE)
 
 
 def rule_dead_letter_queue() -> Queue:
     """Events the rule could not deliver to the state machine after its retry policy."""
-    return Queue(
-        ids.RULE_DEAD_LETTER_QUEUE,
-        DeletionPolicy="Delete",
-        UpdateReplacePolicy="Delete",
-        Metadata=checkov_skips("CKV_AWS_27"),
-        SqsManagedSseEnabled=True,
-        MessageRetentionPeriod=RETENTION_SECONDS,
-    )
+    return _encrypted_queue(ids.RULE_DEAD_LETTER_QUEUE)
 
 
 def rule_dead_letter_queue_policy(*, queue: Queue, rule: Rule) -> QueuePolicy:
