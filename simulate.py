@@ -44,7 +44,7 @@ def expand(arguments: Sequence[str]) -> list[tuple[str, Path]]:
     if not files:
         raise UsageError("no files to upload")
     for given, path in files:
-        if not path.name.endswith(ACCEPTED_SUFFIXES):  # the rule's suffix match is case-sensitive
+        if not path.name.lower().endswith(ACCEPTED_SUFFIXES):  # the rule ignores case
             accepted = " ".join(ACCEPTED_SUFFIXES)
             raise UsageError(f"{given}: the bucket's rule ignores this name; accepted suffixes: {accepted}")
     names = [path.name for _, path in files]

@@ -30,7 +30,8 @@ def object_created_pattern(*, bucket: Bucket) -> dict[str, object]:
         "detail-type": ["Object Created"],
         "detail": {
             "bucket": {"name": [Ref(bucket)]},
-            "object": {"key": [{"suffix": suffix} for suffix in ACCEPTED_SUFFIXES]},
+            # Case-insensitive: ORDERS.JSON is a sales file too.
+            "object": {"key": [{"suffix": {"equals-ignore-case": suffix}} for suffix in ACCEPTED_SUFFIXES]},
         },
     }
 

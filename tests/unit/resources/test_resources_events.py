@@ -20,7 +20,7 @@ def test_rule_matches_object_created_in_this_bucket_with_an_accepted_suffix(
         "detail-type": ["Object Created"],
         "detail": {
             "bucket": {"name": [ref("IngestBucket")]},
-            "object": {"key": [{"suffix": suffix} for suffix in ACCEPTED_SUFFIXES]},
+            "object": {"key": [{"suffix": {"equals-ignore-case": suffix}} for suffix in ACCEPTED_SUFFIXES]},
         },
     }
 
@@ -30,7 +30,7 @@ def test_pipeline_objects_never_match_the_rule() -> None:
     own_keys = [f"{WORK_PREFIX}0123abcd/{MANIFEST_NAME}", f"{CLAIMS_PREFIX}0123abcd/17{CLAIM_SUFFIX}"]
     # THEN none ends in an accepted suffix: the working prefix is excluded by construction
     for key in own_keys:
-        assert not key.endswith(ACCEPTED_SUFFIXES), key
+        assert not key.lower().endswith(ACCEPTED_SUFFIXES), key
 
 
 def test_rule_target_is_the_state_machine_with_role_retries_and_dead_letters(
