@@ -136,7 +136,9 @@ def orders_table() -> Table:
 
 
 def file_ledger_table() -> Table:
-    """One item per processed file version (duplicate-delivery guard); items expire via TTL."""
+    """One item per processed file version (duplicate-delivery guard). The pipeline sets no expiry: the
+    TTL attribute is there for operators who want old entries to expire (an expired entry lets a
+    re-delivery of that event be processed again)."""
     return Table(
         ids.FILE_LEDGER_TABLE,
         # Derived state (which file versions were processed): nothing to keep once the stack is gone.
