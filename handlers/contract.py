@@ -32,6 +32,13 @@ ELEMENT_MAX_BYTES = 64 * 1024 * 1024
 PUT_CONDITION = "attribute_not_exists(order_id) OR #hash = :hash"
 
 ORDERS_TABLE_ENV = "ORDERS_TABLE"
+# Per-file limits (validator environment, from template parameters): past either, the file is rejected whole.
+MAX_REJECTED_RECORDS_ENV = "MAX_REJECTED_RECORDS"
+DEFAULT_MAX_REJECTED_RECORDS = 1000
+MAX_FILE_BYTES_ENV = "MAX_FILE_BYTES"
+DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+# Examples of rejected records carried by a too_many_rejections review (no record content).
+REJECTION_EXAMPLES = 5
 
 # Reason codes (docs/CONTRACT.md "Reason codes"). Record reasons, in the order the validator checks them.
 REASON_TOO_DEEP = "too_deep"
@@ -64,6 +71,8 @@ REASON_TRUNCATED = "truncated"
 REASON_UNSUPPORTED_TOP_LEVEL = "unsupported_top_level"
 REASON_CORRUPT_GZIP = "corrupt_gzip"
 REASON_ELEMENT_TOO_LARGE = "element_too_large"
+REASON_TOO_MANY_REJECTIONS = "too_many_rejections"
+REASON_FILE_TOO_LARGE = "file_too_large"
 FILE_REASONS = (
     REASON_EMPTY_FILE,
     REASON_NOT_UTF8,
