@@ -1,10 +1,13 @@
 """Try the pipeline offline: deploy output/ into the emulator, upload FILEs, report where records went.
 
-    python simulate.py FILE_OR_DIR... [--json]
+    python simulate.py FILE_OR_DIR... [--json] [--reviews]
 
 Each file is uploaded under its base name, so the bucket's EventBridge rule (not this script) starts
-its execution. Counts come from what landed in the emulated DynamoDB table and review queue.
-Exit status: 0 when every execution SUCCEEDED, 1 otherwise, 2 for a usage error.
+its execution. `records` is the pipeline's own count (the file ledger, else the validator's result);
+`stored` counts the records whose item is in the emulated table with that record's hash, `rejected`
+the records named by a review message; every record index must be one or the other.
+Exit status: 0 when every execution SUCCEEDED and every record is accounted for, 1 otherwise (lost
+records are named), 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handlers.contract import ACCEPTED_SUFFIXES
+
+if TYPE_CHECKING:
+    from emulator.outcome import FileOutcome
 
 COLUMNS = ("file", "status", "records", "stored", "rejected", "file_rejected", "reasons")
 
@@ -54,7 +61,23 @@ def expand(arguments: Sequence[str]) -> list[tuple[str, Path]]:
     return files
 
 
-def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Report:
+    """One file as given on the command line, and what happened to it."""
+
+    given: str
+    result: FileOutcome
+
+    def row(self) -> dict[str, Any]:
+        return {"file": self.given, **self.result.summary()}
+
+    @property
+    def accounted(self) -> bool:
+        """The execution succeeded and every record is stored or rejected."""
+        return self.result.status == "SUCCEEDED" and not self.result.problems
+
+
+def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[Report]:
     """Deploy a fresh stack, upload the files, wait for their executions, report each file."""
     import emulator
     from emulator import outcome
@@ -65,25 +88,30 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[dict[str,
     skipped = [f"{logical_id} ({kind})" for logical_id, kind in emulator.not_emulated()]
     if progress and skipped:
         print(f"not emulated (moto cannot create them): {', '.join(skipped)}", file=sys.stderr)
-    # One file at a time, each after the previous one's executions finished: an identical order in a
-    # later file re-stores the same item under that file's `_pipeline_source`, so counting after all
-    # files would move the item to the last file; conflicts between files resolve in argument order.
+    # One file at a time, each after the previous one's executions finished: conflicts between files
+    # resolve in argument order, and each file is reconciled against the table as it left it.
     executions = outcome.Executions(stack)
     inbox = outcome.ReviewInbox(stack)
     end = "\r" if sys.stderr.isatty() else "\n"
-    rows = []
+    reports = []
     for number, (given, path) in enumerate(files, start=1):
         target = outcome.upload_file(stack, path)
         label = f"file {number}/{len(files)} {path.name}"
-        report = _progress_line(label, end=end) if progress else None
-        found = executions.wait([target], on_progress=report)
+        on_progress = _progress_line(label, end=end) if progress else None
+        found = executions.wait([target], on_progress=on_progress)
         result = outcome.outcome(stack, target, found[target], inbox)
         if result.failure:
             print(f"{given}: execution {result.status}: {result.failure}", file=sys.stderr)
-        rows.append({"file": given, **result.summary()})
+        if result.count is not None and result.count.origin == "validator":
+            print(
+                f"{given}: the file ledger holds no record count; records are the validator's count "
+                "(from the execution history)",
+                file=sys.stderr,
+            )
+        reports.append(Report(given, result))
     if progress and end == "\r":
         print(file=sys.stderr)
-    return rows
+    return reports
 
 
 def _progress_line(label: str, *, end: str) -> Callable[[int, int], None]:
@@ -101,14 +129,76 @@ def _progress_line(label: str, *, end: str) -> Callable[[int, int], None]:
     return report
 
 
-def render_table(rows: list[dict[str, Any]]) -> str:
-    """A short fixed-width table, one line per file."""
-    cells = [[_cell(row[c]) for c in COLUMNS] for row in rows]
+def render_table(reports: list[Report], *, reviews: bool = False) -> str:
+    """A short fixed-width table, one line per file; under a file's line, its problems (lost records
+    first) and, with `reviews`, its ledger entry and its review messages."""
+    cells = [[_cell(report.row()[c]) for c in COLUMNS] for report in reports]
     widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(COLUMNS)]
-    lines = [[c.upper() for c in COLUMNS], *cells]
-    return "\n".join(
-        "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines
-    )
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip()]
+    for report, line in zip(reports, cells, strict=True):
+        lines.append("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        lines += [f"  problem: {problem}" for problem in report.result.problems]
+        if reviews:
+            lines += [f"  {text}" for text in _details(report.result)]
+    return "\n".join(lines)
+
+
+def _details(result: FileOutcome) -> list[str]:
+    """The file's ledger entry, then one line per review message: codes, positions and the pipeline's
+    fixed sentences only (a review's record, item or pointer is never printed)."""
+    lines = [_ledger_line(result)]
+    for review in _sorted_reviews(result.reviews):
+        if review.get("file_rejected"):
+            lines.append(f"file review: {review.get('reason')}: {review.get('message')}")
+            summary = review.get("rejections") or {}
+            counts = summary.get("counts") or {}
+            if counts:
+                lines.append("  rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            for example in summary.get("examples") or []:
+                lines.append(f"  example: {_said(example)}")
+        else:
+            lines.append(f"review: {_said(review)}")
+    return lines
+
+
+def _ledger_line(result: FileOutcome) -> str:
+    ledger, count = result.ledger, result.count
+    if ledger is None:
+        return "ledger: no item for this file"
+    status = ledger.get("status", "-")
+    if ledger.get("file_rejected") is True:
+        return f"ledger: status {status}, file rejected ({ledger.get('reason')})"
+    if "records" in ledger:
+        parts = ", ".join(f"{name} {ledger.get(name, '-')}" for name in ("valid", "large", "invalid"))
+        return f"ledger: status {status}, records {ledger['records']} ({parts}), file_rejected no"
+    missing = f"ledger: status {status}, no record count"
+    if count is not None and count.origin == "validator":
+        if count.file_rejected:
+            return f"{missing} (the validator rejected the file: {count.reason})"
+        return f"{missing} (the validator counted records {count.records})"
+    return missing
+
+
+def _said(review: dict[str, Any]) -> str:
+    """`index 2 line 3 missing_order_info: <the pipeline's sentence>`."""
+    line = review.get("line")
+    position = f"index {review.get('record_index')}" + (f" line {line}" if line is not None else "")
+    return f"{position} {review.get('reason')}: {review.get('message')}"
+
+
+def _sorted_reviews(reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """File reviews first, then record reviews by index."""
+    return sorted(reviews, key=lambda r: (not r.get("file_rejected"), r.get("record_index") or 0))
+
+
+def _details_json(result: FileOutcome) -> dict[str, Any]:
+    """--json --reviews: the ledger entry, where `records` came from, and each review without content."""
+    fields = ("reason", "record_index", "line", "message", "file_rejected", "rejections", "minimal")
+    return {
+        "records_from": result.count.origin if result.count else "unknown",
+        "ledger": result.ledger,
+        "reviews": [{k: r.get(k) for k in fields} for r in _sorted_reviews(result.reviews)],
+    }
 
 
 def _cell(value: Any) -> str:
@@ -125,6 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("files", nargs="+", metavar="FILE", help="a file to upload, or a directory of files")
     parser.add_argument("--json", action="store_true", help="one JSON object per file per line on stdout")
+    parser.add_argument(
+        "--reviews",
+        action="store_true",
+        help="also show each file's ledger entry and each rejected record's review (no record content)",
+    )
     arguments = parser.parse_args(argv)
     try:
         files = expand(arguments.files)
@@ -135,16 +230,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     try:
-        rows = simulate(files, progress=not arguments.json)
+        reports = simulate(files, progress=not arguments.json)
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
         print(f"simulate.py: {error}", file=sys.stderr)
         return 1
     if arguments.json:
-        for row in rows:
+        for report in reports:
+            for problem in report.result.problems:
+                print(f"{report.given}: {problem}", file=sys.stderr)
+            row = report.row()
+            if arguments.reviews:
+                row |= _details_json(report.result)
             print(json.dumps(row))
     else:
-        print(render_table(rows))
-    return 0 if all(row["status"] == "SUCCEEDED" for row in rows) else 1
+        print(render_table(reports, reviews=arguments.reviews))
+    return 0 if all(report.accounted for report in reports) else 1
 
 
 if __name__ == "__main__":

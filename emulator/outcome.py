@@ -10,8 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from emulator.deploy import DeployedStack
+from emulator.reconcile import (
+    FileCount,
+    ledger_count,
+    manifest_entries,
+    pipeline_count,
+    reconcile,
+    validator_count,
+)
+from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
+from handlers.model import Source, file_hash, manifest_key
+from workflow.names import VALIDATE_FILE
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
+# The file ledger's key attribute (resources/storage.py FILE_LEDGER_KEY; not imported: that module
+# pulls in troposphere, which the emulator does not need).
+FILE_LEDGER_KEY = "file_id"
 
 
 @dataclass(frozen=True)
@@ -23,10 +37,21 @@ class Upload:
     etag: str
 
     def names(self, source: dict[str, Any] | None) -> bool:
-        """Whether a pipeline `source` ({"key", "version_id", ...}) is this object."""
-        if not source or source.get("key") != self.key:
+        """Whether a pipeline `source` ({"key", "version_id", ...}) is this object.
+
+        A review source whose key holds a character SQS refuses carries the key JSON-escaped, marked
+        `"key_encoding": "json-escaped"` (docs/CONTRACT.md, review/2).
+        """
+        if not source:
+            return False
+        key = json.dumps(self.key)[1:-1] if source.get("key_encoding") == "json-escaped" else self.key
+        if source.get("key") != key:
             return False
         return self.version_id is None or source.get("version_id") == self.version_id
+
+    def file_id(self, bucket: str) -> str:
+        """The file ledger's key: `bucket/key#version_id`, or `#etag` when unversioned."""
+        return f"{bucket}/{self.key}#{self.version_id or self.etag}"
 
 
 def upload(stack: DeployedStack, key: str, body: bytes) -> Upload:
@@ -143,13 +168,34 @@ class ReviewInbox:
         return [m["body"] for m in self.messages if target.names(m["body"].get("source"))]
 
 
-def stored_items(stack: DeployedStack, target: Upload) -> list[dict[str, Any]]:
-    """Items (DynamoDB JSON) in the orders table whose `_pipeline_source` names `target`."""
+@dataclass(frozen=True)
+class TableView:
+    """The orders table at one moment: items naming a file, and every order_id's `_pipeline_hash`."""
+
+    items: list[dict[str, Any]]
+    hashes: dict[str, str]
+
+    def from_source(self, target: Upload) -> list[dict[str, Any]]:
+        """Items (DynamoDB JSON) whose `_pipeline_source` names `target`."""
+        return [i for i in self.items if target.names(_plain_source(i.get(SOURCE_ATTRIBUTE)))]
+
+
+def table_view(stack: DeployedStack) -> TableView:
     paginator = stack.clients.dynamodb.get_paginator("scan")
     items = [
         i for page in paginator.paginate(TableName=stack.output("OrdersTableName")) for i in page["Items"]
     ]
-    return [i for i in items if target.names(_plain_source(i.get("_pipeline_source")))]
+    hashes = {
+        i[KEY_ATTRIBUTE]["S"]: i[HASH_ATTRIBUTE]["S"]
+        for i in items
+        if "S" in i.get(KEY_ATTRIBUTE, {}) and "S" in i.get(HASH_ATTRIBUTE, {})
+    }
+    return TableView(items=items, hashes=hashes)
+
+
+def stored_items(stack: DeployedStack, target: Upload) -> list[dict[str, Any]]:
+    """Items (DynamoDB JSON) in the orders table whose `_pipeline_source` names `target`."""
+    return table_view(stack).from_source(target)
 
 
 def _plain_source(attribute: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -158,9 +204,63 @@ def _plain_source(attribute: dict[str, Any] | None) -> dict[str, Any] | None:
     return {name: value.get("S") for name, value in attribute["M"].items()}
 
 
+def ledger_item(stack: DeployedStack, target: Upload) -> dict[str, Any] | None:
+    """The file ledger's item (DynamoDB JSON) for `target`, if the pipeline wrote one."""
+    response = stack.clients.dynamodb.get_item(
+        TableName=stack.output("FileLedgerTableName"),
+        Key={FILE_LEDGER_KEY: {"S": target.file_id(stack.output("BucketName"))}},
+        ConsistentRead=True,
+    )
+    item: dict[str, Any] | None = response.get("Item")
+    return item
+
+
+def validation_result(stack: DeployedStack, executions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The validator's result (`$.validation`, counts and pointers only) from the newest execution
+    that validated the file: read from the execution's history, as an operator can on AWS."""
+    paginator = stack.clients.stepfunctions.get_paginator("get_execution_history")
+    for execution in reversed(executions):
+        pages = paginator.paginate(executionArn=execution["executionArn"], reverseOrder=True)
+        for event in (e for page in pages for e in page["events"]):
+            exited = event.get("stateExitedEventDetails") or {}
+            if exited.get("name") != VALIDATE_FILE:
+                continue
+            if (exited.get("outputDetails") or {}).get("truncated"):
+                break
+            validation = json.loads(exited.get("output") or "{}").get("validation")
+            if isinstance(validation, dict):
+                return validation
+            break
+    return None
+
+
+def manifest_batches(
+    stack: DeployedStack, target: Upload, validation: dict[str, Any] | None
+) -> list[dict[str, Any]] | None:
+    """The file's manifest (its batches), or None when there is none. The version the validator
+    committed is read when its result names one (a later overwrite of the key is not this file's)."""
+    bucket = stack.output("BucketName")
+    source: Source = {
+        "bucket": bucket,
+        "key": target.key,
+        "version_id": target.version_id,
+        "etag": target.etag,
+    }
+    request: dict[str, Any] = {"Bucket": bucket, "Key": manifest_key(file_hash(source))}
+    version = ((validation or {}).get("manifest") or {}).get("version_id")
+    if version:
+        request["VersionId"] = version
+    try:
+        body = stack.clients.s3.get_object(**request)["Body"].read()
+    except stack.clients.s3.exceptions.NoSuchKey:
+        return None
+    batches: list[dict[str, Any]] = json.loads(body)
+    return batches
+
+
 @dataclass(frozen=True)
 class FileOutcome:
-    """A file's result, counted from what landed in the table and the review queue."""
+    """A file's result: the pipeline's own count, reconciled with the table and the review queue."""
 
     status: str
     records: int | None
@@ -171,6 +271,10 @@ class FileOutcome:
     items: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
     failure: str | None = None
+    lost: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+    count: FileCount | None = None
+    ledger: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -180,29 +284,57 @@ class FileOutcome:
             "rejected": self.rejected,
             "file_rejected": self.file_rejected,
             "reasons": self.reasons,
+            "lost": list(self.lost),
         }
 
 
 def outcome(
     stack: DeployedStack, target: Upload, executions: list[dict[str, Any]], inbox: ReviewInbox
 ) -> FileOutcome:
-    """Count `target`'s stored items and review messages; the status is the worst of its executions."""
-    items = stored_items(stack, target)
+    """Reconcile `target`: `records` from the pipeline's ledger (else the validator's result in the
+    execution history), `stored` from the table, `rejected` from the review queue; the status is the
+    worst of its executions."""
     reviews = inbox.for_upload(target)
-    file_rejected = any(r.get("file_rejected") for r in reviews)
-    rejected = sum(not r.get("file_rejected") for r in reviews)
+    ledger = ledger_item(stack, target)
+    validation = validation_result(stack, executions)
+    count, problems = pipeline_count(ledger_count(ledger), validator_count(validation))
+    batches = None if count.file_rejected else manifest_batches(stack, target, validation)
+    table = table_view(stack)
+    entries = None if batches is None else manifest_entries(batches)
+    reconciled = reconcile(count, entries, table.hashes, reviews)
     statuses = [e["status"] for e in executions] or ["NOT_STARTED"]
     status = next((s for s in statuses if s != "SUCCEEDED"), "SUCCEEDED")
     failed = next((e for e in executions if e["status"] != "SUCCEEDED"), None)
     failure = f"{failed.get('error')}: {failed.get('cause')}" if failed else None
     return FileOutcome(
         status=status,
-        records=None if file_rejected else len(items) + rejected,
-        stored=len(items),
-        rejected=rejected,
-        file_rejected=file_rejected,
+        records=reconciled.records,
+        stored=len(reconciled.stored),
+        rejected=len(reconciled.rejected),
+        file_rejected=bool(count.file_rejected) or any(r.get("file_rejected") for r in reviews),
         reasons=sorted({str(r.get("reason")) for r in reviews}),
-        items=items,
+        items=table.from_source(target),
         reviews=reviews,
         failure=failure,
+        lost=reconciled.lost,
+        problems=(*problems, *reconciled.problems),
+        count=count,
+        ledger=_plain_ledger(ledger),
     )
+
+
+def _plain_ledger(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A ledger item as plain values (its attributes are S, N, BOOL or NULL)."""
+    if item is None:
+        return None
+    plain: dict[str, Any] = {}
+    for name, value in item.items():
+        if "N" in value:
+            plain[name] = int(value["N"])
+        elif "BOOL" in value:
+            plain[name] = bool(value["BOOL"])
+        elif "S" in value:
+            plain[name] = value["S"]
+        else:
+            plain[name] = None
+    return plain

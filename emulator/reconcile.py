@@ -1,0 +1,207 @@
+"""Account for every record of a file: the pipeline's own count against what the table and the queue hold.
+
+Pure functions (no AWS calls) so that the rule "every index 0..records-1 is stored or rejected" is
+tested on its own; `emulator.outcome` gathers the inputs from the emulated stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+STORED_STATUSES = frozenset({"valid", "large"})
+
+
+@dataclass(frozen=True)
+class FileCount:
+    """What the pipeline itself says about a file: from its ledger item, else the validator's result.
+
+    `origin` is "ledger", "validator" or "unknown"; `records` is None for a rejected file and when
+    the count is unknown.
+    """
+
+    origin: str
+    records: int | None
+    file_rejected: bool | None
+    reason: str | None = None
+    valid: int | None = None
+    large: int | None = None
+    invalid: int | None = None
+    status: str | None = None
+
+
+def ledger_count(item: Mapping[str, Any] | None) -> FileCount | None:
+    """The count in a file ledger item (DynamoDB JSON), or None when the item holds no count.
+
+    MarkFileDone writes `records`/`valid`/`large`/`invalid` and `file_rejected` = false for an
+    accepted file, `file_rejected` = true and `reason` for a rejected one; an item without either
+    (a ledger written before that, or a file still IN_PROGRESS/FAILED) gives no count.
+    """
+    if not item:
+        return None
+    file_rejected = _bool(item.get("file_rejected"))
+    records = _number(item.get("records"))
+    if file_rejected is None and records is None:
+        return None
+    return FileCount(
+        origin="ledger",
+        records=None if file_rejected else records,
+        file_rejected=file_rejected if file_rejected is not None else False,
+        reason=_string(item.get("reason")),
+        valid=_number(item.get("valid")),
+        large=_number(item.get("large")),
+        invalid=_number(item.get("invalid")),
+        status=_string(item.get("status")),
+    )
+
+
+def validator_count(result: Mapping[str, Any] | None) -> FileCount | None:
+    """The count in the validator's result (the parent's `$.validation`), or None without one."""
+    if not result or not isinstance(result.get("file_rejected"), bool):
+        return None
+    file_rejected = bool(result["file_rejected"])
+    records = result.get("records")
+    return FileCount(
+        origin="validator",
+        records=None if file_rejected or not isinstance(records, int) else records,
+        file_rejected=file_rejected,
+        reason=result.get("reason") if file_rejected else None,
+        valid=result.get("valid"),
+        large=result.get("large"),
+        invalid=result.get("invalid"),
+    )
+
+
+def pipeline_count(ledger: FileCount | None, validator: FileCount | None) -> tuple[FileCount, list[str]]:
+    """The ledger's count when it has one, else the validator's; and any disagreement between them.
+
+    Never stored + rejected: that sum is what is being checked, so it cannot be the reference.
+    """
+    problems = []
+    if ledger and validator and (ledger.records, ledger.file_rejected) != (
+        validator.records,
+        validator.file_rejected,
+    ):
+        problems.append(
+            f"the ledger counts {_describe(ledger)} but the validator counted {_describe(validator)}"
+        )
+    chosen = ledger or validator or FileCount(origin="unknown", records=None, file_rejected=None)
+    return chosen, problems
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Where each record index went. `problems` is empty exactly when every record is accounted for."""
+
+    records: int | None
+    stored: tuple[int, ...]
+    rejected: tuple[int, ...]
+    lost: tuple[int, ...]
+    problems: tuple[str, ...]
+
+
+def reconcile(
+    count: FileCount,
+    entries: Iterable[Mapping[str, Any]] | None,
+    table_hashes: Mapping[str, str],
+    reviews: Iterable[Mapping[str, Any]],
+) -> Reconciliation:
+    """Check a file's records against the table and the review queue.
+
+    `entries`: the file's manifest entries (None when there is no manifest); `table_hashes`: order_id
+    -> `_pipeline_hash` of the items in the table; `reviews`: the review messages for this file.
+    A valid or large entry is stored when the table's item for its order_id has the entry's hash (an
+    identical duplicate within the file is then stored twice: both records are in the table). An
+    index is rejected when a record review names it (a conflict review included).
+    """
+    reviews = list(reviews)
+    stored = _stored_indices(entries or [], table_hashes)
+    rejected = sorted({int(r["record_index"]) for r in reviews if _is_record_review(r)})
+    file_reviews = [r for r in reviews if r.get("file_rejected")]
+    problems: list[str] = []
+    lost: list[int] = []
+    if count.file_rejected:
+        if not file_reviews:
+            problems.append(f"the file was rejected ({count.reason}) but no file review is in the queue")
+        if stored:
+            problems.append(f"the file was rejected but records are stored: {ranges(stored)}")
+    elif count.records is None:
+        problems.append("the pipeline's record count is unknown: no ledger count and no validator result")
+    else:
+        if entries is None and count.records:
+            problems.append("the file's manifest is missing: no record can be counted as stored")
+        accounted = set(stored) | set(rejected)
+        lost = [i for i in range(count.records) if i not in accounted]
+        if lost:
+            problems.append(f"lost (neither stored nor rejected): {ranges(lost)}")
+        outside = sorted(i for i in accounted if not 0 <= i < count.records)
+        if outside:
+            problems.append(f"indices outside 0..{count.records - 1}: {ranges(outside)}")
+        if file_reviews:
+            problems.append("a file review is in the queue for a file the pipeline accepted")
+    return Reconciliation(
+        records=count.records,
+        stored=tuple(stored),
+        rejected=tuple(rejected),
+        lost=tuple(lost),
+        problems=tuple(problems),
+    )
+
+
+def manifest_entries(batches: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The entries of a manifest (a JSON array of batches), in file order."""
+    return [entry for batch in batches for entry in batch.get("records", [])]
+
+
+def ranges(indices: Iterable[int]) -> str:
+    """`0, 3-5, 9`: a short way to name many indices."""
+    spans: list[list[int]] = []
+    for index in sorted(set(indices)):
+        if spans and index == spans[-1][1] + 1:
+            spans[-1][1] = index
+        else:
+            spans.append([index, index])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _stored_indices(entries: Iterable[Mapping[str, Any]], table_hashes: Mapping[str, str]) -> list[int]:
+    all_hashes: set[str] | None = None
+    stored = set()
+    for entry in entries:
+        if entry.get("status") not in STORED_STATUSES:
+            continue
+        order_id = entry.get("order_id")
+        if isinstance(order_id, str):
+            present = table_hashes.get(order_id) == entry.get("hash")
+        else:
+            # A large entry's order_id is null when it holds a character SQS refuses; the hash covers
+            # the whole record, order id included, so an item with that hash is this record.
+            if all_hashes is None:
+                all_hashes = set(table_hashes.values())
+            present = entry.get("hash") in all_hashes
+        if present:
+            stored.add(int(entry["index"]))
+    return sorted(stored)
+
+
+def _is_record_review(review: Mapping[str, Any]) -> bool:
+    return not review.get("file_rejected") and isinstance(review.get("record_index"), int)
+
+
+def _describe(count: FileCount) -> str:
+    if count.file_rejected:
+        return f"a rejected file ({count.reason})"
+    return f"{count.records} records"
+
+
+def _number(attribute: Mapping[str, Any] | None) -> int | None:
+    return int(attribute["N"]) if attribute and "N" in attribute else None
+
+
+def _bool(attribute: Mapping[str, Any] | None) -> bool | None:
+    return bool(attribute["BOOL"]) if attribute and "BOOL" in attribute else None
+
+
+def _string(attribute: Mapping[str, Any] | None) -> str | None:
+    return str(attribute["S"]) if attribute and "S" in attribute else None
