@@ -46,6 +46,17 @@ class Pipeline:
         )
         return response.get("Item")
 
+    def ledger_key(self, target: Upload) -> dict[str, Any]:
+        """The file ledger's key for `target` (DynamoDB JSON)."""
+        return {"file_id": {"S": target.file_id(self.stack.output("BucketName"))}}
+
+    def ledger(self, target: Upload) -> dict[str, Any] | None:
+        """The file ledger's item for `target` as plain values (numbers as Decimal)."""
+        response = self.stack.clients.dynamodb.get_item(
+            TableName=self.stack.output("FileLedgerTableName"), Key=self.ledger_key(target)
+        )
+        return plain(response["Item"]) if "Item" in response else None
+
 
 # A candidate render elsewhere (e.g. `python build.py --output /tmp/x/output`) can be tried with
 # E2E_TEMPLATE=/tmp/x/output/template.json; by default the committed output/ is deployed.
@@ -92,11 +103,14 @@ def as_decimals(value: Any) -> Any:
 
 
 def assert_no_loss(result: FileOutcome, *, records: int | None) -> None:
-    """Every record is stored or reviewed; a rejected file is one review message and nothing stored."""
+    """The pipeline counted `records` (None: it rejected the file) and every index is accounted for:
+    its item is in the table with its hash, or a review names it; a rejected file is one review
+    message and nothing stored."""
     assert result.status == "SUCCEEDED", result.failure
+    assert result.problems == (), result.problems
     if records is None:
         assert result.file_rejected and result.records is None
-        assert result.stored == 0 and len(result.reviews) == 1
+        assert result.stored == 0 and result.items == [] and len(result.reviews) == 1
     else:
-        assert not result.file_rejected
+        assert not result.file_rejected and result.lost == ()
         assert result.records == result.stored + result.rejected == records
