@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     rows = {Path(row["file"]).name: row for row in map(json.loads, result.stdout.splitlines())}
     assert set(rows) == {"good.json", "mixed.jsonl", "empty.json"}
     assert all(
-        list(row) == ["file", "status", "records", "stored", "rejected", "file_rejected", "reasons"]
+        list(row) == ["file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"]
         for row in rows.values()
     )
     assert rows["good.json"] | {"file": ""} == {
@@ -80,6 +81,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "rejected": 0,
         "file_rejected": False,
         "reasons": [],
+        "lost": [],
     }
     assert rows["mixed.jsonl"]["records"] == 3 and rows["mixed.jsonl"]["stored"] == 1
     assert rows["mixed.jsonl"]["reasons"] == ["missing_order_info", "unparseable_line"]
@@ -91,6 +93,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "rejected": 0,
         "file_rejected": True,
         "reasons": ["empty_file"],
+        "lost": [],
     }
     assert rows["good.json"]["file"] == str(folder / "good.json")
 
@@ -110,3 +113,76 @@ def test_files_sharing_orders_are_each_counted_in_argument_order(tmp_path: Path)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     counts = [(row["records"], row["stored"], row["rejected"], row["reasons"]) for row in rows]
     assert counts == [(2, 2, 0, []), (2, 2, 0, []), (1, 0, 1, ["conflict"])]
+
+
+@pytest.mark.e2e
+def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_content(tmp_path: Path) -> None:
+    # GIVEN a JSON Lines file: an order, a broken line, a record without order-info, the order again
+    uid = uuid.uuid4().hex[:8]
+    order = json.dumps(_order(f"{uid}-1"))
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(f'{order}\n{{oops\n{{"a": "secret-{uid}"}}\n{order}\n')
+    # WHEN simulated with --reviews
+    result = _simulate("--reviews", str(path))
+    # THEN the identical duplicate is stored twice, and under the file's line come its ledger entry
+    # and one line per rejected record (reason, index, line, message), no record content
+    assert result.returncode == 0, result.stderr
+    _, row_line, ledger, *reviews = result.stdout.splitlines()
+    assert row_line.split()[1:6] == ["SUCCEEDED", "4", "2", "2", "no"]
+    assert ledger.startswith("  ledger: status DONE, ")
+    assert reviews == [
+        "  review: index 1 line 2 unparseable_line: the line is not one complete JSON value",
+        '  review: index 2 line 3 missing_order_info: "order-info" is missing or is not an object',
+    ]
+    assert f"secret-{uid}" not in result.stdout and "Ana" not in result.stdout
+
+    # WHEN the same is asked with --json
+    result = _simulate("--json", "--reviews", str(path))
+    # THEN the row carries the ledger entry and the reviews, still without record content
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    row = json.loads(line)
+    assert row["records_from"] in ("ledger", "validator") and row["ledger"]["status"] == "DONE"
+    assert [(r["reason"], r["record_index"], r["line"]) for r in row["reviews"]] == [
+        ("unparseable_line", 1, 2),
+        ("missing_order_info", 2, 3),
+    ]
+    assert f"secret-{uid}" not in line and "Ana" not in line
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("form", [[], ["--json"]])
+def test_a_lost_record_is_named_and_the_exit_status_is_1(
+    form: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN three orders, and a table that loses order 1's item once the executions have finished
+    # (what a putItem that fails unnoticed leaves behind)
+    import simulate
+    from emulator import outcome
+
+    uid = uuid.uuid4().hex[:8]
+    path = tmp_path / "lossy.json"
+    path.write_text(json.dumps([_order(f"{uid}-{n}") for n in range(3)]))
+    wait = outcome.Executions.wait
+
+    def wait_then_drop(self: outcome.Executions, *args: Any, **kwargs: Any) -> Any:
+        found = wait(self, *args, **kwargs)
+        self.stack.clients.dynamodb.delete_item(
+            TableName=self.stack.output("OrdersTableName"), Key={"order_id": {"S": f"{uid}-1"}}
+        )
+        return found
+
+    monkeypatch.setattr(outcome.Executions, "wait", wait_then_drop)
+    # WHEN simulated
+    status = simulate.main([*form, str(path)])
+    out, err = capsys.readouterr()
+    # THEN the run fails and names the lost index, in either output form
+    assert status == 1
+    if form:
+        [row] = map(json.loads, out.splitlines())
+        assert (row["records"], row["stored"], row["rejected"], row["lost"]) == (3, 2, 0, [1])
+        assert "lossy.json: lost (neither stored nor rejected): 1" in err
+    else:
+        _, row_line, problem = out.splitlines()
+        assert row_line.split()[1:5] == ["SUCCEEDED", "3", "2", "0"]
+        assert problem == "  problem: lost (neither stored nor rejected): 1"
