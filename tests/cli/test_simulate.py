@@ -186,3 +186,75 @@ def test_a_lost_record_is_named_and_the_exit_status_is_1(
         _, row_line, problem = out.splitlines()
         assert row_line.split()[1:5] == ["SUCCEEDED", "3", "2", "0"]
         assert problem == "  problem: lost (neither stored nor rejected): 1"
+
+
+def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -> None:
+    # GIVEN outcomes as the merged pipeline leaves them: ledger counts, a record review, a file review
+    import simulate
+    from emulator.outcome import FileOutcome
+    from emulator.reconcile import FileCount
+
+    accepted = FileOutcome(
+        status="SUCCEEDED",
+        records=3,
+        stored=2,
+        rejected=1,
+        file_rejected=False,
+        reasons=["conflict"],
+        items=[],
+        reviews=[
+            {
+                "reason": "conflict",
+                "file_rejected": False,
+                "record_index": 2,
+                "line": None,
+                "message": "an order with this order_id is stored with different content",
+                "record_item": {"contact-info": {"M": {"name": {"S": "Ana"}}}},
+            }
+        ],
+        count=FileCount(origin="ledger", records=3, file_rejected=False),
+        ledger={"status": "DONE", "records": 3, "valid": 1, "large": 1, "invalid": 0, "file_rejected": False},
+    )
+    rejections = {
+        "records_read": 1001,
+        "rejected": 1001,
+        "counts": {"not_an_object": 1001},
+        "examples": [{"record_index": 0, "line": 1, "reason": "not_an_object", "message": "not an object"}],
+    }
+    rejected = FileOutcome(
+        status="SUCCEEDED",
+        records=None,
+        stored=0,
+        rejected=0,
+        file_rejected=True,
+        reasons=["too_many_rejections"],
+        items=[],
+        reviews=[
+            {
+                "reason": "too_many_rejections",
+                "file_rejected": True,
+                "record_index": None,
+                "line": None,
+                "message": "too many rejected records",
+                "rejections": rejections,
+            }
+        ],
+        count=FileCount(origin="ledger", records=None, file_rejected=True, reason="too_many_rejections"),
+        ledger={"status": "DONE", "file_rejected": True, "reason": "too_many_rejections"},
+    )
+    # WHEN rendered with --reviews
+    table = simulate.render_table(
+        [simulate.Report("a.json", accepted), simulate.Report("b.jsonl", rejected)], reviews=True
+    )
+    # THEN each file's ledger line and reviews follow its row, without the record's content
+    assert table.splitlines()[1:] == [
+        "a.json   SUCCEEDED  3        2       1         no             conflict",
+        "  ledger: status DONE, records 3 (valid 1, large 1, invalid 0), file_rejected no",
+        "  review: index 2 conflict: an order with this order_id is stored with different content",
+        "b.jsonl  SUCCEEDED  -        0       0         yes            too_many_rejections",
+        "  ledger: status DONE, file rejected (too_many_rejections)",
+        "  file review: too_many_rejections: too many rejected records",
+        "    rejected: not_an_object 1001",
+        "    example: index 0 line 1 not_an_object: not an object",
+    ]
+    assert "Ana" not in table
