@@ -1,12 +1,15 @@
-"""Render output/statemachine.asl.json and output/template.json: `python build.py [--check]`.
+"""Render output/ (state machine ASL, its picture, the template): `python build.py [--check]`.
 
 The one composition root. Output is byte-identical across runs and machines and needs no AWS
 credentials or region: every artifact comes from a pure function and is serialised with sorted keys.
+Each `<name>.asl.json` gets a `<name>.md` beside it: the same state machine as a Mermaid flowchart,
+so that a reviewer sees in a pull request what a change does to the graph.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 import sys
@@ -17,12 +20,16 @@ from resources.invariants import template_invariants
 from resources.template import build_template
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
+from workflow.mermaid import render_markdown
 
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
 ASL_FILE = "statemachine.asl.json"
 TEMPLATE_FILE = "template.json"
 STATE_MACHINE_ID = "StateMachine"
+ASL_SUFFIX = ".asl.json"
+# `--check` prints at most this many diff lines per stale file: enough to see what changed in a CI log.
+MAX_DIFF_LINES = 200
 
 # Nothing account-, region- or partition-specific may be literal in what we ship (both files).
 FORBIDDEN_LITERALS = {
@@ -49,6 +56,13 @@ def literal_problems(name: str, text: str) -> list[str]:
     ]
 
 
+def picture_name(asl_name: str) -> str:
+    """`statemachine.asl.json` -> `statemachine.md`: one picture per state machine, same base name."""
+    if not asl_name.endswith(ASL_SUFFIX):
+        raise ValueError(f"{asl_name!r} does not end in {ASL_SUFFIX}")
+    return asl_name.removesuffix(ASL_SUFFIX) + ".md"
+
+
 def render() -> dict[str, str]:
     """Build, check and serialise both artifacts; raise BuildError listing every problem."""
     definition = build_definition()
@@ -59,7 +73,10 @@ def render() -> dict[str, str]:
     embedded = template_dict["Resources"][STATE_MACHINE_ID]["Properties"].get("Definition")
     if embedded != definition:
         problems.append(f"{TEMPLATE_FILE}: the {STATE_MACHINE_ID} Definition differs from {ASL_FILE}")
-    files = {ASL_FILE: serialise(definition), TEMPLATE_FILE: serialise(template_dict)}
+    machines = {ASL_FILE: definition}
+    files = {name: serialise(asl) for name, asl in machines.items()}
+    files.update({picture_name(name): render_markdown(asl, source=name) for name, asl in machines.items()})
+    files[TEMPLATE_FILE] = serialise(template_dict)
     for name, text in files.items():
         problems += literal_problems(name, text)
     if problems:
@@ -73,6 +90,25 @@ def stale_files(files: dict[str, str], directory: Path) -> list[str]:
         for name, text in files.items()
         if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text
     ]
+
+
+def stale_diff(name: str, text: str, directory: Path, *, limit: int = MAX_DIFF_LINES) -> list[str]:
+    """What `python build.py` would change in one file, as a unified diff cut after `limit` lines."""
+    path = directory / name
+    committed = path.read_text(encoding="utf-8") if path.is_file() else ""
+    where = f"{directory.name}/{name}"
+    lines = [
+        line.rstrip("\n")
+        for line in difflib.unified_diff(
+            committed.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"{where} (on disk)" if path.is_file() else f"{where} (missing)",
+            tofile=f"{where} (rendered)",
+        )
+    ]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... {len(lines) - limit} more diff lines of {where} not shown"]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         for name in stale:
             print(f"stale: {args.output.name}/{name} (run `python build.py`)", file=sys.stderr)
+            print("\n".join(stale_diff(name, files[name], args.output)), file=sys.stderr)
         if not stale:
             print(f"{args.output.name}/ is up to date")
         return 1 if stale else 0
