@@ -1,13 +1,17 @@
-"""The whole pipeline in the emulator: AWS requests and state transitions per million records.
+"""The whole pipeline in the emulator, counted, and what it costs in dollars per million records.
 
-    python -m benchmarks.pipeline [--records N] [--invalid-every K] [--json]
+    python -m benchmarks.pipeline [--sizes 1 100 1000] [--scale 10000 1000000] [--profile sample]
+                                  [--validator-rate R] [--json]
 
-Deploys output/template.json into the moto emulator, uploads one generated JSON Lines file (every
-K-th record invalid), waits for its execution, and reports what that one run cost, counted where it
-happens: every HTTP request the pipeline makes to the emulated AWS (Step Functions' service
-integrations and the Lambda handlers' own calls) by service and operation, and every state entered
-(parent and Distributed Map children). Ratios are scaled to one million records from this one run.
-Throughput here is moto's interpreter (tens of records/s), not AWS's: it is reported, not compared.
+Deploys output/template.json into the moto emulator and sends files through it: one valid and one
+invalid one-record file, then one file per size (every 10th record invalid). For each file it counts,
+where they happen, every request the pipeline makes to the emulated AWS (Step Functions' service
+integrations and the Lambda handlers' own calls) by service and operation, every state entered
+(parent and Distributed Map children), the DynamoDB size of every stored item (write units) and the
+size of every review message (SQS requests). benchmarks/cost.py prices the counts; larger files
+(--scale) are the two largest measured files' per-file and per-record parts scaled, with the batch
+count from the validator core run on the same records. Prints the markdown table the README quotes.
+Throughput here is moto's interpreter (tens of records/s), not AWS's: it is not reported as speed.
 """
 
 from __future__ import annotations
@@ -15,147 +19,246 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import threading
+import math
 import time
 import uuid
 import warnings
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
-PER_MILLION = 1_000_000
+from benchmarks import cost, orders, prices
+from benchmarks.contenders import MemorySink
+from benchmarks.counting import counting
+from benchmarks.itemsize import item_bytes
+from benchmarks.usage import Assumptions, Run, Scenario, extrapolate, scenario, unpriced
 
-
-def generate(records: int, *, invalid_every: int, run: str) -> bytes:
-    """JSON Lines: valid orders, with every `invalid_every`-th record missing its contact-info."""
-    lines = []
-    for index in range(records):
-        record: dict[str, Any] = {
-            "order-info": {"order_id": f"{run}-{index}", "item": "Laptop", "quantity": 1, "price": 999.99},
-            "contact-info": {"name": "Zoë 山田", "email": "zoe@example.com"},
-        }
-        if invalid_every and index % invalid_every == invalid_every - 1:
-            del record["contact-info"]
-        lines.append(json.dumps(record, ensure_ascii=False))
-    return ("\n".join(lines) + "\n").encode()
+ROOT = Path(__file__).resolve().parent.parent
+CORE_BATCH_SAMPLE = 10_000
 
 
-def _operation(environ: dict[str, Any]) -> tuple[str, str]:
-    """(service, operation) of one request to the emulator."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    authorization = environ.get("HTTP_AUTHORIZATION", "")
-    scope = authorization.split("Credential=", 1)[-1].split(",", 1)[0].split("/")
-    service = scope[3] if len(scope) > 3 else "unknown"
-    if target:
-        return service, target.rsplit(".", 1)[-1]
-    path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
-    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-    if service == "lambda" and path.endswith("/invocations"):
-        return service, "Invoke"
-    if service == "s3":
-        if "uploads" in query:
-            return service, "CreateMultipartUpload"
-        if "uploadId" in query:
-            parts = {"PUT": "UploadPart", "POST": "CompleteMultipartUpload"}
-            return service, parts.get(method, "AbortMultipartUpload")
-        return service, {"GET": "GetObject", "PUT": "PutObject", "HEAD": "HeadObject"}.get(method, method)
-    return service, method
+def _sqs_payload_bytes(message: dict[str, Any]) -> int:
+    """A message's billed payload: its body and its attributes (names, types, values)."""
+    size = len(message["Body"].encode("utf-8"))
+    for name, attribute in message.get("MessageAttributes", {}).items():
+        value = attribute.get("StringValue") or ""
+        size += len(name.encode()) + len(attribute.get("DataType", "").encode()) + len(value.encode())
+    return size
 
 
-@contextmanager
-def counting() -> Iterator[tuple[Counter[tuple[str, str]], Counter[str]]]:
-    """Count requests reaching the moto server and states entered by any execution, while inside."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
-
-    requests: Counter[tuple[str, str]] = Counter()
-    states: Counter[str] = Counter()
-    lock = threading.Lock()
-    real_call, real_add = DomainDispatcherApplication.__call__, EventManager.add_event
-
-    def call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
-        with lock:
-            requests[_operation(environ)] += 1
-        return real_call(self, environ, start_response)
-
-    def add_event(self: Any, context: Any, event_type: Any, *args: Any, **kwargs: Any) -> int:
-        name = getattr(event_type, "value", str(event_type))
-        if name.endswith("StateEntered"):
-            with lock:
-                states["all"] += 1
-        return int(real_add(self, context, event_type, *args, **kwargs))
-
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
-    EventManager.add_event = add_event  # type: ignore[method-assign]
-    try:
-        yield requests, states
-    finally:
-        DomainDispatcherApplication.__call__ = real_call  # type: ignore[method-assign]
-        EventManager.add_event = real_add  # type: ignore[method-assign]
+def _drain(stack: Any) -> list[dict[str, Any]]:
+    sqs, url = stack.clients.sqs, stack.output("ReviewQueueUrl")
+    messages: list[dict[str, Any]] = []
+    while True:
+        received = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=300, MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        if not received:
+            return messages
+        for message in received:
+            messages.append(message)
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def run(records: int, invalid_every: int) -> dict[str, Any]:
-    import emulator
+def count_file(stack: Any, key: str, body: bytes) -> Run:
+    """Upload one file, wait for it, and count what it cost."""
     from emulator import outcome
 
-    stack = emulator.deploy_stack()
-    run_id = uuid.uuid4().hex[:8]
-    body = generate(records, invalid_every=invalid_every, run=run_id)
     executions = outcome.Executions(stack)
     with counting() as (requests, states):
-        started = time.monotonic()
-        target = outcome.upload(stack, f"bench-{run_id}.jsonl", body)
+        target = outcome.upload(stack, key, body)
         found = executions.wait([target], timeout=3600)[target]
-        seconds = time.monotonic() - started
     parent = found[0]
-    history = stack.clients.stepfunctions.get_execution_history(executionArn=parent["executionArn"])
+    if parent["status"] != "SUCCEEDED":
+        raise RuntimeError(f"{key}: the execution ended {parent['status']}")
+    history = stack.clients.stepfunctions.get_execution_history(
+        executionArn=parent["executionArn"], maxResults=1000
+    )
     parent_states = sum(e["type"].endswith("StateEntered") for e in history["events"])
     summary = json.loads(parent.get("output") or "{}").get("validation", {})
     # The benchmark's own calls (the upload, polling Step Functions) are not the pipeline's.
-    pipeline = {f"{s}:{o}": n for (s, o), n in sorted(requests.items()) if s != "states" and o != "PutObject"}
-    pipeline_puts = requests[("s3", "PutObject")] - 1
-    if pipeline_puts:
-        pipeline["s3:PutObject"] = pipeline_puts
-    scale = PER_MILLION / records
-    # Per file, whatever its size: the validator's invoke and S3 traffic, the ledger's claim and
-    # update, the parent's states. Per record: one put or one review message, the children's states.
-    ledger_claims = 1
-    per_record = {
-        "dynamodb:PutItem": pipeline.get("dynamodb:PutItem", 0) - ledger_claims,
-        "sqs:SendMessage": pipeline.get("sqs:SendMessage", 0),
-    }
-    per_file = {k: v for k, v in pipeline.items() if k not in per_record}
-    per_file["dynamodb:PutItem (ledger claim)"] = ledger_claims
-    child_states = states["all"] - parent_states
-    batches = int(summary.get("batches") or 0)
-    return {
-        "records": records,
-        "invalid": summary.get("invalid"),
-        "batches": batches,
-        "status": parent["status"],
-        "seconds": round(seconds, 1),
-        "records_per_second_in_moto": round(records / seconds, 1),
-        "per_file": {"requests": per_file, "parent_state_transitions (STANDARD, billed)": parent_states},
-        "per_million_records": {
-            "requests": {k: round(v * scale) for k, v in per_record.items()},
-            "child_state_transitions (EXPRESS, not billed per transition)": round(child_states * scale),
-            "express_child_executions (billed per request)": round(batches * scale),
-        },
-    }
+    pipeline = {f"{s}:{o}": n for (s, o), n in sorted(requests.items()) if s != "states"}
+    pipeline["s3:PutObject"] -= 1
+    pipeline = {name: n for name, n in pipeline.items() if n}
+    items = outcome.stored_items(stack, target)
+    messages = _drain(stack)
+    return Run(
+        records=int(summary.get("records") or 0),
+        valid=int(summary.get("valid") or 0),
+        invalid=int(summary.get("invalid") or 0),
+        large=int(summary.get("large") or 0),
+        batches=int(summary.get("batches") or 0),
+        requests=pipeline,
+        parent_states=parent_states,
+        child_states=states["all"] - parent_states,
+        order_items=len(items),
+        order_write_units=sum(cost.write_units(item_bytes(item)) for item in items),
+        review_messages=len(messages),
+        review_sqs_requests=sum(cost.sqs_requests(_sqs_payload_bytes(m)) for m in messages),
+    )
 
 
-def main() -> None:
+def core_records_per_batch(profile: str, records: int = CORE_BATCH_SAMPLE) -> tuple[float, float]:
+    """(records per batch, records/s) of the validator core on `records` generated records."""
+    import os
+
+    from handlers.pipeline import process_file
+
+    os.environ.setdefault("MAX_REJECTED_RECORDS", str(10**12))
+    body = orders.body(records, profile=profile)
+    sink = MemorySink()
+    source = {"bucket": "bench", "key": "cost.jsonl", "version_id": None, "etag": "0"}
+
+    class Body:
+        def __init__(self) -> None:
+            self.position = 0
+
+        def read(self, amt: int = -1, /) -> bytes:
+            end = len(body) if amt < 0 else self.position + amt
+            data, self.position = body[self.position : end], min(end, len(body))
+            return data
+
+    started = time.perf_counter()
+    summary = process_file(Body(), source=source, manifest=sink, claims=sink)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    return records / max(1, summary.batches), records / seconds
+
+
+def template_memory_mb() -> int:
+    template = json.loads((ROOT / "output" / "template.json").read_text())
+    return int(template["Parameters"].get("ValidatorMemorySize", {}).get("Default", 1024))
+
+
+def child_definition_bytes() -> int:
+    asl = json.loads((ROOT / "output" / "statemachine.asl.json").read_text())
+    for state in asl.get("States", {}).values():
+        processor = state.get("ItemProcessor")
+        if processor:
+            return len(json.dumps(processor))
+    return 20_000
+
+
+def measure(sizes: list[int], profile: str) -> dict[str, Run]:
+    """Deploy once; run the one-record files and one file per size; their counts by label."""
+    import emulator
+
+    stack = emulator.deploy_stack()
+    run_id = uuid.uuid4().hex[:8]
+    runs: dict[str, Run] = {}
+    single = list(orders.records(2, invalid_every=2, profile=profile, prefix=f"{run_id}-single"))
+    runs["1 valid"] = count_file(stack, f"bench-{run_id}-valid.json", orders.encode(single[0]).encode())
+    runs["1 invalid"] = count_file(stack, f"bench-{run_id}-invalid.json", orders.encode(single[1]).encode())
+    for size in sizes:
+        if size > 1:
+            body = orders.body(size, profile=profile, prefix=f"{run_id}-{size}")
+            runs[str(size)] = count_file(stack, f"bench-{run_id}-{size}.jsonl", body)
+    return runs
+
+
+def scenarios(
+    runs: dict[str, Run],
+    assume: Assumptions,
+    *,
+    scale: list[int],
+    records_per_batch: float,
+    invalid_every: int = 10,
+) -> list[Scenario]:
+    """One row per file size: one-record files mixed 9:1 valid:invalid, measured files, scaled files."""
+    rows = [
+        scenario([runs["1 valid"]] * (invalid_every - 1) + [runs["1 invalid"]], assume, records_per_file=1)
+    ]
+    sized = sorted((run for label, run in runs.items() if label.isdigit()), key=lambda run: run.records)
+    rows += [scenario([run], assume, records_per_file=run.records) for run in sized]
+    if len(sized) >= 2:
+        small, big = sized[-2], sized[-1]
+        for records in scale:
+            batches = math.ceil(records / records_per_batch)
+            rows.append(
+                scenario(
+                    [extrapolate(small, big, records=records, batches=batches)],
+                    assume,
+                    records_per_file=records,
+                )
+            )
+    return rows
+
+
+def _usd(value: Decimal) -> str:
+    return f"${value:,.2f}" if value >= 10 else f"${value:,.3f}"
+
+
+def markdown(rows: list[Scenario]) -> str:
+    lines = [
+        "| records per file | this design, $ per million records | floor | × floor "
+        "| seed design | seed × floor |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        d = row.dollars_per_million()
+        lines.append(
+            f"| {row.records_per_file:,} | {_usd(d['design'])} | {_usd(d['floor'])} | "
+            f"{d['design'] / d['floor']:.2f} | {_usd(d['seed'])} | {d['seed'] / d['floor']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def breakdown(rows: list[Scenario]) -> str:
+    """Dollars per million records by line item, one column per file size."""
+    names = list(cost.bill(cost.Usage()))
+    head = "| line item | " + " | ".join(f"{row.records_per_file:,}/file" for row in rows) + " |"
+    lines = [head, "|---|" + "---|" * len(rows)]
+    bills = [cost.bill(row.usage) for row in rows]
+    for name in names:
+        cells = [f"{cost.per_million(b[name], row.records):.4f}" for b, row in zip(bills, rows, strict=True)]
+        if any(float(cell) for cell in cells):
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--records", type=int, default=500)
-    parser.add_argument("--invalid-every", type=int, default=10)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 1_000_000])
+    parser.add_argument("--profile", choices=orders.PROFILES, default="sample")
+    parser.add_argument(
+        "--validator-rate", type=float, help="records/s of the validator core (default: measured)"
+    )
+    parser.add_argument("--json", action="store_true", help="also the counts and usage as JSON")
+    args = parser.parse_args(argv)
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
-    result = run(args.records, args.invalid_every)
-    print(json.dumps(result, indent=None if args.json else 2, ensure_ascii=False))
+    records_per_batch, core_rate = core_records_per_batch(args.profile)
+    assume = Assumptions(
+        validator_records_per_s=args.validator_rate or core_rate,
+        validator_memory_mb=template_memory_mb(),
+        child_definition_bytes=child_definition_bytes(),
+    )
+    runs = measure(args.sizes, args.profile)
+    rows = scenarios(runs, assume, scale=args.scale, records_per_batch=records_per_batch)
+    print(
+        f"\nCost per million records ({args.profile} orders, every 10th invalid; "
+        f"{prices.REGION} list prices of {prices.PRICES_CHECKED}, benchmarks/prices.py):\n"
+    )
+    print(markdown(rows))
+    print("\nBy line item ($ per million records):\n")
+    print(breakdown(rows))
+    print(
+        f"\nAssumptions (not measurable in the emulator): {asdict(assume)}; "
+        f"records per batch {records_per_batch:.1f} (validator core, {CORE_BATCH_SAMPLE:,} records)."
+    )
+    result = {
+        "runs": {label: asdict(run) for label, run in runs.items()},
+        "unpriced_requests": {label: unpriced(run.requests) for label, run in runs.items()},
+        "assumptions": asdict(assume),
+        "dollars_per_million": {
+            row.records_per_file: {k: str(round(v, 4)) for k, v in row.dollars_per_million().items()}
+            for row in rows
+        },
+    }
+    if args.json:
+        print(json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":

@@ -1,9 +1,31 @@
-"""`make bench` entry point: every benchmark in this folder."""
+"""`make bench`: the scoreboard (naive vs bare vs validator, both forms), then the pipeline's dollars.
+
+    python -m benchmarks.run [--records N | --gigabyte] [--runs 3]
+
+Every figure printed comes from this one invocation: the scoreboard's ratios from its own runs, the
+cost table from its own emulator runs (and the validator core's rate on the same records).
+"""
 
 from __future__ import annotations
 
-from benchmarks import pipeline, validator
+import argparse
+import sys
+
+from benchmarks import pipeline, scoreboard
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--records", type=int, default=scoreboard.DEFAULT_RECORDS)
+    size.add_argument("--gigabyte", action="store_true", help="a file of about 1 GiB per form")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    board = ["--gigabyte"] if args.gigabyte else ["--records", str(args.records)]
+    scoreboard.main([*board, "--runs", str(args.runs)])
+    sys.stdout.flush()
+    pipeline.main([])
+
 
 if __name__ == "__main__":
-    validator.main()
-    pipeline.main()
+    main()

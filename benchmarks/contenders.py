@@ -1,0 +1,236 @@
+"""The three contenders of `make bench`, each run in a process of its own for a clean peak RSS.
+
+    python -m benchmarks.contenders {naive,bare,validator} {jsonl,array} FILE
+
+prints one JSON object: counts, seconds spent processing (imports and interpreter start excluded),
+and the process's peak RSS (VmHWM, the interpreter and imports included).
+
+- naive: what a typical engineer writes in an afternoon: `json.loads(parse_float=Decimal)` per line
+  (JSON Lines) or `json.load` of the whole file (array), the same record checks, boto3's
+  `TypeSerializer` for the DynamoDB JSON, a sha256 of `json.dumps(sort_keys=True)`, and the same kind
+  of manifest (batches of ≤ 100 entries and ≤ 200,000 bytes, `json.dumps` per batch).
+- bare: a stdlib parse-and-check loop and nothing else (the ceiling): streaming `raw_decode` with
+  Decimal floats, the record checks, a count.
+- validator: `handlers.pipeline.process_file` with in-memory sinks (the product).
+The manifest sinks of naive and validator are the same discarding, byte-counting sink.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from benchmarks.validator import max_rss_mb
+
+CONTENDERS = ("naive", "bare", "validator")
+_BATCH_RECORDS = 100
+_BATCH_BYTES = 200_000
+_CHUNK = 1 << 20
+
+
+class MemorySink:
+    """Manifest and claim sink kept in memory as counts (the bytes themselves are discarded)."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.claims = 0
+        self.claim_bytes = 0
+        self.committed = False
+        self.aborted = False
+
+    def write(self, data: bytes) -> None:
+        self.bytes += len(data)
+
+    def commit(self) -> None:
+        self.committed = True
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def put(self, key: str, body: bytes) -> None:
+        self.claims += 1
+        self.claim_bytes += len(body)
+
+
+def check(record: Any) -> str | None:
+    """The record checks every contender makes: the reason code of the first failure, or None."""
+    if not isinstance(record, dict):
+        return "not_an_object"
+    info = record.get("order-info")
+    if not isinstance(info, dict):
+        return "missing_order_info"
+    if not isinstance(record.get("contact-info"), dict):
+        return "missing_contact_info"
+    order_id = info.get("order_id")
+    if not isinstance(order_id, str) or not order_id:
+        return "missing_order_id"
+    return None
+
+
+def iter_array(stream: BinaryIO, chunk: int = _CHUNK) -> Iterator[Any]:
+    """Elements of a top-level JSON array, decoded one at a time from 1 MiB windows (bounded memory)."""
+    decoder = json.JSONDecoder(parse_float=Decimal)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    text, position, started = "", 0, False
+    while True:
+        data = stream.read(chunk)
+        text = text[position:] + utf8.decode(data, final=not data)
+        position = 0
+        while True:
+            while position < len(text) and text[position] in " \t\r\n,":
+                position += 1
+            if not started and position < len(text):
+                if text[position] != "[":
+                    raise ValueError("not a JSON array")
+                started, position = True, position + 1
+                continue
+            if position < len(text) and text[position] == "]":
+                return
+            try:
+                value, end = decoder.raw_decode(text, position)
+            except json.JSONDecodeError:
+                if not data:
+                    raise
+                break
+            if end == len(text) and data:  # a number may continue in the next read
+                break
+            yield value
+            position = end
+
+
+def iter_lines(stream: BinaryIO) -> Iterator[Any]:
+    decoder = json.JSONDecoder(parse_float=Decimal)
+    for line in stream:
+        if line.strip():
+            yield decoder.decode(line.decode("utf-8"))
+
+
+def bare(stream: BinaryIO, form: str) -> dict[str, Any]:
+    records = invalid = 0
+    for record in (iter_lines if form == "jsonl" else iter_array)(stream):
+        records += 1
+        invalid += check(record) is not None
+    return {"records": records, "valid": records - invalid, "invalid": invalid}
+
+
+def naive(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeSerializer
+
+    serializer = TypeSerializer()
+    sink = MemorySink()
+    batch: list[str] = []
+    size = 0
+    batches = valid = invalid = 0
+    head = '{"batch": %d, "source": ' + json.dumps(source).replace("%", "%%") + ', "records": ['
+
+    def flush() -> None:
+        nonlocal batch, size, batches
+        text = (head % batches) + ", ".join(batch) + "]}"
+        sink.write((b"," if batches else b"[") + text.encode("utf-8"))
+        batches, batch, size = batches + 1, [], 0
+
+    if form == "jsonl":
+        items: Any = (json.loads(line, parse_float=Decimal) for line in stream if line.strip())
+    else:
+        items = json.load(stream, parse_float=Decimal)
+    for index, record in enumerate(items):
+        reason = check(record)
+        if reason is None:
+            item = {name: serializer.serialize(value) for name, value in record.items()}
+            item["order_id"] = {"S": record["order-info"]["order_id"]}
+            digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+            item["_pipeline_hash"] = {"S": digest}
+            item["_pipeline_source"] = serializer.serialize({**source, "record_index": index})
+            entry = {
+                "status": "valid",
+                "index": index,
+                "order_id": item["order_id"]["S"],
+                "hash": digest,
+                "item": item,
+            }
+            valid += 1
+        else:
+            entry = {
+                "status": "invalid",
+                "index": index,
+                "review": {"reason": reason, "source": source, "record_index": index, "record": record},
+            }
+            invalid += 1
+        text = json.dumps(entry, default=str)
+        if batch and (len(batch) >= _BATCH_RECORDS or size + len(text) > _BATCH_BYTES):
+            flush()
+        batch.append(text)
+        size += len(text) + 2
+    if batch:
+        flush()
+    sink.write(b"]")
+    sink.commit()
+    return {
+        "records": valid + invalid,
+        "valid": valid,
+        "invalid": invalid,
+        "batches": batches,
+        "manifest_bytes": sink.bytes,
+    }
+
+
+def validator(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]:
+    from handlers.pipeline import process_file
+
+    sink = MemorySink()
+    summary = process_file(stream, source=source, manifest=sink, claims=sink)  # type: ignore[arg-type]
+    # getattr: the summary may gain fields (or lose `large`); only these are reported.
+    counts = {
+        name: getattr(summary, name, None) for name in ("records", "valid", "large", "invalid", "batches")
+    }
+    if not sink.committed:
+        raise RuntimeError("the validator did not commit its manifest")
+    return {**counts, "manifest_bytes": sink.bytes, "claims": sink.claims}
+
+
+def run(name: str, form: str, path: Path) -> dict[str, Any]:
+    """Process the file once with one contender; time only the processing."""
+    # The per-file limits must not stop a benchmark file with 10 % invalid records.
+    os.environ.setdefault("MAX_REJECTED_RECORDS", str(10**12))
+    os.environ.setdefault("MAX_FILE_BYTES", str(1 << 50))
+    source = {"bucket": "bench", "key": path.name, "version_id": None, "etag": "0"}
+    work: dict[str, Callable[[BinaryIO], dict[str, Any]]] = {
+        "naive": lambda stream: naive(stream, form, source),
+        "bare": lambda stream: bare(stream, form),
+        "validator": lambda stream: validator(stream, form, source),
+    }
+    if name == "naive":
+        import boto3.dynamodb.types  # noqa: F401  (import time is not processing time)
+    elif name == "validator":
+        import handlers.pipeline  # noqa: F401
+    with path.open("rb") as stream:
+        started = time.perf_counter()
+        counts = work[name](stream)
+        seconds = time.perf_counter() - started
+    return {
+        "contender": name,
+        "form": form,
+        **counts,
+        "seconds": seconds,
+        "input_bytes": path.stat().st_size,
+        "peak_rss_mb": round(max_rss_mb(), 1),
+    }
+
+
+def main(argv: list[str]) -> None:
+    name, form, path = argv
+    if name not in CONTENDERS:
+        raise SystemExit(f"unknown contender {name!r}; one of {CONTENDERS}")
+    print(json.dumps(run(name, form, Path(path))), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

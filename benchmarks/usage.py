@@ -1,0 +1,229 @@
+"""From what one emulator run counted to the cost model's Usage; scaling a measured run to larger files.
+
+Pure: a `Run` holds the counts of one file's trip through the emulated pipeline; `usage_of` turns it
+into billable usage with the few figures the emulator cannot measure (durations on AWS), which are
+`Assumptions` stated in one place; `extrapolate` scales the per-file and per-record parts measured on
+two files of different sizes to any size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from benchmarks import cost
+
+S3_PUT_CLASS = frozenset(
+    {
+        "PutObject",
+        "UploadPart",
+        "CreateMultipartUpload",
+        "CompleteMultipartUpload",
+        "CopyObject",
+        "UploadPartCopy",
+        "ListObjects",
+        "ListObjectsV2",
+        "POST",
+    }
+)
+S3_GET_CLASS = frozenset({"GetObject", "HeadObject"})
+S3_FREE = frozenset({"DeleteObject", "DeleteObjects", "AbortMultipartUpload"})
+DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem"})
+DYNAMODB_READS = frozenset({"GetItem", "Query", "Scan"})
+# The Step Functions payload limit: the most data an Express child can be given.
+CHILD_DATA_BYTES = 262_144
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one file cost in the emulator (counts), with the validator's summary."""
+
+    records: int
+    valid: int
+    invalid: int
+    large: int
+    batches: int
+    requests: dict[str, int]  # the pipeline's own requests by "service:Operation"
+    parent_states: int
+    child_states: int
+    order_items: int  # items stored for this file
+    order_write_units: int  # their write units (from their DynamoDB sizes)
+    review_messages: int
+    review_sqs_requests: int  # their billed SQS requests (64 KB chunks)
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What the emulator cannot measure. Durations are AWS-side estimates, not measurements."""
+
+    validator_records_per_s: float  # measured: the validator core on this machine, one full core
+    validator_memory_mb: int = 1024  # the template's ValidatorMemorySize default
+    full_core_mb: int = 1769  # Lambda gives one full vCPU at 1,769 MB; less memory, less CPU
+    validator_overhead_s: float = 0.3  # start, S3 GET first byte, manifest PUT
+    store_large_seconds: float = 0.2
+    store_large_memory_mb: int = 256
+    record_concurrency: int = 10  # workflow/batches.py RECORD_CONCURRENCY
+    task_seconds: float = 0.05  # one service-integration task (DynamoDB put, SQS send) in a child
+    child_definition_bytes: int = 20_000
+    architecture: str = "arm64"  # resources/compute.py ARCHITECTURE
+
+    def validator_seconds(self, records: int) -> float:
+        share = min(1.0, self.validator_memory_mb / self.full_core_mb)
+        return self.validator_overhead_s + records / (self.validator_records_per_s * share)
+
+    def child_seconds(self, records_per_child: float) -> float:
+        """The inline Map's waves of `record_concurrency` tasks, plus one task's worth of start-up."""
+        return (math.ceil(records_per_child / self.record_concurrency) + 1) * self.task_seconds
+
+
+def _by_service(requests: dict[str, int], service: str, operations: frozenset[str]) -> int:
+    total = 0
+    for name, count in requests.items():
+        prefix, _, operation = name.partition(":")
+        if prefix == service and operation in operations:
+            total += count
+    return total
+
+
+def unpriced(requests: dict[str, int]) -> dict[str, int]:
+    """Requests the model does not price (reported so that nothing is silently dropped)."""
+    priced = {
+        "s3": S3_PUT_CLASS | S3_GET_CLASS | S3_FREE,
+        "dynamodb": DYNAMODB_WRITES | DYNAMODB_READS,
+        "sqs": frozenset({"SendMessage"}),
+        "lambda": frozenset({"Invoke"}),
+    }
+    return {
+        name: n
+        for name, n in requests.items()
+        if name.partition(":")[2] not in priced.get(name.partition(":")[0], frozenset())
+    }
+
+
+def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
+    """Billable usage of the file `run` counted."""
+    requests = run.requests
+    writes = _by_service(requests, "dynamodb", DYNAMODB_WRITES)
+    ledger_writes = max(0, writes - run.order_items)  # small ledger items: one unit each
+    invokes = requests.get("lambda:Invoke", 0)
+    validators = min(invokes, 1)
+    children = run.batches if run.child_states else 0
+    lambdas = (
+        [
+            cost.Lambda(
+                validators,
+                assume.validator_seconds(run.records),
+                assume.validator_memory_mb,
+                assume.architecture,
+            )
+        ]
+        if validators
+        else []
+    )
+    if invokes > validators:
+        lambdas.append(
+            cost.Lambda(
+                invokes - validators,
+                assume.store_large_seconds,
+                assume.store_large_memory_mb,
+                assume.architecture,
+            )
+        )
+    express: tuple[cost.Express, ...] = ()
+    if children:
+        memory = cost.express_memory_mb(
+            definition_bytes=assume.child_definition_bytes, data_bytes=CHILD_DATA_BYTES
+        )
+        express = (cost.Express(children, assume.child_seconds(run.records / children), memory),)
+    return cost.Usage(
+        standard_transitions=run.parent_states,
+        map_child_starts=children,
+        express=express,
+        express_transitions=run.child_states,
+        dynamodb_write_units=run.order_write_units + ledger_writes,
+        dynamodb_read_units=Decimal(_by_service(requests, "dynamodb", DYNAMODB_READS)),
+        sqs_requests=max(run.review_sqs_requests, requests.get("sqs:SendMessage", 0)),
+        s3_put=_by_service(requests, "s3", S3_PUT_CLASS),
+        s3_get=_by_service(requests, "s3", S3_GET_CLASS),
+        lambdas=tuple(lambdas),
+        requests=dict(requests),
+    )
+
+
+def floor_of(run: Run) -> cost.Usage:
+    return cost.floor_usage(valid_write_units=run.order_write_units, invalid_sqs_requests=run.invalid)
+
+
+def seed_of(run: Run, design: cost.SeedDesign | None = None) -> cost.Usage:
+    return (design or cost.SeedDesign()).usage(
+        records=run.records, valid_write_units=run.order_write_units, invalid_sqs_requests=run.invalid
+    )
+
+
+def _line(small: int, big: int, small_x: int, big_x: int, x: int) -> int:
+    """The straight line through (small_x, small) and (big_x, big), at x (never below zero)."""
+    slope = (big - small) / (big_x - small_x)
+    return max(0, round(big + slope * (x - big_x)))
+
+
+def extrapolate(small: Run, big: Run, *, records: int, batches: int) -> Run:
+    """A file of `records` records with the same record mix: per-file + per-record parts of two runs.
+
+    Each count is split into a per-file part and a per-record part by the two measured files (same
+    invalid fraction, different sizes); child states scale with records; `batches` is given (from the
+    validator core on the same records).
+    """
+
+    def line(a: int, b: int) -> int:
+        return _line(a, b, small.records, big.records, records)
+
+    names = set(small.requests) | set(big.requests)
+    return Run(
+        records=records,
+        valid=line(small.valid, big.valid),
+        invalid=line(small.invalid, big.invalid),
+        large=line(small.large, big.large),
+        batches=batches,
+        requests={
+            name: line(small.requests.get(name, 0), big.requests.get(name, 0)) for name in sorted(names)
+        },
+        parent_states=line(small.parent_states, big.parent_states),
+        child_states=line(small.child_states, big.child_states),
+        order_items=line(small.order_items, big.order_items),
+        order_write_units=line(small.order_write_units, big.order_write_units),
+        review_messages=line(small.review_messages, big.review_messages),
+        review_sqs_requests=line(small.review_sqs_requests, big.review_sqs_requests),
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Files of `records_per_file` records: their usage for `records` records in all."""
+
+    records_per_file: int
+    records: int
+    usage: cost.Usage
+    floor: cost.Usage
+    seed: cost.Usage
+    notes: list[str] = field(default_factory=list)
+
+    def dollars_per_million(self) -> dict[str, Decimal]:
+        return {
+            "design": cost.per_million(cost.total(self.usage), self.records),
+            "floor": cost.per_million(cost.total(self.floor), self.records),
+            "seed": cost.per_million(cost.total(self.seed), self.records),
+        }
+
+
+def scenario(runs: list[Run], assume: Assumptions, *, records_per_file: int) -> Scenario:
+    """Several runs standing for files of one size (e.g. nine valid one-record files and one invalid)."""
+    usage, floor, seed = cost.Usage(), cost.Usage(), cost.Usage()
+    for run in runs:
+        usage, floor, seed = usage + usage_of(run, assume), floor + floor_of(run), seed + seed_of(run)
+    return Scenario(records_per_file, sum(run.records for run in runs), usage, floor, seed)
+
+
+def weighted(run: Run, files: int) -> list[Run]:
+    """`files` copies of one run (for mixing single-record files)."""
+    return [replace(run)] * files

@@ -1,0 +1,53 @@
+"""The seeded orders and the three contenders on a small file (seconds)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from benchmarks import contenders, orders
+
+
+def test_orders_are_seeded_and_one_in_ten_invalid() -> None:
+    assert orders.body(50, seed=3) == orders.body(50, seed=3)
+    assert orders.body(50, seed=3) != orders.body(50, seed=4)
+    records = [json.loads(line) for line in orders.body(100).splitlines()]
+    reasons = [contenders.check(record) for record in records]
+    assert sum(reason is not None for reason in reasons) == 10
+    assert {r for r in reasons if r} == set(orders.INVALID_KINDS)
+
+
+def test_both_forms_hold_the_same_records_with_exact_numbers() -> None:
+    lines = [json.loads(line, parse_float=Decimal) for line in orders.body(30).splitlines()]
+    array = json.loads(orders.body(30, form="array"), parse_float=Decimal)
+    assert lines == array
+    assert any(
+        isinstance(line["order-info"]["lines"][0]["unit_price"], Decimal)
+        for line in lines
+        if contenders.check(line) is None
+    )
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_bare_array_reader_decodes_across_any_chunk_boundary(chunk: int) -> None:
+    body = orders.body(40, form="array")
+    assert list(contenders.iter_array(io.BytesIO(body), chunk=chunk)) == json.loads(body, parse_float=Decimal)
+
+
+def test_bare_array_reader_rejects_a_truncated_array() -> None:
+    with pytest.raises(json.JSONDecodeError):
+        list(contenders.iter_array(io.BytesIO(orders.body(3, form="array")[:-8]), chunk=16))
+
+
+@pytest.mark.parametrize("form", ["jsonl", "array"])
+def test_contenders_agree_on_counts(tmp_path: Path, form: str) -> None:
+    stats = orders.write_file(tmp_path, form, 250)
+    results = {name: contenders.run(name, form, stats.path) for name in contenders.CONTENDERS}
+    for result in results.values():
+        assert (result["records"], result["valid"], result["invalid"]) == (250, 225, 25)
+        assert result["seconds"] > 0 and result["peak_rss_mb"] > 0
+    assert results["naive"]["batches"] == results["validator"]["batches"] == 3
