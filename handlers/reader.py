@@ -17,7 +17,7 @@ from handlers.contract import (
     REASON_UNSUPPORTED_TOP_LEVEL,
 )
 from handlers.errors import FileRejected
-from handlers.textbuffer import DECODER, TextBuffer, utf8_exceeds, utf8_size
+from handlers.textbuffer import DECODER, SizeTally, TextBuffer, text_exceeds
 
 _ORDERS_WRAPPER = re.compile(r'\{[ \t\n\r]*"orders"[ \t\n\r]*:[ \t\n\r]*\[')
 _WRAPPER_PROBE = 4096
@@ -172,28 +172,28 @@ def _iter_wrapper(buf: TextBuffer) -> Iterator[Element]:
 def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> Iterator[Element]:
     """JSON Lines from `pos`, where physical line `line` starts; a malformed line is one rejected record.
 
-    A physical line of more than `element_max` bytes of UTF-8 rejects the file, wherever chunks end.
+    A physical line larger than `element_max` (textbuffer.text_size) rejects the file, wherever chunks end.
     """
     pieces = [buf.take_rest()]
-    pending = utf8_size(pieces[0])  # bytes of the line being read (all of `pieces`)
+    pending = SizeTally()  # the line being read: `pieces` from their last newline
+    pending.add(pieces[0][pieces[0].rfind("\n") + 1 :])
     line -= 1
     while True:
         chunk = buf.next_chunk()
         if chunk is not None:
             pieces.append(chunk)
             if "\n" not in chunk:
-                pending += utf8_size(chunk)
-                if pending > element_max:
+                if pending.add(chunk) > element_max:
                     raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
                 continue
         joined = "".join(pieces)
         lines = joined.split("\n")
         rest = lines.pop() if chunk is not None else ""
         # Any line may be too large only when all of them together may be (no cost on the common path).
-        checked = utf8_exceeds(joined, element_max)
+        checked = text_exceeds(joined, element_max)
         for raw_line in lines:
             line += 1
-            if checked and utf8_exceeds(raw_line, element_max):
+            if checked and text_exceeds(raw_line, element_max):
                 raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
             text = raw_line.strip(" \t\r")
             if text:
@@ -201,8 +201,8 @@ def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> 
                 index += 1
         if chunk is None:
             return
-        pending = utf8_size(rest)
-        if pending > element_max:
+        pending = SizeTally()
+        if pending.add(rest) > element_max:
             raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
         pieces = [rest]
 

@@ -24,6 +24,8 @@ _INCOMPLETE_MARGIN = 16
 _TOO_LARGE = "one JSON value is larger than the size the validator parses"
 _TRUNCATED = "the JSON document ends before it is complete"
 _SIZE_SLICE = 1 << 20
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
 # After a number, at most `e+` (2 characters) may be a continuation the scanner did not take.
 _NUMBER_TAIL = 2
 
@@ -50,15 +52,57 @@ def utf8_size(text: str, start: int = 0, end: int | None = None) -> int:
     )
 
 
-def utf8_exceeds(text: str, limit: int, start: int = 0, end: int | None = None) -> bool:
-    """Whether `text[start:end]` is more than `limit` bytes of UTF-8; free unless it is near the limit."""
-    chars = (len(text) if end is None else end) - start
+def char_width(text: str, start: int = 0, end: int | None = None) -> int:
+    """Bytes a character of `text[start:end]` takes in memory (CPython stores a str at its widest)."""
+    stop = len(text) if end is None else end
+    if text.isascii():
+        return 1
+    if _ASTRAL.search(text, start, stop):
+        return 4
+    return 2 if _BEYOND_LATIN1.search(text, start, stop) else 1
+
+
+def text_size(text: str, start: int = 0, end: int | None = None) -> int:
+    """What the limits count: the UTF-8 bytes of `text[start:end]`, or its size in memory if larger.
+
+    Memory is what must stay bounded: 16 Mi emoji are 64 MiB of UTF-8 and 64 MiB in memory, but
+    one emoji among 60 Mi ASCII characters makes a 240 MB str (and as many again per copy).
+    """
+    stop = len(text) if end is None else end
+    if text.isascii():
+        return stop - start
+    return max(utf8_size(text, start, stop), (stop - start) * char_width(text, start, stop))
+
+
+def text_exceeds(text: str, limit: int, start: int = 0, end: int | None = None) -> bool:
+    """Whether `text_size(text, start, end) > limit`; free unless the text is near the limit."""
+    stop = len(text) if end is None else end
+    chars = stop - start
     if chars > limit:
         return True
-    # A character is 1 to 4 bytes of UTF-8 (strict decoding never yields surrogates).
+    # Both UTF-8 and memory take 1 to 4 bytes a character (strict decoding never yields surrogates).
     if chars * 4 <= limit or text.isascii():
         return False
-    return utf8_size(text, start, end) > limit
+    return text_size(text, start, stop) > limit
+
+
+class SizeTally:
+    """`text_size` of a text that arrives in pieces (a JSON Lines line longer than a chunk)."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.utf8 = 0
+        self.width = 1
+
+    def add(self, piece: str) -> int:
+        """Count `piece`; the size of everything counted so far."""
+        self.chars += len(piece)
+        if piece.isascii():
+            self.utf8 += len(piece)
+        else:
+            self.utf8 += utf8_size(piece)
+            self.width = max(self.width, char_width(piece))
+        return max(self.utf8, self.chars * self.width)
 
 
 class TextBuffer:
@@ -145,7 +189,7 @@ class TextBuffer:
             except ValueError:
                 raise FileRejected(REASON_NOT_JSON, "NaN and Infinity are not JSON") from None
             except RecursionError:
-                if utf8_exceeds(text, self._element_max, start):
+                if text_exceeds(text, self._element_max, start):
                     # Too deep within the limit's bytes, or only beyond them (then too large, as a
                     # smaller window would have found): parse just the first element_max bytes.
                     head = text[start : start + self._element_max + 1].encode("utf-8")
@@ -169,15 +213,15 @@ class TextBuffer:
             return value, start, end
 
     def _check_size(self, start: int, end: int) -> None:
-        if utf8_exceeds(self.text, self._element_max, start, end):
+        if text_exceeds(self.text, self._element_max, start, end):
             raise FileRejected(REASON_ELEMENT_TOO_LARGE, _TOO_LARGE)
 
     def _grow(self, start: int, known_end: int) -> None:
         """More text for the value at `start`; `text[start:known_end]` is known (and within the limit)."""
         known = known_end - start
-        size = utf8_size(self.text, start, known_end)
+        size = text_size(self.text, start, known_end)
         # As much again as is known (a long value is re-parsed O(log n) times), but no more characters
-        # than, at the known bytes per character, can reach just past the limit: memory stays bounded
-        # by bytes, whatever the characters' width.
+        # than, at the known size per character, reach just past the limit: the window's memory stays
+        # bounded whatever the characters' width.
         room = self._element_max + 1 - size
         self.fill(max(1, min(known, -(-room * known // size) if size else room)))

@@ -146,6 +146,27 @@ def test_the_element_limit_counts_utf8_bytes_not_characters(run_data, key, templ
     assert outcome_of(result) == ("rejected", "element_too_large")
 
 
+@pytest.mark.parametrize(
+    ("key", "template"),
+    [
+        ("a.json", '[{"a": "%s"}]'),
+        ("l.jsonl", '{"a": 1}\n{"a": "%s"}\n'),
+        ("l.jsonl", '{"a": 1}\n{"a": "%s'),
+    ],
+)
+@pytest.mark.parametrize("chunk_bytes", [7, 4096])
+def test_the_element_limit_counts_memory_when_one_wide_character_widens_a_value(
+    run_data, key, template, chunk_bytes
+):
+    # GIVEN a value of 300 ASCII characters and one emoji: 304 bytes of UTF-8, but Python holds it as
+    # 4 bytes a character (about 1,200 bytes)
+    data = (template % ("x" * 300 + WIDE)).encode()
+    # WHEN validated with the limit lowered to 1,000
+    result = run_data(data, key, element_max=1000, chunk_bytes=chunk_bytes)
+    # THEN element_too_large: memory, not just UTF-8, is bounded
+    assert outcome_of(result) == ("rejected", "element_too_large")
+
+
 @pytest.mark.parametrize("key", ["a.json", "l.jsonl"])
 def test_a_value_just_under_the_byte_limit_is_read(run_data, key):
     # GIVEN a value of 230 four-byte characters (920 bytes + its keys, under 1,000)
