@@ -59,6 +59,17 @@ def test_the_default_1_mib_boundary_right_after_a_dot_or_e(run_data, tail):
     assert outcome_of(result) == ("accepted", ("not_an_object",))
 
 
+@pytest.mark.parametrize("tail", [".5", "e5", "E+5", ".5e-5"])
+def test_a_boundary_after_the_dot_of_a_wrapper_member_beyond_the_wrapper_probe(run_data, tail):
+    # GIVEN an orders wrapper with an extra numeric member far past its first 4 KiB
+    head = f'{{"orders": [{RECORD}], "pad": "{"x" * 5000}", "rate": 12'
+    data = (head + tail + "}").encode()
+    # WHEN the first read ends right after the number's `.` or `e`
+    result = run_data(data, "w.json", chunk_bytes=len(head) + 1)
+    # THEN the wrapper's record is read, as with any other chunk size
+    assert outcome_of(result) == ("accepted", (V,))
+
+
 def test_a_top_level_number_split_after_its_dot_is_still_a_scalar(run_data):
     # GIVEN a scalar document split right after its `.`
     # WHEN read in 3-byte chunks
