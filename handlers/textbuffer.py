@@ -115,9 +115,12 @@ class TextBuffer:
         self.pos = 0
         self.eof = False
         self.newlines = 0  # newlines skipped as whitespace so far (JSON Lines detection)
+        self._failure: FileRejected | None = None  # found by the decoder, raised at the next read
 
     def next_chunk(self) -> str | None:
         """The next raw chunk (bypassing the window), or None at the end."""
+        if self._failure is not None:
+            raise self._failure
         if self.eof:
             return None
         chunk = next(self._chunks, None)
@@ -131,12 +134,23 @@ class TextBuffer:
         self.text, self.pos = "", 0
         return rest
 
-    def fill(self, min_new: int = 1) -> bool:
-        """Drop the read prefix and append at least `min_new` characters (fewer at the end)."""
+    def fill(self, min_new: int = 1, *, partial: bool = False) -> bool:
+        """Drop the read prefix and append at least `min_new` characters (fewer at the end).
+
+        A rejection from the decoder (not_utf8, corrupt_gzip, file_too_large) is raised only when no
+        text could be added (and not at all if `partial`): the text before the problem is parsed first,
+        so the first problem in the file wins whatever the chunk size.
+        """
         parts = [self.text[self.pos :]]
         added = 0
         while added < min_new:
-            chunk = self.next_chunk()
+            try:
+                chunk = self.next_chunk()
+            except FileRejected as failure:
+                self._failure = failure
+                if added == 0 and not partial:
+                    raise
+                break
             if chunk is None:
                 break
             parts.append(chunk)
@@ -160,7 +174,7 @@ class TextBuffer:
     def ensure(self, count: int) -> None:
         """Make at least `count` unread characters available unless the text ends first."""
         if len(self.text) - self.pos < count:
-            self.fill(count - (len(self.text) - self.pos))
+            self.fill(count - (len(self.text) - self.pos), partial=True)
 
     def read_value(self) -> tuple[Any, int, int]:
         """Parse the value at `pos`: (value, start, end) with `text[start:end]` its raw text.
