@@ -1,4 +1,9 @@
-"""Bytes to text, incrementally: gzip found by its magic bytes, strict UTF-8 with a leading BOM tolerated."""
+"""Bytes to text, incrementally: gzip found by its magic bytes, strict UTF-8 with a leading BOM tolerated.
+
+Every problem is reported where it is in the byte stream, whatever the read size: the text before a
+corrupt gzip byte, an invalid UTF-8 sequence or the inflated-size limit is delivered first, so a
+problem the parser finds earlier in the file wins at every chunk size.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,16 @@ import zlib
 from collections.abc import Iterator
 from typing import Protocol
 
-from handlers.contract import REASON_CORRUPT_GZIP, REASON_NOT_UTF8
+from handlers.contract import REASON_CORRUPT_GZIP, REASON_FILE_TOO_LARGE, REASON_NOT_UTF8
 from handlers.errors import FileRejected
 
 CHUNK_BYTES = 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
+# Deflate expands one input byte to at most ~1032 output bytes: feeding this many input bytes per call
+# caps each call's output near `out_size` without zlib's max_length (whose partial calls would make the
+# point where corruption is noticed depend on the read size).
+_DEFLATE_MAX_RATIO = 1032
+_CORRUPT = "the file starts like gzip but does not inflate"
 
 
 class BinaryBody(Protocol):
@@ -28,34 +38,60 @@ def _raw_chunks(body: BinaryBody, size: int) -> Iterator[bytes]:
         yield data
 
 
-def _gunzip(chunks: Iterator[bytes], out_size: int) -> Iterator[bytes]:
-    """Inflate one or more concatenated gzip members; output per call is capped (no zip-bomb buffers)."""
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        for chunk in chunks:
-            data = chunk
-            while data:
-                out = inflater.decompress(data, out_size)
+class _Inflater:
+    """Concatenated gzip members, then optionally zero padding (GNU gzip and Python's gzip accept
+    zeros after the last member; anything after the padding is corrupt)."""
+
+    def __init__(self, out_size: int) -> None:
+        self.step = max(1, out_size // _DEFLATE_MAX_RATIO)
+        self.member = zlib.decompressobj(wbits=31)
+        self.padded = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        at = 0
+        while at < len(data):
+            if self.member.eof:
+                if self.padded or data[at] == 0:
+                    self.padded = True
+                    if data.count(0, at) != len(data) - at:
+                        raise FileRejected(REASON_CORRUPT_GZIP, "data follows the zero padding")
+                    return
+                self.member = zlib.decompressobj(wbits=31)
+            piece = data[at : at + self.step]
+            yield from self._inflate(piece)
+            at += len(piece)
+            if self.member.eof and self.member.unused_data:
+                # The next member (or padding) started inside this piece.
+                at -= len(self.member.unused_data)
+
+    def _inflate(self, piece: bytes) -> Iterator[bytes]:
+        before = self.member.copy()
+        try:
+            out = self.member.decompress(piece)
+        except zlib.error:
+            # Deliver what the bytes before the corrupt one inflate to (byte by byte), then reject.
+            for position in range(len(piece)):
+                try:
+                    out = before.decompress(piece[position : position + 1])
+                except zlib.error:
+                    break
                 if out:
                     yield out
-                if inflater.eof:
-                    data = inflater.unused_data
-                    if data:
-                        inflater = zlib.decompressobj(wbits=31)
-                else:
-                    data = inflater.unconsumed_tail
-        while not inflater.eof:
-            out = inflater.decompress(b"", out_size)
-            if not out:
-                break
+            raise FileRejected(REASON_CORRUPT_GZIP, _CORRUPT) from None
+        if out:
             yield out
-        tail = inflater.flush()
-        if tail:
-            yield tail
-    except zlib.error as exc:
-        raise FileRejected(REASON_CORRUPT_GZIP, "the file starts like gzip but does not inflate") from exc
-    if not inflater.eof:
-        raise FileRejected(REASON_CORRUPT_GZIP, "the gzip stream ends before its end marker (truncated)")
+
+    def finish(self) -> None:
+        if not self.member.eof:
+            raise FileRejected(REASON_CORRUPT_GZIP, "the gzip stream ends before its end marker (truncated)")
+
+
+def _gunzip(chunks: Iterator[bytes], out_size: int) -> Iterator[bytes]:
+    """Inflate one or more concatenated gzip members; output per call is capped (no zip-bomb buffers)."""
+    inflater = _Inflater(out_size)
+    for chunk in chunks:
+        yield from inflater.feed(chunk)
+    inflater.finish()
 
 
 def _with_magic_check(body: BinaryBody, size: int) -> tuple[bool, Iterator[bytes]]:
@@ -75,18 +111,48 @@ def _with_magic_check(body: BinaryBody, size: int) -> tuple[bool, Iterator[bytes
     return head.startswith(GZIP_MAGIC), chunks()
 
 
-def text_chunks(body: BinaryBody, *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
-    """Decoded text of `body`, about `chunk_bytes` a chunk; FileRejected: not_utf8, corrupt_gzip."""
+def _limited(data: Iterator[bytes], max_bytes: int) -> Iterator[bytes]:
+    """`data` up to `max_bytes` bytes in all; FileRejected(file_too_large) past it."""
+    total = 0
+    for chunk in data:
+        total += len(chunk)
+        if total > max_bytes:
+            allowed = len(chunk) - (total - max_bytes)
+            if allowed > 0:
+                yield chunk[:allowed]
+            raise FileRejected(
+                REASON_FILE_TOO_LARGE, f"the file is larger than {max_bytes} bytes (after gzip decompression)"
+            )
+        yield chunk
+
+
+def text_chunks(
+    body: BinaryBody, *, chunk_bytes: int = CHUNK_BYTES, max_bytes: int | None = None
+) -> Iterator[str]:
+    """Decoded text of `body`, about `chunk_bytes` a chunk.
+
+    FileRejected: not_utf8, corrupt_gzip, and file_too_large once more than `max_bytes` bytes (after
+    gunzip, before UTF-8 decoding) have been read.
+    """
     gzipped, chunks = _with_magic_check(body, chunk_bytes)
     data = _gunzip(chunks, chunk_bytes) if gzipped else chunks
+    if max_bytes is not None:
+        data = _limited(data, max_bytes)
     decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-    try:
-        for chunk in data:
+    for chunk in data:
+        try:
             text = decoder.decode(chunk)
-            if text:
-                yield text
+        except UnicodeDecodeError as exc:
+            # The valid text before the bad sequence first, so that the first problem in the file wins.
+            valid = exc.object[: exc.start].decode("utf-8")
+            if valid:
+                yield valid
+            raise FileRejected(REASON_NOT_UTF8, "the file is not valid UTF-8 text") from None
+        if text:
+            yield text
+    try:
         text = decoder.decode(b"", True)
-    except UnicodeDecodeError as exc:
-        raise FileRejected(REASON_NOT_UTF8, "the file is not valid UTF-8 text") from exc
+    except UnicodeDecodeError:
+        raise FileRejected(REASON_NOT_UTF8, "the file is not valid UTF-8 text") from None
     if text:
         yield text

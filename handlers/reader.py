@@ -17,12 +17,13 @@ from handlers.contract import (
     REASON_UNSUPPORTED_TOP_LEVEL,
 )
 from handlers.errors import FileRejected
-from handlers.textbuffer import DECODER, TextBuffer
+from handlers.textbuffer import DECODER, SizeTally, TextBuffer, text_exceeds
 
 _ORDERS_WRAPPER = re.compile(r'\{[ \t\n\r]*"orders"[ \t\n\r]*:[ \t\n\r]*\[')
 _WRAPPER_PROBE = 4096
 _SCALAR_STARTS = frozenset('"-0123456789tfn')
 _RECORD_KEYS = ("order-info", "contact-info")
+_LINE_TOO_LARGE = "one line is larger than the size the validator parses"
 
 
 class Element:
@@ -122,6 +123,15 @@ def _iter_object_document(buf: TextBuffer, *, element_max: int) -> Iterator[Elem
     lines_before = buf.newlines
     value, start, end = buf.read_value()
     text = buf.text
+    if isinstance(value, dict) and "orders" in value:
+        # A wrapper whose first key is not "orders": small enough to be in memory; walk its text again
+        # so each record keeps its raw text, with the same rules (and outcome) as the streamed wrapper
+        # above, whatever the order of its members.
+        again = TextBuffer(iter([text[start:end]]), element_max=element_max)
+        again.peek()
+        yield from _iter_wrapper(again)
+        _expect_end(buf)
+        return
     single_line = "\n" not in text[start:end]
     newlines_after = buf.newlines
     if buf.peek() is not None:
@@ -131,13 +141,6 @@ def _iter_object_document(buf: TextBuffer, *, element_max: int) -> Iterator[Elem
             yield from _iter_lines(buf, line=buf.newlines + 1, index=1, element_max=element_max)
             return
         raise FileRejected(REASON_NOT_JSON, "extra data after the JSON document")
-    if isinstance(value, dict) and "orders" in value and not any(key in value for key in _RECORD_KEYS):
-        # A wrapper whose first key is not "orders": small enough to be in memory; walk its text again
-        # so each record keeps its raw text.
-        again = TextBuffer(iter([text[start:end]]), element_max=element_max)
-        again.peek()
-        yield from _iter_wrapper(again)
-        return
     yield Element(0, None, value, text, start, end)
 
 
@@ -167,37 +170,41 @@ def _iter_wrapper(buf: TextBuffer) -> Iterator[Element]:
 
 
 def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> Iterator[Element]:
-    """JSON Lines from `pos`, where physical line `line` starts; a malformed line is one rejected record."""
+    """JSON Lines from `pos`, where physical line `line` starts; a malformed line is one rejected record.
+
+    A physical line larger than `element_max` (textbuffer.text_size) rejects the file, wherever chunks end.
+    """
     pieces = [buf.take_rest()]
-    pending = len(pieces[0])
+    pending = SizeTally()  # the line being read: `pieces` from their last newline
+    pending.add(pieces[0][pieces[0].rfind("\n") + 1 :])
     line -= 1
     while True:
         chunk = buf.next_chunk()
         if chunk is not None:
             pieces.append(chunk)
-            pending += len(chunk)
             if "\n" not in chunk:
-                if pending > element_max:
-                    raise FileRejected(
-                        REASON_ELEMENT_TOO_LARGE, "one line is larger than the size the validator parses"
-                    )
+                if pending.add(chunk) > element_max:
+                    raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
                 continue
-        lines = "".join(pieces).split("\n")
+        joined = "".join(pieces)
+        lines = joined.split("\n")
         rest = lines.pop() if chunk is not None else ""
+        # Any line may be too large only when all of them together may be (no cost on the common path).
+        checked = text_exceeds(joined, element_max)
         for raw_line in lines:
             line += 1
+            if checked and text_exceeds(raw_line, element_max):
+                raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
             text = raw_line.strip(" \t\r")
             if text:
                 yield _parse_line(text, index, line)
                 index += 1
         if chunk is None:
             return
-        if len(rest) > element_max:
-            raise FileRejected(
-                REASON_ELEMENT_TOO_LARGE, "one line is larger than the size the validator parses"
-            )
+        pending = SizeTally()
+        if pending.add(rest) > element_max:
+            raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
         pieces = [rest]
-        pending = len(rest)
 
 
 def _parse_line(text: str, index: int, line: int) -> Element:

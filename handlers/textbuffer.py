@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from handlers.contract import (
     ELEMENT_MAX_BYTES,
@@ -17,10 +17,17 @@ from handlers.contract import (
 )
 from handlers.errors import FileRejected
 
+_NUMBER_TYPES: Final = (int, Decimal)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # A parse error this close to the end of the window may only mean the value continues in the next chunk.
 _INCOMPLETE_MARGIN = 16
 _TOO_LARGE = "one JSON value is larger than the size the validator parses"
+_TRUNCATED = "the JSON document ends before it is complete"
+_SIZE_SLICE = 1 << 20
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
+# After a number, at most `e+` (2 characters) may be a continuation the scanner did not take.
+_NUMBER_TAIL = 2
 
 
 def _reject_constant(name: str) -> Any:
@@ -35,9 +42,67 @@ def _parse_int(text: str) -> int | Decimal:
 DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int, parse_constant=_reject_constant)
 
 
-def may_be_incomplete(exc: json.JSONDecodeError, text: str) -> bool:
-    """Whether a parse error may be the end of the window rather than a syntax error."""
-    return exc.msg.startswith("Unterminated string") or exc.pos >= len(text) - _INCOMPLETE_MARGIN
+def utf8_size(text: str, start: int = 0, end: int | None = None) -> int:
+    """UTF-8 length of `text[start:end]`, encoded a slice at a time (no copy of a large value)."""
+    stop = len(text) if end is None else end
+    if text.isascii():
+        return stop - start
+    return sum(
+        len(text[at : min(at + _SIZE_SLICE, stop)].encode("utf-8")) for at in range(start, stop, _SIZE_SLICE)
+    )
+
+
+def char_width(text: str, start: int = 0, end: int | None = None) -> int:
+    """Bytes a character of `text[start:end]` takes in memory (CPython stores a str at its widest)."""
+    stop = len(text) if end is None else end
+    if text.isascii():
+        return 1
+    if _ASTRAL.search(text, start, stop):
+        return 4
+    return 2 if _BEYOND_LATIN1.search(text, start, stop) else 1
+
+
+def text_size(text: str, start: int = 0, end: int | None = None) -> int:
+    """What the limits count: the UTF-8 bytes of `text[start:end]`, or its size in memory if larger.
+
+    Memory is what must stay bounded: 16 Mi emoji are 64 MiB of UTF-8 and 64 MiB in memory, but
+    one emoji among 60 Mi ASCII characters makes a 240 MB str (and as many again per copy).
+    """
+    stop = len(text) if end is None else end
+    if text.isascii():
+        return stop - start
+    return max(utf8_size(text, start, stop), (stop - start) * char_width(text, start, stop))
+
+
+def text_exceeds(text: str, limit: int, start: int = 0, end: int | None = None) -> bool:
+    """Whether `text_size(text, start, end) > limit`; free unless the text is near the limit."""
+    stop = len(text) if end is None else end
+    chars = stop - start
+    if chars > limit:
+        return True
+    # Both UTF-8 and memory take 1 to 4 bytes a character (strict decoding never yields surrogates).
+    if chars * 4 <= limit or text.isascii():
+        return False
+    return text_size(text, start, stop) > limit
+
+
+class SizeTally:
+    """`text_size` of a text that arrives in pieces (a JSON Lines line longer than a chunk)."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.utf8 = 0
+        self.width = 1
+
+    def add(self, piece: str) -> int:
+        """Count `piece`; the size of everything counted so far."""
+        self.chars += len(piece)
+        if piece.isascii():
+            self.utf8 += len(piece)
+        else:
+            self.utf8 += utf8_size(piece)
+            self.width = max(self.width, char_width(piece))
+        return max(self.utf8, self.chars * self.width)
 
 
 class TextBuffer:
@@ -50,9 +115,12 @@ class TextBuffer:
         self.pos = 0
         self.eof = False
         self.newlines = 0  # newlines skipped as whitespace so far (JSON Lines detection)
+        self._failure: FileRejected | None = None  # found by the decoder, raised at the next read
 
     def next_chunk(self) -> str | None:
         """The next raw chunk (bypassing the window), or None at the end."""
+        if self._failure is not None:
+            raise self._failure
         if self.eof:
             return None
         chunk = next(self._chunks, None)
@@ -66,12 +134,23 @@ class TextBuffer:
         self.text, self.pos = "", 0
         return rest
 
-    def fill(self, min_new: int = 1) -> bool:
-        """Drop the read prefix and append at least `min_new` characters (fewer at the end)."""
+    def fill(self, min_new: int = 1, *, partial: bool = False) -> bool:
+        """Drop the read prefix and append at least `min_new` characters (fewer at the end).
+
+        A rejection from the decoder (not_utf8, corrupt_gzip, file_too_large) is raised only when no
+        text could be added (and not at all if `partial`): the text before the problem is parsed first,
+        so the first problem in the file wins whatever the chunk size.
+        """
         parts = [self.text[self.pos :]]
         added = 0
         while added < min_new:
-            chunk = self.next_chunk()
+            try:
+                chunk = self.next_chunk()
+            except FileRejected as failure:
+                self._failure = failure
+                if added == 0 and not partial:
+                    raise
+                break
             if chunk is None:
                 break
             parts.append(chunk)
@@ -95,39 +174,68 @@ class TextBuffer:
     def ensure(self, count: int) -> None:
         """Make at least `count` unread characters available unless the text ends first."""
         if len(self.text) - self.pos < count:
-            self.fill(count - (len(self.text) - self.pos))
+            self.fill(count - (len(self.text) - self.pos), partial=True)
 
     def read_value(self) -> tuple[Any, int, int]:
-        """Parse the value at `pos`: (value, start, end) with `text[start:end]` its raw text."""
+        """Parse the value at `pos`: (value, start, end) with `text[start:end]` its raw text.
+
+        The outcome depends only on the bytes, never on where the chunks end: the window grows while
+        the value may continue, and "too large" means the parser needed more than the limit's UTF-8
+        bytes of text (to finish the value, or to find its syntax error).
+        """
         while True:
             start = self.pos
+            text = self.text
             try:
-                value, end = DECODER.raw_decode(self.text, start)
+                value, end = DECODER.raw_decode(text, start)
             except json.JSONDecodeError as exc:
-                if self.eof or not may_be_incomplete(exc, self.text):
-                    if self.eof and may_be_incomplete(exc, self.text):
-                        raise FileRejected(
-                            REASON_TRUNCATED, "the JSON document ends before it is complete"
-                        ) from None
-                    raise FileRejected(REASON_NOT_JSON, f"JSON syntax error: {exc.msg}") from None
-                self._grow()
-                continue
+                unterminated = exc.msg.startswith("Unterminated string")
+                incomplete = unterminated or exc.pos >= len(text) - _INCOMPLETE_MARGIN
+                # How far the parser read: an unterminated string ran to the end of the window.
+                reached = len(text) if unterminated else exc.pos
+                self._check_size(start, reached)
+                if incomplete and not self.eof:
+                    self._grow(start, reached)
+                    continue
+                if incomplete:
+                    raise FileRejected(REASON_TRUNCATED, _TRUNCATED) from None
+                raise FileRejected(REASON_NOT_JSON, f"JSON syntax error: {exc.msg}") from None
             except ValueError:
                 raise FileRejected(REASON_NOT_JSON, "NaN and Infinity are not JSON") from None
             except RecursionError:
+                if text_exceeds(text, self._element_max, start):
+                    # Too deep within the limit's bytes, or only beyond them (then too large, as a
+                    # smaller window would have found): parse just the first element_max bytes.
+                    head = text[start : start + self._element_max + 1].encode("utf-8")
+                    probe = head[: self._element_max].decode("utf-8", "ignore")
+                    try:
+                        DECODER.raw_decode(probe)
+                    except RecursionError:
+                        pass
+                    except ValueError:
+                        raise FileRejected(REASON_ELEMENT_TOO_LARGE, _TOO_LARGE) from None
                 raise FileRejected(REASON_TOO_DEEP, "the JSON nesting is too deep to parse safely") from None
-            if end == len(self.text) and not self.eof:
-                # A number may continue in the next chunk: parse again with more text.
-                self._grow()
+            self._check_size(start, end)
+            if not self.eof and (
+                end == len(text) or (end + _NUMBER_TAIL >= len(text) and type(value) in _NUMBER_TYPES)
+            ):
+                # The value may continue in the next chunk (`12` of `125`, or `12` before a `.` or `e`
+                # that ends the window): parse again with more text.
+                self._grow(start, end)
                 continue
-            if end - start > self._element_max:
-                raise FileRejected(REASON_ELEMENT_TOO_LARGE, _TOO_LARGE)
             self.pos = end
             return value, start, end
 
-    def _grow(self) -> None:
-        pending = len(self.text) - self.pos
-        if pending > self._element_max:
+    def _check_size(self, start: int, end: int) -> None:
+        if text_exceeds(self.text, self._element_max, start, end):
             raise FileRejected(REASON_ELEMENT_TOO_LARGE, _TOO_LARGE)
-        # At least one more chunk, and as much again as is pending: a long value is re-parsed O(log n) times.
-        self.fill(min(max(1, pending), self._element_max + 1 - pending))
+
+    def _grow(self, start: int, known_end: int) -> None:
+        """More text for the value at `start`; `text[start:known_end]` is known (and within the limit)."""
+        known = known_end - start
+        size = text_size(self.text, start, known_end)
+        # As much again as is known (a long value is re-parsed O(log n) times), but no more characters
+        # than, at the known size per character, reach just past the limit: the window's memory stays
+        # bounded whatever the characters' width.
+        room = self._element_max + 1 - size
+        self.fill(max(1, min(known, -(-room * known // size) if size else room)))
