@@ -18,6 +18,7 @@ from emulator.patches import (
     cfn_definition_nulls,
     cfn_state_machine,
     cfn_state_machine_arn,
+    dynamodb_numbers,
     eventbridge_disabled_rule,
     eventbridge_state_machine_target,
     lambda_in_process,
@@ -46,6 +47,7 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_tolerated_failure,
     sfn_json_text,
     sqs_message_characters,
+    dynamodb_numbers,
 )
 
 _LOCK = threading.Lock()
