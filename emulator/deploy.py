@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.clients import Clients
-from emulator.moto_patches import UNSUPPORTED_RESOURCE_TYPES
+from emulator.limits import UNSUPPORTED_RESOURCE_TYPES
 from emulator.package import package_template
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
 
-from emulator import moto_patches
+from emulator import patches
 
 # Settings every client in (and started from) this process must see: no real profile or credentials
 # file is read, and no proxy sits between a client and the local server.
@@ -62,7 +62,7 @@ def shared_server() -> MotoServer:
 
 
 def _start() -> MotoServer:
-    moto_patches.apply()
+    patches.apply()
     for name, value in CLIENT_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from emulator import DeployedStack, not_emulated
-from emulator.moto_patches import UNSUPPORTED_RESOURCE_TYPES, moto_compatible_definition
+from emulator.limits import UNSUPPORTED_RESOURCE_TYPES
+from emulator.patches.asl_grammar import moto_compatible_definition
 
 from .conftest import TEMPLATE
 

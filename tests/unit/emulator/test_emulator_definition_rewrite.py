@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from emulator.moto_patches import moto_compatible_definition
+from emulator.patches.asl_grammar import moto_compatible_definition
 
 
 def _map(execution_type: str, tolerated: Any, inner: dict[str, Any]) -> dict[str, Any]:

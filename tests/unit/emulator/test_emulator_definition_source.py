@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from emulator.moto_patches import state_machine_definition
+from emulator.patches.cfn_state_machine import state_machine_definition
 
 DEFINITION = {
     "StartAt": "Put",
@@ -40,13 +40,18 @@ def _expected() -> dict[str, object]:
     ids=["Definition", "DefinitionString"],
 )
 def test_substitutions_fill_every_placeholder_and_keep_nulls(properties: dict[str, object]) -> None:
-    built = json.loads(state_machine_definition(properties, "123456789012", "us-east-1"))
+    built = json.loads(state_machine_definition(properties))
     assert built == _expected()
     assert built["States"]["Put"]["ResultPath"] is None
 
 
 def test_a_placeholder_without_a_substitution_fails_the_deploy() -> None:
     with pytest.raises(ValueError, match=r"\$\{Table\}"):
-        state_machine_definition(
-            {"Definition": DEFINITION, "DefinitionSubstitutions": {"Partition": "aws"}}, "1", "r"
-        )
+        state_machine_definition({"Definition": DEFINITION, "DefinitionSubstitutions": {"Partition": "aws"}})
+
+
+def test_definition_s3_location_is_not_emulated_so_the_deploy_fails() -> None:
+    # The template inlines its Definition (`aws cloudformation package` leaves it alone): an
+    # S3-hosted definition would be read nowhere, so the emulator refuses it instead of guessing.
+    with pytest.raises(ValueError, match="DefinitionS3Location is not emulated"):
+        state_machine_definition({"DefinitionS3Location": {"Bucket": "b", "Key": "k"}})

@@ -6,13 +6,13 @@ import json
 import uuid
 from pathlib import Path
 
-import pytest
 from moto.cloudformation.parsing import get_model_map
 
 from emulator import DeployedStack, not_emulated
-from emulator.moto_patches import UNSUPPORTED_RESOURCE_TYPES, _aws_s3_event_shape
+from emulator.limits import UNSUPPORTED_RESOURCE_TYPES
 from emulator.outcome import Executions, upload
 from emulator.package import package_template
+from emulator.patches.s3_event_shape import aws_s3_event_shape
 
 FIXTURE_TEMPLATE = Path(__file__).parent / "fixture" / "template.json"
 
@@ -131,8 +131,7 @@ def test_a_start_that_fails_is_dead_lettered(fixture_stack: DeployedStack) -> No
     assert [json.loads(m["Body"])["source"] for m in messages] == [source]
 
 
-@pytest.mark.parametrize("change_set_type", ["CREATE"])
-def test_change_set_deploy_fills_outputs(fixture_stack: DeployedStack, change_set_type: str) -> None:
+def test_change_set_deploy_fills_outputs(fixture_stack: DeployedStack) -> None:
     # GIVEN the fixture packaged as `aws cloudformation package` would
     clients = fixture_stack.clients
     bucket = f"cs-{uuid.uuid4().hex[:8]}"
@@ -145,7 +144,7 @@ def test_change_set_deploy_fills_outputs(fixture_stack: DeployedStack, change_se
     clients.cloudformation.create_change_set(
         StackName=name,
         ChangeSetName="deploy",
-        ChangeSetType=change_set_type,
+        ChangeSetType="CREATE",
         TemplateBody=json.dumps(packaged),
         Capabilities=["CAPABILITY_IAM"],
     )
@@ -158,10 +157,34 @@ def test_change_set_deploy_fills_outputs(fixture_stack: DeployedStack, change_se
 
 def test_s3_event_gets_the_aws_shape_for_an_unversioned_object() -> None:
     moto_event = {"source": "aws.s3", "detail": {"object": {"key": "k", "eTag": "e", "version-id": None}}}
-    assert _aws_s3_event_shape(moto_event) == {
+    assert aws_s3_event_shape(moto_event) == {
         "source": "aws.s3",
         "detail": {"object": {"key": "k", "etag": "e"}},
     }
     assert moto_event["detail"]["object"]["eTag"] == "e"  # moto's own event is left alone
     other = {"source": "custom", "detail": {"object": {"eTag": "e"}}}
-    assert _aws_s3_event_shape(other) is other
+    assert aws_s3_event_shape(other) is other
+
+
+def test_a_state_machine_target_with_input_transformation_is_dead_lettered(
+    fixture_stack: DeployedStack,
+) -> None:
+    # GIVEN a rule whose (real) state machine target asks for an input transformation, not emulated
+    events, sqs = fixture_stack.clients.events, fixture_stack.clients.sqs
+    source = f"fixture.{uuid.uuid4().hex[:8]}"
+    events.put_rule(Name=source, EventPattern=json.dumps({"source": [source]}))
+    dlq_url = fixture_stack.output("DeadLetterQueueUrl")
+    attributes = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]
+    dlq_arn = attributes["QueueArn"]
+    machine = fixture_stack.output("StateMachineArn")
+    events.put_targets(
+        Rule=source,
+        Targets=[{"Id": "m", "Arn": machine, "InputPath": "$.detail", "DeadLetterConfig": {"Arn": dlq_arn}}],
+    )
+    before = len(Executions(fixture_stack).all())
+    # WHEN an event matches
+    events.put_events(Entries=[{"Source": source, "DetailType": "probe", "Detail": json.dumps({"n": 1})}])
+    # THEN no execution got the untransformed event: the event went to the dead-letter queue
+    messages = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["source"] for m in messages] == [source]
+    assert len(Executions(fixture_stack).all()) == before

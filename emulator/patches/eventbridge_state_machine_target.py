@@ -1,0 +1,74 @@
+"""Gap (moto 5.2.5): EventBridge has no Step Functions target.
+
+`moto.events.models.Rule.send_to_targets` raises NotImplementedError for a state machine target,
+which S3's notifier swallows with a bare except (skipping every later target and rule). Patched by
+wrapping `Rule.send_to_targets`: a `:states:…:stateMachine:` target starts an execution on the
+backend that executes, with a unique name and the event (ISO `time`) as input; moto keeps the
+other targets. A start that fails goes straight to the target's dead-letter queue (EventBridge
+retries first). Target input transformation (`Input`, `InputPath`, `InputTransformer`) is not
+emulated: nothing in the template uses it, so such a target is refused (dead-lettered), never fed
+the raw event.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+import json
+import logging
+import uuid
+from typing import Any
+
+from moto.events.models import Rule
+from moto.sqs.models import sqs_backends
+from moto.stepfunctions.responses import get_backend as executing_sfn_backend
+
+PROVEN_BY = "tests/unit/emulator/test_emulator_patches.py::test_a_start_that_fails_is_dead_lettered"
+
+_NOT_EMULATED_INPUT = ("Input", "InputPath", "InputTransformer")
+_LOG = logging.getLogger(__name__)
+
+
+def install() -> None:
+    Rule.send_to_targets = _send_to_targets(Rule.send_to_targets)  # type: ignore[method-assign]
+
+
+def _is_state_machine(target: dict[str, Any]) -> bool:
+    return ":states:" in target["Arn"] and ":stateMachine:" in target["Arn"]
+
+
+def _send_to_targets(original: Any) -> Any:
+    @functools.wraps(original)
+    def send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
+        if not self.event_pattern.matches_event(original_event):
+            return
+        machines = [t for t in self.targets if _is_state_machine(t)]
+        if len(machines) < len(self.targets):
+            rest = copy.copy(self)
+            rest.targets = [t for t in self.targets if not _is_state_machine(t)]
+            original(rest, original_event, transform_input)
+        for target in machines:
+            _start_execution(self, target, original_event)
+
+    return send_to_targets
+
+
+def _start_execution(rule: Rule, target: dict[str, Any], event: Any) -> None:
+    payload: Any = {k: v for k, v in event.items() if k != "ingestion-time"}
+    if isinstance(payload.get("time"), int | float):
+        stamp = datetime.datetime.fromtimestamp(payload["time"], tz=datetime.UTC)
+        payload["time"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    _, _, _, region, account, _ = target["Arn"].split(":", 5)
+    try:
+        transforms = [field for field in _NOT_EMULATED_INPUT if target.get(field)]
+        if transforms:
+            raise NotImplementedError(f"target input transformation is not emulated: {transforms}")
+        executing_sfn_backend(account, region).start_execution(
+            target["Arn"], name=f"emulator-{uuid.uuid4()}", execution_input=json.dumps(payload)
+        )
+    except Exception as error:  # EventBridge retries, then dead-letters; the emulator dead-letters at once
+        _LOG.warning("rule %s: cannot start %s: %s", rule.name, target["Arn"], error)
+        dlq = target.get("DeadLetterConfig", {}).get("Arn")
+        if dlq:
+            sqs_backends[account][region].send_message(dlq.split(":")[-1], json.dumps(payload))
