@@ -7,7 +7,12 @@ import zlib
 from collections.abc import Iterator
 from typing import Protocol
 
-from handlers.contract import REASON_CORRUPT_GZIP, REASON_NOT_UTF8
+from handlers.contract import (
+    DEFAULT_MAX_FILE_BYTES,
+    REASON_CORRUPT_GZIP,
+    REASON_FILE_TOO_LARGE,
+    REASON_NOT_UTF8,
+)
 from handlers.errors import FileRejected
 
 CHUNK_BYTES = 1024 * 1024
@@ -75,13 +80,22 @@ def _with_magic_check(body: BinaryBody, size: int) -> tuple[bool, Iterator[bytes
     return head.startswith(GZIP_MAGIC), chunks()
 
 
-def text_chunks(body: BinaryBody, *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
-    """Decoded text of `body`, about `chunk_bytes` a chunk; FileRejected: not_utf8, corrupt_gzip."""
+def text_chunks(
+    body: BinaryBody, *, chunk_bytes: int = CHUNK_BYTES, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Iterator[str]:
+    """Decoded text of `body`, about `chunk_bytes` a chunk; FileRejected: not_utf8, corrupt_gzip,
+    file_too_large (more than `max_bytes` bytes after gunzip)."""
     gzipped, chunks = _with_magic_check(body, chunk_bytes)
     data = _gunzip(chunks, chunk_bytes) if gzipped else chunks
     decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    total = 0
     try:
         for chunk in data:
+            total += len(chunk)
+            if total > max_bytes:
+                raise FileRejected(
+                    REASON_FILE_TOO_LARGE, f"the file is larger than {max_bytes} bytes (after gunzip)"
+                )
             text = decoder.decode(chunk)
             if text:
                 yield text

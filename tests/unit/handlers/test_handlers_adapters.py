@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import logging
+from unittest.mock import ANY
 
 import boto3
 import pytest
@@ -74,9 +75,12 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
         "large": 0,
         "invalid": 1,
         "batches": 1,
-        "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"]},
+        "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"], "version_id": ANY},
     }
     assert result["manifest"]["key"].startswith("_pipeline/work/")
+    # AND the version named is the one the validator wrote (the map reads exactly that version)
+    head = s3.head_object(Bucket=BUCKET, Key=result["manifest"]["key"])
+    assert result["manifest"]["version_id"] == head["VersionId"]
     manifest = json.loads(read(s3, result["manifest"]["key"]))
     assert [e["status"] for e in manifest[0]["records"]] == ["valid", "invalid"]
     assert manifest[0]["source"] == {k: event[k] for k in ("bucket", "key", "version_id", "etag")}
