@@ -24,13 +24,15 @@ def is_sqs_safe(text: str) -> bool:
 def raw_is_sqs_safe(raw: str, value: Any) -> bool:
     """Whether every string in a parsed record (names and values) is SQS-safe, from its raw JSON text.
 
-    A strict JSON parser refuses control characters inside strings, and text outside strings is ASCII:
-    so without a `\\u` escape the raw text holds exactly the characters of the parsed strings (plus
-    safe punctuation). Only records that use `\\u` escapes are walked.
+    The raw text was decoded as strict UTF-8 (so it holds no surrogate) and parsed as strict JSON (so
+    no control character sits inside a string, and outside strings there is only ASCII punctuation and
+    JSON whitespace). Without an escape, the only refused characters it can hold are therefore U+FFFE
+    and U+FFFF. A record with any backslash is walked: `\\u` escapes, and `\\b` / `\\f`, which are
+    refused control characters too. (The hot path: a few substring scans.)
     """
-    if "\\u" in raw:
+    if "\\" in raw:
         return inline_safe(value)
-    return raw.isascii() or _UNSAFE.search(raw) is None
+    return raw.isascii() or ("\uffff" not in raw and "\ufffe" not in raw)
 
 
 def inline_safe(value: Any) -> bool:

@@ -37,7 +37,8 @@ REASON_OUTCOMES = [
 ]
 HUGE = [V, "invalid_value", "invalid_value", "not_an_object", "missing_contact_info"]
 HUGE += ["invalid_value", "invalid_value", V]
-UNSAFE = [V, L, L, L, "missing_contact_info", "missing_contact_info", "invalid_value", "unparseable_line", V]
+UNSAFE = [V, L, L, L, "missing_contact_info", "missing_contact_info", "invalid_value", "unparseable_line"]
+UNSAFE += [V, L]
 
 # file -> (per-record outcome, per-record line or None for documents)
 ACCEPTED = {

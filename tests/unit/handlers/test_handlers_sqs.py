@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from handlers.contract import REVIEW_SCHEMA
 from handlers.review import file_review
-from handlers.sqssafe import KEY_ENCODING, is_sqs_safe, review_source
+from handlers.sqssafe import KEY_ENCODING, is_sqs_safe, raw_is_sqs_safe, review_source
+from handlers.textbuffer import DECODER
 
 BOUNDED = settings(derandomize=True, max_examples=300, deadline=None)
 # Code points at and around every edge of SQS's allowed set, and anywhere in the code space.
@@ -157,3 +158,18 @@ def test_review_schema_2_fields():
     assert review["schema"] == REVIEW_SCHEMA == "sales-pipeline.review/2"
     assert review["minimal"] is False and review["rejections"] is None
     assert review["source"]["key"] == "k\\u0000.json" and review["source"]["key_encoding"] == "json-escaped"
+
+
+@BOUNDED
+@given(st.dictionaries(hostile, st.one_of(hostile, st.lists(hostile, max_size=3)), max_size=4), st.booleans())
+def test_the_raw_text_shortcut_agrees_with_a_walk_of_every_string(record, ascii_only):
+    # GIVEN a record written as JSON text, with escapes or with literal characters
+    text = json.dumps(record, ensure_ascii=ascii_only)
+    try:
+        text.encode("utf-8")
+        value = DECODER.decode(text)  # strict JSON, as the reader parses
+    except (UnicodeEncodeError, ValueError):
+        return  # not a text the reader can produce (a lone surrogate as UTF-8, a raw control character)
+    # WHEN the validator decides from its raw text whether all its strings are SQS-safe
+    # THEN it agrees with SQS's rule applied to every name and value
+    assert raw_is_sqs_safe(text, value) == all(sqs_allows(s) for s in strings_of(value))
