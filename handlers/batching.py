@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from handlers.contract import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
 from handlers.jsontext import dumps
 from handlers.model import Source
@@ -14,9 +16,11 @@ _BATCH_NUMBER_ROOM = 12
 class BatchWriter:
     """Groups entry texts into batches of at most BATCH_MAX_RECORDS entries and BATCH_MAX_BYTES bytes."""
 
-    def __init__(self, sink: ManifestSink, source: Source) -> None:
+    def __init__(self, sink: ManifestSink, source: Source, review_source: dict[str, Any]) -> None:
         self._sink = sink
-        self._head = '{"batch":%d,"source":' + dumps(source).replace("%", "%%") + ',"records":['
+        # Each batch carries the exact source (item provenance) and the SQS-safe one (for its reviews).
+        provenance = '"source":' + dumps(source) + ',"review_source":' + dumps(review_source)
+        self._head = '{"batch":%d,' + provenance.replace("%", "%%") + ',"records":['
         self._frame = len(self._head) + _BATCH_NUMBER_ROOM + len("]}")
         self._entries: list[str] = []
         self._size = self._frame

@@ -6,12 +6,12 @@ WORKING_PREFIX = "_pipeline/"
 WORK_PREFIX = WORKING_PREFIX + "work/"
 CLAIMS_PREFIX = WORKING_PREFIX + "claims/"
 MANIFEST_NAME = "batches.manifest"
-CLAIM_SUFFIX = ".record"
+CLAIM_SUFFIX = ".claims"
 
 ACCEPTED_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
-REVIEW_SCHEMA = "sales-pipeline.review/1"
+REVIEW_SCHEMA = "sales-pipeline.review/2"
 
 HASH_ATTRIBUTE = "_pipeline_hash"
 SOURCE_ATTRIBUTE = "_pipeline_source"
@@ -23,6 +23,10 @@ BATCH_MAX_BYTES = 200_000
 BATCH_MAX_RECORDS = 100
 # A record entry bigger than this travels as a claim check (S3 pointer) instead of inline.
 INLINE_RECORD_MAX_BYTES = 190_000
+# Claim-check bodies are appended to one "claim pack" object per CLAIM_PACK_BYTES (read back by byte
+# range), so S3 requests grow with claimed bytes, not with claimed records. Manifest entries that wait
+# for their pack's version are bounded by the same number of bytes.
+CLAIM_PACK_BYTES = 8 * 1024 * 1024
 # DynamoDB limits.
 ITEM_MAX_BYTES = 400 * 1024
 MAX_NESTING_DEPTH = 32
@@ -82,6 +86,8 @@ FILE_REASONS = (
     REASON_UNSUPPORTED_TOP_LEVEL,
     REASON_CORRUPT_GZIP,
     REASON_ELEMENT_TOO_LARGE,
+    REASON_TOO_MANY_REJECTIONS,
+    REASON_FILE_TOO_LARGE,
 )
 # DynamoDB's limit on a string partition key (UTF-8 bytes).
 KEY_MAX_BYTES = 2048

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from decimal import Clamped, Context, Decimal, DecimalException, Inexact, Overflow, Rounded, Underflow
+from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
+    Clamped,
+    Context,
+    Decimal,
+    DecimalException,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Rounded,
+    Underflow,
+)
 from json.encoder import encode_basestring
 from typing import Any
 
 from handlers.contract import MAX_NESTING_DEPTH
+from handlers.jsonnumbers import HugeNumber
 
-# boto3.dynamodb.types.DYNAMODB_CONTEXT: what DynamoDB stores exactly (38 digits, 1E-130 .. 9.99E+125).
-DYNAMODB_CONTEXT = Context(
-    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
+# DynamoDB numbers: at most 38 significant digits, magnitude 0 or 1E-130 .. 9.99...E+125 (both signs).
+# boto3's DYNAMODB_CONTEXT (Emin=-128, Emax=126) lets 1E+126..9.99E+126 and exact subnormals down to
+# 1E-165 through, which DynamoDB then refuses: so the precision comes from a context that traps any
+# rounding, and the range from an explicit check of the adjusted exponent (most significant digit).
+_PRECISION = Context(
+    prec=38,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[Clamped, Overflow, Inexact, Rounded, Underflow, InvalidOperation],
 )
+MIN_EXPONENT = -130
+MAX_EXPONENT = 125
+# DynamoDB's limit on an attribute name (UTF-8 bytes), at any level of the item.
+NAME_MAX_BYTES = 65_535
 _INT_LIMIT = 10**38
 # DynamoDB's size rules: a map or list costs 3 bytes plus 1 byte per element; null and booleans 1 byte.
 _CONTAINER_OVERHEAD = 3
@@ -22,6 +45,7 @@ AttributeValue = dict[str, Any]
 BAD_NUMBER = "a number is outside DynamoDB's range or precision (38 significant digits)"
 BAD_STRING = "a string cannot be encoded as UTF-8 (lone surrogate)"
 EMPTY_NAME = "an attribute name is empty"
+LONG_NAME = "an attribute name is longer than DynamoDB's 65,535-byte limit"
 
 
 class TooDeep(Exception):
@@ -58,16 +82,18 @@ class _Walk:
             self.invalid = self.invalid or BAD_STRING
             return len(text) * 3
 
-    def number(self, value: int | Decimal) -> tuple[AttributeValue, int]:
+    def number(self, value: int | Decimal | HugeNumber) -> tuple[AttributeValue, int]:
         if type(value) is int and -_INT_LIMIT < value < _INT_LIMIT:
             text = str(value)
             self.out.append(text)
             return {"N": text}, (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
-        try:
-            text = str(DYNAMODB_CONTEXT.create_decimal(value))
-        except DecimalException:
+        if isinstance(value, HugeNumber):
+            text = value.text
             self.invalid = self.invalid or BAD_NUMBER
+        else:
             text = str(value)
+            if not storable(value):
+                self.invalid = self.invalid or BAD_NUMBER
         self.out.append(text)
         return {"N": text}, number_size(text)
 
@@ -76,7 +102,7 @@ class _Walk:
         if kind is str:
             self.out.append(encode_basestring(value))
             return {"S": value}, len(value) if value.isascii() else self.text_size(value)
-        if kind is int or kind is Decimal:
+        if kind is int or kind is Decimal or kind is HugeNumber:
             return self.number(value)
         if kind is dict:
             if level > MAX_NESTING_DEPTH:
@@ -129,13 +155,31 @@ class _Walk:
                 member_size = len(member) if member.isascii() else self.text_size(member)
             else:
                 members[name], member_size = self.value(member, level + 1)
-            size += (len(name) if name.isascii() else self.text_size(name)) + member_size + _ELEMENT_OVERHEAD
+            name_size = len(name) if name.isascii() else self.text_size(name)
+            size += name_size + member_size + _ELEMENT_OVERHEAD
             if not name:
                 self.invalid = self.invalid or EMPTY_NAME
+            elif name_size > NAME_MAX_BYTES:
+                self.invalid = self.invalid or LONG_NAME
         if separator == "{":
             append("{")
         append("}")
         return members, size
+
+
+def storable(value: int | Decimal) -> bool:
+    """Whether DynamoDB stores this number exactly: 38 significant digits, 0 or 1E-130 .. <1E+126.
+
+    A zero must also be written with an exponent in that range (conservative: DynamoDB's handling of
+    `0E-500` is not documented). Trailing zeros count as digits, as boto3 counts them.
+    """
+    if type(value) is int and -_INT_LIMIT < value < _INT_LIMIT:
+        return True
+    try:
+        exact = _PRECISION.create_decimal(value)
+    except DecimalException:
+        return False
+    return MIN_EXPONENT <= exact.adjusted() <= MAX_EXPONENT
 
 
 def number_size(text: str) -> int:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FileRejected(Exception):
     """Whole-file rejection found by the core (internal: the validator turns it into a review message)."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, rejections: dict[str, Any] | None = None) -> None:
         super().__init__(f"{reason}: {message}")
         self.reason = reason
         self.message = message
+        # too_many_rejections only: the review's `rejections` summary (counts and examples, no content).
+        self.rejections = rejections
 
 
 class OrderConflict(Exception):

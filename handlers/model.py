@@ -16,8 +16,13 @@ class Source(TypedDict):
 
 
 class Pointer(TypedDict):
+    """A claim check: the byte range of one record's raw UTF-8 text inside a claim pack object version."""
+
     bucket: str
     key: str
+    version_id: str | None
+    offset: int
+    length: int
 
 
 def file_hash(source: Source) -> str:
@@ -30,5 +35,5 @@ def manifest_key(digest: str) -> str:
     return f"{WORK_PREFIX}{digest}/{MANIFEST_NAME}"
 
 
-def claim_key(digest: str, index: int) -> str:
-    return f"{CLAIMS_PREFIX}{digest}/{index}{CLAIM_SUFFIX}"
+def claim_key(digest: str, pack_number: int) -> str:
+    return f"{CLAIMS_PREFIX}{digest}/{pack_number}{CLAIM_SUFFIX}"

@@ -1,18 +1,22 @@
-"""Review messages (schema sales-pipeline.review/1) for rejected records and rejected files."""
+"""Review messages (schema sales-pipeline.review/2) for rejected records and rejected files.
+
+Every text in a review must be one SQS accepts: callers pass the REVIEW source (sqssafe.review_source),
+an SQS-safe order id (or None) and an inline record only when all its strings are SQS-safe.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from handlers.contract import REVIEW_SCHEMA
-from handlers.model import Pointer, Source
+from handlers.model import Pointer
 
 
 def record_review(
     *,
     reason: str,
     message: str,
-    source: Source,
+    source: dict[str, Any],
     index: int,
     line: int | None,
     order_id: str | None,
@@ -32,10 +36,15 @@ def record_review(
         "record": record if pointer is None else None,
         "record_item": None,
         "record_pointer": pointer,
+        "minimal": False,
+        "rejections": None,
     }
 
 
-def file_review(*, reason: str, message: str, source: Source) -> dict[str, Any]:
+def file_review(
+    *, reason: str, message: str, source: dict[str, Any], rejections: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`rejections` (too_many_rejections only): counts per reason and the first examples, no content."""
     return {
         "schema": REVIEW_SCHEMA,
         "reason": reason,
@@ -48,4 +57,6 @@ def file_review(*, reason: str, message: str, source: Source) -> dict[str, Any]:
         "record": None,
         "record_item": None,
         "record_pointer": None,
+        "minimal": False,
+        "rejections": rejections,
     }

@@ -1,4 +1,4 @@
-"""S3 sinks for the core: a multipart manifest writer and a claim-check writer (client passed in)."""
+"""S3 sinks for the core: a multipart manifest writer and a claim-pack writer (client passed in)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,10 @@ class S3ManifestWriter:
         )
         self._parts.append({"PartNumber": number, "ETag": uploaded["ETag"]})
 
-    def commit(self) -> None:
+    def commit(self) -> str | None:
+        """Make the manifest visible; the VersionId S3 gave it (None in an unversioned bucket)."""
         if self._upload_id is None:
-            self._client.put_object(
+            response = self._client.put_object(
                 Bucket=self._bucket,
                 Key=self._key,
                 Body=bytes(self._buffer),
@@ -53,13 +54,14 @@ class S3ManifestWriter:
         else:
             if self._buffer:
                 self._upload_part(bytes(self._buffer))
-            self._client.complete_multipart_upload(
+            response = self._client.complete_multipart_upload(
                 Bucket=self._bucket,
                 Key=self._key,
                 UploadId=self._upload_id,
                 MultipartUpload={"Parts": self._parts},
             )
         self._buffer.clear()
+        return _version(response)
 
     def abort(self) -> None:
         self._buffer.clear()
@@ -69,11 +71,19 @@ class S3ManifestWriter:
 
 
 class S3ClaimWriter:
-    """ClaimSink: one put_object per claim-check body."""
+    """ClaimSink: one put_object per claim pack; returns its VersionId (pointers name that version)."""
 
     def __init__(self, client: Any, bucket: str) -> None:
         self._client = client
         self._bucket = bucket
 
-    def put(self, key: str, body: bytes) -> None:
-        self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=CLAIM_CONTENT_TYPE)
+    def put(self, key: str, body: bytes) -> str | None:
+        response = self._client.put_object(
+            Bucket=self._bucket, Key=key, Body=body, ContentType=CLAIM_CONTENT_TYPE
+        )
+        return _version(response)
+
+
+def _version(response: Any) -> str | None:
+    version = response.get("VersionId") if isinstance(response, dict) else None
+    return version if isinstance(version, str) and version else None

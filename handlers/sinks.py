@@ -1,4 +1,4 @@
-"""Where the core writes: the manifest as one byte stream, claim-check bodies as small objects."""
+"""Where the core writes: the manifest as one byte stream, claim-check bodies grouped in pack objects."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ class ManifestSink(Protocol):
 
     def write(self, data: bytes) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self) -> str | None:
+        """Make the manifest visible; its object version (None where there are no versions)."""
+        ...
 
     def abort(self) -> None: ...
 
 
 class ClaimSink(Protocol):
-    """Stores one claim-check body (the record's raw JSON text, UTF-8) under a key of the source bucket."""
+    """Stores one claim pack (raw JSON texts of records, UTF-8, back to back) under a key of the source
+    bucket; returns the object's version (None where there are no versions)."""
 
-    def put(self, key: str, body: bytes) -> None: ...
+    def put(self, key: str, body: bytes) -> str | None: ...

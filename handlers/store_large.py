@@ -14,8 +14,8 @@ from typing import Any
 from handlers.awserrors import error_code, transient_as_named_error
 from handlers.claims import item_from_claim
 from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
-from handlers.errors import ConfigurationError, OrderConflict, SourceNotFound
-from handlers.model import Source
+from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound
+from handlers.model import Pointer, Source
 
 
 def _client(name: str) -> Any:
@@ -32,30 +32,44 @@ def table_name() -> str:
     return name
 
 
-def _read_claim(s3: Any, bucket: str, key: str) -> bytes:
+def read_claim(s3: Any, pointer: Pointer) -> bytes:
+    """The claim-check body: the pointer's byte range of the exact pack version the validator wrote."""
+    bucket, key = str(pointer["bucket"]), str(pointer["key"])
+    offset, length = int(pointer["offset"]), int(pointer["length"])
+    if offset < 0 or length <= 0:
+        raise ClaimMismatch("the claim-check pointer names no bytes")
+    request: dict[str, Any] = {"Bucket": bucket, "Key": key, "Range": f"bytes={offset}-{offset + length - 1}"}
+    if pointer.get("version_id"):
+        request["VersionId"] = str(pointer["version_id"])
     try:
         with transient_as_named_error("s3 GetObject claim"):
-            body: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-            return body
+            body: bytes = s3.get_object(**request)["Body"].read()
     except Exception as exc:
-        if error_code(exc) in {"NoSuchKey", "404"}:
-            raise SourceNotFound(f"claim-check body s3://{bucket}/{key} not found") from exc
+        code = error_code(exc)
+        if code in {"NoSuchKey", "NoSuchVersion", "404"}:
+            raise SourceNotFound(f"claim pack s3://{bucket}/{key} (that version) not found") from exc
+        if code == "InvalidRange":
+            raise ClaimMismatch("the claim pack does not hold the pointer's byte range") from exc
         raise
+    if len(body) != length:
+        raise ClaimMismatch("the claim pack is shorter than the pointer's byte range")
+    return body
 
 
 def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     """Store one large valid record.
 
-    Event: {"pointer": {"bucket", "key"}, "hash": str, "index": int, "source": <source>}.
+    Event: {"pointer": {"bucket", "key", "version_id", "offset", "length"}, "hash": str, "index": int,
+    "source": <exact source>}.
     Returns {"stored": true} (also when the identical record was already stored).
     Raises OrderConflict (another record holds this order_id), TransientError (retry),
     SourceNotFound / ClaimMismatch (permanent), ConfigurationError (ORDERS_TABLE unset).
-    Needs s3:GetObject on `_pipeline/claims/*` and dynamodb:PutItem on the orders table.
+    Needs s3:GetObject and s3:GetObjectVersion on `_pipeline/claims/*` and dynamodb:PutItem on the table.
     """
     table = table_name()
-    pointer = event["pointer"]
+    pointer: Pointer = event["pointer"]
     source: Source = event["source"]
-    body = _read_claim(_client("s3"), str(pointer["bucket"]), str(pointer["key"]))
+    body = read_claim(_client("s3"), pointer)
     valid = item_from_claim(body, source=source, index=int(event["index"]), expected_hash=str(event["hash"]))
     dynamodb = _client("dynamodb")
     try:

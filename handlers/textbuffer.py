@@ -16,6 +16,7 @@ from handlers.contract import (
     REASON_TRUNCATED,
 )
 from handlers.errors import FileRejected
+from handlers.jsonnumbers import parse_float, parse_int
 
 _NUMBER_TYPES: Final = (int, Decimal)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -34,12 +35,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _parse_int(text: str) -> int | Decimal:
-    # Beyond 40 digits no DynamoDB number fits anyway; Decimal keeps it exact (and avoids int's digit limit).
-    return int(text) if len(text) <= 40 else Decimal(text)
-
-
-DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int, parse_constant=_reject_constant)
+# Numbers never raise while parsing: an exponent beyond the decimal module's reach becomes a HugeNumber.
+DECODER = json.JSONDecoder(parse_float=parse_float, parse_int=parse_int, parse_constant=_reject_constant)
 
 
 def utf8_size(text: str, start: int = 0, end: int | None = None) -> int:

@@ -10,15 +10,23 @@ if not __package__:
 
 import json
 import logging
+import os
 from typing import Any
 from urllib.parse import unquote_plus
 
 from handlers.awserrors import error_code, transient_as_named_error
-from handlers.errors import FileRejected, SourceNotFound
+from handlers.contract import (
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_REJECTED_RECORDS,
+    MAX_FILE_BYTES_ENV,
+    MAX_REJECTED_RECORDS_ENV,
+)
+from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import process_file
 from handlers.review import file_review
 from handlers.s3io import S3ClaimWriter, S3ManifestWriter
+from handlers.sqssafe import review_source
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -61,6 +69,20 @@ def open_object(s3: Any, bucket: str, key: str, version_id: str | None) -> tuple
     raise failure
 
 
+def limit_from_env(name: str, default: int) -> int:
+    """A non-negative integer limit from the environment (the default when unset or empty)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigurationError(f"environment variable {name} must be a non-negative integer")
+    return value
+
+
 def _log(message: str, **fields: Any) -> None:
     LOGGER.info(json.dumps({"message": message, **fields}, sort_keys=True))
 
@@ -71,19 +93,22 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null}.
     Returns (docs/CONTRACT.md; counts and pointers only, never record content):
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
-       "manifest": {"bucket", "key"}}
+       "manifest": {"bucket", "key", "version_id"}}
       or {"file_rejected": true, "records": null, "reason": code, "review": <review message>}.
-    Raises TransientError (retry), SourceNotFound (object gone).
+    Raises TransientError (retry), SourceNotFound (object gone), ConfigurationError (a bad limit).
+    Limits: MAX_REJECTED_RECORDS (default 1000) and MAX_FILE_BYTES (decoded, default 2 GiB).
     Needs s3:GetObject and s3:GetObjectVersion on the bucket; s3:PutObject and s3:AbortMultipartUpload
     on `_pipeline/*`.
     """
+    max_rejected = limit_from_env(MAX_REJECTED_RECORDS_ENV, DEFAULT_MAX_REJECTED_RECORDS)
+    max_file_bytes = limit_from_env(MAX_FILE_BYTES_ENV, DEFAULT_MAX_FILE_BYTES)
     bucket = str(event["bucket"])
     version_id = event.get("version_id") or None
     s3 = _s3_client()
     key, response = open_object(s3, bucket, str(event["key"]), version_id)
     etag = event.get("etag") or str(response.get("ETag", "")).strip('"') or None
     source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": etag}
-    location = {"bucket": bucket, "key": manifest_key(file_hash(source))}
+    location: dict[str, Any] = {"bucket": bucket, "key": manifest_key(file_hash(source))}
     body = response["Body"]
     try:
         with transient_as_named_error("validate"):
@@ -92,10 +117,17 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
                 source=source,
                 manifest=S3ManifestWriter(s3, bucket, location["key"]),
                 claims=S3ClaimWriter(s3, bucket),
+                max_rejected=max_rejected,
+                max_file_bytes=max_file_bytes,
             )
     except FileRejected as rejected:
         _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)
-        review = file_review(reason=rejected.reason, message=rejected.message, source=source)
+        review = file_review(
+            reason=rejected.reason,
+            message=rejected.message,
+            source=review_source(source),
+            rejections=rejected.rejections,
+        )
         return {"file_rejected": True, "records": None, "reason": rejected.reason, "review": review}
     finally:
         body.close()
@@ -107,4 +139,5 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
         "batches": summary.batches,
     }
     _log("file validated", bucket=bucket, key=key, **counts)
+    location["version_id"] = summary.manifest_version
     return {"file_rejected": False, **counts, "manifest": location}

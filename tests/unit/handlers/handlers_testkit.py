@@ -26,8 +26,9 @@ class MemoryManifest:
     def write(self, data: bytes) -> None:
         self.buffer += data
 
-    def commit(self) -> None:
+    def commit(self) -> str:
         self.committed = bytes(self.buffer)
+        return "manifest-v1"
 
     def abort(self) -> None:
         self.aborted = True
@@ -35,13 +36,25 @@ class MemoryManifest:
 
 
 class MemoryClaims:
-    """ClaimSink keeping every body by key."""
+    """ClaimSink keeping every pack by key (and every version written), like a versioned bucket."""
 
     def __init__(self) -> None:
         self.bodies: dict[str, bytes] = {}
+        self.versions: dict[str, bytes] = {}
+        self.puts = 0
 
-    def put(self, key: str, body: bytes) -> None:
+    def put(self, key: str, body: bytes) -> str:
+        self.puts += 1
+        version = f"claims-v{self.puts}"
         self.bodies[key] = body
+        self.versions[version] = body
+        return version
+
+    def read(self, pointer: dict[str, Any]) -> bytes:
+        """The bytes a pointer names: its range of the pack version it names."""
+        body = self.versions[pointer["version_id"]]
+        assert self.bodies[pointer["key"]] is body, "the pointer names another key's version"
+        return body[pointer["offset"] : pointer["offset"] + pointer["length"]]
 
 
 @dataclass

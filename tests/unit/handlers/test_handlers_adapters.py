@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import logging
+from unittest.mock import ANY
 
 import boto3
 import pytest
@@ -74,9 +75,12 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
         "large": 0,
         "invalid": 1,
         "batches": 1,
-        "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"]},
+        "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"], "version_id": ANY},
     }
     assert result["manifest"]["key"].startswith("_pipeline/work/")
+    # AND the version named is the one the validator wrote (the map reads exactly that version)
+    head = s3.head_object(Bucket=BUCKET, Key=result["manifest"]["key"])
+    assert result["manifest"]["version_id"] == head["VersionId"]
     manifest = json.loads(read(s3, result["manifest"]["key"]))
     assert [e["status"] for e in manifest[0]["records"]] == ["valid", "invalid"]
     assert manifest[0]["source"] == {k: event[k] for k in ("bucket", "key", "version_id", "etag")}
@@ -276,3 +280,112 @@ def test_an_encoded_key_answered_with_access_denied_is_retried_decoded():
     assert key == "my orders.json"
     with pytest.raises(ClientError):
         validator.open_object(NoListBucket(), BUCKET, "other.json", None)
+
+
+def test_store_large_rebuilds_each_item_from_its_range_of_one_pack_version(aws):
+    # GIVEN an upload with two large records and a small one, claim-checked into one pack
+    s3, dynamodb = aws
+    records = [
+        {"order-info": {"order_id": f"big-{n}"}, "contact-info": {"n": n}, "blob": str(n) * 200_000}
+        for n in (1, 2)
+    ]
+    text = "[" + json.dumps(records[0]) + ",\n" + SMALL + ",\n" + json.dumps(records[1]) + "]"
+    event = upload(s3, "two.json", text.encode())
+    result = validator.handler(event, None)
+    entries = json.loads(read(s3, result["manifest"]["key"]))[0]["records"]
+    large = [e for e in entries if e["status"] == "large"]
+    assert [e["index"] for e in large] == [0, 2]
+    pointers = [e["pointer"] for e in large]
+    assert pointers[0]["key"] == pointers[1]["key"] and pointers[1]["offset"] == pointers[0]["length"]
+    # AND the pack is overwritten afterwards (a later run, or a hostile writer)
+    s3.put_object(Bucket=BUCKET, Key=pointers[0]["key"], Body=b"x" * 1_000_000)
+    # WHEN store-large runs for each
+    source = {k: event[k] for k in ("bucket", "key", "version_id", "etag")}
+    for entry in large:
+        assert store_large.handler(
+            {"pointer": entry["pointer"], "hash": entry["hash"], "index": entry["index"], "source": source},
+            None,
+        ) == {"stored": True}
+    # THEN each item is the record, read from its byte range of the version the validator wrote
+    for n, entry in zip((1, 2), large, strict=True):
+        item = dynamodb.get_item(TableName=TABLE, Key={"order_id": {"S": f"big-{n}"}})["Item"]
+        assert item[HASH_ATTRIBUTE] == {"S": entry["hash"]}
+        assert TypeDeserializer().deserialize(item["blob"]) == str(n) * 200_000
+        assert item["_pipeline_source"]["M"]["record_index"] == {"N": str(entry["index"])}
+
+
+def test_store_large_names_a_missing_pack_version_and_a_range_past_the_pack(aws):
+    # GIVEN a claim-checked record's store-large event
+    s3, _ = aws
+    event = large_claim(s3)
+    # WHEN its pointer names a version that does not exist / bytes the pack does not hold
+    gone = {**event, "pointer": {**event["pointer"], "version_id": "no-such-version"}}
+    past = {**event, "pointer": {**event["pointer"], "offset": 10**9}}
+    # THEN store-large raises the permanent, named errors
+    with pytest.raises(SourceNotFound):
+        store_large.handler(gone, None)
+    with pytest.raises(ClaimMismatch):
+        store_large.handler(past, None)
+
+
+def test_validator_rejects_a_file_past_the_tolerance_with_a_summary(aws, monkeypatch):
+    # GIVEN a tolerance of 1 rejected record (the template parameter's environment variable)
+    s3, _ = aws
+    monkeypatch.setenv("MAX_REJECTED_RECORDS", "1")
+    event = upload(s3, "bad.jsonl", b'{"order-info": {}}\n{"x": 1}\n' + SMALL.encode() + b"\n")
+    # WHEN the validator runs
+    result = validator.handler(event, None)
+    # THEN the file is rejected whole with the counts, and nothing stays under the manifest key
+    assert result["file_rejected"] is True and result["reason"] == "too_many_rejections"
+    review = result["review"]
+    assert review["rejections"]["counts"] == {"missing_contact_info": 1, "missing_order_info": 1}
+    assert review["rejections"]["records_read"] == 2 and review["minimal"] is False
+    assert not [key for key in pipeline_keys(s3) if key.startswith("_pipeline/work/")]
+
+
+def test_validator_applies_the_decoded_size_limit_from_its_environment(aws, monkeypatch):
+    # GIVEN a 10-byte limit on the decoded size
+    s3, _ = aws
+    monkeypatch.setenv("MAX_FILE_BYTES", "10")
+    event = upload(s3, "s.json.gz", gzip.compress(SMALL.encode()))
+    # WHEN the validator runs
+    result = validator.handler(event, None)
+    # THEN the file is rejected as file_too_large
+    assert result["reason"] == "file_too_large" and result["review"]["rejections"] is None
+
+
+@pytest.mark.parametrize("value", ["-1", "lots", "1.5"])
+def test_validator_refuses_a_bad_limit_in_its_environment(aws, monkeypatch, value):
+    # GIVEN a limit that is not a non-negative integer
+    monkeypatch.setenv("MAX_REJECTED_RECORDS", value)
+    # WHEN / THEN the deployment error is named, before any object is read
+    with pytest.raises(ConfigurationError, match="MAX_REJECTED_RECORDS"):
+        validator.handler({"bucket": BUCKET, "key": "x.json", "version_id": None, "etag": None}, None)
+
+
+def test_validator_file_review_carries_the_sqs_safe_source(aws):
+    # GIVEN an upload whose key holds a character SQS refuses, and content that is not JSON
+    s3, _ = aws
+    event = upload(s3, "in/bad\x01.json", b"not json")
+    # WHEN the validator runs
+    result = validator.handler(event, None)
+    # THEN its file review names the key JSON-escaped, with key_encoding
+    assert result["review"]["source"]["key"] == "in/bad\\u0001.json"
+    assert result["review"]["source"]["key_encoding"] == "json-escaped"
+
+
+def test_s3_manifest_writer_returns_the_version_it_committed(aws):
+    # GIVEN a small manifest (one put) and a big one (multipart)
+    s3, _ = aws
+    small = S3ManifestWriter(s3, BUCKET, "_pipeline/work/s/batches.manifest")
+    small.write(b"[]")
+    big = S3ManifestWriter(s3, BUCKET, "_pipeline/work/b/batches.manifest", part_bytes=5 * 2**20)
+    big.write(b" " * (6 * 2**20))
+    # WHEN committed
+    versions = [small.commit(), big.commit()]
+    # THEN each returns the object's current VersionId
+    for key, version in zip(("s", "b"), versions, strict=True):
+        assert (
+            version
+            == s3.head_object(Bucket=BUCKET, Key=f"_pipeline/work/{key}/batches.manifest")["VersionId"]
+        )

@@ -64,8 +64,8 @@ def test_a_valid_record_too_big_for_state_data_travels_as_a_claim_check(run_data
     assert small_entry["status"] == "valid" and "item" in small_entry
     assert large_entry["status"] == "large" and "item" not in large_entry
     assert set(large_entry) == {"status", "index", "line", "order_id", "hash", "pointer"}
-    assert large_entry["pointer"]["key"].endswith("/1.record")
-    assert outcome.claims.bodies[large_entry["pointer"]["key"]] == big.encode("utf-8")
+    assert large_entry["pointer"]["key"].endswith("/0.claims")
+    assert outcome.claims.read(large_entry["pointer"]) == big.encode("utf-8")
     assert (outcome.summary.valid, outcome.summary.large, outcome.summary.invalid) == (1, 1, 0)
 
 
@@ -78,5 +78,5 @@ def test_an_oversized_invalid_record_is_reviewed_through_a_pointer(run_data):
     # THEN the review names the reason, carries the pointer instead of the record, and the claim holds it
     assert review["reason"] == "missing_contact_info" and review["order_id"] == "big-2"
     assert review["record"] is None
-    assert outcome.claims.bodies[review["record_pointer"]["key"]] == big.encode("utf-8")
+    assert outcome.claims.read(review["record_pointer"]) == big.encode("utf-8")
     assert max(batch_sizes(outcome.manifest.committed)) <= INLINE_RECORD_MAX_BYTES + 1000

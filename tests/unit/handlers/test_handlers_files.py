@@ -35,6 +35,10 @@ REASON_OUTCOMES = [
     V,
     "too_deep",
 ]
+HUGE = [V, "invalid_value", "invalid_value", "not_an_object", "missing_contact_info"]
+HUGE += ["invalid_value", "invalid_value", V]
+UNSAFE = [V, L, L, L, "missing_contact_info", "missing_contact_info", "invalid_value", "unparseable_line"]
+UNSAFE += [V, L]
 
 # file -> (per-record outcome, per-record line or None for documents)
 ACCEPTED = {
@@ -57,6 +61,9 @@ ACCEPTED = {
     "gzip_two_members.jsonl": ([V, V], [1, 2]),
     "reasons.jsonl.gz": (REASON_OUTCOMES, list(range(1, len(REASON_OUTCOMES) + 1))),
     "numbers.json": ([V], None),
+    "huge_numbers.jsonl": (HUGE, list(range(1, len(HUGE) + 1))),
+    "huge_numbers_array.json": (HUGE, None),
+    "sqs_unsafe.jsonl": (UNSAFE, list(range(1, len(UNSAFE) + 1))),
 }
 
 REJECTED = {
@@ -78,6 +85,7 @@ REJECTED = {
     "orders_with_record_keys.json": "unsupported_top_level",
     "corrupt.json.gz": "corrupt_gzip",
     "truncated_gzip.json": "corrupt_gzip",
+    "too_many_rejections.jsonl.gz": "too_many_rejections",
 }
 
 
@@ -113,7 +121,8 @@ def test_the_tables_cover_every_reason_code():
     # GIVEN the reason codes of the contract
     # WHEN the fixture tables are collected
     seen_records = {outcome for expected, _ in ACCEPTED.values() for outcome in expected}
-    seen_files = set(REJECTED.values()) | {"element_too_large"}  # test_handlers_streaming.py
+    # element_too_large: test_handlers_streaming.py; file_too_large: test_handlers_limits.py (2 GiB)
+    seen_files = set(REJECTED.values()) | {"element_too_large", "file_too_large"}
     # THEN every record code but conflict (found by DynamoDB, see store-large) and every file code appears
     assert set(RECORD_REASONS) - {REASON_CONFLICT} <= seen_records
     assert set(FILE_REASONS) == seen_files

@@ -1,0 +1,168 @@
+"""Per-file limits (issue 7, class 8): error tolerance and the largest decoded size."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from handlers_testkit import source_for
+
+from benchmarks.bodies import CountingSink, GeneratedBody
+from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS, REJECTION_EXAMPLES
+from handlers.errors import FileRejected
+from handlers.pipeline import LINE_MESSAGES, process_file
+from handlers.records import MESSAGES
+
+ROOT = Path(__file__).resolve().parents[3]
+VALID = '{"order-info": {"order_id": "v-%d"}, "contact-info": {"name": "Secret Name"}}'
+BAD = '{"order-info": {"order_id": "b-%d"}, "secret": "Secret Name"}'  # missing_contact_info
+
+
+def lines_file(valid: int, bad: int) -> bytes:
+    rows = [VALID % i for i in range(valid)] + [BAD % i for i in range(bad)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("max_rejected", "bad", "accepted"), [(3, 3, True), (3, 4, False), (0, 0, True), (0, 1, False)]
+)
+def test_more_rejected_records_than_the_tolerance_reject_the_file(run_data, max_rejected, bad, accepted):
+    # GIVEN a file with `bad` rejected records and a tolerance of `max_rejected` (0: none tolerated)
+    # WHEN validated
+    outcome = run_data(lines_file(2, bad), "t.jsonl", max_rejected=max_rejected)
+    # THEN it is accepted up to the tolerance, rejected whole (nothing committed) one past it
+    if accepted:
+        assert outcome.rejection is None and outcome.summary.invalid == bad
+    else:
+        assert outcome.rejection.reason == "too_many_rejections"
+        assert outcome.manifest.aborted and outcome.manifest.committed is None
+
+
+def test_the_rejection_summary_counts_per_reason_and_carries_examples_without_content(run_data):
+    # GIVEN a file whose rejected records have two reasons, past the default tolerance
+    rows = [VALID % 0, "{broken"] + [BAD % i for i in range(DEFAULT_MAX_REJECTED_RECORDS + 50)]
+    # WHEN validated
+    outcome = run_data(("\n".join(rows) + "\n").encode(), "t.jsonl")
+    rejected = outcome.rejection
+    # THEN the summary counts up to the record that was one too many, per reason
+    assert rejected.reason == "too_many_rejections"
+    assert rejected.rejections == {
+        "records_read": DEFAULT_MAX_REJECTED_RECORDS + 2,
+        "rejected": DEFAULT_MAX_REJECTED_RECORDS + 1,
+        "counts": {"missing_contact_info": DEFAULT_MAX_REJECTED_RECORDS, "unparseable_line": 1},
+        "examples": [
+            {
+                "record_index": i,
+                "line": i + 1,
+                "reason": "unparseable_line" if i == 1 else "missing_contact_info",
+                "message": LINE_MESSAGES["unparseable_line"] if i == 1 else MESSAGES["missing_contact_info"],
+            }
+            for i in range(1, REJECTION_EXAMPLES + 1)
+        ],
+    }
+    # AND it holds no record content (it travels through the parent's state data)
+    text = json.dumps(rejected.rejections) + rejected.message
+    assert "Secret" not in text and "b-0" not in text and "broken" not in text
+
+
+def test_the_file_stops_at_once_past_the_tolerance():
+    # GIVEN an endless stream of rejected records
+    def endless():
+        while True:
+            yield (BAD % 0 + "\n").encode() * 1000
+
+    body = GeneratedBody(endless())
+    sink = CountingSink()
+    # WHEN validated with a tolerance of 10
+    with pytest.raises(FileRejected) as rejected:
+        process_file(
+            body, source=source_for("e.jsonl"), manifest=sink, claims=sink, max_rejected=10, chunk_bytes=4096
+        )
+    # THEN it stops on the 11th, having read one chunk, and aborted the manifest
+    assert rejected.value.reason == "too_many_rejections" and rejected.value.rejections["rejected"] == 11
+    assert body.bytes_read <= 2 * 4096 and sink.aborted and not sink.committed
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_file_larger_than_the_decoded_limit_is_rejected_while_streaming(run_data, compress):
+    # GIVEN a file of 20,000 decoded bytes (gzipped or not), and a limit just below and at it
+    data = lines_file(200, 0)[:20_000]
+    data = data[: data.rindex(b"\n") + 1]
+    body = gzip.compress(data) if compress else data
+    # WHEN validated with a limit one byte short, and with a limit of exactly its size
+    short = run_data(body, "big.jsonl", max_file_bytes=len(data) - 1, chunk_bytes=1000)
+    exact = run_data(body, "big.jsonl", max_file_bytes=len(data), chunk_bytes=1000)
+    # THEN one byte over is file_too_large (nothing committed); exactly the limit is accepted
+    assert short.rejection is not None and short.rejection.reason == "file_too_large"
+    assert short.manifest.committed is None
+    assert exact.rejection is None and exact.summary.valid == data.count(b"\n")
+
+
+def test_the_core_takes_the_limits_from_its_caller_not_the_contract_defaults(run_data):
+    # GIVEN a file with one rejected record
+    # WHEN validated with a tolerance of 0
+    outcome = run_data(lines_file(1, 1), "z.jsonl", max_rejected=0)
+    # THEN the tolerance given was applied
+    assert outcome.rejection.reason == "too_many_rejections"
+    assert outcome.rejection.rejections["counts"] == {"missing_contact_info": 1}
+
+
+FLOOD = """
+import gzip, io, json, sys, time
+from benchmarks.validator import max_rss_mb
+from handlers.errors import FileRejected
+from handlers.pipeline import LINE_MESSAGES, process_file
+from handlers.records import MESSAGES
+from benchmarks.bodies import CountingSink
+
+# 2,000,000 rejected records (an empty object each) in a gzip of a few KB.
+raw = gzip.compress(b"{}\\n" * 2_000_000, compresslevel=9)
+sink = CountingSink()
+started = time.perf_counter()
+try:
+    process_file(io.BytesIO(raw), source={"bucket": "b", "key": "flood.jsonl.gz", "version_id": None,
+                 "etag": "e"}, manifest=sink, claims=sink, max_rejected=int(sys.argv[1]))
+    reason = None
+except FileRejected as rejected:
+    reason = rejected.reason
+print(json.dumps({"reason": reason, "gz_bytes": len(raw), "seconds": time.perf_counter() - started,
+                  "max_rss_mb": max_rss_mb(), "manifest_bytes": sink.bytes}))
+"""
+
+
+def run_flood(max_rejected: int) -> dict:
+    """The flood through the core in a fresh interpreter (max RSS is this run's own peak)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FLOOD, str(max_rejected)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_small_gzip_flooding_2_million_rejected_records_is_one_rejection_in_bounded_memory():
+    # GIVEN a gzip of a few KB that inflates to 2,000,000 rejected records
+    # WHEN validated with the default tolerance, in a fresh interpreter
+    measured = run_flood(DEFAULT_MAX_REJECTED_RECORDS)
+    # THEN the file is rejected whole, at once, with the process's peak memory far under 300 MB
+    assert measured["reason"] == "too_many_rejections", measured
+    assert measured["gz_bytes"] < 20_000
+    assert measured["seconds"] < 5, measured
+    assert measured["max_rss_mb"] < 300, measured
+
+
+@pytest.mark.slow
+def test_the_flood_read_to_the_end_stays_in_bounded_memory_too():
+    # GIVEN the same flood, with a tolerance that lets all 2,000,000 rejected records through
+    # WHEN validated into a discarding sink (a 40+ MB manifest streamed out)
+    measured = run_flood(2_000_000)
+    # THEN it is accepted, and the peak memory does not grow with the records
+    assert measured["reason"] is None and measured["manifest_bytes"] > 400_000_000, measured
+    assert measured["max_rss_mb"] < 300, measured
