@@ -11,7 +11,7 @@ CLAIM_SUFFIX = ".record"
 ACCEPTED_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
-REVIEW_SCHEMA = "sales-pipeline.review/1"
+REVIEW_SCHEMA = "sales-pipeline.review/2"
 
 HASH_ATTRIBUTE = "_pipeline_hash"
 SOURCE_ATTRIBUTE = "_pipeline_source"
