@@ -8,7 +8,7 @@ from troposphere.dynamodb import Table
 from troposphere.iam import Role
 from troposphere.logs import LogGroup
 
-from handlers.contract import ORDERS_TABLE_ENV
+from handlers.contract import MAX_FILE_BYTES_ENV, MAX_REJECTED_RECORDS_ENV, ORDERS_TABLE_ENV
 from resources import ids
 from resources.skips import checkov_skips
 
@@ -22,7 +22,7 @@ VALIDATOR_TIMEOUT_SECONDS = 900
 # One claim-check body (at most an item's 400 KB) read and put.
 STORE_LARGE_TIMEOUT_SECONDS = 60
 STORE_LARGE_MEMORY_MB = 256
-LAMBDA_SKIPS = ("CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")
+LAMBDA_SKIPS = ("CKV_AWS_116", "CKV_AWS_117")
 
 
 def _function(
@@ -58,8 +58,20 @@ def _function(
     return function
 
 
-def validator_function(*, role: Role, log_group: LogGroup, memory_size: Parameter) -> Function:
-    """Streams an uploaded file and writes its batch manifest (handlers/validator.py)."""
+def validator_function(
+    *,
+    role: Role,
+    log_group: LogGroup,
+    memory_size: Parameter,
+    reserved_concurrency: Parameter,
+    max_rejected_records: Parameter,
+    max_file_bytes: Parameter,
+) -> Function:
+    """Streams an uploaded file and writes its batch manifest (handlers/validator.py).
+
+    Reserved concurrency bounds the validators running across all uploads (memory, S3 and the
+    account's concurrency); the state machine retries a throttled invocation with long backoff.
+    """
     return _function(
         ids.VALIDATOR_FUNCTION,
         handler="validator.handler",
@@ -67,6 +79,14 @@ def validator_function(*, role: Role, log_group: LogGroup, memory_size: Paramete
         log_group=log_group,
         timeout=VALIDATOR_TIMEOUT_SECONDS,
         memory_size=Ref(memory_size),
+        extra_skips=("CKV_AWS_173",),
+        ReservedConcurrentExecutions=Ref(reserved_concurrency),
+        Environment=Environment(
+            Variables={
+                MAX_REJECTED_RECORDS_ENV: Ref(max_rejected_records),
+                MAX_FILE_BYTES_ENV: Ref(max_file_bytes),
+            }
+        ),
     )
 
 
@@ -79,6 +99,6 @@ def store_large_function(*, role: Role, log_group: LogGroup, orders_table: Table
         log_group=log_group,
         timeout=STORE_LARGE_TIMEOUT_SECONDS,
         memory_size=STORE_LARGE_MEMORY_MB,
-        extra_skips=("CKV_AWS_173",),
+        extra_skips=("CKV_AWS_115", "CKV_AWS_173"),
         Environment=Environment(Variables={ORDERS_TABLE_ENV: Ref(orders_table)}),
     )

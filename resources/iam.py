@@ -97,7 +97,12 @@ def store_large_role(*, bucket: Bucket, orders_table: Table, log_group: LogGroup
             _inline(
                 "StoreLarge",
                 [
-                    _allow("ReadClaims", [s3.GetObject], [_objects(bucket, CLAIMS_PREFIX)]),
+                    # By version: the claim pack the validator wrote, not a later object at that key.
+                    _allow(
+                        "ReadClaims",
+                        [s3.GetObject, s3.GetObjectVersion],
+                        [_objects(bucket, CLAIMS_PREFIX)],
+                    ),
                     _allow("PutOrders", [dynamodb.PutItem], [GetAtt(orders_table, "Arn")]),
                     _write_own_logs(log_group),
                 ],
@@ -135,8 +140,12 @@ def state_machine_role(
                         [GetAtt(file_ledger_table, "Arn")],
                     ),
                     _allow("SendReviews", [sqs.SendMessage], [GetAtt(review_queue, "Arn")]),
-                    # The Distributed Map's ItemReader reads the batch manifest.
-                    _allow("ReadManifests", [s3.GetObject], [_objects(bucket, WORK_PREFIX)]),
+                    # The Distributed Map's ItemReader reads the batch manifest, by its version.
+                    _allow(
+                        "ReadManifests",
+                        [s3.GetObject, s3.GetObjectVersion],
+                        [_objects(bucket, WORK_PREFIX)],
+                    ),
                 ],
             )
         ],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from troposphere import Equals, Not, Parameter, Ref
 
+from handlers.contract import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_REJECTED_RECORDS
 from resources import ids
 
 # CloudWatch Logs accepts only these retention periods.
@@ -14,6 +15,8 @@ LOG_RETENTION_ALLOWED_DAYS = (
 )  # fmt: skip
 # Claim-check bodies must outlive the review messages that point at them (SQS keeps them 14 days).
 REVIEW_RETENTION_DAYS = 14
+# The validator's share of the account's concurrency: uploads beyond it queue (throttling retried).
+DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class PipelineParameters:
     work_retention_days: Parameter
     claim_retention_days: Parameter
     validator_memory_size: Parameter
+    validator_reserved_concurrency: Parameter
+    max_rejected_records: Parameter
+    max_file_bytes: Parameter
     alarm_topic_arn: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
@@ -32,6 +38,9 @@ class PipelineParameters:
             self.work_retention_days,
             self.claim_retention_days,
             self.validator_memory_size,
+            self.validator_reserved_concurrency,
+            self.max_rejected_records,
+            self.max_file_bytes,
             self.alarm_topic_arn,
         )
 
@@ -70,6 +79,36 @@ def pipeline_parameters() -> PipelineParameters:
             MinValue=128,
             MaxValue=10240,
             Description="Validator Lambda memory in MB (CPU scales with it).",
+        ),
+        validator_reserved_concurrency=Parameter(
+            ids.VALIDATOR_RESERVED_CONCURRENCY,
+            Type="Number",
+            Default=str(DEFAULT_VALIDATOR_RESERVED_CONCURRENCY),
+            MinValue=1,
+            Description=(
+                "Validator invocations that may run at once (reserved concurrency); more uploads at "
+                "once wait, retried with backoff. The account must keep at least 10 unreserved."
+            ),
+        ),
+        max_rejected_records=Parameter(
+            ids.MAX_REJECTED_RECORDS,
+            Type="Number",
+            Default=str(DEFAULT_MAX_REJECTED_RECORDS),
+            MinValue=0,
+            Description=(
+                "Rejected records a file may have; past this the whole file is rejected with one "
+                "summary review (too_many_rejections). 0: any rejected record rejects the file."
+            ),
+        ),
+        max_file_bytes=Parameter(
+            ids.MAX_FILE_BYTES,
+            Type="Number",
+            Default=str(DEFAULT_MAX_FILE_BYTES),
+            MinValue=1,
+            Description=(
+                "Largest size of a file in bytes after gunzip; a larger file is rejected whole "
+                "(file_too_large)."
+            ),
         ),
         alarm_topic_arn=Parameter(
             ids.ALARM_TOPIC_ARN,

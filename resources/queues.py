@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from awacs.aws import Allow, Condition, PolicyDocument, Principal, Statement
+from awacs.aws import Action, Allow, Condition, Deny, PolicyDocument, Principal, Statement
 from awacs.aws import ArnEquals as ArnEqualsCondition
+from awacs.aws import Bool as BoolCondition
 from awacs.sqs import SendMessage
 from troposphere import GetAtt, Ref
 from troposphere.events import Rule
@@ -31,6 +32,28 @@ def _encrypted_queue(logical_id: str) -> Queue:
 def review_queue() -> Queue:
     """Rejected records and files, one JSON review message each (docs/CONTRACT.md)."""
     return _encrypted_queue(ids.REVIEW_QUEUE)
+
+
+def review_queue_policy(*, queue: Queue) -> QueuePolicy:
+    """Deny every request to the review queue that does not use TLS (review bodies hold record content)."""
+    return QueuePolicy(
+        ids.REVIEW_QUEUE_POLICY,
+        Queues=[Ref(queue)],
+        PolicyDocument=PolicyDocument(
+            Version="2012-10-17",
+            Statement=[
+                Statement(
+                    Sid="DenyInsecureTransport",
+                    Effect=Deny,
+                    Principal=Principal("*"),
+                    # A Deny: a wildcard action narrows access here.
+                    Action=[Action("sqs", "*")],
+                    Resource=[GetAtt(queue, "Arn")],
+                    Condition=Condition(BoolCondition("aws:SecureTransport", "false")),
+                )
+            ],
+        ),
+    )
 
 
 def rule_dead_letter_queue() -> Queue:

@@ -22,9 +22,12 @@ SKIP_REASONS: dict[str, str] = {
         "AWS managed aws/sqs key at all)."
     ),
     "CKV_AWS_115": (
-        "Concurrency is bounded by the caller: the function is invoked only by this stack's state machine. "
-        "Reserved concurrency would fail to deploy on accounts with the default low concurrency quota "
-        "(unreserved concurrency must stay at least 10)."
+        "StoreLargeFunction only (the validator has reserved concurrency): each invocation is one "
+        "claim-check range read and one conditional put, invoked only by this stack's state machine. "
+        "Reserving concurrency for it would take a fixed share from every other function in the "
+        "account; when the account's concurrency is exhausted Lambda throttles it, the state machine "
+        "retries, and a file whose retries run out is marked FAILED in the ledger and is processed "
+        "again when its event is re-delivered (the puts are idempotent), so no record is lost."
     ),
     "CKV_AWS_116": (
         "Invoked synchronously by Step Functions only: errors return to the state machine, which retries "
@@ -35,8 +38,8 @@ SKIP_REASONS: dict[str, str] = {
         "a VPC would add NAT or endpoints without reducing what the function can reach (IAM scopes that)."
     ),
     "CKV_AWS_173": (
-        "The only environment variable is the orders table's name, not a secret; Lambda encrypts "
-        "environment variables at rest with its service key."
+        "The environment variables are a table name and numeric per-file limits, not secrets; Lambda "
+        "encrypts environment variables at rest with its service key."
     ),
     "CKV_AWS_158": (
         "CloudWatch Logs encrypts log data at rest by default; these logs hold no record content (Lambda "

@@ -1,8 +1,10 @@
-"""The ingest bucket, its TLS-only policy, and the two DynamoDB tables."""
+"""The ingest bucket, its policy (TLS only; the working prefix written only by the validator), the tables."""
 
 from __future__ import annotations
 
+from awacs import s3
 from awacs.aws import Action, Condition, Deny, PolicyDocument, Principal, Statement
+from awacs.aws import ArnNotEquals as ArnNotEqualsCondition
 from awacs.aws import Bool as BoolCondition
 from troposphere import GetAtt, Parameter, Ref, Sub
 from troposphere.dynamodb import (
@@ -13,6 +15,7 @@ from troposphere.dynamodb import (
     Table,
     TimeToLiveSpecification,
 )
+from troposphere.iam import Role
 from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
     Bucket,
@@ -31,7 +34,7 @@ from troposphere.s3 import (
     VersioningConfiguration,
 )
 
-from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX
+from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX, WORKING_PREFIX
 from resources import ids
 from resources.skips import checkov_skips
 
@@ -40,6 +43,26 @@ FILE_LEDGER_TTL_ATTRIBUTE = "expires_at"
 # An overwritten or expired working object survives as a noncurrent version this long.
 NONCURRENT_WORKING_DAYS = 1
 ABORT_MULTIPART_DAYS = 7
+# Every request that creates, replaces, deletes or re-labels an object (version) under the working
+# prefix. s3:PutObject also covers CopyObject and the multipart-upload calls.
+WORKING_PREFIX_WRITES = (
+    s3.PutObject,
+    s3.DeleteObject,
+    s3.DeleteObjectVersion,
+    s3.AbortMultipartUpload,
+    s3.PutObjectAcl,
+    s3.PutObjectVersionAcl,
+    s3.PutObjectTagging,
+    s3.PutObjectVersionTagging,
+    s3.DeleteObjectTagging,
+    s3.DeleteObjectVersionTagging,
+    s3.PutObjectRetention,
+    s3.PutObjectLegalHold,
+    s3.RestoreObject,
+    s3.ReplicateObject,
+    s3.ReplicateDelete,
+    s3.ReplicateTags,
+)
 
 
 def ingest_bucket(*, work_retention_days: Parameter, claim_retention_days: Parameter) -> Bucket:
@@ -101,8 +124,15 @@ def _expire_prefix(*, rule_id: str, prefix: str, days: Parameter) -> LifecycleRu
     )
 
 
-def tls_only_bucket_policy(*, bucket: Bucket) -> BucketPolicy:
-    """Deny every request to the bucket or its objects that does not use TLS."""
+def ingest_bucket_policy(*, bucket: Bucket, validator_role: Role) -> BucketPolicy:
+    """Deny every request without TLS; deny writes under the working prefix to all but the validator.
+
+    The manifests and claim packs under `_pipeline/` are what the Distributed Map and the store-large
+    function trust: an uploader who may put objects in the bucket must not be able to replace them.
+    (The map and store-large also read the exact versions the validator wrote.) Lifecycle expiry is
+    done by S3 itself and is not subject to the policy.
+    """
+    objects = Sub("${Bucket}/*", Bucket=GetAtt(bucket, "Arn"))
     return BucketPolicy(
         ids.INGEST_BUCKET_POLICY,
         Bucket=Ref(bucket),
@@ -115,9 +145,20 @@ def tls_only_bucket_policy(*, bucket: Bucket) -> BucketPolicy:
                     Principal=Principal("*"),
                     # A Deny: the one place a wildcard action narrows access instead of granting it.
                     Action=[Action("s3", "*")],
-                    Resource=[GetAtt(bucket, "Arn"), Sub("${Bucket}/*", Bucket=GetAtt(bucket, "Arn"))],
+                    Resource=[GetAtt(bucket, "Arn"), objects],
                     Condition=Condition(BoolCondition("aws:SecureTransport", "false")),
-                )
+                ),
+                Statement(
+                    Sid="DenyWorkingPrefixWritesExceptValidator",
+                    Effect=Deny,
+                    Principal=Principal("*"),
+                    Action=list(WORKING_PREFIX_WRITES),
+                    Resource=[Sub("${Bucket}/" + WORKING_PREFIX + "*", Bucket=GetAtt(bucket, "Arn"))],
+                    # A role session's aws:PrincipalArn is the role's ARN.
+                    Condition=Condition(
+                        ArnNotEqualsCondition("aws:PrincipalArn", [GetAtt(validator_role, "Arn")])
+                    ),
+                ),
             ],
         ),
     )

@@ -38,7 +38,12 @@ def build_template(*, definition: dict[str, Any]) -> Template:
     validator_logs = monitoring.log_group(ids.VALIDATOR_LOG_GROUP, retention_days=params.log_retention_days)
     validator_role = iam.validator_role(bucket=bucket, log_group=validator_logs)
     validator = compute.validator_function(
-        role=validator_role, log_group=validator_logs, memory_size=params.validator_memory_size
+        role=validator_role,
+        log_group=validator_logs,
+        memory_size=params.validator_memory_size,
+        reserved_concurrency=params.validator_reserved_concurrency,
+        max_rejected_records=params.max_rejected_records,
+        max_file_bytes=params.max_file_bytes,
     )
     store_large_logs = monitoring.log_group(
         ids.STORE_LARGE_LOG_GROUP, retention_days=params.log_retention_days
@@ -88,10 +93,11 @@ def build_template(*, definition: dict[str, Any]) -> Template:
     template.add_resource(
         [
             bucket,
-            storage.tls_only_bucket_policy(bucket=bucket),
+            storage.ingest_bucket_policy(bucket=bucket, validator_role=validator_role),
             orders_table,
             file_ledger_table,
             review_queue,
+            queues.review_queue_policy(queue=review_queue),
             dead_letter_queue,
             queues.rule_dead_letter_queue_policy(queue=dead_letter_queue, rule=rule),
             validator_logs,

@@ -1,6 +1,7 @@
 """One child execution (EXPRESS) per manifest batch: an inline Map over its records.
 
-Child input: `{"batch": k, "source": <source>, "records": [<entry>, ...]}` (docs/CONTRACT.md).
+Child input: `{"batch": k, "source": <exact source>, "review_source": <SQS-safe source>, "records":
+[<entry>, ...]}` (docs/CONTRACT.md): `source` goes into stored items, `review_source` into reviews.
 The child's output is only the batch number, so the parent's aggregated Map result stays tiny.
 """
 
@@ -19,7 +20,11 @@ def build_batch_processor() -> InlineMap:
     store_batch = InlineMap(
         names.STORE_BATCH,
         items_path="$.records",
-        item_selector={"record.$": "$$.Map.Item.Value", "source.$": "$.source"},
+        item_selector={
+            "record.$": "$$.Map.Item.Value",
+            "source.$": "$.source",
+            "review_source.$": "$.review_source",
+        },
         max_concurrency=RECORD_CONCURRENCY,
         result_path=None,
         output_path="$.batch",

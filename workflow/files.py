@@ -13,27 +13,34 @@ from stepfunctions.steps.choice_rule import ChoiceRule
 from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
 from workflow import names
 from workflow.batches import build_batch_processor
-from workflow.records import send_review
 from workflow.retries import (
     DYNAMODB_TRANSIENT,
     ITEM_READER_TRANSIENT,
     LAMBDA_TRANSIENT,
+    throttled_then_transient,
     transient,
 )
+from workflow.reviews import ERROR_PATH, describe_minimal_file_review, send_review
 from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
 
 # Batches processed at once; each child runs RECORD_CONCURRENCY puts in parallel.
 BATCH_CONCURRENCY = 50
 
 _OBJECT = "$.detail.object"
+# A member name with punctuation other than `_` needs bracket notation in a Step Functions path
+# (the paths documentation); dot notation would rely on a lenient parser.
+_VERSION_ID = f"{_OBJECT}['version-id']"
+# The validator's counts that the ledger keeps for an accepted file (simulate.py reconciles them).
+LEDGER_COUNTS = ("records", "valid", "large", "invalid")
+MINIMAL_FILE_REVIEW = "$.minimal_review"
 
 
 def _describe_file(state_id: str, *, versioned: bool) -> Pass:
     """Pick the object's identity from the S3 event: its version id, or its etag when unversioned.
 
-    Plain paths only: a hyphenated key (`version-id`) is not used inside an intrinsic function.
+    Plain paths only: the hyphenated key (`version-id`) is not used inside an intrinsic function.
     """
-    identity = f"{_OBJECT}.version-id" if versioned else f"{_OBJECT}.etag"
+    identity = _VERSION_ID if versioned else f"{_OBJECT}.etag"
     source: dict[str, Any] = {
         "bucket.$": "$.detail.bucket.name",
         "key.$": f"{_OBJECT}.key",
@@ -64,13 +71,28 @@ def _identify_file() -> Pass:
     )
 
 
-def _ledger_update(state_id: str, *, status: str, error_path: str | None = None) -> Task:
-    """Set the file's ledger status (DONE or FAILED) and when; FAILED also records the error's name."""
+def _ledger_update(
+    state_id: str,
+    *,
+    status: str,
+    error_path: str | None = None,
+    attributes: dict[str, dict[str, Any]] | None = None,
+) -> Task:
+    """Set the file's ledger status (DONE or FAILED) and when; FAILED also records the error's name.
+
+    `attributes`: more attributes to set, name -> DynamoDB JSON value (always through `#name`, so a
+    reserved word is never a problem).
+    """
     expression = "SET #status = :status, finished_at = :now"
+    attribute_names: dict[str, str] = {"#status": "status"}
     values: dict[str, Any] = {":status": {"S": status}, ":now": {"S.$": "$$.State.EnteredTime"}}
     if error_path:
         expression += ", error_name = :error"
         values[":error"] = {"S.$": error_path}
+    for name, value in (attributes or {}).items():
+        expression += f", #{name} = :{name}"
+        attribute_names[f"#{name}"] = name
+        values[f":{name}"] = value
     return Task(
         state_id,
         resource=names.service("dynamodb:updateItem"),
@@ -78,12 +100,25 @@ def _ledger_update(state_id: str, *, status: str, error_path: str | None = None)
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Key": {"file_id": {"S.$": "$.file.file_id"}},
             "UpdateExpression": expression,
-            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeNames": attribute_names,
             "ExpressionAttributeValues": values,
         },
         result_path=None,
         retry=transient(DYNAMODB_TRANSIENT),
     )
+
+
+def _accepted_counts() -> dict[str, dict[str, Any]]:
+    """The validator's counts as N attributes, and file_rejected false."""
+    counts: dict[str, dict[str, Any]] = {
+        count: {"N.$": f"States.JsonToString($.validation.{count})"} for count in LEDGER_COUNTS
+    }
+    return {**counts, "file_rejected": {"BOOL": False}}
+
+
+def _rejected_file() -> dict[str, dict[str, Any]]:
+    """file_rejected true and the file reason; no counts (a rejected file has none)."""
+    return {"file_rejected": {"BOOL": True}, "reason": {"S.$": "$.validation.reason"}}
 
 
 def build_file_workflow() -> Choice:
@@ -104,9 +139,12 @@ def build_file_workflow() -> Choice:
     )
 
     file_processed = Succeed(names.FILE_PROCESSED)
-    mark_done = _ledger_update(names.MARK_FILE_DONE, status="DONE")
+    mark_done = _ledger_update(names.MARK_FILE_DONE, status="DONE", attributes=_accepted_counts())
     mark_done.add_catch(catch_all_to_fail)
     mark_done.next(file_processed)
+    mark_rejected = _ledger_update(names.MARK_FILE_REJECTED, status="DONE", attributes=_rejected_file())
+    mark_rejected.add_catch(catch_all_to_fail)
+    mark_rejected.next(file_processed)
 
     process_batches = DistributedMap(
         names.PROCESS_BATCHES,
@@ -116,6 +154,8 @@ def build_file_workflow() -> Choice:
             "Parameters": {
                 "Bucket.$": "$.validation.manifest.bucket",
                 "Key.$": "$.validation.manifest.key",
+                # The exact version the validator wrote: a later overwrite of the key is not read.
+                "VersionId.$": "$.validation.manifest.version_id",
             },
         },
         max_concurrency=BATCH_CONCURRENCY,
@@ -128,11 +168,25 @@ def build_file_workflow() -> Choice:
     process_batches.attach_processor(build_batch_processor())
     process_batches.next(mark_done)
 
+    # A file review that cannot be sent after its retries becomes a minimal review; if that cannot
+    # be sent either, the file is marked FAILED, as before.
+    send_minimal_file_review = send_review(
+        names.SEND_MINIMAL_FILE_REVIEW, review_path=MINIMAL_FILE_REVIEW, output_path=None
+    )
+    send_minimal_file_review.add_catch(catch_all_to_mark_failed)
+    send_minimal_file_review.next(mark_rejected)
+    describe_minimal_file = describe_minimal_file_review(
+        review_path="$.validation.review", result_path=MINIMAL_FILE_REVIEW
+    )
+    describe_minimal_file.next(send_minimal_file_review)
+
     send_file_rejection = send_review(
         names.SEND_FILE_REJECTION, review_path="$.validation.review", output_path=None
     )
-    send_file_rejection.add_catch(catch_all_to_mark_failed)
-    send_file_rejection.next(mark_done)
+    send_file_rejection.add_catch(
+        Catch(error_equals=["States.ALL"], next_step=describe_minimal_file, result_path=ERROR_PATH)
+    )
+    send_file_rejection.next(mark_rejected)
 
     route_file = Choice(names.ROUTE_FILE)
     route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.file_rejected", True), send_file_rejection)
@@ -149,7 +203,7 @@ def build_file_workflow() -> Choice:
             "etag.$": "$.file.etag",
         },
         result_path="$.validation",
-        retry=transient(LAMBDA_TRANSIENT),
+        retry=throttled_then_transient(LAMBDA_TRANSIENT),
         catch=catch_all_to_mark_failed,
     )
     validate_file.next(route_file)
@@ -207,7 +261,7 @@ def build_file_workflow() -> Choice:
         ),
         ignore_own,
     )
-    check_object.add_choice(ChoiceRule.IsPresent(f"{_OBJECT}.version-id", True), describe_versioned)
+    check_object.add_choice(ChoiceRule.IsPresent(_VERSION_ID, True), describe_versioned)
     check_object.add_choice(ChoiceRule.IsPresent(f"{_OBJECT}.etag", True), describe_unversioned)
     check_object.default_choice(not_recognized)
     return check_object

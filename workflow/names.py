@@ -44,9 +44,13 @@ ROUTE_FILE: Final = "RouteFile"
 SEND_FILE_REJECTION: Final = "SendFileRejection"
 PROCESS_BATCHES: Final = "ProcessBatches"
 MARK_FILE_DONE: Final = "MarkFileDone"
+MARK_FILE_REJECTED: Final = "MarkFileRejected"
 FILE_PROCESSED: Final = "FileProcessed"
 MARK_FILE_FAILED: Final = "MarkFileFailed"
 PIPELINE_FAILED: Final = "PipelineFailed"
+# Fallback when SendFileRejection fails after its retries: a minimal review (docs/CONTRACT.md).
+DESCRIBE_MINIMAL_FILE_REVIEW: Final = "DescribeMinimalFileReview"
+SEND_MINIMAL_FILE_REVIEW: Final = "SendMinimalFileReview"
 
 # Child (EXPRESS, one per batch) states.
 STORE_BATCH: Final = "StoreBatch"
@@ -60,3 +64,6 @@ DESCRIBE_CONFLICT: Final = "DescribeConflict"
 DESCRIBE_LARGE_CONFLICT: Final = "DescribeLargeConflict"
 SEND_CONFLICT: Final = "SendConflict"
 UNKNOWN_ENTRY: Final = "UnknownEntry"
+# Fallback shared by SendRejection and SendConflict when their sendMessage fails after its retries.
+DESCRIBE_MINIMAL_REVIEW: Final = "DescribeMinimalReview"
+SEND_MINIMAL_REVIEW: Final = "SendMinimalReview"

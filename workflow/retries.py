@@ -40,3 +40,26 @@ def transient(errors: list[str], *, max_attempts: int = 6) -> Retry:
         max_delay_seconds=20,
         jitter_strategy="FULL",
     )
+
+
+# The validator has reserved concurrency (ValidatorReservedConcurrency): a burst of uploads beyond it
+# is throttled, not failed. A throttled file waits its turn with long, jittered backoff instead of
+# failing after a minute: 2 s, 4 s ... capped at 300 s, 30 attempts (at most ~2 h, ~1 h expected with
+# full jitter). A file that is still throttled after that ends FAILED in the ledger (re-deliverable).
+LAMBDA_THROTTLED = "Lambda.TooManyRequestsException"
+THROTTLE_MAX_ATTEMPTS = 30
+THROTTLE_MAX_DELAY_SECONDS = 300
+
+
+def throttled_then_transient(errors: list[str]) -> list[Retry]:
+    """Retriers for a throttled Lambda: throttling first (long backoff), then the other `errors`."""
+    throttle = Retry(
+        error_equals=[LAMBDA_THROTTLED],
+        interval_seconds=2,
+        backoff_rate=2.0,
+        max_attempts=THROTTLE_MAX_ATTEMPTS,
+        max_delay_seconds=THROTTLE_MAX_DELAY_SECONDS,
+        jitter_strategy="FULL",
+    )
+    # The first retrier that names an error is the one used: keep throttling out of the second.
+    return [throttle, transient([error for error in errors if error != LAMBDA_THROTTLED])]

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 from cfn_helpers import arn_of, props, ref
 
-from handlers.contract import ORDERS_TABLE_ENV
+from handlers.contract import (
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_REJECTED_RECORDS,
+    MAX_FILE_BYTES_ENV,
+    MAX_REJECTED_RECORDS_ENV,
+    ORDERS_TABLE_ENV,
+)
 
 FUNCTIONS = [
     ("ValidatorFunction", "validator.handler", "ValidatorRole", "ValidatorLogGroup"),
@@ -53,3 +59,44 @@ def test_validator_memory_parameter_defaults_to_1024_mb(rendered: dict[str, Any]
     memory = rendered["Parameters"]["ValidatorMemorySize"]
     # THEN it defaults to 1024 within Lambda's bounds
     assert (memory["Default"], memory["MinValue"], memory["MaxValue"]) == ("1024", 128, 10240)
+
+
+def test_validator_limits_come_from_the_template_parameters(resources: dict[str, Any]) -> None:
+    # GIVEN the validator
+    validator = props(resources, "ValidatorFunction")
+    # THEN its per-file limits are the MaxRejectedRecords and MaxFileBytes parameters
+    assert validator["Environment"] == {
+        "Variables": {
+            MAX_REJECTED_RECORDS_ENV: ref("MaxRejectedRecords"),
+            MAX_FILE_BYTES_ENV: ref("MaxFileBytes"),
+        }
+    }
+    # AND at most ValidatorReservedConcurrency validators run at once, across all uploads
+    assert validator["ReservedConcurrentExecutions"] == ref("ValidatorReservedConcurrency")
+
+
+def test_limit_parameters_default_to_the_contracts_values(rendered: dict[str, Any]) -> None:
+    # GIVEN the parameters
+    parameters = rendered["Parameters"]
+    # THEN the defaults are the contract's (1,000 rejected records, 2 GiB inflated, 10 validators)
+    bounds = {
+        name: (parameters[name]["Default"], parameters[name].get("MinValue"))
+        for name in ("MaxRejectedRecords", "MaxFileBytes", "ValidatorReservedConcurrency")
+    }
+    assert bounds == {
+        "MaxRejectedRecords": ("1000", 0),  # 0: any rejected record rejects the file
+        "MaxFileBytes": ("2147483648", 1),
+        "ValidatorReservedConcurrency": ("10", 1),  # 0 would stop the validator altogether
+    }
+    assert (DEFAULT_MAX_REJECTED_RECORDS, DEFAULT_MAX_FILE_BYTES) == (1000, 2147483648)
+
+
+def test_only_the_store_large_function_skips_the_concurrency_check(resources: dict[str, Any]) -> None:
+    # GIVEN each function's checkov skips
+    skips = {
+        name: {skip["id"] for skip in resources[name]["Metadata"]["checkov"]["skip"]}
+        for name in ("ValidatorFunction", "StoreLargeFunction")
+    }
+    # THEN the validator, now with reserved concurrency, no longer skips CKV_AWS_115
+    assert "CKV_AWS_115" not in skips["ValidatorFunction"]
+    assert "CKV_AWS_115" in skips["StoreLargeFunction"]

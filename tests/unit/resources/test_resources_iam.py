@@ -46,7 +46,8 @@ def test_validator_reads_uploads_and_writes_only_the_working_prefix(resources: d
 def test_store_large_reads_claims_and_puts_orders(resources: dict[str, Any]) -> None:
     # GIVEN the store-large role / THEN it grants exactly these
     assert grants(inline_statements(props(resources, "StoreLargeRole"))) == {
-        "ReadClaims": (["s3:GetObject"], [objects(CLAIMS_PREFIX)]),
+        # by version: the claim pack the validator wrote (a pointer carries its version id)
+        "ReadClaims": (["s3:GetObject", "s3:GetObjectVersion"], [objects(CLAIMS_PREFIX)]),
         "PutOrders": (["dynamodb:PutItem"], [arn_of("OrdersTable")]),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [arn_of("StoreLargeLogGroup")]),
     }
@@ -69,7 +70,8 @@ def test_state_machine_role_names_exactly_these_resources(resources: dict[str, A
         "PutOrders": (["dynamodb:PutItem"], [arn_of("OrdersTable")]),
         "WriteFileLedger": (["dynamodb:PutItem", "dynamodb:UpdateItem"], [arn_of("FileLedgerTable")]),
         "SendReviews": (["sqs:SendMessage"], [arn_of("ReviewQueue")]),
-        "ReadManifests": (["s3:GetObject"], [objects(WORK_PREFIX)]),
+        # the ItemReader reads the manifest version the validator wrote
+        "ReadManifests": (["s3:GetObject", "s3:GetObjectVersion"], [objects(WORK_PREFIX)]),
     }
     # AND the executions policy reaches only this state machine and its Distributed Map children
     assert grants(statements(executions["PolicyDocument"])) == {

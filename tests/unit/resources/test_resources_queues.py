@@ -1,4 +1,4 @@
-"""ReviewQueue, RuleDeadLetterQueue and the policy that lets only the rule send dead letters."""
+"""ReviewQueue and its TLS-only policy, RuleDeadLetterQueue and the policy that lets only the rule send."""
 
 from __future__ import annotations
 
@@ -29,3 +29,21 @@ def test_only_the_object_created_rule_may_send_dead_letters(resources: dict[str,
     assert statement["Action"] == ["sqs:SendMessage"]
     assert statement["Resource"] == [arn_of("RuleDeadLetterQueue")]
     assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": arn_of("ObjectCreatedRule")}}
+
+
+def test_review_queue_refuses_every_request_without_tls(resources: dict[str, Any]) -> None:
+    # GIVEN the review queue's policy
+    policy = props(resources, "ReviewQueuePolicy")
+    # THEN it is attached to the review queue
+    assert policy["Queues"] == [ref("ReviewQueue")]
+    # AND its one statement denies every action on it without TLS (review bodies hold record content)
+    assert policy["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": ["sqs:*"],
+            "Resource": [arn_of("ReviewQueue")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from cfn_helpers import arn_of, props, ref
+from cfn_helpers import arn_of, inline_statements, props, ref, statements
 
 from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX
 from resources.queues import RETENTION_SECONDS
@@ -65,7 +66,7 @@ def test_bucket_policy_denies_every_request_without_tls(resources: dict[str, Any
     policy = props(resources, "IngestBucketPolicy")
     # THEN it applies to IngestBucket and denies insecure transport on the bucket and its objects
     assert policy["Bucket"] == ref("IngestBucket")
-    (statement,) = policy["PolicyDocument"]["Statement"]
+    statement = statements(policy["PolicyDocument"])["DenyInsecureTransport"]
     assert statement["Effect"] == "Deny"
     assert statement["Principal"] == "*"
     assert statement["Action"] == ["s3:*"]
@@ -74,6 +75,54 @@ def test_bucket_policy_denies_every_request_without_tls(resources: dict[str, Any
         arn_of("IngestBucket"),
         {"Fn::Sub": ["${Bucket}/*", {"Bucket": arn_of("IngestBucket")}]},
     ]
+
+
+def test_only_the_validator_may_write_under_the_working_prefix(resources: dict[str, Any]) -> None:
+    # GIVEN the bucket policy's two statements
+    policy = props(resources, "IngestBucketPolicy")["PolicyDocument"]
+    assert sorted(statements(policy)) == ["DenyInsecureTransport", "DenyWorkingPrefixWritesExceptValidator"]
+    statement = statements(policy)["DenyWorkingPrefixWritesExceptValidator"]
+    # THEN every principal but ValidatorRole is denied every write, delete or re-label of an object
+    # (version) under _pipeline/: an uploader cannot replace a manifest or a claim pack
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert statement["Resource"] == [
+        {"Fn::Sub": ["${Bucket}/_pipeline/*", {"Bucket": arn_of("IngestBucket")}]}
+    ]
+    assert statement["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": [arn_of("ValidatorRole")]}}
+    assert set(statement["Action"]) >= {
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:AbortMultipartUpload",
+        "s3:PutObjectAcl",
+        "s3:PutObjectVersionAcl",
+        "s3:PutObjectTagging",
+        "s3:PutObjectVersionTagging",
+        "s3:DeleteObjectTagging",
+        "s3:DeleteObjectVersionTagging",
+    }
+    assert "Allow" not in {s["Effect"] for s in policy["Statement"]}
+
+
+def test_every_role_that_may_write_the_working_prefix_is_exempted(resources: dict[str, Any]) -> None:
+    # GIVEN the roles whose policies allow a denied write on the bucket's objects
+    denied = set(
+        statements(props(resources, "IngestBucketPolicy")["PolicyDocument"])[
+            "DenyWorkingPrefixWritesExceptValidator"
+        ]["Action"]
+    )
+    writers = {
+        name
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::IAM::Role"
+        for sid, statement in inline_statements(resource["Properties"]).items()
+        if statement["Effect"] == "Allow"
+        and denied & set(statement["Action"])
+        and "IngestBucket" in json.dumps(statement["Resource"])
+    }
+    # THEN the validator is the only one, and it is the role the policy exempts (else its writes fail)
+    assert writers == {"ValidatorRole"}
 
 
 def test_tables_are_on_demand_recoverable_and_encrypted(resources: dict[str, Any]) -> None:

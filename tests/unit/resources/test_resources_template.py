@@ -17,6 +17,7 @@ CONTRACT_RESOURCES = {
     "OrdersTable": "AWS::DynamoDB::Table",
     "FileLedgerTable": "AWS::DynamoDB::Table",
     "ReviewQueue": "AWS::SQS::Queue",
+    "ReviewQueuePolicy": "AWS::SQS::QueuePolicy",
     "RuleDeadLetterQueue": "AWS::SQS::Queue",
     "RuleDeadLetterQueuePolicy": "AWS::SQS::QueuePolicy",
     "ValidatorFunction": "AWS::Lambda::Function",
@@ -60,6 +61,9 @@ def test_parameters_have_defaults_a_user_can_deploy_with(rendered: dict[str, Any
         "WorkRetentionDays": True,
         "ClaimRetentionDays": True,
         "ValidatorMemorySize": True,
+        "ValidatorReservedConcurrency": True,
+        "MaxRejectedRecords": True,
+        "MaxFileBytes": True,
         "AlarmTopicArn": True,
     }
     log_retention = parameters["LogRetentionDays"]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 import pytest
 
 from workflow.definition import build_definition
+
+MINIMAL_MESSAGE = (
+    "The full review message could not be sent to the review queue; this minimal review keeps its "
+    "reason, its provenance and its claim-check pointer (if any)"
+)
 
 SQS_RETRY = {
     "BackoffRate": 2.0,
@@ -34,6 +41,22 @@ DYNAMODB_RETRY = {
     "JitterStrategy": "FULL",
     "MaxAttempts": 6,
     "MaxDelaySeconds": 20,
+}
+LAMBDA_NOT_THROTTLED = [
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.ClientExecutionTimeoutException",
+    "TransientError",
+]
+# A throttled validator (reserved concurrency) waits for a burst to drain: ~2 h at most.
+THROTTLE_RETRY = {
+    "BackoffRate": 2.0,
+    "ErrorEquals": ["Lambda.TooManyRequestsException"],
+    "IntervalSeconds": 2,
+    "JitterStrategy": "FULL",
+    "MaxAttempts": 30,
+    "MaxDelaySeconds": 300,
 }
 LAMBDA_RETRY = {
     "BackoffRate": 2.0,
@@ -91,7 +114,7 @@ def test_parent_starts_by_checking_the_object_and_skips_the_working_prefix(
                 ],
                 "Next": "IgnorePipelineObject",
             },
-            {"IsPresent": True, "Next": "DescribeVersionedFile", "Variable": "$.detail.object.version-id"},
+            {"IsPresent": True, "Next": "DescribeVersionedFile", "Variable": "$.detail.object['version-id']"},
             {"IsPresent": True, "Next": "DescribeUnversionedFile", "Variable": "$.detail.object.etag"},
         ],
         "Default": "EventNotRecognized",
@@ -106,8 +129,8 @@ def test_versioned_file_is_identified_by_bucket_key_and_version(parent: dict[str
             "object": {
                 "bucket.$": "$.detail.bucket.name",
                 "key.$": "$.detail.object.key",
-                "identity.$": "$.detail.object.version-id",
-                "version_id.$": "$.detail.object.version-id",
+                "identity.$": "$.detail.object['version-id']",
+                "version_id.$": "$.detail.object['version-id']",
                 "etag": None,
             }
         },
@@ -171,7 +194,7 @@ def test_validator_gets_a_pointer_not_content(parent: dict[str, Any]) -> None:
             "etag.$": "$.file.etag",
         },
         "ResultPath": "$.validation",
-        "Retry": [LAMBDA_RETRY],
+        "Retry": [THROTTLE_RETRY, {**LAMBDA_RETRY, "ErrorEquals": LAMBDA_NOT_THROTTLED}],
         "Catch": [TO_MARK_FAILED],
         "Next": "RouteFile",
     }
@@ -201,8 +224,47 @@ def test_a_rejected_file_is_one_review_message(parent: dict[str, Any]) -> None:
         },
         "ResultPath": None,
         "Retry": [SQS_RETRY],
+        "Catch": [
+            {"ErrorEquals": ["States.ALL"], "Next": "DescribeMinimalFileReview", "ResultPath": "$.error"}
+        ],
+        "Next": "MarkFileRejected",
+    }
+
+
+def test_an_unsendable_file_review_falls_back_to_a_minimal_review(parent: dict[str, Any]) -> None:
+    # The minimal review is added beside the parent's state (the ledger still needs $.file, $.validation).
+    assert parent["DescribeMinimalFileReview"] == {
+        "Type": "Pass",
+        "Parameters": {
+            "schema": "sales-pipeline.review/2",
+            "reason.$": "$.validation.review.reason",
+            "message": MINIMAL_MESSAGE,
+            "file_rejected": True,
+            "source.$": "$.validation.review.source",
+            "record_index": None,
+            "line": None,
+            "record_pointer": None,
+            "send_error.$": "$.error.Error",
+            "minimal": True,
+        },
+        "ResultPath": "$.minimal_review",
+        "Next": "SendMinimalFileReview",
+    }
+    # AND if even the minimal review cannot be sent, the file is marked FAILED as before
+    assert parent["SendMinimalFileReview"] == {
+        "Type": "Task",
+        "Resource": "${SqsSendMessageArn}",
+        "Parameters": {
+            "QueueUrl": "${ReviewQueueUrl}",
+            "MessageBody.$": "States.JsonToString($.minimal_review)",
+            "MessageAttributes": {
+                "reason": {"DataType": "String", "StringValue.$": "$.minimal_review.reason"}
+            },
+        },
+        "ResultPath": None,
+        "Retry": [SQS_RETRY],
         "Catch": [TO_MARK_FAILED],
-        "Next": "MarkFileDone",
+        "Next": "MarkFileRejected",
     }
 
 
@@ -215,7 +277,11 @@ def test_batches_run_as_express_children_read_from_the_manifest(parent: dict[str
         "ItemReader": {
             "Resource": "${S3GetObjectArn}",
             "ReaderConfig": {"InputType": "JSON"},
-            "Parameters": {"Bucket.$": "$.validation.manifest.bucket", "Key.$": "$.validation.manifest.key"},
+            "Parameters": {
+                "Bucket.$": "$.validation.manifest.bucket",
+                "Key.$": "$.validation.manifest.key",
+                "VersionId.$": "$.validation.manifest.version_id",
+            },
         },
         "MaxConcurrency": 50,
         "ToleratedFailurePercentage": 0,
@@ -234,7 +300,11 @@ def test_a_child_maps_its_records_inline_and_outputs_only_the_batch_number(child
     assert store_batch == {
         "Type": "Map",
         "ItemsPath": "$.records",
-        "ItemSelector": {"record.$": "$$.Map.Item.Value", "source.$": "$.source"},
+        "ItemSelector": {
+            "record.$": "$$.Map.Item.Value",
+            "source.$": "$.source",
+            "review_source.$": "$.review_source",
+        },
         "MaxConcurrency": 10,
         "ResultPath": None,
         "OutputPath": "$.batch",
@@ -300,44 +370,86 @@ def test_large_records_are_stored_from_their_claim_check(records: dict[str, Any]
 
 
 def test_conflicts_become_review_messages_with_the_record_and_provenance(records: dict[str, Any]) -> None:
-    review = records["DescribeConflict"]["Parameters"]["review"]
+    # GIVEN the two conflict reviews / THEN each is a full review/2 from the batch's review source,
+    # kept at $.record.review like a rejected record's review (one fallback path serves both)
+    describe = copy.deepcopy(records["DescribeConflict"])
+    review = describe["Parameters"]["record"].pop("review")
+    assert describe == {
+        "Type": "Pass",
+        "Parameters": {"record": {"index.$": "$.record.index"}},
+        "Next": "SendConflict",
+    }
     assert review == {
-        "schema": "sales-pipeline.review/1",
+        "schema": "sales-pipeline.review/2",
         "reason": "conflict",
         "message": "order_id is already stored with different content; the stored item was not changed",
         "file_rejected": False,
-        "source.$": "$.source",
+        "source.$": "$.review_source",
         "record_index.$": "$.record.index",
         "line.$": "$.record.line",
         "order_id.$": "$.record.order_id",
         "record": None,
         "record_item.$": "$.record.item",
         "record_pointer": None,
+        "rejections": None,
+        "minimal": False,
     }
-    large = records["DescribeLargeConflict"]["Parameters"]["review"]
-    assert large["record_pointer.$"] == "$.record.pointer"
-    assert large["record_item"] is None
-    assert records["DescribeConflict"]["Next"] == records["DescribeLargeConflict"]["Next"] == "SendConflict"
+    large = records["DescribeLargeConflict"]["Parameters"]["record"]["review"]
+    assert large == {
+        **{k: v for k, v in review.items() if k not in ("record_item.$", "record_pointer")},
+        "record_item": None,
+        "record_pointer.$": "$.record.pointer",
+    }
+    assert records["DescribeLargeConflict"]["Next"] == "SendConflict"
 
 
-@pytest.mark.parametrize(
-    ("state", "review"), [("SendRejection", "$.record.review"), ("SendConflict", "$.review")]
-)
-def test_review_messages_carry_the_reason_as_an_attribute(
-    records: dict[str, Any], state: str, review: str
-) -> None:
-    assert records[state] == {
+@pytest.mark.parametrize("state", ["SendRejection", "SendConflict", "SendMinimalReview"])
+def test_review_messages_carry_the_reason_as_an_attribute(records: dict[str, Any], state: str) -> None:
+    expected = {
         "Type": "Task",
         "Resource": "${SqsSendMessageArn}",
         "Parameters": {
             "QueueUrl": "${ReviewQueueUrl}",
-            "MessageBody.$": f"States.JsonToString({review})",
-            "MessageAttributes": {"reason": {"DataType": "String", "StringValue.$": f"{review}.reason"}},
+            "MessageBody.$": "States.JsonToString($.record.review)",
+            "MessageAttributes": {
+                "reason": {"DataType": "String", "StringValue.$": "$.record.review.reason"}
+            },
         },
         "ResultPath": None,
         "OutputPath": "$.record.index",
         "Retry": [SQS_RETRY],
         "End": True,
+    }
+    if state != "SendMinimalReview":
+        # After the retries, any failure sends a minimal review instead; a failing minimal send fails
+        # the child (and so the file), as any failure did before.
+        expected["Catch"] = [
+            {"ErrorEquals": ["States.ALL"], "Next": "DescribeMinimalReview", "ResultPath": "$.error"}
+        ]
+    assert records[state] == expected
+
+
+def test_the_minimal_record_review_keeps_reason_provenance_and_pointer(records: dict[str, Any]) -> None:
+    assert records["DescribeMinimalReview"] == {
+        "Type": "Pass",
+        "Parameters": {
+            "record": {
+                "index.$": "$.record.index",
+                "review": {
+                    "schema": "sales-pipeline.review/2",
+                    "reason.$": "$.record.review.reason",
+                    "message": MINIMAL_MESSAGE,
+                    "file_rejected": False,
+                    "source.$": "$.record.review.source",
+                    "record_index.$": "$.record.review.record_index",
+                    "line.$": "$.record.review.line",
+                    "record_pointer.$": "$.record.review.record_pointer",
+                    "send_error.$": "$.error.Error",
+                    "minimal": True,
+                },
+            }
+        },
+        "Next": "SendMinimalReview",
     }
 
 
@@ -354,12 +466,106 @@ def test_permanent_failures_mark_the_ledger_then_end_in_a_named_fail(parent: dic
             ":error": {"S.$": "$.error.Error"},
         },
     }
-    done = parent["MarkFileDone"]["Parameters"]
-    assert done["UpdateExpression"] == "SET #status = :status, finished_at = :now"
     assert mark_failed["Next"] == "PipelineFailed"
     assert mark_failed["Catch"] == [TO_PIPELINE_FAILED]
     assert parent["PipelineFailed"]["Type"] == "Fail"
     assert parent["PipelineFailed"]["Error"] == "PipelineFailed"
+
+
+def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict[str, Any]) -> None:
+    # simulate.py reconciles these counts against the table and the queue.
+    assert parent["MarkFileDone"]["Parameters"] == {
+        "TableName": "${FileLedgerTableName}",
+        "Key": {"file_id": {"S.$": "$.file.file_id"}},
+        "UpdateExpression": "SET #status = :status, finished_at = :now, #records = :records, "
+        "#valid = :valid, #large = :large, #invalid = :invalid, #file_rejected = :file_rejected",
+        "ExpressionAttributeNames": {
+            "#status": "status",
+            "#records": "records",
+            "#valid": "valid",
+            "#large": "large",
+            "#invalid": "invalid",
+            "#file_rejected": "file_rejected",
+        },
+        "ExpressionAttributeValues": {
+            ":status": {"S": "DONE"},
+            ":now": {"S.$": "$$.State.EnteredTime"},
+            ":records": {"N.$": "States.JsonToString($.validation.records)"},
+            ":valid": {"N.$": "States.JsonToString($.validation.valid)"},
+            ":large": {"N.$": "States.JsonToString($.validation.large)"},
+            ":invalid": {"N.$": "States.JsonToString($.validation.invalid)"},
+            ":file_rejected": {"BOOL": False},
+        },
+    }
+    assert parent["MarkFileDone"]["Next"] == "FileProcessed"
+    assert parent["MarkFileDone"]["Catch"] == [TO_PIPELINE_FAILED]
+
+
+def test_a_rejected_file_is_done_with_its_reason_and_no_counts(parent: dict[str, Any]) -> None:
+    assert parent["MarkFileRejected"] == {
+        "Type": "Task",
+        "Resource": "${DynamodbUpdateItemArn}",
+        "Parameters": {
+            "TableName": "${FileLedgerTableName}",
+            "Key": {"file_id": {"S.$": "$.file.file_id"}},
+            "UpdateExpression": "SET #status = :status, finished_at = :now, "
+            "#file_rejected = :file_rejected, #reason = :reason",
+            "ExpressionAttributeNames": {
+                "#status": "status",
+                "#file_rejected": "file_rejected",
+                "#reason": "reason",
+            },
+            "ExpressionAttributeValues": {
+                ":status": {"S": "DONE"},
+                ":now": {"S.$": "$$.State.EnteredTime"},
+                ":file_rejected": {"BOOL": True},
+                ":reason": {"S.$": "$.validation.reason"},
+            },
+        },
+        "ResultPath": None,
+        "Retry": [DYNAMODB_RETRY],
+        "Catch": [TO_PIPELINE_FAILED],
+        "Next": "FileProcessed",
+    }
+
+
+# A path as the Step Functions paths documentation allows it: dot segments use JsonPath's member-name
+# shorthand (letters, digits, `_`); any other name is bracketed, `['version-id']`.
+PATH = re.compile(r"\$\$?((?:\.[^.\[\s,)']*|\['[^']*'\]|\[\d+\])*)")
+SHORTHAND = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\*")
+PATH_FIELDS = {"Variable", "ItemsPath", "InputPath", "OutputPath", "ResultPath"}
+
+
+def _path_problems(value: Any, field: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [p for key, child in value.items() for p in _path_problems(child, key)]
+    if isinstance(value, list):
+        return [p for child in value for p in _path_problems(child, field)]
+    if not isinstance(value, str) or not (field.endswith(".$") or field in PATH_FIELDS):
+        return []
+    problems = []
+    for match in PATH.finditer(value):
+        for segment in re.split(r"\['[^']*'\]|\[\d+\]", match.group(1)):
+            for name in segment.split(".")[1:]:
+                if not SHORTHAND.fullmatch(name):
+                    problems.append(f"{field}: {value!r} needs bracket notation for {name!r}")
+    return problems
+
+
+def test_path_rule_finds_a_dotted_hyphenated_name() -> None:
+    # GIVEN the dot form the documentation rules out / THEN the check names it; brackets pass
+    assert _path_problems({"Variable": "$.detail.object.version-id"}) == [
+        "Variable: '$.detail.object.version-id' needs bracket notation for 'version-id'"
+    ]
+    assert (
+        _path_problems({"x.$": "States.Format('{}', $.detail.object['version-id'], $$.Map.Item.Value)"}) == []
+    )
+
+
+def test_every_path_follows_the_documented_notation(definition: dict[str, Any]) -> None:
+    # GIVEN every path of the definition / THEN none reads a non-shorthand name with a dot
+    assert _path_problems(definition) == []
+    assert "$.detail.object['version-id']" in str(definition)
 
 
 def test_every_task_retries_transient_errors(definition: dict[str, Any]) -> None:
@@ -376,4 +582,9 @@ def test_every_task_retries_transient_errors(definition: dict[str, Any]) -> None
     assert len(all_tasks) >= 8
     for name, state in all_tasks:
         assert state.get("Retry"), f"{name} has no Retry"
-        assert all(r["JitterStrategy"] == "FULL" and r["MaxDelaySeconds"] == 20 for r in state["Retry"]), name
+        for retrier in state["Retry"]:
+            # Short capped backoff, except the validator's throttling (it waits for a burst to drain).
+            assert retrier in (
+                THROTTLE_RETRY,
+                {**retrier, "JitterStrategy": "FULL", "MaxDelaySeconds": 20},
+            ), name
