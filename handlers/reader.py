@@ -179,8 +179,14 @@ def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> 
     pending.add(pieces[0][pieces[0].rfind("\n") + 1 :])
     line -= 1
     while True:
-        chunk = buf.next_chunk()
-        if chunk is not None:
+        failure: FileRejected | None = None
+        try:
+            chunk = buf.next_chunk()
+        except FileRejected as rejected:
+            # A decoder rejection (corrupt_gzip, not_utf8, ...) after this text: the complete lines before
+            # it are records first, so the first problem in the file wins whatever the chunk size.
+            failure, chunk = rejected, ""
+        if chunk:
             pieces.append(chunk)
             if "\n" not in chunk:
                 if pending.add(chunk) > element_max:
@@ -199,6 +205,8 @@ def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> 
             if text:
                 yield _parse_line(text, index, line)
                 index += 1
+        if failure is not None:
+            raise failure
         if chunk is None:
             return
         pending = SizeTally()

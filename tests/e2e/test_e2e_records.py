@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from handlers.contract import REVIEW_SCHEMA
+
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +40,7 @@ def test_readme_sample_record_is_exactly_one_item_equal_to_the_input(pipeline: P
 
 def _assert_reviews_carry_provenance(pipeline: Pipeline, target_key: str, reviews: list[dict]) -> None:
     for review in reviews:
-        assert review["schema"] == "sales-pipeline.review/1"
+        assert review["schema"] == REVIEW_SCHEMA == "sales-pipeline.review/2"
         assert review["file_rejected"] is False and review["source"]["key"] == target_key
         assert isinstance(review["record_index"], int) and review["message"]
     attributes = [

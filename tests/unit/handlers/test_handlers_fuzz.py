@@ -27,19 +27,18 @@ from handlers_testkit import FIXTURE_FILES, MemoryClaims, MemoryManifest, source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.contract import FILE_REASONS, REASON_FILE_TOO_LARGE, REASON_TOO_MANY_REJECTIONS
+from handlers.contract import FILE_REASONS
 from handlers.errors import FileRejected
 from handlers.pipeline import process_file
 
-# The file reasons documented in the contract (the last two are emitted once the handlers wire them in).
-DOCUMENTED = frozenset(FILE_REASONS) | {REASON_TOO_MANY_REJECTIONS, REASON_FILE_TOO_LARGE}
+# The file reasons documented in the contract.
+DOCUMENTED = frozenset(FILE_REASONS)
 KEYS = ("f.json", "f.jsonl", "f.json.gz", "f.ndjson")
 SEED = 20240607
 MUTATION_RUNS = 2500
 TIME_BUDGET_S = 12.0
-# Issue 7 class 1 (another branch fixes it): an exponent the decimal module cannot hold raises
-# decimal.InvalidOperation out of the parser. The fuzzers keep generating it; findings are collected
-# and reported by the xfail test below instead of failing every fuzz test.
+# Issue 7 class 1: an exponent the decimal module cannot hold once raised decimal.InvalidOperation out
+# of the parser. The fuzzers keep generating it; findings are collected and reported by the test below.
 CLASS_1 = (decimal.InvalidOperation,)
 HUGE_EXPONENT = b"1e99999999999999999999"
 
@@ -81,8 +80,8 @@ def run(data: bytes, key: str, chunk_bytes: int | None = None) -> tuple:
     return ("accepted", manifest.committed, sorted(claims.bodies.items()))
 
 
-# Issue 7 class 2 (another branch fixes it): numbers DynamoDB refuses, classified valid. Collected, and
-# reported by an xfail test, so that the fuzzers keep generating them.
+# Issue 7 class 2: numbers DynamoDB refuses were once classified valid. Collected, and reported by a
+# test below, so that the fuzzers keep generating them.
 OUT_OF_DYNAMODB_RANGE: list[str] = []
 
 
@@ -258,7 +257,6 @@ def test_mutated_files_keep_the_invariants(mutation_findings):
     assert not violations, "\n".join(violations[:10])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 7 class 1: decimal.InvalidOperation (fixed on another branch)")
 def test_no_number_escapes_the_parser_as_an_exception(mutation_findings):
     # GIVEN the same mutated inputs, some of which hold a huge exponent (1e99999999999999999999)
     _, class_1 = mutation_findings
@@ -267,7 +265,6 @@ def test_no_number_escapes_the_parser_as_an_exception(mutation_findings):
     assert not class_1, f"{len(class_1)} inputs, e.g. {class_1[0][:200]!r}"
 
 
-@pytest.mark.xfail(strict=False, reason="issue 7 class 2: DynamoDB's number range (fixed on another branch)")
 def test_no_valid_item_holds_a_number_dynamodb_refuses(mutation_findings):
     # GIVEN the mutated inputs (numbers replaced by 1E+126, 1e-131, ...) already validated
     # WHEN the valid items' numbers are checked against DynamoDB's range
@@ -275,7 +272,6 @@ def test_no_valid_item_holds_a_number_dynamodb_refuses(mutation_findings):
     assert not OUT_OF_DYNAMODB_RANGE, OUT_OF_DYNAMODB_RANGE[:5]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 7 class 1: decimal.InvalidOperation (fixed on another branch)")
 @pytest.mark.parametrize("key", ["f.json", "f.jsonl", "f.ndjson"])
 def test_a_huge_exponent_is_one_invalid_record_in_every_form(key):
     # GIVEN a record with an exponent the decimal module cannot hold, in each form

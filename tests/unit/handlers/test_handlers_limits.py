@@ -166,3 +166,16 @@ def test_the_flood_read_to_the_end_stays_in_bounded_memory_too():
     # THEN it is accepted, and the peak memory does not grow with the records
     assert measured["reason"] is None and measured["manifest_bytes"] > 400_000_000, measured
     assert measured["max_rss_mb"] < 300, measured
+
+
+@pytest.mark.parametrize("chunk_bytes", [7, 14, 64, 1024, None])
+def test_a_flood_before_a_truncated_gzip_end_is_too_many_rejections_at_every_chunk_size(run_data, chunk_bytes):
+    # GIVEN JSON Lines whose rejected records pass the tolerance, gzip-compressed and cut before its end
+    # marker (found by the fuzz suite: the decoder's error once hid the lines read before it)
+    whole = gzip.compress(lines_file(1, 40), mtime=0)
+    truncated = whole[: len(whole) - 8]
+    options = {} if chunk_bytes is None else {"chunk_bytes": chunk_bytes}
+    # WHEN validated with a tolerance of 10
+    outcome = run_data(truncated, "t.jsonl.gz", max_rejected=10, **options)
+    # THEN the first problem in the file wins, whatever the read size: the eleventh rejected record
+    assert outcome.rejection.reason == "too_many_rejections"

@@ -19,7 +19,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from emulator.moto_patches import moto_compatible_definition
+from emulator.patches.asl_grammar import moto_compatible_definition
 from handlers.contract import REVIEW_SCHEMA
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
