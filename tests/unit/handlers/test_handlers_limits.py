@@ -169,7 +169,7 @@ def test_the_flood_read_to_the_end_stays_in_bounded_memory_too():
 
 
 @pytest.mark.parametrize("chunk_bytes", [7, 14, 64, 1024, None])
-def test_a_flood_before_a_truncated_gzip_end_is_too_many_rejections_at_every_chunk_size(run_data, chunk_bytes):
+def test_a_flood_before_a_truncated_gzip_is_too_many_rejections_at_every_chunk_size(run_data, chunk_bytes):
     # GIVEN JSON Lines whose rejected records pass the tolerance, gzip-compressed and cut before its end
     # marker (found by the fuzz suite: the decoder's error once hid the lines read before it)
     whole = gzip.compress(lines_file(1, 40), mtime=0)
