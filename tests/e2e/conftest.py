@@ -108,6 +108,8 @@ def assert_no_loss(result: FileOutcome, *, records: int | None) -> None:
     message and nothing stored."""
     assert result.status == "SUCCEEDED", result.failure
     assert result.problems == (), result.problems
+    # The count is the pipeline's own, from the ledger (MarkFileDone / MarkFileRejected), not a sum.
+    assert result.count is not None and result.count.origin == "ledger", result.count
     if records is None:
         assert result.file_rejected and result.records is None
         assert result.stored == 0 and result.items == [] and len(result.reviews) == 1
