@@ -12,7 +12,6 @@ from handlers.contract import (
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
     ELEMENT_MAX_BYTES,
-    INLINE_RECORD_MAX_BYTES,
     JSON_LINES_SUFFIXES,
     REASON_INVALID_VALUE,
     REASON_TOO_DEEP,
@@ -27,6 +26,7 @@ from handlers.records import MESSAGES, Invalid, Valid, classify
 from handlers.review import record_review
 from handlers.sinks import ClaimSink, ManifestSink
 from handlers.sqssafe import inline_safe, is_sqs_safe, raw_is_sqs_safe, review_source, safe_or_none
+from handlers.throughput import INLINE_RECORD_MAX_BYTES
 from handlers.tolerance import RejectionTally
 
 LINE_MESSAGES = {

@@ -7,12 +7,10 @@ The child's output is only the batch number, so the parent's aggregated Map resu
 
 from __future__ import annotations
 
+from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
 from workflow.records import build_record_processor
 from workflow.sdk import InlineMap
-
-# Inline Map concurrency is at most 40; 10 keeps one child's burst on the table modest.
-RECORD_CONCURRENCY = 10
 
 
 def build_batch_processor() -> InlineMap:

@@ -11,6 +11,7 @@ from typing import Any
 from stepfunctions.steps.choice_rule import ChoiceRule
 
 from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
+from handlers.throughput import BATCH_CONCURRENCY
 from workflow import names
 from workflow.batches import build_batch_processor
 from workflow.retries import (
@@ -22,9 +23,6 @@ from workflow.retries import (
 )
 from workflow.reviews import ERROR_PATH, describe_minimal_file_review, send_review
 from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
-
-# Batches processed at once; each child runs RECORD_CONCURRENCY puts in parallel.
-BATCH_CONCURRENCY = 50
 
 _OBJECT = "$.detail.object"
 # A member name with punctuation other than `_` needs bracket notation in a Step Functions path

@@ -6,7 +6,7 @@ import json
 
 from handlers_testkit import source_for
 
-from handlers.contract import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
+from handlers.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
 
 
 def record(order_id: str, *, padding: int = 0, contact: bool = True) -> str:
