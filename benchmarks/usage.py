@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from benchmarks import cost
+from handlers.throughput import RECORD_CONCURRENCY
 
 S3_PUT_CLASS = frozenset(
     {
@@ -63,7 +64,7 @@ class Assumptions:
     validator_overhead_s: float = 0.3  # start, S3 GET first byte, manifest PUT
     store_large_seconds: float = 0.2
     store_large_memory_mb: int = 256
-    record_concurrency: int = 10  # workflow/batches.py RECORD_CONCURRENCY
+    record_concurrency: int = RECORD_CONCURRENCY
     task_seconds: float = 0.05  # one service-integration task (DynamoDB put, SQS send) in a child
     child_definition_bytes: int = 20_000
     architecture: str = "arm64"  # resources/compute.py ARCHITECTURE

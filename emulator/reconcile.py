@@ -10,7 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-STORED_STATUSES = frozenset({"valid", "large"})
+from handlers.shapes import STATUS_LARGE, STATUS_VALID
+
+STORED_STATUSES = frozenset({STATUS_VALID, STATUS_LARGE})
 
 
 @dataclass(frozen=True)

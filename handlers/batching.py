@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.contract import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
 from handlers.jsontext import dumps
 from handlers.model import Source
 from handlers.sinks import ManifestSink
+from handlers.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
 
 # Room for the batch number's digits in `{"batch":k,...}`.
 _BATCH_NUMBER_ROOM = 12

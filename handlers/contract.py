@@ -18,11 +18,7 @@ SOURCE_ATTRIBUTE = "_pipeline_source"
 RESERVED_PREFIX = "_pipeline"
 KEY_ATTRIBUTE = "order_id"
 
-# Step Functions payload limit is 262,144 bytes; a batch (and so a child's input) stays under this.
-BATCH_MAX_BYTES = 200_000
-BATCH_MAX_RECORDS = 100
-# A record entry bigger than this travels as a claim check (S3 pointer) instead of inline.
-INLINE_RECORD_MAX_BYTES = 190_000
+# Batch sizes and concurrency: handlers/throughput.py.
 # Claim-check bodies are appended to one "claim pack" object per CLAIM_PACK_BYTES (read back by byte
 # range), so S3 requests grow with claimed bytes, not with claimed records. Manifest entries that wait
 # for their pack's version are bounded by the same number of bytes.

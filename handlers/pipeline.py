@@ -12,7 +12,6 @@ from handlers.contract import (
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
     ELEMENT_MAX_BYTES,
-    INLINE_RECORD_MAX_BYTES,
     JSON_LINES_SUFFIXES,
     REASON_INVALID_VALUE,
     REASON_TOO_DEEP,
@@ -25,8 +24,25 @@ from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
 from handlers.records import MESSAGES, Invalid, Valid, classify
 from handlers.review import record_review
+from handlers.shapes import (
+    KEY_HASH,
+    KEY_INDEX,
+    KEY_ITEM,
+    KEY_LINE,
+    KEY_ORDER_ID,
+    KEY_POINTER,
+    KEY_REVIEW,
+    KEY_STATUS,
+    STATUS_INVALID,
+    STATUS_LARGE,
+    STATUS_VALID,
+    InvalidEntry,
+    LargeEntry,
+    ValidEntry,
+)
 from handlers.sinks import ClaimSink, ManifestSink
 from handlers.sqssafe import inline_safe, is_sqs_safe, raw_is_sqs_safe, review_source, safe_or_none
+from handlers.throughput import INLINE_RECORD_MAX_BYTES
 from handlers.tolerance import RejectionTally
 
 LINE_MESSAGES = {
@@ -69,7 +85,7 @@ class _Router:
         self.tally = tally
         self.inline_max = min(INLINE_RECORD_MAX_BYTES, writer.entry_max)
         self.summary = Summary()
-        self._waiting: list[str | dict[str, Any]] = []
+        self._waiting: list[str | LargeEntry | InvalidEntry] = []
         self._waiting_bytes = 0
 
     def route(self, element: Element) -> None:
@@ -86,13 +102,13 @@ class _Router:
     def store(self, element: Element, valid: Valid) -> None:
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
-            entry: dict[str, Any] = {
-                "status": "valid",
-                "index": element.index,
-                "line": element.line,
-                "order_id": valid.order_id,
-                "hash": valid.hash,
-                "item": valid.item,
+            entry: ValidEntry = {
+                KEY_STATUS: STATUS_VALID,
+                KEY_INDEX: element.index,
+                KEY_LINE: element.line,
+                KEY_ORDER_ID: valid.order_id,
+                KEY_HASH: valid.hash,
+                KEY_ITEM: valid.item,
             }
             text = dumps(entry)
             if len(text) <= self.inline_max:
@@ -100,13 +116,13 @@ class _Router:
                 self._emit(text)
                 return
         self.summary.large += 1
-        large = {
-            "status": "large",
-            "index": element.index,
-            "line": element.line,
-            "order_id": safe_or_none(valid.order_id),
-            "hash": valid.hash,
-            "pointer": self.packs.add(raw.encode("utf-8")),
+        large: LargeEntry = {
+            KEY_STATUS: STATUS_LARGE,
+            KEY_INDEX: element.index,
+            KEY_LINE: element.line,
+            KEY_ORDER_ID: safe_or_none(valid.order_id),
+            KEY_HASH: valid.hash,
+            KEY_POINTER: self.packs.add(raw.encode("utf-8")),
         }
         self._emit_waiting(large)
 
@@ -136,7 +152,7 @@ class _Router:
         *,
         record: Any,
         pointer: Pointer | None,
-    ) -> dict[str, Any]:
+    ) -> InvalidEntry:
         review = record_review(
             reason=invalid.reason,
             message=invalid.message,
@@ -147,7 +163,12 @@ class _Router:
             record=record,
             pointer=pointer,
         )
-        return {"status": "invalid", "index": element.index, "line": element.line, "review": review}
+        return {
+            KEY_STATUS: STATUS_INVALID,
+            KEY_INDEX: element.index,
+            KEY_LINE: element.line,
+            KEY_REVIEW: review,
+        }
 
     def _emit(self, text: str) -> None:
         if not self._waiting:
@@ -157,7 +178,7 @@ class _Router:
         self._waiting_bytes += len(text)
         self._bound()
 
-    def _emit_waiting(self, entry: dict[str, Any]) -> None:
+    def _emit_waiting(self, entry: LargeEntry | InvalidEntry) -> None:
         """An entry with a pointer into the current pack: serialised once the pack has its version."""
         self._waiting.append(entry)
         self._waiting_bytes += len(dumps(entry))

@@ -16,6 +16,7 @@ from handlers.claims import item_from_claim
 from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
 from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound
 from handlers.model import Pointer, Source
+from handlers.shapes import EVENT_SOURCE, KEY_HASH, KEY_INDEX, KEY_POINTER
 
 
 def _client(name: str) -> Any:
@@ -67,10 +68,11 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     Needs s3:GetObject and s3:GetObjectVersion on `_pipeline/claims/*` and dynamodb:PutItem on the table.
     """
     table = table_name()
-    pointer: Pointer = event["pointer"]
-    source: Source = event["source"]
+    pointer: Pointer = event[KEY_POINTER]
+    source: Source = event[EVENT_SOURCE]
     body = read_claim(_client("s3"), pointer)
-    valid = item_from_claim(body, source=source, index=int(event["index"]), expected_hash=str(event["hash"]))
+    index, expected_hash = int(event[KEY_INDEX]), str(event[KEY_HASH])
+    valid = item_from_claim(body, source=source, index=index, expected_hash=expected_hash)
     dynamodb = _client("dynamodb")
     try:
         with transient_as_named_error("dynamodb PutItem"):

@@ -26,6 +26,24 @@ from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import process_file
 from handlers.review import file_review
 from handlers.s3io import S3ClaimWriter, S3ManifestWriter
+from handlers.shapes import (
+    LOCATION_BUCKET,
+    LOCATION_KEY,
+    LOCATION_VERSION_ID,
+    RESULT_BATCHES,
+    RESULT_COUNTS,
+    RESULT_FILE_REJECTED,
+    RESULT_INVALID,
+    RESULT_LARGE,
+    RESULT_MANIFEST,
+    RESULT_REASON,
+    RESULT_RECORDS,
+    RESULT_REVIEW,
+    RESULT_VALID,
+    SOURCE_ETAG,
+    AcceptedResult,
+    RejectedResult,
+)
 from handlers.sqssafe import review_source
 
 LOGGER = logging.getLogger(__name__)
@@ -87,7 +105,7 @@ def _log(message: str, **fields: Any) -> None:
     LOGGER.info(json.dumps({"message": message, **fields}, sort_keys=True))
 
 
-def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: object) -> AcceptedResult | RejectedResult:
     """Validate one uploaded object.
 
     Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null}.
@@ -102,20 +120,20 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     """
     max_rejected = limit_from_env(MAX_REJECTED_RECORDS_ENV, DEFAULT_MAX_REJECTED_RECORDS)
     max_file_bytes = limit_from_env(MAX_FILE_BYTES_ENV, DEFAULT_MAX_FILE_BYTES)
-    bucket = str(event["bucket"])
-    version_id = event.get("version_id") or None
+    bucket = str(event[LOCATION_BUCKET])
+    version_id = event.get(LOCATION_VERSION_ID) or None
     s3 = _s3_client()
-    key, response = open_object(s3, bucket, str(event["key"]), version_id)
-    etag = event.get("etag") or str(response.get("ETag", "")).strip('"') or None
+    key, response = open_object(s3, bucket, str(event[LOCATION_KEY]), version_id)
+    etag = event.get(SOURCE_ETAG) or str(response.get("ETag", "")).strip('"') or None
     source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": etag}
-    location: dict[str, Any] = {"bucket": bucket, "key": manifest_key(file_hash(source))}
+    location_key = manifest_key(file_hash(source))
     body = response["Body"]
     try:
         with transient_as_named_error("validate"):
             summary = process_file(
                 body,
                 source=source,
-                manifest=S3ManifestWriter(s3, bucket, location["key"]),
+                manifest=S3ManifestWriter(s3, bucket, location_key),
                 claims=S3ClaimWriter(s3, bucket),
                 max_rejected=max_rejected,
                 max_file_bytes=max_file_bytes,
@@ -128,16 +146,27 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
             source=review_source(source),
             rejections=rejected.rejections,
         )
-        return {"file_rejected": True, "records": None, "reason": rejected.reason, "review": review}
+        return {
+            RESULT_FILE_REJECTED: True,
+            RESULT_RECORDS: None,
+            RESULT_REASON: rejected.reason,
+            RESULT_REVIEW: review,
+        }
     finally:
         body.close()
-    counts = {
-        "records": summary.records,
-        "valid": summary.valid,
-        "large": summary.large,
-        "invalid": summary.invalid,
-        "batches": summary.batches,
+    result: AcceptedResult = {
+        RESULT_FILE_REJECTED: False,
+        RESULT_RECORDS: summary.records,
+        RESULT_VALID: summary.valid,
+        RESULT_LARGE: summary.large,
+        RESULT_INVALID: summary.invalid,
+        RESULT_BATCHES: summary.batches,
+        RESULT_MANIFEST: {
+            LOCATION_BUCKET: bucket,
+            LOCATION_KEY: location_key,
+            LOCATION_VERSION_ID: summary.manifest_version,
+        },
     }
+    counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=key, **counts)
-    location["version_id"] = summary.manifest_version
-    return {"file_rejected": False, **counts, "manifest": location}
+    return result

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from awacs import awslambda as lambda_
-from awacs import dynamodb, logs, s3, sqs, states, xray
+from awacs import dynamodb, logs, s3, states, xray
 from awacs.aws import Action, Allow, Condition, PolicyDocument, Principal, Statement, StringEquals
 from awacs.sts import AssumeRole
 from troposphere import GetAtt, Ref, Sub
-from troposphere.awslambda import Function
 from troposphere.dynamodb import Table
 from troposphere.iam import Policy, PolicyType, Role
 from troposphere.logs import LogGroup
 from troposphere.s3 import Bucket
-from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers.contract import CLAIMS_PREFIX, WORK_PREFIX, WORKING_PREFIX
+from handlers.contract import CLAIMS_PREFIX, WORKING_PREFIX
 from resources import ids
+from resources.references import PolicyGrant
 
 POLICY_VERSION = "2012-10-17"
 
@@ -111,43 +109,17 @@ def store_large_role(*, bucket: Bucket, orders_table: Table, log_group: LogGroup
     )
 
 
-def state_machine_role(
-    *,
-    validator: Function,
-    store_large: Function,
-    orders_table: Table,
-    file_ledger_table: Table,
-    review_queue: Queue,
-    bucket: Bucket,
-) -> Role:
-    """The state machine's service integrations; its own executions are in state_machine_executions_policy."""
+def state_machine_role(*, grants: list[PolicyGrant]) -> Role:
+    """The state machine's service integrations: `grants` (Sid, actions, resources), generated with the
+    DefinitionSubstitutions from the one declaration of each reference (resources/references.py).
+
+    Its own executions are in state_machine_executions_policy.
+    """
     return Role(
         ids.STATE_MACHINE_ROLE,
         AssumeRolePolicyDocument=_assumed_by("states.amazonaws.com", same_account_only=True),
         Policies=[
-            _inline(
-                "StateMachine",
-                [
-                    _allow(
-                        "InvokeFunctions",
-                        [lambda_.InvokeFunction],
-                        [GetAtt(validator, "Arn"), GetAtt(store_large, "Arn")],
-                    ),
-                    _allow("PutOrders", [dynamodb.PutItem], [GetAtt(orders_table, "Arn")]),
-                    _allow(
-                        "WriteFileLedger",
-                        [dynamodb.PutItem, dynamodb.UpdateItem],
-                        [GetAtt(file_ledger_table, "Arn")],
-                    ),
-                    _allow("SendReviews", [sqs.SendMessage], [GetAtt(review_queue, "Arn")]),
-                    # The Distributed Map's ItemReader reads the batch manifest, by its version.
-                    _allow(
-                        "ReadManifests",
-                        [s3.GetObject, s3.GetObjectVersion],
-                        [_objects(bucket, WORK_PREFIX)],
-                    ),
-                ],
-            )
+            _inline("StateMachine", [_allow(sid, actions, resources) for sid, actions, resources in grants])
         ],
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 from troposphere import Template
 
 from resources.iam import STAR_RESOURCE_ACTIONS
-from resources.orchestration import placeholders
+from resources.references import placeholders
 
 # Properties that fix a physical name: a second stack in the same account would collide.
 PHYSICAL_NAME_PROPERTIES = {

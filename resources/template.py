@@ -6,7 +6,7 @@ from typing import Any
 
 from troposphere import Output, Ref, Template
 
-from resources import compute, events, iam, ids, monitoring, orchestration, queues, storage
+from resources import compute, events, iam, ids, monitoring, orchestration, queues, references, storage
 from resources.parameters import has_alarm_topic, pipeline_parameters
 
 DESCRIPTION = (
@@ -56,7 +56,8 @@ def build_template(*, definition: dict[str, Any]) -> Template:
     )
 
     machine_logs = monitoring.state_machine_log_group(retention_days=params.log_retention_days)
-    machine_role = iam.state_machine_role(
+    # Each ${Placeholder}: its value and its grant, declared once; substitutions and role from it.
+    machine_references = references.state_machine_references(
         validator=validator,
         store_large=store_large,
         orders_table=orders_table,
@@ -64,17 +65,11 @@ def build_template(*, definition: dict[str, Any]) -> Template:
         review_queue=review_queue,
         bucket=bucket,
     )
+    machine_role = iam.state_machine_role(grants=references.grants(machine_references, definition))
     delivery_policy = iam.state_machine_delivery_policy(role=machine_role)
     machine = orchestration.state_machine(
         definition=definition,
-        substitutions=orchestration.definition_substitutions(
-            definition=definition,
-            validator=validator,
-            store_large=store_large,
-            orders_table=orders_table,
-            file_ledger_table=file_ledger_table,
-            review_queue=review_queue,
-        ),
+        substitutions=references.substitutions(machine_references, definition),
         role=machine_role,
         log_group=machine_logs,
         depends_on=[delivery_policy],

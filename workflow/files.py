@@ -11,8 +11,21 @@ from typing import Any
 from stepfunctions.steps.choice_rule import ChoiceRule
 
 from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
+from handlers.shapes import (
+    LOCATION_BUCKET,
+    LOCATION_KEY,
+    LOCATION_VERSION_ID,
+    RESULT_BATCHES,
+    RESULT_COUNTS,
+    RESULT_FILE_REJECTED,
+    RESULT_REASON,
+    RESULT_REVIEW,
+    SOURCE_ETAG,
+)
+from handlers.throughput import BATCH_CONCURRENCY
 from workflow import names
 from workflow.batches import build_batch_processor
+from workflow.paths import VALIDATION, manifest, validation
 from workflow.retries import (
     DYNAMODB_TRANSIENT,
     ITEM_READER_TRANSIENT,
@@ -23,15 +36,12 @@ from workflow.retries import (
 from workflow.reviews import ERROR_PATH, describe_minimal_file_review, send_review
 from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
 
-# Batches processed at once; each child runs RECORD_CONCURRENCY puts in parallel.
-BATCH_CONCURRENCY = 50
-
 _OBJECT = "$.detail.object"
 # A member name with punctuation other than `_` needs bracket notation in a Step Functions path
 # (the paths documentation); dot notation would rely on a lenient parser.
 _VERSION_ID = f"{_OBJECT}['version-id']"
 # The validator's counts that the ledger keeps for an accepted file (simulate.py reconciles them).
-LEDGER_COUNTS = ("records", "valid", "large", "invalid")
+LEDGER_COUNTS = RESULT_COUNTS
 MINIMAL_FILE_REVIEW = "$.minimal_review"
 
 
@@ -111,14 +121,14 @@ def _ledger_update(
 def _accepted_counts() -> dict[str, dict[str, Any]]:
     """The validator's counts as N attributes, and file_rejected false."""
     counts: dict[str, dict[str, Any]] = {
-        count: {"N.$": f"States.JsonToString($.validation.{count})"} for count in LEDGER_COUNTS
+        count: {"N.$": f"States.JsonToString({validation(count)})"} for count in LEDGER_COUNTS
     }
-    return {**counts, "file_rejected": {"BOOL": False}}
+    return {**counts, RESULT_FILE_REJECTED: {"BOOL": False}}
 
 
 def _rejected_file() -> dict[str, dict[str, Any]]:
     """file_rejected true and the file reason; no counts (a rejected file has none)."""
-    return {"file_rejected": {"BOOL": True}, "reason": {"S.$": "$.validation.reason"}}
+    return {RESULT_FILE_REJECTED: {"BOOL": True}, RESULT_REASON: {"S.$": validation(RESULT_REASON)}}
 
 
 def build_file_workflow() -> Choice:
@@ -152,10 +162,10 @@ def build_file_workflow() -> Choice:
             "Resource": names.service("s3:getObject"),
             "ReaderConfig": {"InputType": "JSON"},
             "Parameters": {
-                "Bucket.$": "$.validation.manifest.bucket",
-                "Key.$": "$.validation.manifest.key",
+                "Bucket.$": manifest(LOCATION_BUCKET),
+                "Key.$": manifest(LOCATION_KEY),
                 # The exact version the validator wrote: a later overwrite of the key is not read.
-                "VersionId.$": "$.validation.manifest.version_id",
+                "VersionId.$": manifest(LOCATION_VERSION_ID),
             },
         },
         max_concurrency=BATCH_CONCURRENCY,
@@ -176,12 +186,12 @@ def build_file_workflow() -> Choice:
     send_minimal_file_review.add_catch(catch_all_to_mark_failed)
     send_minimal_file_review.next(mark_rejected)
     describe_minimal_file = describe_minimal_file_review(
-        review_path="$.validation.review", result_path=MINIMAL_FILE_REVIEW
+        review_path=validation(RESULT_REVIEW), result_path=MINIMAL_FILE_REVIEW
     )
     describe_minimal_file.next(send_minimal_file_review)
 
     send_file_rejection = send_review(
-        names.SEND_FILE_REJECTION, review_path="$.validation.review", output_path=None
+        names.SEND_FILE_REJECTION, review_path=validation(RESULT_REVIEW), output_path=None
     )
     send_file_rejection.add_catch(
         Catch(error_equals=["States.ALL"], next_step=describe_minimal_file, result_path=ERROR_PATH)
@@ -189,20 +199,21 @@ def build_file_workflow() -> Choice:
     send_file_rejection.next(mark_rejected)
 
     route_file = Choice(names.ROUTE_FILE)
-    route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.file_rejected", True), send_file_rejection)
-    route_file.add_choice(ChoiceRule.NumericGreaterThan("$.validation.batches", 0), process_batches)
+    route_file.add_choice(
+        ChoiceRule.BooleanEquals(validation(RESULT_FILE_REJECTED), True), send_file_rejection
+    )
+    route_file.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), process_batches)
     route_file.default_choice(mark_done)
 
     validate_file = Task(
         names.VALIDATE_FILE,
         resource=names.sub(names.VALIDATOR_FUNCTION_ARN),
+        # The validator's event (handlers.shapes.ValidatorEvent), from the file's identity.
         parameters={
-            "bucket.$": "$.file.bucket",
-            "key.$": "$.file.key",
-            "version_id.$": "$.file.version_id",
-            "etag.$": "$.file.etag",
+            f"{name}.$": f"$.file.{name}"
+            for name in (LOCATION_BUCKET, LOCATION_KEY, LOCATION_VERSION_ID, SOURCE_ETAG)
         },
-        result_path="$.validation",
+        result_path=VALIDATION,
         retry=throttled_then_transient(LAMBDA_TRANSIENT),
         catch=catch_all_to_mark_failed,
     )

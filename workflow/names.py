@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 # DefinitionSubstitutions keys, filled by the template (docs/CONTRACT.md).
@@ -18,9 +19,16 @@ def sub(name: str) -> str:
 
 
 def integration_key(integration: str) -> str:
-    """`dynamodb:putItem` -> `DynamodbPutItemArn`: the substitution that names an integration's ARN."""
-    service_name, action = integration.split(":")
-    return service_name.capitalize() + action[0].upper() + action[1:] + "Arn"
+    """The substitution that names an integration's ARN (alphanumeric, as a substitution key must be).
+
+    `dynamodb:putItem` -> `DynamodbPutItemArn`; an AWS SDK integration `aws-sdk:s3:getObject` ->
+    `AwsSdkS3GetObjectArn`; a pattern suffix is kept, `states:startExecution.sync:2` ->
+    `StatesStartExecutionSync2Arn`. Each word keeps its inner capitals; only its first letter is raised.
+    """
+    words = [word for word in re.split(r"[^A-Za-z0-9]+", integration) if word]
+    if len(integration.split(":")) < 2 or len(words) < 2:
+        raise ValueError(f"{integration!r} is not a service:action integration")
+    return "".join(word[0].upper() + word[1:] for word in words) + "Arn"
 
 
 def service(integration: str) -> str:

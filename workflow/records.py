@@ -10,7 +10,21 @@ from __future__ import annotations
 from stepfunctions.steps.choice_rule import ChoiceRule
 
 from handlers.contract import HASH_ATTRIBUTE, PUT_CONDITION
+from handlers.shapes import (
+    ENTRY_STATUSES,
+    ERROR_ORDER_CONFLICT,
+    EVENT_SOURCE,
+    KEY_HASH,
+    KEY_INDEX,
+    KEY_ITEM,
+    KEY_POINTER,
+    KEY_STATUS,
+    STATUS_INVALID,
+    STATUS_LARGE,
+    STATUS_VALID,
+)
 from workflow import names
+from workflow.paths import SOURCE, entry
 from workflow.retries import DYNAMODB_TRANSIENT, LAMBDA_TRANSIENT, transient
 from workflow.reviews import (
     ERROR_PATH,
@@ -46,13 +60,13 @@ def build_record_processor() -> Choice:
         resource=names.service("dynamodb:putItem"),
         parameters={
             "TableName": names.sub(names.ORDERS_TABLE_NAME),
-            "Item.$": "$.record.item",
+            "Item.$": entry(KEY_ITEM),
             "ConditionExpression": PUT_CONDITION,
             "ExpressionAttributeNames": {"#hash": HASH_ATTRIBUTE},
-            "ExpressionAttributeValues": {":hash": {"S.$": "$.record.hash"}},
+            "ExpressionAttributeValues": {":hash": {"S.$": entry(KEY_HASH)}},
         },
         result_path=None,
-        output_path="$.record.index",
+        output_path=entry(KEY_INDEX),
         retry=transient(DYNAMODB_TRANSIENT),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
@@ -64,27 +78,31 @@ def build_record_processor() -> Choice:
     store_large_record = Task(
         names.STORE_LARGE_RECORD,
         resource=names.sub(names.STORE_LARGE_FUNCTION_ARN),
+        # The store-large event (handlers.shapes.StoreLargeEvent): the entry's claim check and the source.
         parameters={
-            "pointer.$": "$.record.pointer",
-            "hash.$": "$.record.hash",
-            "index.$": "$.record.index",
-            "source.$": "$.source",
+            f"{KEY_POINTER}.$": entry(KEY_POINTER),
+            f"{KEY_HASH}.$": entry(KEY_HASH),
+            f"{KEY_INDEX}.$": entry(KEY_INDEX),
+            f"{EVENT_SOURCE}.$": SOURCE,
         },
         result_path=None,
-        output_path="$.record.index",
+        output_path=entry(KEY_INDEX),
         retry=transient(LAMBDA_TRANSIENT),
-        catch=Catch(error_equals=["OrderConflict"], next_step=describe_large_conflict, result_path=None),
+        catch=Catch(
+            error_equals=[ERROR_ORDER_CONFLICT], next_step=describe_large_conflict, result_path=None
+        ),
     )
 
     unknown_entry = Fail(
         names.UNKNOWN_ENTRY,
         error="UnknownManifestEntry",
-        cause="A manifest entry has a status other than valid, large or invalid",
+        cause="A manifest entry has a status other than "
+        + f"{', '.join(ENTRY_STATUSES[:-1])} or {ENTRY_STATUSES[-1]}",
     )
 
     route = Choice(names.ROUTE_RECORD)
-    route.add_choice(ChoiceRule.StringEquals("$.record.status", "valid"), store_record)
-    route.add_choice(ChoiceRule.StringEquals("$.record.status", "large"), store_large_record)
-    route.add_choice(ChoiceRule.StringEquals("$.record.status", "invalid"), send_rejection)
+    route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_VALID), store_record)
+    route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_LARGE), store_large_record)
+    route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_INVALID), send_rejection)
     route.default_choice(unknown_entry)
     return route

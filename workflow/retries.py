@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.shapes import ERROR_TRANSIENT
 from workflow.sdk import Retry
 
 # Error names as Step Functions reports them for each integration.
@@ -12,7 +13,7 @@ LAMBDA_TRANSIENT = [
     "Lambda.TooManyRequestsException",
     "Lambda.ClientExecutionTimeoutException",
     # Raised by our handlers when S3/DynamoDB throttle or fail transiently (handlers/errors.py).
-    "TransientError",
+    ERROR_TRANSIENT,
 ]
 DYNAMODB_TRANSIENT = [
     "DynamoDB.ProvisionedThroughputExceededException",

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.contract import REASON_CONFLICT, REVIEW_SCHEMA
+from handlers.shapes import KEY_INDEX, KEY_ITEM, KEY_LINE, KEY_ORDER_ID, KEY_POINTER, KEY_REVIEW
 from workflow import names
+from workflow.paths import RECORD_KEY, REVIEW_SOURCE, entry
 from workflow.retries import SQS_TRANSIENT, transient
 from workflow.sdk import Pass, Task
 
@@ -21,12 +23,12 @@ MINIMAL_MESSAGE = (
 )
 # Where the per-record states keep the review being sent: SendRejection (the manifest entry's own
 # review), SendConflict and SendMinimalReview all read it here, so one fallback path serves them all.
-RECORD_REVIEW = "$.record.review"
+RECORD_REVIEW = entry(KEY_REVIEW)
 # Where a Catch puts the caught error ({"Error", "Cause"}); only its name travels on.
 ERROR_PATH = "$.error"
 
 
-def send_review(state_id: str, *, review_path: str, output_path: str | None = "$.record.index") -> Task:
+def send_review(state_id: str, *, review_path: str, output_path: str | None = entry(KEY_INDEX)) -> Task:
     """SQS sendMessage of the review message at `review_path` (its reason also as an attribute)."""
     fields: dict[str, Any] = {"output_path": output_path} if output_path else {}
     return Task(
@@ -54,10 +56,10 @@ def conflict_review(state_id: str, *, inline: bool) -> Pass:
         "reason": REASON_CONFLICT,
         "message": CONFLICT_MESSAGE,
         "file_rejected": False,
-        "source.$": "$.review_source",
-        "record_index.$": "$.record.index",
-        "line.$": "$.record.line",
-        "order_id.$": "$.record.order_id",
+        "source.$": REVIEW_SOURCE,
+        "record_index.$": entry(KEY_INDEX),
+        "line.$": entry(KEY_LINE),
+        "order_id.$": entry(KEY_ORDER_ID),
         "record": None,
         "record_item": None,
         "record_pointer": None,
@@ -66,11 +68,11 @@ def conflict_review(state_id: str, *, inline: bool) -> Pass:
     }
     if inline:
         del review["record_item"]
-        review["record_item.$"] = "$.record.item"
+        review["record_item.$"] = entry(KEY_ITEM)
     else:
         del review["record_pointer"]
-        review["record_pointer.$"] = "$.record.pointer"
-    return Pass(state_id, parameters={"record": {"index.$": "$.record.index", "review": review}})
+        review["record_pointer.$"] = entry(KEY_POINTER)
+    return Pass(state_id, parameters={RECORD_KEY: {f"{KEY_INDEX}.$": entry(KEY_INDEX), KEY_REVIEW: review}})
 
 
 def _minimal_review(review_path: str, *, file_rejected: bool) -> dict[str, Any]:
@@ -101,9 +103,9 @@ def describe_minimal_review() -> Pass:
     return Pass(
         names.DESCRIBE_MINIMAL_REVIEW,
         parameters={
-            "record": {
-                "index.$": "$.record.index",
-                "review": _minimal_review(RECORD_REVIEW, file_rejected=False),
+            RECORD_KEY: {
+                f"{KEY_INDEX}.$": entry(KEY_INDEX),
+                KEY_REVIEW: _minimal_review(RECORD_REVIEW, file_rejected=False),
             }
         },
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 
-from .conftest import Pipeline, as_decimals, assert_no_loss, record_of
+from handlers.contract import HASH_ATTRIBUTE, SOURCE_ATTRIBUTE
+
+from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of
 
 pytestmark = pytest.mark.e2e
 
@@ -41,10 +44,28 @@ def test_same_order_id_with_different_content_is_one_item_and_one_conflict(
 
 
 def test_identical_record_uploaded_again_is_not_a_conflict(pipeline: Pipeline, uid: str) -> None:
-    record = json.dumps(_order(f"same-{uid}", "Laptop")).encode()
+    # GIVEN an order stored from a first file
+    order = _order(f"same-{uid}", "Laptop")
+    record = json.dumps(order).encode()
     pipeline.run(f"same-a-{uid}.json", record)
-    _, again = pipeline.run(f"same-b-{uid}.json", record)
-    assert again.reasons == [] and again.rejected == 0
+    # WHEN a second file carries the identical record
+    second, again = pipeline.run(f"same-b-{uid}.json", record)
+    # THEN it is accounted for as stored, and no review message (conflict or other) was sent for it
+    assert_no_loss(again, records=1)
+    assert (again.stored, again.rejected, again.reviews) == (1, 0, [])
+    # AND the item is there with the record's hash, and the identical put went through: its provenance
+    # is the second file (a put that failed its condition, with the conflict swallowed, would leave
+    # the first file's provenance, and the record of the second file would be silently dropped)
+    item = pipeline.item(f"same-{uid}")
+    assert item is not None and record_of(item) == as_decimals(order)
+    canonical = json.dumps(order, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert plain(item)[HASH_ATTRIBUTE] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    provenance = plain(item)[SOURCE_ATTRIBUTE]
+    assert (provenance["key"], provenance["version_id"], provenance["record_index"]) == (
+        second.key,
+        second.version_id,
+        0,
+    )
 
 
 def test_same_s3_event_delivered_twice_leaves_no_duplicates(pipeline: Pipeline, uid: str) -> None:

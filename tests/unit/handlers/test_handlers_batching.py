@@ -6,14 +6,15 @@ import json
 
 from handlers_testkit import source_for
 
-from handlers.contract import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
+from handlers.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
+from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 
 
 def record(order_id: str, *, padding: int = 0, contact: bool = True) -> str:
-    body: dict[str, object] = {"order-info": {"order_id": order_id, "note": "p" * padding}}
-    if contact:
-        body["contact-info"] = {"name": "Zoë"}
-    return json.dumps(body, ensure_ascii=False)
+    info = {"note": "p" * padding}
+    return order_text(
+        valid_order(order_id, info=info) if contact else order_without(CONTACT_INFO, order_id, info=info)
+    )
 
 
 def array(records: list[str]) -> bytes:

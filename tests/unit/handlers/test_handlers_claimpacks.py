@@ -13,6 +13,7 @@ from benchmarks.bodies import GeneratedBody
 from handlers.contract import CLAIM_PACK_BYTES
 from handlers.pipeline import process_file
 from handlers.s3io import S3ClaimWriter
+from tests.builders import order_text, valid_order
 
 FORTY_DIGITS = "1234567890" * 4
 
@@ -100,8 +101,7 @@ def test_a_pack_is_written_when_it_passes_its_size():
 
 def test_entries_waiting_for_their_pack_are_bounded_by_bytes():
     # GIVEN one claim-checked record followed by 5,000 valid ones, read in 1 KiB chunks
-    valid = '{"order-info": {"order_id": "v-%d"}, "contact-info": {"name": "x"}}'
-    lines = claimed_lines(1) + [valid % i for i in range(5_000)]
+    lines = claimed_lines(1) + [order_text(valid_order(f"v-{i}")) for i in range(5_000)]
     body = GeneratedBody(iter([("\n".join(lines) + "\n").encode()]))
 
     class WatchedManifest(MemoryManifest):

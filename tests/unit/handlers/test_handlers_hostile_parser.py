@@ -12,9 +12,10 @@ from handlers_testkit import FIXTURE_FILES
 
 from handlers.decoding import CHUNK_BYTES, text_chunks
 from handlers.errors import FileRejected
+from tests.builders import order_text, valid_order
 
 V = "valid"
-RECORD = '{"order-info": {"order_id": "N-1"}, "contact-info": {"name": "J"}}'
+RECORD = order_text(valid_order("N-1"))
 
 
 def outcome_of(result):

@@ -16,10 +16,11 @@ from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS, REJECTION_EXAMPLES
 from handlers.errors import FileRejected
 from handlers.pipeline import LINE_MESSAGES, process_file
 from handlers.records import MESSAGES
+from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 
 ROOT = Path(__file__).resolve().parents[3]
-VALID = '{"order-info": {"order_id": "v-%d"}, "contact-info": {"name": "Secret Name"}}'
-BAD = '{"order-info": {"order_id": "b-%d"}, "secret": "Secret Name"}'  # missing_contact_info
+VALID = order_text(valid_order("v-%d", contact={"name": "Secret Name"}))
+BAD = order_text(order_without(CONTACT_INFO, "b-%d", secret="Secret Name"))  # missing_contact_info
 
 
 def lines_file(valid: int, bad: int) -> bytes:
@@ -117,6 +118,7 @@ from benchmarks.validator import max_rss_mb
 from handlers.errors import FileRejected
 from handlers.pipeline import LINE_MESSAGES, process_file
 from handlers.records import MESSAGES
+from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 from benchmarks.bodies import CountingSink
 
 # 2,000,000 rejected records (an empty object each) in a gzip of a few KB.

@@ -11,10 +11,11 @@ from handlers.dynamo import BAD_NUMBER, LONG_NAME, convert_record, storable
 from handlers.jsonnumbers import HugeNumber
 from handlers.records import Valid, classify
 from handlers.textbuffer import DECODER
+from tests.builders import order_text, valid_order
 
 HUGE = "1e99999999999999999999"
 RECORD = '{"order-info": {"order_id": "H-1"}, "contact-info": {}, "n": %s}'
-VALID = '{"order-info": {"order_id": "ok-1"}, "contact-info": {}}'
+VALID = order_text(valid_order("ok-1"))
 
 # The same three records (valid, huge number, valid) in every file form the validator reads.
 FORMS = {
@@ -121,7 +122,7 @@ def test_storable_numbers_as_parsed():
 @pytest.mark.parametrize("where", ["top", "nested", "in_list"])
 def test_attribute_names_longer_than_65535_utf8_bytes_are_invalid_at_any_level(name, valid, where):
     # GIVEN an attribute name at DynamoDB's limit or one byte over, at the top level or nested
-    record: dict = {"order-info": {"order_id": "n-1"}, "contact-info": {}}
+    record: dict = valid_order("n-1")
     if where == "top":
         record[name] = 1
     elif where == "nested":

@@ -14,7 +14,10 @@ from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, REVIEW_SCHEMA, SOUR
 from handlers.dynamo import BAD_NUMBER, BAD_STRING, EMPTY_NAME, convert_record, number_size
 from handlers.pipeline import LINE_MESSAGES
 from handlers.records import KEY_TOO_LONG, MESSAGES, Valid, classify
+from tests.builders import CONTACT_INFO, order_without, valid_order
 
+# 33 levels of nesting: one more than DynamoDB allows.
+DEEP = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
 ADDED = {KEY_ATTRIBUTE, HASH_ATTRIBUTE, SOURCE_ATTRIBUTE}
 SENTENCES = (
     set(MESSAGES.values()) | set(LINE_MESSAGES.values()) | {BAD_NUMBER, BAD_STRING, EMPTY_NAME, KEY_TOO_LONG}
@@ -147,24 +150,16 @@ def test_deep_oversized_and_unrepresentable_records_travel_as_their_raw_text(run
     [
         # earlier checks win: a too-deep record without contact-info is too_deep
         (
-            {
-                "order-info": {"order_id": "1"},
-                "x": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
-            },
+            order_without(CONTACT_INFO, "1", x=DEEP),
             "too_deep",
         ),
-        ({"order-info": {"order_id": "1"}, "_pipeline_x": 1}, "missing_contact_info"),
-        ({"order-info": {"order_id": ""}, "contact-info": {}, "_pipeline_x": 1}, "missing_order_id"),
-        ({"order-info": {"order_id": "1"}, "contact-info": {}, "order_id": "1"}, "valid"),
-        ({"order-info": {"order_id": "1"}, "contact-info": {}, "order_id": 1}, "reserved_attribute"),
-        (
-            {"order-info": {"order_id": "1"}, "contact-info": {}, "_pipeline": Decimal("1e999")},
-            "reserved_attribute",
-        ),
-        (
-            {"order-info": {"order_id": "1"}, "contact-info": {}, "n": Decimal("1e999"), "s": "x" * 500_000},
-            "invalid_value",
-        ),
+        (order_without(CONTACT_INFO, "1", _pipeline_x=1), "missing_contact_info"),
+        (valid_order("", _pipeline_x=1), "missing_order_id"),
+        (valid_order("1", order_id="1"), "valid"),
+        (valid_order("1", order_id=1), "reserved_attribute"),
+        (valid_order("1", _pipeline=Decimal("1e999")), "reserved_attribute"),
+        (valid_order("1", n=Decimal("1e999"), s="x" * 500_000), "invalid_value"),
+        # Byte-exact limits: the smallest valid record, so the boundary is the documented arithmetic.
         # 409,600 bytes = 196 bytes of names, maps, key, hash and source (k.json, v1, index 0) + the string
         ({"order-info": {"order_id": "1"}, "contact-info": {}, "s": "x" * 409_404}, "valid"),
         ({"order-info": {"order_id": "1"}, "contact-info": {}, "s": "x" * 409_405}, "too_large"),

@@ -9,7 +9,9 @@ import pytest
 from cfn_helpers import arn_of, grants, inline_statements, objects, props, ref, statements
 
 from handlers.contract import CLAIMS_PREFIX, WORK_PREFIX, WORKING_PREFIX
+from resources import build_template
 from resources.iam import STAR_RESOURCE_ACTIONS
+from workflow.definition import build_definition
 
 
 @pytest.mark.parametrize(
@@ -54,8 +56,8 @@ def test_store_large_reads_claims_and_puts_orders(resources: dict[str, Any]) -> 
 
 
 def test_state_machine_role_names_exactly_these_resources(resources: dict[str, Any]) -> None:
-    # GIVEN the state machine's role and the two policies attached to it
-    role = props(resources, "StateMachineRole")
+    # GIVEN the state machine's role (around the real definition) and the two policies attached to it
+    role = props(build_template(definition=build_definition()).to_dict()["Resources"], "StateMachineRole")
     delivery = props(resources, "StateMachineDeliveryPolicy")
     executions = props(resources, "StateMachineExecutionsPolicy")
     # THEN both policies are attached to the role
@@ -73,6 +75,8 @@ def test_state_machine_role_names_exactly_these_resources(resources: dict[str, A
         # the ItemReader reads the manifest version the validator wrote
         "ReadManifests": (["s3:GetObject", "s3:GetObjectVersion"], [objects(WORK_PREFIX)]),
     }
+    # AND a definition that reads no manifest (the minimal one) is not granted the manifests
+    assert "ReadManifests" not in grants(inline_statements(props(resources, "StateMachineRole")))
     # AND the executions policy reaches only this state machine and its Distributed Map children
     assert grants(statements(executions["PolicyDocument"])) == {
         "StartChildExecutions": (["states:StartExecution"], [ref("StateMachine")]),

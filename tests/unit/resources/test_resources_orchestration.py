@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from cfn_helpers import arn_of, props, ref
 
-from resources import build_template, template_invariants
-from workflow.names import integration_key
+from resources import build_template, references, template_invariants
+from workflow.names import integration_key, service
 
 CONTRACT_SUBSTITUTIONS = {
     "ValidatorFunctionArn": arn_of("ValidatorFunction"),
@@ -51,11 +51,37 @@ def test_substitutions_fill_every_placeholder_from_this_stacks_resources(resourc
         ("sqs:sendMessage", "SqsSendMessageArn"),
         ("s3:getObject", "S3GetObjectArn"),
         ("states:startExecution", "StatesStartExecutionArn"),
+        # AWS SDK integrations and integration patterns: still one alphanumeric substitution key
+        ("aws-sdk:s3:getObject", "AwsSdkS3GetObjectArn"),
+        ("aws-sdk:dynamodb:transactWriteItems", "AwsSdkDynamodbTransactWriteItemsArn"),
+        ("states:startExecution.sync:2", "StatesStartExecutionSync2Arn"),
+        ("sqs:sendMessage.waitForTaskToken", "SqsSendMessageWaitForTaskTokenArn"),
     ],
 )
 def test_integration_placeholder_names(integration: str, key: str) -> None:
     # GIVEN a service integration / WHEN naming its placeholder / THEN the name is predictable
     assert integration_key(integration) == key
+    # AND CloudFormation can substitute it (a key of letters and digits) as one whole Task Resource
+    assert key.isalnum()
+
+
+@pytest.mark.parametrize("integration", ["s3", "getObject", ":", "aws-sdk"])
+def test_an_integration_without_service_and_action_is_refused(integration: str) -> None:
+    with pytest.raises(ValueError, match="service:action"):
+        integration_key(integration)
+
+
+def test_an_aws_sdk_integration_gets_its_substitution(definition: dict[str, Any]) -> None:
+    # GIVEN a definition whose Task uses an AWS SDK integration
+    review = definition["States"]["Batches"]["ItemProcessor"]["States"]["Review"]
+    review["Resource"] = service("aws-sdk:sqs:sendMessage")
+    # WHEN substituting from that integration's one declaration
+    declared = references.integration("aws-sdk:sqs:sendMessage")
+    substitutions = references.substitutions([declared], definition)
+    # THEN its placeholder is filled with its partition-free ARN
+    assert {key: value.to_dict() for key, value in substitutions.items()} == {
+        "AwsSdkSqsSendMessageArn": {"Fn::Sub": "arn:${AWS::Partition}:states:::aws-sdk:sqs:sendMessage"}
+    }
 
 
 def test_unused_values_are_not_substituted_and_unknown_placeholders_are_reported(

@@ -1,0 +1,152 @@
+"""The shapes the state machine and the Lambda code share: manifest, events, results and error names.
+
+The handlers build these dicts with the constants below; the ASL (workflow/) builds its JSON paths,
+Choice values and Catch/Retry error names from the same constants; tests/unit/seams walks the rendered
+definition against the TypedDicts. Renaming a status, a key or an exception class in one place is
+therefore enough, and a disagreement fails a unit test (stdlib only: this folder is the Lambda zip).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, TypedDict
+
+from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound, TransientError
+from handlers.model import Pointer, Source
+
+# Manifest entry statuses: the per-record Choice (RouteRecord) routes on these values.
+STATUS_VALID: Final = "valid"
+STATUS_LARGE: Final = "large"
+STATUS_INVALID: Final = "invalid"
+ENTRY_STATUSES: Final = (STATUS_VALID, STATUS_LARGE, STATUS_INVALID)
+
+# Manifest entry keys (also the store-large event's, which forwards an entry's pointer/hash/index).
+KEY_STATUS: Final = "status"
+KEY_INDEX: Final = "index"
+KEY_LINE: Final = "line"
+KEY_ORDER_ID: Final = "order_id"
+KEY_HASH: Final = "hash"
+KEY_ITEM: Final = "item"
+KEY_POINTER: Final = "pointer"
+KEY_REVIEW: Final = "review"
+
+# Batch keys: one batch is one child execution's input.
+BATCH_NUMBER: Final = "batch"
+BATCH_SOURCE: Final = "source"
+BATCH_REVIEW_SOURCE: Final = "review_source"
+BATCH_RECORDS: Final = "records"
+
+# Validator result keys (the parent keeps the result in its state data: counts and pointers only).
+RESULT_FILE_REJECTED: Final = "file_rejected"
+RESULT_RECORDS: Final = "records"
+RESULT_VALID: Final = "valid"
+RESULT_LARGE: Final = "large"
+RESULT_INVALID: Final = "invalid"
+RESULT_BATCHES: Final = "batches"
+RESULT_MANIFEST: Final = "manifest"
+RESULT_REASON: Final = "reason"
+RESULT_REVIEW: Final = "review"
+# The counts of an accepted file that the ledger keeps (records = valid + large + invalid).
+RESULT_COUNTS: Final = (RESULT_RECORDS, RESULT_VALID, RESULT_LARGE, RESULT_INVALID)
+
+# Where an object is (the manifest location in a result; the validator event's first two keys).
+LOCATION_BUCKET: Final = "bucket"
+LOCATION_KEY: Final = "key"
+LOCATION_VERSION_ID: Final = "version_id"
+SOURCE_ETAG: Final = "etag"
+
+# Store-large event keys besides the entry's.
+EVENT_SOURCE: Final = "source"
+
+# Error names as a Catch/Retry matches them: a Lambda's error name is its exception class's name.
+ERROR_ORDER_CONFLICT: Final = OrderConflict.__name__
+ERROR_TRANSIENT: Final = TransientError.__name__
+ERROR_SOURCE_NOT_FOUND: Final = SourceNotFound.__name__
+ERROR_CLAIM_MISMATCH: Final = ClaimMismatch.__name__
+ERROR_CONFIGURATION: Final = ConfigurationError.__name__
+# Every error a Lambda of this pipeline raises on purpose (FileRejected never leaves the validator).
+LAMBDA_ERRORS: Final = (
+    ERROR_ORDER_CONFLICT,
+    ERROR_TRANSIENT,
+    ERROR_SOURCE_NOT_FOUND,
+    ERROR_CLAIM_MISMATCH,
+    ERROR_CONFIGURATION,
+)
+
+
+class ValidEntry(TypedDict):
+    """An entirely SQS-safe valid record small enough to travel inline."""
+
+    status: str
+    index: int
+    line: int | None
+    order_id: str
+    hash: str
+    item: dict[str, Any]
+
+
+class LargeEntry(TypedDict):
+    """A valid record that travels as a claim check (too big inline, or not SQS-safe)."""
+
+    status: str
+    index: int
+    line: int | None
+    order_id: str | None
+    hash: str
+    pointer: Pointer
+
+
+class InvalidEntry(TypedDict):
+    """A rejected record and its review message (SQS-safe by construction)."""
+
+    status: str
+    index: int
+    line: int | None
+    review: dict[str, Any]
+
+
+class Batch(TypedDict):
+    batch: int
+    source: Source
+    review_source: dict[str, Any]
+    records: list[ValidEntry | LargeEntry | InvalidEntry]
+
+
+# The validator's event: where the uploaded object is.
+ValidatorEvent = Source
+
+
+class ManifestLocation(TypedDict):
+    bucket: str
+    key: str
+    version_id: str | None
+
+
+class AcceptedResult(TypedDict):
+    file_rejected: bool
+    records: int
+    valid: int
+    large: int
+    invalid: int
+    batches: int
+    manifest: ManifestLocation
+
+
+class RejectedResult(TypedDict):
+    file_rejected: bool
+    records: None
+    reason: str
+    review: dict[str, Any]
+
+
+class StoreLargeEvent(TypedDict):
+    pointer: Pointer
+    hash: str
+    index: int
+    source: Source
+
+
+ENTRY_SHAPES: Final[dict[str, type]] = {
+    STATUS_VALID: ValidEntry,
+    STATUS_LARGE: LargeEntry,
+    STATUS_INVALID: InvalidEntry,
+}

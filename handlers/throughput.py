@@ -1,0 +1,26 @@
+"""Throughput settings, in one place: batch size, batch and record concurrency, the inline threshold.
+
+The validator (handlers/) sizes manifest batches and decides inline vs claim check with these; the
+state machine (workflow/) runs BATCH_CONCURRENCY children of RECORD_CONCURRENCY puts each; the README's
+numbers are derived from them.
+
+Trade-off: at most BATCH_CONCURRENCY × RECORD_CONCURRENCY puts are in flight at once, so the write rate
+is about that product divided by one put's latency through Step Functions. A new on-demand DynamoDB
+table starts with a limited write throughput (it grows with use, from the previous peak): a higher
+product finishes a big file sooner but is more often throttled, and a throttled put is retried with
+backoff (workflow/retries.py), never lost. Lower the product to spare a cold table; raise it for a warm one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# The Step Functions payload limit is 262,144 bytes: a batch (and so a child's input) stays under it.
+BATCH_MAX_BYTES: Final = 200_000
+BATCH_MAX_RECORDS: Final = 100
+# A record entry bigger than this travels as a claim check (an S3 pointer) instead of inline.
+INLINE_RECORD_MAX_BYTES: Final = 190_000
+# Distributed Map children (one per batch) running at once.
+BATCH_CONCURRENCY: Final = 50
+# Records of one batch stored at once by a child's inline Map (an inline Map runs at most 40).
+RECORD_CONCURRENCY: Final = 10
