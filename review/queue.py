@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from handlers.replay import origin_of
 from review.entries import loads
 from review.errors import ReviewError
 
@@ -74,8 +75,6 @@ class S3Reader:
 
     def replay_origin(self, source: dict[str, Any], line: int | None) -> dict[str, Any] | None:
         """The first origin of a record rejected again from a replay file: its replay line's origin."""
-        from handlers.replay import origin_of
-
         place = (str(source["bucket"]), str(source["key"]), source.get("version_id"))
         if place not in self._replay_lines:
             request = {"Bucket": place[0], "Key": place[1]}

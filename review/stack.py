@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
+from botocore.exceptions import ClientError
+
 from review.errors import ReviewError
 
 OUTPUTS = ("BucketName", "ReviewQueueUrl", "FileLedgerTableName")
@@ -18,8 +21,6 @@ class Aws:
     endpoint_url: str | None = None
 
     def client(self, service: str) -> Any:
-        import boto3  # imported on use: `review show` and `replay --dry-run` work without AWS
-
         session = boto3.session.Session(region_name=self.region)
         return session.client(service, endpoint_url=self.endpoint_url)
 
@@ -34,8 +35,6 @@ class Stack:
 
 def find_stack(aws: Aws, name: str) -> Stack:
     """The stack's outputs; a one-line ReviewError when the stack or an output is missing."""
-    from botocore.exceptions import ClientError
-
     try:
         stacks = aws.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
     except ClientError as error:
