@@ -31,6 +31,9 @@ NOT_EMULATED: tuple[str, ...] = (
     "EventBridge target input transformation (`Input`, `InputPath`, `InputTransformer`) on a state "
     "machine target (such a target is dead-lettered) and a state machine's `DefinitionS3Location` "
     "(the deploy fails): the template uses neither.",
+    "CloudWatch metrics: the validator's Embedded Metric Format lines stay in the invocation's log (no "
+    "metric is extracted), so the dashboard (`AWS::CloudWatch::Dashboard`, created) and the rejection-ratio "
+    "alarm have no data here.",
     "Encryption, public access blocks, lifecycle rules, point-in-time recovery, log retention and state "
     "machine logging are accepted and ignored.",
     "Throughput: about 30-50 records/s through moto's ASL interpreter; keep files small.",

@@ -6,7 +6,8 @@ import json
 
 from handlers.errors import ClaimMismatch
 from handlers.model import Source
-from handlers.records import Valid, classify
+from handlers.records import Valid
+from handlers.replay import classify_line
 from handlers.textbuffer import DECODER
 
 
@@ -16,7 +17,7 @@ def item_from_claim(body: bytes, *, source: Source, index: int, expected_hash: s
         record = DECODER.decode(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise ClaimMismatch("the claim-check body is not one JSON value") from exc
-    result = classify(record, source=source, index=index)
+    _, result = classify_line(record, source=source, index=index)
     if not isinstance(result, Valid):
         raise ClaimMismatch(f"the claim-check body is no longer a valid record ({result.reason})")
     if result.hash != expected_hash:

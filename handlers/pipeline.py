@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.batching import BatchWriter
@@ -22,7 +22,8 @@ from handlers.decoding import CHUNK_BYTES, BinaryBody, text_chunks
 from handlers.jsontext import dumps
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
-from handlers.records import MESSAGES, Invalid, Valid, classify
+from handlers.records import MESSAGES, Invalid, Valid
+from handlers.replay import classify_line
 from handlers.review import record_review
 from handlers.shapes import (
     KEY_HASH,
@@ -64,6 +65,8 @@ class Summary:
     invalid: int = 0
     batches: int = 0
     manifest_version: str | None = None
+    # Rejected records per reason code (the validator's per-file metrics, handlers/metrics.py).
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
 
 class _Router:
@@ -93,11 +96,11 @@ class _Router:
         if element.error is not None:
             self.reject(element, Invalid(element.error, LINE_MESSAGES[element.error], None), element.raw())
             return
-        result = classify(element.value, source=self.source, index=element.index)
+        record, result = classify_line(element.value, source=self.source, index=element.index)
         if isinstance(result, Valid):
             self.store(element, result)
         else:
-            self.reject(element, result, element.value)
+            self.reject(element, result, record)
 
     def store(self, element: Element, valid: Valid) -> None:
         raw = element.raw()
@@ -230,4 +233,5 @@ def process_file(
         raise
     router.summary.manifest_version = manifest.commit()
     router.summary.batches = writer.batches
+    router.summary.rejected_by_reason = dict(router.tally.counts)
     return router.summary

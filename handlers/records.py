@@ -33,6 +33,8 @@ from handlers.dynamo import (
 from handlers.model import Source
 
 _HASH_HEX_LENGTH = 64
+# `_pipeline_source.replay_of`: where a replayed record came from (handlers/replay.py).
+REPLAY_OF = "replay_of"
 MESSAGES = {
     REASON_TOO_DEEP: "the record nests objects or lists deeper than DynamoDB's 32 levels",
     REASON_NOT_AN_OBJECT: "the record is not a JSON object",
@@ -85,16 +87,26 @@ def _invalid(reason: str, record: Any, message: str | None = None) -> Invalid:
     return Invalid(reason, message or MESSAGES[reason], order_id_of(record))
 
 
-def source_attribute(source: Source, index: int) -> AttributeValue:
+def source_attribute(source: Source, index: int, origin: dict[str, Any] | None = None) -> AttributeValue:
+    """`_pipeline_source`; a replayed record (handlers/replay.py) adds `replay_of`, its origin."""
     version = source["version_id"]
-    return {
-        "M": {
-            "bucket": {"S": source["bucket"]},
-            "key": {"S": source["key"]},
-            "version_id": {"NULL": True} if version is None else {"S": version},
-            "record_index": {"N": str(index)},
-        }
+    members: dict[str, AttributeValue] = {
+        "bucket": {"S": source["bucket"]},
+        "key": {"S": source["key"]},
+        "version_id": {"NULL": True} if version is None else {"S": version},
+        "record_index": {"N": str(index)},
     }
+    if origin is not None:
+        origin_version = origin["version_id"]
+        members[REPLAY_OF] = {
+            "M": {
+                "bucket": {"S": str(origin["bucket"])},
+                "key": {"S": str(origin["key"])},
+                "version_id": {"NULL": True} if origin_version is None else {"S": str(origin_version)},
+                "record_index": {"N": str(origin["record_index"])},
+            }
+        }
+    return {"M": members}
 
 
 @functools.lru_cache(maxsize=64)
@@ -108,17 +120,23 @@ def _fixed_added_size(bucket: str, key: str, version_id: str | None) -> int:
     )
 
 
-def _added_size(order_id: str, record: dict[str, Any], source: Source, index: int) -> int:
+def _added_size(
+    order_id: str, record: dict[str, Any], source: Source, index: int, origin: dict[str, Any] | None
+) -> int:
     size = _fixed_added_size(source["bucket"], source["key"], source["version_id"]) + number_size(str(index))
+    if origin is not None:
+        size += attribute_size(REPLAY_OF, origin)
     if KEY_ATTRIBUTE not in record:
         size += len(KEY_ATTRIBUTE) + len(order_id.encode("utf-8"))
     return size
 
 
-def classify(record: Any, *, source: Source, index: int) -> Valid | Invalid:
+def classify(
+    record: Any, *, source: Source, index: int, origin: dict[str, Any] | None = None
+) -> Valid | Invalid:
     """Valid, or Invalid with the first failing check, in this order: too_deep, not_an_object,
     missing_order_info, missing_contact_info, missing_order_id, reserved_attribute, invalid_value,
-    too_large."""
+    too_large. `origin`: a replayed record's origin, kept in `_pipeline_source.replay_of`."""
     if not isinstance(record, dict):
         return _invalid(REASON_TOO_DEEP if depth_exceeds(record) else REASON_NOT_AN_OBJECT, record)
     try:
@@ -140,11 +158,11 @@ def classify(record: Any, *, source: Source, index: int) -> Valid | Invalid:
         return _invalid(REASON_INVALID_VALUE, record, converted.invalid)
     if len(order_id.encode("utf-8")) > KEY_MAX_BYTES:
         return _invalid(REASON_INVALID_VALUE, record, KEY_TOO_LONG)
-    if converted.size + _added_size(order_id, record, source, index) > ITEM_MAX_BYTES:
+    if converted.size + _added_size(order_id, record, source, index, origin) > ITEM_MAX_BYTES:
         return _invalid(REASON_TOO_LARGE, record)
     item = converted.attributes
     item[KEY_ATTRIBUTE] = {"S": order_id}
     digest = hashlib.sha256(converted.canonical.encode("utf-8")).hexdigest()
     item[HASH_ATTRIBUTE] = {"S": digest}
-    item[SOURCE_ATTRIBUTE] = source_attribute(source, index)
+    item[SOURCE_ATTRIBUTE] = source_attribute(source, index, origin)
     return Valid(order_id, item, digest)

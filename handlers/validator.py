@@ -11,6 +11,7 @@ if not __package__:
 import json
 import logging
 import os
+import time
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -22,6 +23,7 @@ from handlers.contract import (
     MAX_REJECTED_RECORDS_ENV,
 )
 from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
+from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import process_file
 from handlers.review import file_review
@@ -105,6 +107,15 @@ def _log(message: str, **fields: Any) -> None:
     LOGGER.info(json.dumps({"message": message, **fields}, sort_keys=True))
 
 
+def _emit_metrics(context: object, started: float, response: dict[str, Any], **measured: Any) -> None:
+    """The file's EMF metrics (handlers/metrics.py), dimensioned by this function's name."""
+    name = getattr(context, "function_name", None) or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "unknown")
+    duration_ms = (time.monotonic() - started) * 1000
+    size = int(response.get("ContentLength") or 0)
+    found = FileMetrics(size_bytes=size, duration_ms=duration_ms, **measured)
+    emit(documents(found, function_name=str(name), timestamp_ms=int(time.time() * 1000)))
+
+
 def handler(event: dict[str, Any], context: object) -> AcceptedResult | RejectedResult:
     """Validate one uploaded object.
 
@@ -114,6 +125,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
        "manifest": {"bucket", "key", "version_id"}}
       or {"file_rejected": true, "records": null, "reason": code, "review": <review message>}.
     Raises TransientError (retry), SourceNotFound (object gone), ConfigurationError (a bad limit).
+    Prints the file's metrics on stdout in Embedded Metric Format (handlers/metrics.py).
     Limits: MAX_REJECTED_RECORDS (default 1000) and MAX_FILE_BYTES (decoded, default 2 GiB).
     Needs s3:GetObject and s3:GetObjectVersion on the bucket; s3:PutObject and s3:AbortMultipartUpload
     on `_pipeline/*`.
@@ -123,6 +135,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     bucket = str(event[LOCATION_BUCKET])
     version_id = event.get(LOCATION_VERSION_ID) or None
     s3 = _s3_client()
+    started = time.monotonic()
     key, response = open_object(s3, bucket, str(event[LOCATION_KEY]), version_id)
     etag = event.get(SOURCE_ETAG) or str(response.get("ETag", "")).strip('"') or None
     source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": etag}
@@ -140,6 +153,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             )
     except FileRejected as rejected:
         _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)
+        _emit_metrics(context, started, response, file_rejected_reason=rejected.reason)
         review = file_review(
             reason=rejected.reason,
             message=rejected.message,
@@ -169,4 +183,12 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     }
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=key, **counts)
+    _emit_metrics(
+        context,
+        started,
+        response,
+        records=summary.records,
+        valid=summary.valid + summary.large,
+        rejected_by_reason=summary.rejected_by_reason,
+    )
     return result

@@ -29,6 +29,8 @@ OBJECT_CREATED_RULE_ROLE = "ObjectCreatedRuleRole"
 RULE_DEAD_LETTER_QUEUE_ALARM = "RuleDeadLetterQueueAlarm"
 REVIEW_QUEUE_ALARM = "ReviewQueueAlarm"
 STATE_MACHINE_FAILED_ALARM = "StateMachineFailedAlarm"
+REJECTION_RATIO_ALARM = "RejectionRatioAlarm"
+DASHBOARD = "PipelineDashboard"
 
 # Parameters and conditions.
 LOG_RETENTION_DAYS = "LogRetentionDays"
@@ -39,6 +41,7 @@ VALIDATOR_RESERVED_CONCURRENCY = "ValidatorReservedConcurrency"
 MAX_REJECTED_RECORDS = "MaxRejectedRecords"
 MAX_FILE_BYTES = "MaxFileBytes"
 ALARM_TOPIC_ARN = "AlarmTopicArn"
+REJECTION_RATIO_ALARM_THRESHOLD = "RejectionRatioAlarmThreshold"
 HAS_ALARM_TOPIC = "HasAlarmTopic"
 
 # Rule target Id (unique within the rule).

@@ -1,14 +1,17 @@
-"""Log groups and alarms."""
+"""Log groups, alarms and the dashboard."""
 
 from __future__ import annotations
 
 from troposphere import GetAtt, If, NoValue, Parameter, Ref, Sub
-from troposphere.cloudwatch import Alarm, MetricDimension
+from troposphere.awslambda import Function
+from troposphere.cloudwatch import Alarm, Dashboard, Metric, MetricDataQuery, MetricDimension, MetricStat
+from troposphere.dynamodb import Table
 from troposphere.logs import LogGroup
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from resources import ids
+from handlers import metrics
+from resources import dashboard, ids
 from resources.skips import checkov_skips
 
 ALARM_PERIOD_SECONDS = 300
@@ -75,6 +78,62 @@ def executions_failed_alarm(*, state_machine: StateMachine, alarm_topic_arn: Par
         TreatMissingData="notBreaching",
         **_alarm_actions(alarm_topic_arn=alarm_topic_arn),
     )
+
+
+def rejection_ratio_alarm(*, validator: Function, threshold: Parameter, alarm_topic_arn: Parameter) -> Alarm:
+    """Alarm when the share of rejected records (validator's EMF: rejected / records) passes the threshold.
+
+    Periods without records count as 0, so a quiet pipeline does not alarm.
+    """
+
+    def own(query_id: str, metric_name: str) -> MetricDataQuery:
+        metric = Metric(
+            Namespace=metrics.NAMESPACE,
+            MetricName=metric_name,
+            Dimensions=[MetricDimension(Name=metrics.FUNCTION_DIMENSION, Value=Ref(validator))],
+        )
+        stat = MetricStat(Metric=metric, Period=ALARM_PERIOD_SECONDS, Stat="Sum")
+        return MetricDataQuery(Id=query_id, MetricStat=stat, ReturnData=False)
+
+    return Alarm(
+        ids.REJECTION_RATIO_ALARM,
+        AlarmDescription="The share of rejected records passed RejectionRatioAlarmThreshold: see the "
+        "dashboard's rejection reasons and `python -m review summary`.",
+        Metrics=[
+            own("records", metrics.RECORDS),
+            own("rejected", metrics.REJECTED_RECORDS),
+            MetricDataQuery(
+                Id="ratio",
+                Expression="IF(FILL(records, 0) > 0, FILL(rejected, 0) / FILL(records, 0), 0)",
+                Label="rejected / records",
+                ReturnData=True,
+            ),
+        ],
+        EvaluationPeriods=1,
+        Threshold=Ref(threshold),
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+        **_alarm_actions(alarm_topic_arn=alarm_topic_arn),
+    )
+
+
+def pipeline_dashboard(
+    *,
+    validator: Function,
+    orders_table: Table,
+    review_queue: Queue,
+    dead_letter_queue: Queue,
+    state_machine: StateMachine,
+) -> Dashboard:
+    """The pipeline's health on one page (resources/dashboard.py); CloudFormation names it."""
+    variables = {
+        dashboard.VALIDATOR: Ref(validator),
+        dashboard.ORDERS_TABLE: Ref(orders_table),
+        dashboard.REVIEW_QUEUE: GetAtt(review_queue, "QueueName"),
+        dashboard.DEAD_LETTER_QUEUE: GetAtt(dead_letter_queue, "QueueName"),
+        dashboard.STATE_MACHINE: Ref(state_machine),
+    }
+    return Dashboard(ids.DASHBOARD, DashboardBody=Sub(dashboard.body_text(), **variables))
 
 
 def _alarm_actions(*, alarm_topic_arn: Parameter) -> dict[str, object]:

@@ -17,6 +17,8 @@ LOG_RETENTION_ALLOWED_DAYS = (
 REVIEW_RETENTION_DAYS = 14
 # The validator's share of the account's concurrency: uploads beyond it queue (throttling retried).
 DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
+# Share of rejected records (over 5 minutes) above which RejectionRatioAlarm fires.
+DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD = "0.05"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class PipelineParameters:
     max_rejected_records: Parameter
     max_file_bytes: Parameter
     alarm_topic_arn: Parameter
+    rejection_ratio_alarm_threshold: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -42,6 +45,7 @@ class PipelineParameters:
             self.max_rejected_records,
             self.max_file_bytes,
             self.alarm_topic_arn,
+            self.rejection_ratio_alarm_threshold,
         )
 
 
@@ -116,6 +120,17 @@ def pipeline_parameters() -> PipelineParameters:
             Default="",
             AllowedPattern=r"^$|^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]+:[A-Za-z0-9_-]+(\.fifo)?$",
             Description="Optional SNS topic ARN notified by the alarms (empty: alarms without actions).",
+        ),
+        rejection_ratio_alarm_threshold=Parameter(
+            ids.REJECTION_RATIO_ALARM_THRESHOLD,
+            Type="Number",
+            Default=DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD,
+            MinValue=0,
+            MaxValue=1,
+            Description=(
+                "RejectionRatioAlarm fires when rejected records / records read over 5 minutes exceeds "
+                "this share (0.05: more than 5 in 100 records rejected)."
+            ),
         ),
     )
 

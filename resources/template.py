@@ -122,6 +122,18 @@ def build_template(*, definition: dict[str, Any]) -> Template:
                 alarm_topic_arn=params.alarm_topic_arn,
             ),
             monitoring.executions_failed_alarm(state_machine=machine, alarm_topic_arn=params.alarm_topic_arn),
+            monitoring.rejection_ratio_alarm(
+                validator=validator,
+                threshold=params.rejection_ratio_alarm_threshold,
+                alarm_topic_arn=params.alarm_topic_arn,
+            ),
+            monitoring.pipeline_dashboard(
+                validator=validator,
+                orders_table=orders_table,
+                review_queue=review_queue,
+                dead_letter_queue=dead_letter_queue,
+                state_machine=machine,
+            ),
         ]
     )
     _add_outputs(

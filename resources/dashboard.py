@@ -1,0 +1,147 @@
+"""The CloudWatch dashboard's body: widgets over the validator's EMF metrics and the metrics AWS publishes.
+
+The body is JSON text for Fn::Sub: `${AWS::Region}` and the `${...}` names below are filled by
+CloudFormation, so nothing region-, account- or stack-specific is literal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from handlers import metrics
+from handlers.contract import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
+
+# Fn::Sub variables the body uses (resources/monitoring.py fills each from a resource object).
+VALIDATOR = "ValidatorName"
+ORDERS_TABLE = "OrdersTableName"
+REVIEW_QUEUE = "ReviewQueueName"
+DEAD_LETTER_QUEUE = "DeadLetterQueueName"
+STATE_MACHINE = "StateMachineArn"
+VARIABLES = (VALIDATOR, ORDERS_TABLE, REVIEW_QUEUE, DEAD_LETTER_QUEUE, STATE_MACHINE)
+PERIOD_SECONDS = 300
+RIGHT_AXIS = {"yAxis": "right"}
+# Records stored: valid ones less those whose put condition failed (conflicts); identical re-puts succeed.
+STORED_EXPRESSION = "FILL(valid, 0) - FILL(conflicts, 0)"
+# Record reasons the validator counts (a conflict is found later, by DynamoDB's put condition).
+VALIDATOR_RECORD_REASONS = tuple(reason for reason in RECORD_REASONS if reason != REASON_CONFLICT)
+
+
+def _var(name: str) -> str:
+    return "${" + name + "}"
+
+
+def _own(metric: str, *, reason: str | None = None, **options: Any) -> list[Any]:
+    line: list[Any] = [metrics.NAMESPACE, metric, metrics.FUNCTION_DIMENSION, _var(VALIDATOR)]
+    if reason is not None:
+        line += [metrics.REASON_DIMENSION, reason]
+    return [*line, options] if options else line
+
+
+def _widget(
+    title: str, lines: list[list[Any]], *, x: int, y: int, stat: str = "Sum", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": "metric",
+        "x": x,
+        "y": y,
+        "width": 12,
+        "height": 6,
+        "properties": {
+            "title": title,
+            "region": "${AWS::Region}",
+            "view": "timeSeries",
+            "stat": stat,
+            "period": PERIOD_SECONDS,
+            "metrics": lines,
+            **extra,
+        },
+    }
+
+
+def widgets() -> list[dict[str, Any]]:
+    conflicts = [
+        "AWS/DynamoDB",
+        "ConditionalCheckFailedRequests",
+        "TableName",
+        _var(ORDERS_TABLE),
+        {"id": "conflicts", "label": "conflict (put condition failed)"},
+    ]
+    return [
+        _widget(
+            "Records in / stored / rejected",
+            [
+                _own(metrics.RECORDS, id="records", label="records in"),
+                _own(metrics.VALID_RECORDS, id="valid", label="valid"),
+                _own(metrics.REJECTED_RECORDS, id="rejected", label="rejected by the validator"),
+                conflicts,
+                [{"expression": STORED_EXPRESSION, "id": "stored", "label": "stored (valid - conflicts)"}],
+            ],
+            x=0,
+            y=0,
+        ),
+        _widget(
+            "Rejected records by reason",
+            [
+                *(_own(metrics.REJECTED_RECORDS, reason=r, label=r) for r in VALIDATOR_RECORD_REASONS),
+                conflicts,
+            ],
+            x=12,
+            y=0,
+        ),
+        _widget(
+            "Files rejected whole, by reason",
+            [_own(metrics.FILE_REJECTIONS, reason=r, label=r) for r in FILE_REASONS],
+            x=0,
+            y=6,
+        ),
+        _widget(
+            "Executions",
+            [
+                ["AWS/States", name, "StateMachineArn", _var(STATE_MACHINE)]
+                for name in ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsSucceeded")
+            ],
+            x=12,
+            y=6,
+        ),
+        _widget(
+            "Review queue: depth and age of the oldest message",
+            [
+                ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", _var(REVIEW_QUEUE)],
+                ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", _var(REVIEW_QUEUE), RIGHT_AXIS],
+            ],
+            x=0,
+            y=12,
+            stat="Maximum",
+        ),
+        _widget(
+            "Rule dead-letter queue: undelivered upload events",
+            [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", _var(DEAD_LETTER_QUEUE)]],
+            x=12,
+            y=12,
+            stat="Maximum",
+        ),
+        _widget(
+            "Validator duration (ms)",
+            [
+                *(
+                    ["AWS/Lambda", "Duration", "FunctionName", _var(VALIDATOR), {"stat": stat, "label": stat}]
+                    for stat in ("p99", "Average")
+                ),
+                _own(metrics.DURATION, stat="Maximum", label="longest file"),
+            ],
+            x=0,
+            y=18,
+        ),
+        _widget(
+            "Validator errors and throttles",
+            [["AWS/Lambda", name, "FunctionName", _var(VALIDATOR)] for name in ("Errors", "Throttles")],
+            x=12,
+            y=18,
+        ),
+    ]
+
+
+def body_text() -> str:
+    """The dashboard body as JSON text with `${...}` placeholders for Fn::Sub."""
+    return json.dumps({"widgets": widgets()}, sort_keys=True)

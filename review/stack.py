@@ -1,0 +1,48 @@
+"""The deployed stack: its outputs (bucket, review queue, file ledger) and boto3 clients for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from review.errors import ReviewError
+
+OUTPUTS = ("BucketName", "ReviewQueueUrl", "FileLedgerTableName")
+
+
+@dataclass(frozen=True)
+class Aws:
+    """boto3 clients from the normal credential chain; `endpoint_url` (or AWS_ENDPOINT_URL): an emulator."""
+
+    region: str | None = None
+    endpoint_url: str | None = None
+
+    def client(self, service: str) -> Any:
+        session = boto3.session.Session(region_name=self.region)
+        return session.client(service, endpoint_url=self.endpoint_url)
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    bucket: str
+    queue_url: str
+    ledger_table: str
+
+
+def find_stack(aws: Aws, name: str) -> Stack:
+    """The stack's outputs; a one-line ReviewError when the stack or an output is missing."""
+    try:
+        stacks = aws.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
+    except ClientError as error:
+        if "does not exist" in str(error):
+            raise ReviewError(f"stack {name!r} not found (name it with --stack)") from error
+        raise
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+    missing = [key for key in OUTPUTS if key not in outputs]
+    if missing:
+        raise ReviewError(f"stack {name!r} has no output {missing[0]} (is it a sales-pipeline stack?)")
+    return Stack(name, outputs["BucketName"], outputs["ReviewQueueUrl"], outputs["FileLedgerTableName"])

@@ -1,0 +1,80 @@
+"""`review status KEY`: the file ledger's entry for each version of an uploaded file, newest first."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from review.errors import ReviewError
+from review.stack import Stack
+
+FINISHED = frozenset({"DONE", "FAILED"})
+_DESERIALIZER = TypeDeserializer()
+# The ledger's attributes in reading order (docs/CONTRACT.md "File ledger item"); others follow sorted.
+ORDER = ("status", "file_rejected", "reason", "records", "valid", "large", "invalid", "error_name",
+         "started_at", "finished_at", "execution_arn")  # fmt: skip
+
+
+def versions(s3: Any, bucket: str, key: str) -> list[tuple[str | None, str]]:
+    """(version id or None when unversioned, etag) of each version of `key`, newest first."""
+    response = s3.list_object_versions(Bucket=bucket, Prefix=key)
+    found = [v for v in response.get("Versions", []) if v["Key"] == key]
+    found.sort(key=lambda v: v["LastModified"], reverse=True)
+    return [(None if v["VersionId"] == "null" else v["VersionId"], v["ETag"].strip('"')) for v in found]
+
+
+def entry(dynamodb: Any, table: str, file_id: str) -> dict[str, Any] | None:
+    item = dynamodb.get_item(TableName=table, Key={"file_id": {"S": file_id}}, ConsistentRead=True).get(
+        "Item"
+    )
+    return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()} if item else None
+
+
+def lookup(s3: Any, dynamodb: Any, stack: Stack, key: str) -> list[tuple[str, dict[str, Any] | None]]:
+    found = versions(s3, stack.bucket, key)
+    if not found:
+        raise ReviewError(f"s3://{stack.bucket}/{key}: no such object in the stack's bucket")
+    ids = [f"{stack.bucket}/{key}#{version or etag}" for version, etag in found]
+    return [(file_id, entry(dynamodb, stack.ledger_table, file_id)) for file_id in ids]
+
+
+def wait(
+    s3: Any, dynamodb: Any, stack: Stack, key: str, timeout: float
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """Poll until the newest version's entry is DONE or FAILED (ReviewError after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = lookup(s3, dynamodb, stack, key)
+        except ReviewError:
+            found = []  # not uploaded yet: wait for it too
+        latest = found[0][1] if found else None
+        if latest is not None and latest.get("status") in FINISHED:
+            return found
+        if time.monotonic() > deadline:
+            state = "no such object" if not found else (latest or {}).get("status", "no ledger entry")
+            raise ReviewError(f"{key}: still {state} after {timeout:.0f} s")
+        time.sleep(1)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else str(value)
+    return str(value)
+
+
+def render(found: list[tuple[str, dict[str, Any] | None]]) -> str:
+    lines: list[str] = []
+    for position, (file_id, item) in enumerate(found):
+        lines.append(f"{file_id}{'  (latest)' if position == 0 else ''}")
+        if item is None:
+            lines.append("  no ledger entry (not processed yet, or the upload was not an order file)")
+            continue
+        names = [n for n in ORDER if n in item] + sorted(n for n in item if n not in ORDER and n != "file_id")
+        lines += [f"  {name}: {_value(item[name])}" for name in names]
+    return "\n".join(lines)

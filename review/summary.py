@@ -1,0 +1,69 @@
+"""`review summary`: what waits in the review queue, by reason and by file, without consuming it.
+
+Messages are received with a short visibility timeout (hidden while the scan runs, so each is counted
+once) and made visible again at once when the scan ends; an interrupted scan's messages come back by
+themselves after SCAN_VISIBILITY_SECONDS. Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from review.entries import exact_key
+from review.queue import BATCH, approximate_counts, body_of, drain
+
+SCAN_VISIBILITY_SECONDS = 30
+
+
+@dataclass
+class Summary:
+    visible: int = 0
+    in_flight: int = 0
+    scanned: int = 0
+    by_reason: Counter[str] = field(default_factory=Counter)
+    by_file: Counter[str] = field(default_factory=Counter)
+
+
+def scan(sqs: Any, queue_url: str, *, wait_seconds: int) -> Summary:
+    found = Summary()
+    found.visible, found.in_flight = approximate_counts(sqs, queue_url)
+    handles: list[str] = []
+    try:
+        for batch in drain(
+            sqs, queue_url, visibility_timeout=SCAN_VISIBILITY_SECONDS, wait_seconds=wait_seconds
+        ):
+            for message in batch:
+                handles.append(message["ReceiptHandle"])
+                body = body_of(message)
+                found.scanned += 1
+                found.by_reason[str(body.get("reason"))] += 1
+                source = body.get("source") or {}
+                found.by_file[f"s3://{source.get('bucket')}/{exact_key(source)}"] += 1
+    finally:
+        release(sqs, queue_url, handles)
+    return found
+
+
+def release(sqs: Any, queue_url: str, handles: list[str]) -> None:
+    """Make scanned messages visible again now (visibility timeout 0)."""
+    for start in range(0, len(handles), BATCH):
+        entries = [
+            {"Id": str(n), "ReceiptHandle": handle, "VisibilityTimeout": 0}
+            for n, handle in enumerate(handles[start : start + BATCH])
+        ]
+        sqs.change_message_visibility_batch(QueueUrl=queue_url, Entries=entries)
+
+
+def render(found: Summary) -> str:
+    lines = [
+        f"{found.visible} messages waiting, {found.in_flight} in flight (SQS's estimate); "
+        f"{found.scanned} scanned and left in the queue",
+    ]
+    for title, counts in (("by reason", found.by_reason), ("by file", found.by_file)):
+        lines.append(f"{title}:")
+        lines += [
+            f"  {count:>7}  {name}" for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+        ]
+    return "\n".join(lines)
