@@ -22,6 +22,7 @@ from handlers.contract import (
     MAX_REJECTED_RECORDS_ENV,
 )
 from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
+from handlers.inline import INLINE_FLAG, validate_inline
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import process_file
 from handlers.review import file_review
@@ -90,7 +91,9 @@ def _log(message: str, **fields: Any) -> None:
 def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     """Validate one uploaded object.
 
-    Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null}.
+    Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null} and, from the
+    small-file lane, `"inline": true` (handlers/inline.py: the entries inline, or a hand-off; every
+    inline result has `handoff`).
     Returns (docs/CONTRACT.md; counts and pointers only, never record content):
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
        "manifest": {"bucket", "key", "version_id"}}
@@ -110,8 +113,20 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": etag}
     location: dict[str, Any] = {"bucket": bucket, "key": manifest_key(file_hash(source))}
     body = response["Body"]
+    inline = event.get(INLINE_FLAG) is True
     try:
         with transient_as_named_error("validate"):
+            if inline:
+                # Small-file lane: the entries come back in the result, or a hand-off (handlers/inline.py).
+                result = validate_inline(
+                    body,
+                    source=source,
+                    claims=S3ClaimWriter(s3, bucket),
+                    max_rejected=max_rejected,
+                    max_file_bytes=max_file_bytes,
+                )
+                _log("file validated inline", bucket=bucket, key=key, handoff=result["handoff"])
+                return result
             summary = process_file(
                 body,
                 source=source,
@@ -128,7 +143,8 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
             source=review_source(source),
             rejections=rejected.rejections,
         )
-        return {"file_rejected": True, "records": None, "reason": rejected.reason, "review": review}
+        rejected_result = {"file_rejected": True, "records": None, "reason": rejected.reason, "review": review}
+        return {**rejected_result, "handoff": False} if inline else rejected_result
     finally:
         body.close()
     counts = {

@@ -152,10 +152,10 @@ def state_machine_role(
     )
 
 
-def state_machine_delivery_policy(*, role: Role) -> PolicyType:
+def state_machine_delivery_policy(*, role: Role, title: str = ids.STATE_MACHINE_DELIVERY_POLICY) -> PolicyType:
     """Log delivery and X-Ray: STAR_RESOURCE_ACTIONS, the only statement with Resource "*"."""
     return PolicyType(
-        ids.STATE_MACHINE_DELIVERY_POLICY,
+        title,
         PolicyName="StateMachineLogDeliveryAndTracing",
         Roles=[Ref(role)],
         PolicyDocument=PolicyDocument(
@@ -191,15 +191,52 @@ def state_machine_executions_policy(*, role: Role, state_machine: StateMachine) 
     )
 
 
-def object_created_rule_role(*, state_machine: StateMachine) -> Role:
-    """EventBridge's role for the rule target: start executions of this state machine only."""
+def object_created_rule_role(*, state_machines: list[StateMachine]) -> Role:
+    """EventBridge's role for both rules' targets: start executions of these state machines only."""
     return Role(
         ids.OBJECT_CREATED_RULE_ROLE,
         AssumeRolePolicyDocument=_assumed_by("events.amazonaws.com", same_account_only=True),
         Policies=[
             _inline(
                 "StartPipeline",
-                [_allow("StartPipeline", [states.StartExecution], [Ref(state_machine)])],
+                [_allow("StartPipeline", [states.StartExecution], [Ref(m) for m in state_machines])],
+            )
+        ],
+    )
+
+
+def small_file_state_machine_role(
+    *,
+    validator: Function,
+    store_large: Function,
+    orders_table: Table,
+    file_ledger_table: Table,
+    review_queue: Queue,
+    large_file_machine: StateMachine,
+) -> Role:
+    """The small-file lane: what a batch child does (records), what the parent does with the ledger and
+    the validator, and starting the large-file machine for a hand-off. No S3 access: no manifest."""
+    return Role(
+        ids.SMALL_FILE_STATE_MACHINE_ROLE,
+        AssumeRolePolicyDocument=_assumed_by("states.amazonaws.com", same_account_only=True),
+        Policies=[
+            _inline(
+                "SmallFileStateMachine",
+                [
+                    _allow(
+                        "InvokeFunctions",
+                        [lambda_.InvokeFunction],
+                        [GetAtt(validator, "Arn"), GetAtt(store_large, "Arn")],
+                    ),
+                    _allow("PutOrders", [dynamodb.PutItem], [GetAtt(orders_table, "Arn")]),
+                    _allow(
+                        "WriteFileLedger",
+                        [dynamodb.PutItem, dynamodb.UpdateItem],
+                        [GetAtt(file_ledger_table, "Arn")],
+                    ),
+                    _allow("SendReviews", [sqs.SendMessage], [GetAtt(review_queue, "Arn")]),
+                    _allow("HandOffLargeFiles", [states.StartExecution], [Ref(large_file_machine)]),
+                ],
             )
         ],
     )

@@ -53,6 +53,7 @@ def definition_substitutions(
     orders_table: Table,
     file_ledger_table: Table,
     review_queue: Queue,
+    large_file_machine: StateMachine | None = None,
 ) -> dict[str, object]:
     """The values of the placeholders `definition` uses, each filled from this stack's resources.
 
@@ -67,6 +68,9 @@ def definition_substitutions(
         # For ARNs other than a Task's Resource (e.g. an ItemReader's): arn:${Partition}:states:::...
         "Partition": Ref("AWS::Partition"),
     }
+    if large_file_machine is not None:
+        # The small-file lane hands files to the large-file machine (states:startExecution).
+        available["LargeFileStateMachineArn"] = Ref(large_file_machine)
     for integration in SERVICE_INTEGRATIONS:
         available[integration_key(integration)] = Sub("arn:${AWS::Partition}:states:::" + integration)
     return {key: available[key] for key in sorted(placeholders(definition)) if key in available}
@@ -79,15 +83,18 @@ def state_machine(
     role: Role,
     log_group: LogGroup,
     depends_on: list[PolicyType],
+    title: str = ids.STATE_MACHINE,
+    machine_type: str = "STANDARD",
 ) -> StateMachine:
-    """The STANDARD parent state machine; logs errors only, never execution data (record content).
+    """A state machine (the STANDARD large-file parent, or with `machine_type` EXPRESS the small-file
+    lane); logs errors only, never execution data (record content: the small lane's state holds records).
 
     depends_on: the role's log delivery policy, which Step Functions checks when it creates the machine.
     """
     return StateMachine(
-        ids.STATE_MACHINE,
+        title,
         DependsOn=depends_on,
-        StateMachineType="STANDARD",
+        StateMachineType=machine_type,
         RoleArn=GetAtt(role, "Arn"),
         # An object (not DefinitionString) so cfn-lint validates the ASL (rule E3601).
         Definition=definition,

@@ -15,19 +15,25 @@ from workflow.sdk import InlineMap
 RECORD_CONCURRENCY = 10
 
 
-def build_batch_processor() -> InlineMap:
-    """The child graph: a single inline Map whose iterations route one record each."""
-    store_batch = InlineMap(
-        names.STORE_BATCH,
-        items_path="$.records",
+def record_map(state_id: str, *, batch_path: str, output_path: str | None = None) -> InlineMap:
+    """An inline Map routing every entry of the manifest batch at `batch_path` with the one per-record
+    graph (workflow/records.py): used by the batch children and by the small-file lane alike."""
+    store = InlineMap(
+        state_id,
+        items_path=f"{batch_path}.records",
         item_selector={
             "record.$": "$$.Map.Item.Value",
-            "source.$": "$.source",
-            "review_source.$": "$.review_source",
+            "source.$": f"{batch_path}.source",
+            "review_source.$": f"{batch_path}.review_source",
         },
         max_concurrency=RECORD_CONCURRENCY,
         result_path=None,
-        output_path="$.batch",
+        **({"output_path": output_path} if output_path else {}),
     )
-    store_batch.attach_processor(build_record_processor())
-    return store_batch
+    store.attach_processor(build_record_processor())
+    return store
+
+
+def build_batch_processor() -> InlineMap:
+    """The child graph: a single inline Map whose iterations route one record each."""
+    return record_map(names.STORE_BATCH, batch_path="$", output_path="$.batch")
