@@ -115,7 +115,8 @@ class Executions:
         start_timeout: float = 15.0,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> dict[Upload, list[dict[str, Any]]]:
-        """Wait until every target has `at_least` executions and none is still running.
+        """Wait until every target has `at_least` executions (plus one per hand-off to the large-file
+        lane) and none is still running.
 
         The emulated rule starts an execution while the upload request is served, so a target
         without one after `start_timeout` seconds was ignored by the rule: that fails at once.
@@ -129,7 +130,10 @@ class Executions:
             finished = sum(e["status"] in TERMINAL for e in relevant)
             if on_progress:
                 on_progress(finished, max(len(relevant), len(wanted) * at_least))
-            missing = [t.key for t, found in matched.items() if len(found) < at_least]
+            # A small-file execution that handed its file off is followed by a large-file execution.
+            missing = [
+                t.key for t, found in matched.items() if len(found) < at_least + sum(map(handed_off, found))
+            ]
             if not missing and finished == len(relevant):
                 return matched
             waited = time.monotonic() - started
@@ -139,6 +143,17 @@ class Executions:
                     f"no execution started for: {', '.join(missing) or 'none'}"
                 )
             time.sleep(0.2)
+
+
+def handed_off(execution: dict[str, Any]) -> bool:
+    """Whether a finished small-file execution handed its file to the large-file state machine (its
+    output is the state at FileHandedOff: `validation.handoff` true)."""
+    try:
+        output = json.loads(execution.get("output") or "{}")
+    except ValueError:
+        return False
+    validation = output.get("validation") if isinstance(output, dict) else None
+    return isinstance(validation, dict) and validation.get("handoff") is True
 
 
 def _event_names(execution: dict[str, Any], target: Upload) -> bool:

@@ -143,7 +143,12 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
             source=review_source(source),
             rejections=rejected.rejections,
         )
-        rejected_result = {"file_rejected": True, "records": None, "reason": rejected.reason, "review": review}
+        rejected_result = {
+            "file_rejected": True,
+            "records": None,
+            "reason": rejected.reason,
+            "review": review,
+        }
         return {**rejected_result, "handoff": False} if inline else rejected_result
     finally:
         body.close()

@@ -152,7 +152,9 @@ def state_machine_role(
     )
 
 
-def state_machine_delivery_policy(*, role: Role, title: str = ids.STATE_MACHINE_DELIVERY_POLICY) -> PolicyType:
+def state_machine_delivery_policy(
+    *, role: Role, title: str = ids.STATE_MACHINE_DELIVERY_POLICY
+) -> PolicyType:
     """Log delivery and X-Ray: STAR_RESOURCE_ACTIONS, the only statement with Resource "*"."""
     return PolicyType(
         title,

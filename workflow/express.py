@@ -97,7 +97,9 @@ def build_small_file_workflow() -> Choice:
     store_records.next(ends.mark_done)
 
     route_file = Choice(names.ROUTE_FILE)
-    route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.file_rejected", True), ends.send_file_rejection)
+    route_file.add_choice(
+        ChoiceRule.BooleanEquals("$.validation.file_rejected", True), ends.send_file_rejection
+    )
     route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.handoff", True), mark_handed_off)
     route_file.add_choice(ChoiceRule.NumericGreaterThan("$.validation.batches", 0), store_records)
     route_file.default_choice(ends.mark_done)

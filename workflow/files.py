@@ -172,7 +172,10 @@ def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS) -> FileEnds:
     mark_done.add_catch(catch_all_to_fail)
     mark_done.next(file_processed)
     mark_rejected = ledger_update(
-        names.MARK_FILE_REJECTED, status=STATUS_DONE, attributes=_rejected_file(), max_attempts=ledger_attempts
+        names.MARK_FILE_REJECTED,
+        status=STATUS_DONE,
+        attributes=_rejected_file(),
+        max_attempts=ledger_attempts,
     )
     mark_rejected.add_catch(catch_all_to_fail)
     mark_rejected.next(file_processed)
@@ -335,3 +338,6 @@ def file_entry(claim: Task) -> Choice:
     check_object.add_choice(ChoiceRule.IsPresent(f"{_OBJECT}.etag", True), describe_unversioned)
     check_object.default_choice(not_recognized)
     return check_object
+
+
+__all__ = ["BATCH_CONCURRENCY", "MANIFEST_NAME", "build_file_workflow"]

@@ -17,7 +17,7 @@ import workflow.files
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURE_FILE = "statemachine.md"
-RENDERED = (build.ASL_FILE, PICTURE_FILE, build.TEMPLATE_FILE)
+RENDERED = (build.ASL_FILE, PICTURE_FILE, build.SMALL_FILE_ASL_FILE, "smallfile.md", build.TEMPLATE_FILE)
 
 
 def _run_build(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
