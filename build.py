@@ -18,15 +18,17 @@ from typing import Any
 
 from resources.invariants import template_invariants
 from resources.template import build_template
-from workflow.definition import build_definition
+from workflow.definition import build_definition, build_small_file_definition
 from workflow.graph_check import check_graph
 from workflow.mermaid import render_markdown
 
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
 ASL_FILE = "statemachine.asl.json"
+SMALL_FILE_ASL_FILE = "smallfile.asl.json"
 TEMPLATE_FILE = "template.json"
 STATE_MACHINE_ID = "StateMachine"
+SMALL_FILE_STATE_MACHINE_ID = "SmallFileStateMachine"
 ASL_SUFFIX = ".asl.json"
 # `--check` prints at most this many diff lines per stale file: enough to see what changed in a CI log.
 MAX_DIFF_LINES = 200
@@ -64,18 +66,26 @@ def picture_name(asl_name: str) -> str:
 
 
 def render() -> dict[str, str]:
-    """Build, check and serialise both artifacts; raise BuildError listing every problem."""
+    """Build, check and serialise every artifact; raise BuildError listing every problem."""
     definition = build_definition()
-    problems = check_graph(definition)
-    template = build_template(definition=definition)
-    problems += template_invariants(template)
+    small_file_definition = build_small_file_definition()
+    # ASL file -> (its state machine's logical ID, definition): one picture and one check each.
+    machines = {
+        ASL_FILE: (STATE_MACHINE_ID, definition),
+        SMALL_FILE_ASL_FILE: (SMALL_FILE_STATE_MACHINE_ID, small_file_definition),
+    }
+    template = build_template(definition=definition, small_file_definition=small_file_definition)
+    problems = template_invariants(template)
     template_dict = template.to_dict()
-    embedded = template_dict["Resources"][STATE_MACHINE_ID]["Properties"].get("Definition")
-    if embedded != definition:
-        problems.append(f"{TEMPLATE_FILE}: the {STATE_MACHINE_ID} Definition differs from {ASL_FILE}")
-    machines = {ASL_FILE: definition}
-    files = {name: serialise(asl) for name, asl in machines.items()}
-    files.update({picture_name(name): render_markdown(asl, source=name) for name, asl in machines.items()})
+    for name, (logical_id, asl) in machines.items():
+        problems += [f"{name}: {problem}" for problem in check_graph(asl)]
+        embedded = template_dict["Resources"][logical_id]["Properties"].get("Definition")
+        if embedded != asl:
+            problems.append(f"{TEMPLATE_FILE}: the {logical_id} Definition differs from {name}")
+    files = {name: serialise(asl) for name, (_, asl) in machines.items()}
+    files.update(
+        {picture_name(name): render_markdown(asl, source=name) for name, (_, asl) in machines.items()}
+    )
     files[TEMPLATE_FILE] = serialise(template_dict)
     for name, text in files.items():
         problems += literal_problems(name, text)

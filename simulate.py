@@ -166,6 +166,9 @@ def _ledger_line(result: FileOutcome) -> str:
     if ledger is None:
         return "ledger: no item for this file"
     status = ledger.get("status", "-")
+    if ledger.get("lane"):
+        # Which state machine claimed the file last: express (small-file lane) or standard.
+        status += f", lane {ledger['lane']}"
     if ledger.get("file_rejected") is True:
         return f"ledger: status {status}, file rejected ({ledger.get('reason')})"
     if "records" in ledger:

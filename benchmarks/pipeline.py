@@ -61,22 +61,62 @@ def _drain(stack: Any) -> list[dict[str, Any]]:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def count_file(stack: Any, key: str, body: bytes) -> Run:
-    """Upload one file, wait for it, and count what it cost."""
+def _states_entered(stack: Any, execution: dict[str, Any]) -> int:
+    paginator = stack.clients.stepfunctions.get_paginator("get_execution_history")
+    pages = paginator.paginate(executionArn=execution["executionArn"])
+    return sum(e["type"].endswith("StateEntered") for page in pages for e in page["events"])
+
+
+def _s3_event(stack: Any, target: Any, size: int) -> dict[str, Any]:
+    """The S3 Object Created event EventBridge would deliver for `target` (the fields the ASL reads)."""
+    found: dict[str, Any] = {"key": target.key, "size": size, "etag": target.etag}
+    if target.version_id:
+        found["version-id"] = target.version_id
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "detail": {"version": "0", "bucket": {"name": stack.output("BucketName")}, "object": found},
+    }
+
+
+def count_file(stack: Any, key: str, body: bytes, *, standard_only: bool = False) -> Run:
+    """Upload one file, wait for it, and count what it cost.
+
+    `standard_only`: today's design before the small-file lane, measured in the same stack: the
+    SmallFileRule is disabled while the file is uploaded and its STANDARD execution is started with
+    the event the rule would have delivered (a `states` request, which is not counted as the pipeline's).
+    """
     from emulator import outcome
 
     executions = outcome.Executions(stack)
-    with counting() as (requests, states):
-        target = outcome.upload(stack, key, body)
-        found = executions.wait([target], timeout=3600)[target]
-    parent = found[0]
-    if parent["status"] != "SUCCEEDED":
-        raise RuntimeError(f"{key}: the execution ended {parent['status']}")
-    history = stack.clients.stepfunctions.get_execution_history(
-        executionArn=parent["executionArn"], maxResults=1000
-    )
-    parent_states = sum(e["type"].endswith("StateEntered") for e in history["events"])
-    summary = json.loads(parent.get("output") or "{}").get("validation", {})
+    small_rule = stack.resources.get("SmallFileRule") if standard_only else None
+    if small_rule:
+        stack.clients.events.disable_rule(Name=small_rule)
+    try:
+        with counting() as (requests, states):
+            target = outcome.upload(stack, key, body)
+            if standard_only:
+                stack.clients.stepfunctions.start_execution(
+                    stateMachineArn=stack.output("StateMachineArn"),
+                    name=f"bench-{uuid.uuid4()}",
+                    input=json.dumps(_s3_event(stack, target, len(body))),
+                )
+            found = executions.wait([target], timeout=3600)[target]
+    finally:
+        if small_rule:
+            stack.clients.events.enable_rule(Name=small_rule)
+    failed = [e["status"] for e in found if e["status"] != "SUCCEEDED"]
+    if failed:
+        raise RuntimeError(f"{key}: an execution ended {failed[0]}")
+    small_arn = stack.outputs.get("SmallFileStateMachineArn")
+    express = [e for e in found if e["stateMachineArn"] == small_arn]
+    parents = [e for e in found if e["stateMachineArn"] != small_arn]
+    parent_states = sum(_states_entered(stack, e) for e in parents)
+    express_states = sum(_states_entered(stack, e) for e in express)
+    # The newest execution validated the file last (after a hand-off: the large-file one).
+    summary = json.loads(found[-1].get("output") or "{}").get("validation", {})
     # The benchmark's own calls (the upload, polling Step Functions) are not the pipeline's.
     pipeline = {f"{s}:{o}": n for (s, o), n in sorted(requests.items()) if s != "states"}
     pipeline["s3:PutObject"] -= 1
@@ -88,14 +128,16 @@ def count_file(stack: Any, key: str, body: bytes) -> Run:
         valid=int(summary.get("valid") or 0),
         invalid=int(summary.get("invalid") or 0),
         large=int(summary.get("large") or 0),
-        batches=int(summary.get("batches") or 0),
+        batches=int(summary.get("batches") or 0) if parents else 0,
         requests=pipeline,
         parent_states=parent_states,
-        child_states=states["all"] - parent_states,
+        child_states=states["all"] - parent_states - express_states,
         order_items=len(items),
         order_write_units=sum(cost.write_units(item_bytes(item)) for item in items),
         review_messages=len(messages),
         review_sqs_requests=sum(cost.sqs_requests(_sqs_payload_bytes(m)) for m in messages),
+        express_executions=len(express),
+        express_states=express_states,
     )
 
 
@@ -130,6 +172,11 @@ def template_memory_mb() -> int:
     return int(template["Parameters"].get("ValidatorMemorySize", {}).get("Default", 1024))
 
 
+def small_file_definition_bytes() -> int:
+    path = ROOT / "output" / "smallfile.asl.json"
+    return len(path.read_text()) if path.is_file() else 30_000
+
+
 def child_definition_bytes() -> int:
     asl = json.loads((ROOT / "output" / "statemachine.asl.json").read_text())
     for state in asl.get("States", {}).values():
@@ -139,21 +186,35 @@ def child_definition_bytes() -> int:
     return 20_000
 
 
-def measure(sizes: list[int], profile: str) -> dict[str, Run]:
-    """Deploy once; run the one-record files and one file per size; their counts by label."""
+def _bodies(sizes: list[int], profile: str, prefix: str) -> dict[str, bytes]:
+    """A valid and an invalid one-record file, and one file per size, their order ids under `prefix`."""
+    valid, invalid = orders.records(2, invalid_every=2, profile=profile, prefix=f"{prefix}-single")
+    bodies = {"1 valid": orders.encode(valid).encode(), "1 invalid": orders.encode(invalid).encode()}
+    for size in sizes:
+        if size > 1:
+            bodies[str(size)] = orders.body(size, profile=profile, prefix=f"{prefix}-{size}")
+    return bodies
+
+
+def measure(sizes: list[int], profile: str) -> tuple[dict[str, Run], dict[str, Run]]:
+    """Deploy once; run the one-record files and one file per size; their counts by label. Then the
+    files the small-file lane takes (at most SMALL_FILE_MAX_BYTES) again, with their own order ids, as
+    today's design (STANDARD only, `count_file(standard_only=True)`): (this design, today's)."""
     import emulator
+    from handlers.inline import SMALL_FILE_MAX_BYTES
 
     stack = emulator.deploy_stack()
     run_id = uuid.uuid4().hex[:8]
     runs: dict[str, Run] = {}
-    single = list(orders.records(2, invalid_every=2, profile=profile, prefix=f"{run_id}-single"))
-    runs["1 valid"] = count_file(stack, f"bench-{run_id}-valid.json", orders.encode(single[0]).encode())
-    runs["1 invalid"] = count_file(stack, f"bench-{run_id}-invalid.json", orders.encode(single[1]).encode())
-    for size in sizes:
-        if size > 1:
-            body = orders.body(size, profile=profile, prefix=f"{run_id}-{size}")
-            runs[str(size)] = count_file(stack, f"bench-{run_id}-{size}.jsonl", body)
-    return runs
+    today: dict[str, Run] = {}
+    for design, found, standard_only in (("new", runs, False), ("std", today, True)):
+        for label, body in _bodies(sizes, profile, f"{run_id}-{design}").items():
+            if standard_only and len(body) > SMALL_FILE_MAX_BYTES:
+                continue  # the same path in both designs: measured once
+            suffix = "json" if label.startswith("1 ") else "jsonl"
+            key = f"bench-{run_id}-{design}-{label.replace(' ', '-')}.{suffix}"
+            found[label] = count_file(stack, key, body, standard_only=standard_only)
+    return runs, today
 
 
 def scenarios(
@@ -163,15 +224,25 @@ def scenarios(
     scale: list[int],
     records_per_batch: float,
     invalid_every: int = 10,
+    basis: dict[str, Run] | None = None,
 ) -> list[Scenario]:
-    """One row per file size: one-record files mixed 9:1 valid:invalid, measured files, scaled files."""
+    """One row per file size: one-record files mixed 9:1 valid:invalid, measured files, scaled files.
+
+    Scaled files are extrapolated from the two largest measured files that took the large-file lane
+    (`basis`, default `runs`): a file of 10,000 records takes that lane too, so a line through a
+    small-lane run would mix two designs.
+    """
     rows = [
         scenario([runs["1 valid"]] * (invalid_every - 1) + [runs["1 invalid"]], assume, records_per_file=1)
     ]
     sized = sorted((run for label, run in runs.items() if label.isdigit()), key=lambda run: run.records)
     rows += [scenario([run], assume, records_per_file=run.records) for run in sized]
-    if len(sized) >= 2:
-        small, big = sized[-2], sized[-1]
+    large_lane = sorted(
+        (run for label, run in (basis or runs).items() if label.isdigit() and not run.express_executions),
+        key=lambda run: run.records,
+    )
+    if len(large_lane) >= 2:
+        small, big = large_lane[-2], large_lane[-1]
         for records in scale:
             batches = math.ceil(records / records_per_batch)
             rows.append(
@@ -188,18 +259,32 @@ def _usd(value: Decimal) -> str:
     return f"${value:,.2f}" if value >= 10 else f"${value:,.3f}"
 
 
-def markdown(rows: list[Scenario]) -> str:
+def markdown(rows: list[Scenario], today: list[Scenario] | None = None) -> str:
+    """One line per file size; `today`: the same sizes in today's design (STANDARD only), beside it."""
+    before = {row.records_per_file: row for row in today or []}
     lines = [
-        "| records per file | this design, $ per million records | floor | × floor "
-        "| seed design | seed × floor |",
-        "|---|---|---|---|---|---|",
+        "| records per file | this design, $ per million records | today's design (STANDARD only) "
+        "| floor | × floor | seed design | seed × floor |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         d = row.dollars_per_million()
+        old = before.get(row.records_per_file)
+        then = _usd(old.dollars_per_million()["design"]) if old else _usd(d["design"])
         lines.append(
-            f"| {row.records_per_file:,} | {_usd(d['design'])} | {_usd(d['floor'])} | "
+            f"| {row.records_per_file:,} | {_usd(d['design'])} | {then} | {_usd(d['floor'])} | "
             f"{d['design'] / d['floor']:.2f} | {_usd(d['seed'])} | {d['seed'] / d['floor']:.1f} |"
         )
+    return "\n".join(lines)
+
+
+def critical_path(after: Run, before: Run) -> str:
+    """A one-record file's state transitions and service calls, today's design and this one."""
+    lines = ["| one valid record | states entered | service calls (pipeline's own) |", "|---|---|---|"]
+    for name, run in (("today's design (STANDARD + Distributed Map)", before), ("small-file lane", after)):
+        states = run.parent_states + run.child_states + run.express_states
+        calls = ", ".join(f"{op} {n}" for op, n in sorted(run.requests.items()))
+        lines.append(f"| {name} | {states} | {sum(run.requests.values())}: {calls} |")
     return "\n".join(lines)
 
 
@@ -233,14 +318,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         validator_records_per_s=args.validator_rate or core_rate,
         validator_memory_mb=template_memory_mb(),
         child_definition_bytes=child_definition_bytes(),
+        small_file_definition_bytes=small_file_definition_bytes(),
     )
-    runs = measure(args.sizes, args.profile)
-    rows = scenarios(runs, assume, scale=args.scale, records_per_batch=records_per_batch)
+    runs, today = measure(args.sizes, args.profile)
+    basis = {**runs, **today}  # today's runs of the small sizes took the large-file lane
+    rows = scenarios(runs, assume, scale=args.scale, records_per_batch=records_per_batch, basis=basis)
+    today_rows = scenarios(basis, assume, scale=args.scale, records_per_batch=records_per_batch)
     print(
         f"\nCost per million records ({args.profile} orders, every 10th invalid; "
         f"{prices.REGION} list prices of {prices.PRICES_CHECKED}, benchmarks/prices.py):\n"
     )
-    print(markdown(rows))
+    print(markdown(rows, today_rows))
+    print("\nCritical path of a one-record file (counted in the emulator):\n")
+    print(critical_path(runs["1 valid"], today["1 valid"]))
     print("\nBy line item ($ per million records):\n")
     print(breakdown(rows))
     print(
@@ -249,11 +339,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     result = {
         "runs": {label: asdict(run) for label, run in runs.items()},
+        "today_runs": {label: asdict(run) for label, run in today.items()},
         "unpriced_requests": {label: unpriced(run.requests) for label, run in runs.items()},
         "assumptions": asdict(assume),
         "dollars_per_million": {
             row.records_per_file: {k: str(round(v, 4)) for k, v in row.dollars_per_million().items()}
             for row in rows
+        },
+        "today_dollars_per_million": {
+            row.records_per_file: str(round(row.dollars_per_million()["design"], 4)) for row in today_rows
         },
     }
     if args.json:

@@ -52,6 +52,9 @@ class Run:
     order_write_units: int  # their write units (from their DynamoDB sizes)
     review_messages: int
     review_sqs_requests: int  # their billed SQS requests (64 KB chunks)
+    # The small-file lane: its top-level EXPRESS executions and the states they entered.
+    express_executions: int = 0
+    express_states: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,20 @@ class Assumptions:
     validator_memory_mb: int = 1024  # the template's ValidatorMemorySize default
     full_core_mb: int = 1769  # Lambda gives one full vCPU at 1,769 MB; less memory, less CPU
     validator_overhead_s: float = 0.3  # start, S3 GET first byte, manifest PUT
+    # Inline (small-file lane): a warm invoke and one S3 GET of a small object, no manifest PUT.
+    inline_validator_overhead_s: float = 0.05
     store_large_seconds: float = 0.2
     store_large_memory_mb: int = 256
     record_concurrency: int = RECORD_CONCURRENCY
     task_seconds: float = 0.05  # one service-integration task (DynamoDB put, SQS send) in a child
     child_definition_bytes: int = 20_000
+    small_file_definition_bytes: int = 30_000
     architecture: str = "arm64"  # resources/compute.py ARCHITECTURE
 
-    def validator_seconds(self, records: int) -> float:
+    def validator_seconds(self, records: int, *, inline: bool = False) -> float:
         share = min(1.0, self.validator_memory_mb / self.full_core_mb)
-        return self.validator_overhead_s + records / (self.validator_records_per_s * share)
+        overhead = self.inline_validator_overhead_s if inline else self.validator_overhead_s
+        return overhead + records / (self.validator_records_per_s * share)
 
     def child_seconds(self, records_per_child: float) -> float:
         """The inline Map's waves of `record_concurrency` tasks, plus one task's worth of start-up."""
@@ -110,11 +117,13 @@ def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
     invokes = requests.get("lambda:Invoke", 0)
     validators = min(invokes, 1)
     children = run.batches if run.child_states else 0
+    # A small-file run with no Standard execution validated inline; a hand-off validated twice.
+    inline = bool(run.express_executions) and not run.parent_states
     lambdas = (
         [
             cost.Lambda(
                 validators,
-                assume.validator_seconds(run.records),
+                assume.validator_seconds(run.records, inline=inline),
                 assume.validator_memory_mb,
                 assume.architecture,
             )
@@ -137,11 +146,22 @@ def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
             definition_bytes=assume.child_definition_bytes, data_bytes=CHILD_DATA_BYTES
         )
         express = (cost.Express(children, assume.child_seconds(run.records / children), memory),)
+    if run.express_executions:
+        # The small-file lane: claim, validate inline, route the records, mark done in one execution.
+        seconds = (
+            assume.validator_seconds(run.records, inline=True)
+            + assume.child_seconds(run.records)
+            + 2 * assume.task_seconds
+        )
+        memory = cost.express_memory_mb(
+            definition_bytes=assume.small_file_definition_bytes, data_bytes=CHILD_DATA_BYTES
+        )
+        express += (cost.Express(run.express_executions, seconds, memory),)
     return cost.Usage(
         standard_transitions=run.parent_states,
         map_child_starts=children,
         express=express,
-        express_transitions=run.child_states,
+        express_transitions=run.child_states + run.express_states,
         dynamodb_write_units=run.order_write_units + ledger_writes,
         dynamodb_read_units=Decimal(_by_service(requests, "dynamodb", DYNAMODB_READS)),
         sqs_requests=max(run.review_sqs_requests, requests.get("sqs:SendMessage", 0)),
@@ -195,6 +215,8 @@ def extrapolate(small: Run, big: Run, *, records: int, batches: int) -> Run:
         order_write_units=line(small.order_write_units, big.order_write_units),
         review_messages=line(small.review_messages, big.review_messages),
         review_sqs_requests=line(small.review_sqs_requests, big.review_sqs_requests),
+        express_executions=line(small.express_executions, big.express_executions),
+        express_states=line(small.express_states, big.express_states),
     )
 
 

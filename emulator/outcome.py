@@ -65,6 +65,15 @@ def upload_file(stack: DeployedStack, path: Path, key: str | None = None) -> Upl
     return upload(stack, key or path.name, path.read_bytes())
 
 
+# Stack outputs naming the state machines whose executions process uploads (docs/CONTRACT.md).
+MACHINE_OUTPUTS = ("StateMachineArn", "SmallFileStateMachineArn")
+
+
+def machine_arns(stack: DeployedStack) -> list[str]:
+    """The ARNs of the stack's top-level state machines (a stack without the small-file lane has one)."""
+    return [stack.outputs[name] for name in MACHINE_OUTPUTS if name in stack.outputs]
+
+
 @dataclass
 class Executions:
     """The stack's state machine executions, each matched to the S3 object named in its input event."""
@@ -73,10 +82,15 @@ class Executions:
     _finished: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def all(self) -> list[dict[str, Any]]:
-        """Every parent execution (described), newest last."""
-        arn = self.stack.output("StateMachineArn")
+        """Every top-level execution (described), newest last: of the large-file state machine and,
+        when the stack has it, of the small-file lane's (a handed-off file has one of each)."""
         paginator = self.stack.clients.stepfunctions.get_paginator("list_executions")
-        found = [e for page in paginator.paginate(stateMachineArn=arn) for e in page["executions"]]
+        found = [
+            e
+            for arn in machine_arns(self.stack)
+            for page in paginator.paginate(stateMachineArn=arn)
+            for e in page["executions"]
+        ]
         described = []
         for execution in sorted(found, key=lambda e: e["startDate"]):
             if execution["status"] in TERMINAL and execution["executionArn"] in self._finished:
@@ -101,7 +115,8 @@ class Executions:
         start_timeout: float = 15.0,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> dict[Upload, list[dict[str, Any]]]:
-        """Wait until every target has `at_least` executions and none is still running.
+        """Wait until every target has `at_least` executions (plus one per hand-off to the large-file
+        lane) and none is still running.
 
         The emulated rule starts an execution while the upload request is served, so a target
         without one after `start_timeout` seconds was ignored by the rule: that fails at once.
@@ -115,7 +130,10 @@ class Executions:
             finished = sum(e["status"] in TERMINAL for e in relevant)
             if on_progress:
                 on_progress(finished, max(len(relevant), len(wanted) * at_least))
-            missing = [t.key for t, found in matched.items() if len(found) < at_least]
+            # A small-file execution that handed its file off is followed by a large-file execution.
+            missing = [
+                t.key for t, found in matched.items() if len(found) < at_least + sum(map(handed_off, found))
+            ]
             if not missing and finished == len(relevant):
                 return matched
             waited = time.monotonic() - started
@@ -125,6 +143,17 @@ class Executions:
                     f"no execution started for: {', '.join(missing) or 'none'}"
                 )
             time.sleep(0.2)
+
+
+def handed_off(execution: dict[str, Any]) -> bool:
+    """Whether a finished small-file execution handed its file to the large-file state machine (its
+    output is the state at FileHandedOff: `validation.handoff` true)."""
+    try:
+        output = json.loads(execution.get("output") or "{}")
+    except ValueError:
+        return False
+    validation = output.get("validation") if isinstance(output, dict) else None
+    return isinstance(validation, dict) and validation.get("handoff") is True
 
 
 def _event_names(execution: dict[str, Any], target: Upload) -> bool:
@@ -258,6 +287,15 @@ def manifest_batches(
     return batches
 
 
+def inline_batches(validation: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """The small-file lane's classified entries: its validator result carries the file's one manifest
+    batch inline (handlers/inline.py) instead of a manifest in S3. None for any other result."""
+    if not validation or validation.get("handoff") is not False or "batch" not in validation:
+        return None
+    batch = validation["batch"]
+    return [batch] if isinstance(batch, dict) else []
+
+
 @dataclass(frozen=True)
 class FileOutcome:
     """A file's result: the pipeline's own count, reconciled with the table and the review queue."""
@@ -298,7 +336,9 @@ def outcome(
     ledger = ledger_item(stack, target)
     validation = validation_result(stack, executions)
     count, problems = pipeline_count(ledger_count(ledger), validator_count(validation))
-    batches = None if count.file_rejected else manifest_batches(stack, target, validation)
+    batches = None if count.file_rejected else inline_batches(validation)
+    if batches is None and not count.file_rejected:
+        batches = manifest_batches(stack, target, validation)
     table = table_view(stack)
     entries = None if batches is None else manifest_entries(batches)
     reconciled = reconcile(count, entries, table.hashes, reviews)

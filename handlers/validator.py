@@ -23,6 +23,7 @@ from handlers.contract import (
     MAX_REJECTED_RECORDS_ENV,
 )
 from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
+from handlers.inline import INLINE_FLAG, validate_inline
 from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import process_file
@@ -116,10 +117,12 @@ def _emit_metrics(context: object, started: float, response: dict[str, Any], **m
     emit(documents(found, function_name=str(name), timestamp_ms=int(time.time() * 1000)))
 
 
-def handler(event: dict[str, Any], context: object) -> AcceptedResult | RejectedResult:
+def handler(event: dict[str, Any], context: object) -> AcceptedResult | RejectedResult | dict[str, Any]:
     """Validate one uploaded object.
 
-    Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null}.
+    Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null} and, from the
+    small-file lane, `"inline": true` (handlers/inline.py: the entries inline, or a hand-off; every
+    inline result has `handoff`).
     Returns (docs/CONTRACT.md; counts and pointers only, never record content):
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
        "manifest": {"bucket", "key", "version_id"}}
@@ -141,8 +144,28 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": etag}
     location_key = manifest_key(file_hash(source))
     body = response["Body"]
+    inline = event.get(INLINE_FLAG) is True
     try:
         with transient_as_named_error("validate"):
+            if inline:
+                # Small-file lane: the entries come back in the result, or a hand-off (handlers/inline.py).
+                inline_result = validate_inline(
+                    body,
+                    source=source,
+                    claims=S3ClaimWriter(s3, bucket),
+                    max_rejected=max_rejected,
+                    max_file_bytes=max_file_bytes,
+                    on_summary=lambda summary: _emit_metrics(
+                        context,
+                        started,
+                        response,
+                        records=summary.records,
+                        valid=summary.valid + summary.large,
+                        rejected_by_reason=summary.rejected_by_reason,
+                    ),
+                )
+                _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
+                return inline_result
             summary = process_file(
                 body,
                 source=source,
@@ -160,12 +183,13 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             source=review_source(source),
             rejections=rejected.rejections,
         )
-        return {
+        rejected_result: RejectedResult = {
             RESULT_FILE_REJECTED: True,
             RESULT_RECORDS: None,
             RESULT_REASON: rejected.reason,
             RESULT_REVIEW: review,
         }
+        return {**rejected_result, "handoff": False} if inline else rejected_result
     finally:
         body.close()
     result: AcceptedResult = {

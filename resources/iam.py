@@ -109,25 +109,29 @@ def store_large_role(*, bucket: Bucket, orders_table: Table, log_group: LogGroup
     )
 
 
-def state_machine_role(*, grants: list[PolicyGrant]) -> Role:
-    """The state machine's service integrations: `grants` (Sid, actions, resources), generated with the
+def state_machine_role(
+    *, grants: list[PolicyGrant], title: str = ids.STATE_MACHINE_ROLE, policy_name: str = "StateMachine"
+) -> Role:
+    """A state machine's service integrations: `grants` (Sid, actions, resources), generated with the
     DefinitionSubstitutions from the one declaration of each reference (resources/references.py).
 
-    Its own executions are in state_machine_executions_policy.
+    The large-file machine's own executions are in state_machine_executions_policy.
     """
     return Role(
-        ids.STATE_MACHINE_ROLE,
+        title,
         AssumeRolePolicyDocument=_assumed_by("states.amazonaws.com", same_account_only=True),
         Policies=[
-            _inline("StateMachine", [_allow(sid, actions, resources) for sid, actions, resources in grants])
+            _inline(policy_name, [_allow(sid, actions, resources) for sid, actions, resources in grants])
         ],
     )
 
 
-def state_machine_delivery_policy(*, role: Role) -> PolicyType:
+def state_machine_delivery_policy(
+    *, role: Role, title: str = ids.STATE_MACHINE_DELIVERY_POLICY
+) -> PolicyType:
     """Log delivery and X-Ray: STAR_RESOURCE_ACTIONS, the only statement with Resource "*"."""
     return PolicyType(
-        ids.STATE_MACHINE_DELIVERY_POLICY,
+        title,
         PolicyName="StateMachineLogDeliveryAndTracing",
         Roles=[Ref(role)],
         PolicyDocument=PolicyDocument(
@@ -163,15 +167,15 @@ def state_machine_executions_policy(*, role: Role, state_machine: StateMachine) 
     )
 
 
-def object_created_rule_role(*, state_machine: StateMachine) -> Role:
-    """EventBridge's role for the rule target: start executions of this state machine only."""
+def object_created_rule_role(*, state_machines: list[StateMachine]) -> Role:
+    """EventBridge's role for both rules' targets: start executions of these state machines only."""
     return Role(
         ids.OBJECT_CREATED_RULE_ROLE,
         AssumeRolePolicyDocument=_assumed_by("events.amazonaws.com", same_account_only=True),
         Policies=[
             _inline(
                 "StartPipeline",
-                [_allow("StartPipeline", [states.StartExecution], [Ref(state_machine)])],
+                [_allow("StartPipeline", [states.StartExecution], [Ref(m) for m in state_machines])],
             )
         ],
     )

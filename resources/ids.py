@@ -24,6 +24,13 @@ STATE_MACHINE_LOG_GROUP = "StateMachineLogGroup"
 STATE_MACHINE_EXECUTIONS_POLICY = "StateMachineExecutionsPolicy"
 # The statements that AWS allows only with Resource "*" (log delivery, X-Ray), isolated in one policy.
 STATE_MACHINE_DELIVERY_POLICY = "StateMachineDeliveryPolicy"
+# The small-file lane (EXPRESS): its own state machine, role, log group, rule and alarm.
+SMALL_FILE_STATE_MACHINE = "SmallFileStateMachine"
+SMALL_FILE_STATE_MACHINE_ROLE = "SmallFileStateMachineRole"
+SMALL_FILE_STATE_MACHINE_LOG_GROUP = "SmallFileStateMachineLogGroup"
+SMALL_FILE_STATE_MACHINE_DELIVERY_POLICY = "SmallFileStateMachineDeliveryPolicy"
+SMALL_FILE_RULE = "SmallFileRule"
+SMALL_FILE_STATE_MACHINE_FAILED_ALARM = "SmallFileStateMachineFailedAlarm"
 OBJECT_CREATED_RULE = "ObjectCreatedRule"
 OBJECT_CREATED_RULE_ROLE = "ObjectCreatedRuleRole"
 RULE_DEAD_LETTER_QUEUE_ALARM = "RuleDeadLetterQueueAlarm"
@@ -46,3 +53,4 @@ HAS_ALARM_TOPIC = "HasAlarmTopic"
 
 # Rule target Id (unique within the rule).
 STATE_MACHINE_TARGET_ID = "StateMachine"
+SMALL_FILE_STATE_MACHINE_TARGET_ID = "SmallFileStateMachine"

@@ -28,18 +28,20 @@ def log_group(title: str, *, retention_days: Parameter) -> LogGroup:
     )
 
 
-def state_machine_log_group(*, retention_days: Parameter) -> LogGroup:
+def state_machine_log_group(
+    *, retention_days: Parameter, title: str = ids.STATE_MACHINE_LOG_GROUP, machine: str = ids.STATE_MACHINE
+) -> LogGroup:
     """The state machine's log group, under /aws/vendedlogs/ as AWS recommends for Step Functions.
 
     The prefix keeps CloudWatch Logs' resource policy under its size limit when many state machines log;
     the stack name keeps the name unique per deployment.
     """
     return LogGroup(
-        ids.STATE_MACHINE_LOG_GROUP,
+        title,
         DeletionPolicy="Delete",
         UpdateReplacePolicy="Delete",
         Metadata=checkov_skips("CKV_AWS_158"),
-        LogGroupName=Sub("/aws/vendedlogs/states/${AWS::StackName}-" + ids.STATE_MACHINE),
+        LogGroupName=Sub("/aws/vendedlogs/states/${AWS::StackName}-" + machine),
         RetentionInDays=Ref(retention_days),
     )
 
@@ -62,10 +64,12 @@ def queue_not_empty_alarm(title: str, *, queue: Queue, description: str, alarm_t
     )
 
 
-def executions_failed_alarm(*, state_machine: StateMachine, alarm_topic_arn: Parameter) -> Alarm:
+def executions_failed_alarm(
+    *, state_machine: StateMachine, alarm_topic_arn: Parameter, title: str = ids.STATE_MACHINE_FAILED_ALARM
+) -> Alarm:
     """Alarm when any execution of the state machine fails (a permanent error ends in a Fail state)."""
     return Alarm(
-        ids.STATE_MACHINE_FAILED_ALARM,
+        title,
         AlarmDescription="A pipeline execution failed: see the state machine's execution history.",
         Namespace="AWS/States",
         MetricName="ExecutionsFailed",

@@ -25,15 +25,18 @@ def state_machine(
     role: Role,
     log_group: LogGroup,
     depends_on: list[PolicyType],
+    title: str = ids.STATE_MACHINE,
+    machine_type: str = "STANDARD",
 ) -> StateMachine:
-    """The STANDARD parent state machine; logs errors only, never execution data (record content).
+    """A state machine (the STANDARD large-file parent, or with `machine_type` EXPRESS the small-file
+    lane); logs errors only, never execution data (record content: the small lane's state holds records).
 
     depends_on: the role's log delivery policy, which Step Functions checks when it creates the machine.
     """
     return StateMachine(
-        ids.STATE_MACHINE,
+        title,
         DependsOn=depends_on,
-        StateMachineType="STANDARD",
+        StateMachineType=machine_type,
         RoleArn=GetAtt(role, "Arn"),
         # An object (not DefinitionString) so cfn-lint validates the ASL (rule E3601).
         Definition=definition,

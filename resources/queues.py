@@ -61,8 +61,8 @@ def rule_dead_letter_queue() -> Queue:
     return _encrypted_queue(ids.RULE_DEAD_LETTER_QUEUE)
 
 
-def rule_dead_letter_queue_policy(*, queue: Queue, rule: Rule) -> QueuePolicy:
-    """Let EventBridge send to the dead-letter queue, for this rule only."""
+def rule_dead_letter_queue_policy(*, queue: Queue, rules: list[Rule]) -> QueuePolicy:
+    """Let EventBridge send to the dead-letter queue, for these rules only."""
     return QueuePolicy(
         ids.RULE_DEAD_LETTER_QUEUE_POLICY,
         Queues=[Ref(queue)],
@@ -75,7 +75,9 @@ def rule_dead_letter_queue_policy(*, queue: Queue, rule: Rule) -> QueuePolicy:
                     Principal=Principal("Service", "events.amazonaws.com"),
                     Action=[SendMessage],
                     Resource=[GetAtt(queue, "Arn")],
-                    Condition=Condition(ArnEqualsCondition("aws:SourceArn", GetAtt(rule, "Arn"))),
+                    Condition=Condition(
+                        ArnEqualsCondition("aws:SourceArn", [GetAtt(rule, "Arn") for rule in rules])
+                    ),
                 )
             ],
         ),

@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from awacs import awslambda as lambda_
-from awacs import dynamodb, s3, sqs
+from awacs import dynamodb, s3, sqs, states
 from awacs.aws import Action
 from troposphere import GetAtt, Ref, Sub
 from troposphere.awslambda import Function
 from troposphere.dynamodb import Table
 from troposphere.s3 import Bucket
 from troposphere.sqs import Queue
+from troposphere.stepfunctions import StateMachine
 
 from handlers.contract import WORK_PREFIX
 from workflow import names
@@ -88,8 +89,10 @@ def state_machine_references(
     file_ledger_table: Table,
     review_queue: Queue,
     bucket: Bucket,
+    large_file_machine: StateMachine | None = None,
 ) -> tuple[Reference, ...]:
-    """Every reference the state machine may make to this stack, in policy statement order."""
+    """Every reference a state machine may make to this stack, in policy statement order
+    (`large_file_machine`: the machine the small-file lane hands files to)."""
     resources: tuple[Reference, ...] = (
         Reference(
             names.VALIDATOR_FUNCTION_ARN,
@@ -121,6 +124,14 @@ def state_machine_references(
         # For ARNs other than a Task's Resource (e.g. an ItemReader's): arn:${Partition}:states:::...
         Reference("Partition", Ref("AWS::Partition")),
     )
+    if large_file_machine is not None:
+        resources += (
+            Reference(
+                names.LARGE_FILE_STATE_MACHINE_ARN,
+                Ref(large_file_machine),
+                Grant("HandOffLargeFiles", (states.StartExecution,), Ref(large_file_machine)),
+            ),
+        )
     # The Distributed Map's ItemReader is the one s3:getObject: it reads the batch manifest, by version.
     read_manifests = Grant(
         "ReadManifests", (s3.GetObject, s3.GetObjectVersion), _objects(bucket, WORK_PREFIX)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from troposphere import Output, Ref, Template
+from troposphere.awslambda import Function
+from troposphere.dynamodb import Table
+from troposphere.iam import PolicyType, Role
+from troposphere.logs import LogGroup
+from troposphere.s3 import Bucket
+from troposphere.sqs import Queue
+from troposphere.stepfunctions import StateMachine
 
 from resources import compute, events, iam, ids, monitoring, orchestration, queues, references, storage
 from resources.parameters import has_alarm_topic, pipeline_parameters
+from workflow.definition import build_small_file_definition
 
 DESCRIPTION = (
     "Sales-order ingestion pipeline: S3 upload -> EventBridge rule -> Step Functions -> "
@@ -15,12 +24,18 @@ DESCRIPTION = (
 )
 
 
-def build_template(*, definition: dict[str, Any]) -> Template:
-    """The pipeline's CloudFormation template around the state machine's ASL `definition`.
+def build_template(
+    *, definition: dict[str, Any], small_file_definition: dict[str, Any] | None = None
+) -> Template:
+    """The pipeline's CloudFormation template around the state machines' ASL definitions: the large-file
+    (STANDARD) `definition` and the small-file lane's (EXPRESS) `small_file_definition` (by default the
+    one workflow/ builds).
 
-    `definition` refers to stack resources only through the `${...}` placeholders of
+    Each definition refers to stack resources only through the `${...}` placeholders of
     docs/CONTRACT.md; it is embedded as a Definition object with DefinitionSubstitutions.
     """
+    if small_file_definition is None:
+        small_file_definition = build_small_file_definition()
     template = Template(Description=DESCRIPTION)
     params = pipeline_parameters()
     for parameter in params.all():
@@ -76,13 +91,34 @@ def build_template(*, definition: dict[str, Any]) -> Template:
     )
     executions_policy = iam.state_machine_executions_policy(role=machine_role, state_machine=machine)
 
-    rule_role = iam.object_created_rule_role(state_machine=machine)
+    small = _small_file_lane(
+        definition=small_file_definition,
+        retention_days=params.log_retention_days,
+        validator=validator,
+        store_large=store_large,
+        orders_table=orders_table,
+        file_ledger_table=file_ledger_table,
+        review_queue=review_queue,
+        bucket=bucket,
+        large_file_machine=machine,
+    )
+
+    rule_role = iam.object_created_rule_role(state_machines=[machine, small.machine])
     rule = events.object_created_rule(
         bucket=bucket,
         state_machine=machine,
         role=rule_role,
         dead_letter_queue=dead_letter_queue,
         depends_on=[delivery_policy, executions_policy],
+        lane=events.LANE_LARGE,
+    )
+    small_rule = events.object_created_rule(
+        bucket=bucket,
+        state_machine=small.machine,
+        role=rule_role,
+        dead_letter_queue=dead_letter_queue,
+        depends_on=[small.delivery_policy],
+        lane=events.LANE_SMALL,
     )
 
     template.add_resource(
@@ -94,7 +130,7 @@ def build_template(*, definition: dict[str, Any]) -> Template:
             review_queue,
             queues.review_queue_policy(queue=review_queue),
             dead_letter_queue,
-            queues.rule_dead_letter_queue_policy(queue=dead_letter_queue, rule=rule),
+            queues.rule_dead_letter_queue_policy(queue=dead_letter_queue, rules=[rule, small_rule]),
             validator_logs,
             validator_role,
             validator,
@@ -106,8 +142,13 @@ def build_template(*, definition: dict[str, Any]) -> Template:
             delivery_policy,
             machine,
             executions_policy,
+            small.log_group,
+            small.role,
+            small.delivery_policy,
+            small.machine,
             rule_role,
             rule,
+            small_rule,
             monitoring.queue_not_empty_alarm(
                 ids.RULE_DEAD_LETTER_QUEUE_ALARM,
                 queue=dead_letter_queue,
@@ -134,6 +175,11 @@ def build_template(*, definition: dict[str, Any]) -> Template:
                 dead_letter_queue=dead_letter_queue,
                 state_machine=machine,
             ),
+            monitoring.executions_failed_alarm(
+                state_machine=small.machine,
+                alarm_topic_arn=params.alarm_topic_arn,
+                title=ids.SMALL_FILE_STATE_MACHINE_FAILED_ALARM,
+            ),
         ]
     )
     _add_outputs(
@@ -143,7 +189,8 @@ def build_template(*, definition: dict[str, Any]) -> Template:
             "OrdersTableName": (Ref(orders_table), "Valid orders, keyed by order_id."),
             "FileLedgerTableName": (Ref(file_ledger_table), "One item per processed file version."),
             "ReviewQueueUrl": (Ref(review_queue), "Rejected records and files, one message each."),
-            "StateMachineArn": (Ref(machine), "The pipeline's state machine."),
+            "StateMachineArn": (Ref(machine), "The pipeline's (large-file) state machine."),
+            "SmallFileStateMachineArn": (Ref(small.machine), "The small-file lane's state machine."),
             "RuleDeadLetterQueueUrl": (Ref(dead_letter_queue), "Events that could not start the pipeline."),
         },
     )
@@ -153,3 +200,59 @@ def build_template(*, definition: dict[str, Any]) -> Template:
 def _add_outputs(template: Template, outputs: dict[str, tuple[Ref, str]]) -> None:
     for title, (value, description) in outputs.items():
         template.add_output(Output(title, Value=value, Description=description))
+
+
+@dataclass(frozen=True)
+class _SmallFileLane:
+    log_group: LogGroup
+    role: Role
+    delivery_policy: PolicyType
+    machine: StateMachine
+
+
+def _small_file_lane(
+    *,
+    definition: dict[str, Any],
+    retention_days: Any,
+    validator: Function,
+    store_large: Function,
+    orders_table: Table,
+    file_ledger_table: Table,
+    review_queue: Queue,
+    bucket: Bucket,
+    large_file_machine: StateMachine,
+) -> _SmallFileLane:
+    """The EXPRESS state machine of the small-file lane, its role, log group and delivery policy."""
+    log_group = monitoring.state_machine_log_group(
+        retention_days=retention_days,
+        title=ids.SMALL_FILE_STATE_MACHINE_LOG_GROUP,
+        machine=ids.SMALL_FILE_STATE_MACHINE,
+    )
+    # The same declared references as the large-file machine, plus the hand-off target.
+    lane_references = references.state_machine_references(
+        validator=validator,
+        store_large=store_large,
+        orders_table=orders_table,
+        file_ledger_table=file_ledger_table,
+        review_queue=review_queue,
+        bucket=bucket,
+        large_file_machine=large_file_machine,
+    )
+    role = iam.state_machine_role(
+        grants=references.grants(lane_references, definition),
+        title=ids.SMALL_FILE_STATE_MACHINE_ROLE,
+        policy_name="SmallFileStateMachine",
+    )
+    delivery_policy = iam.state_machine_delivery_policy(
+        role=role, title=ids.SMALL_FILE_STATE_MACHINE_DELIVERY_POLICY
+    )
+    machine = orchestration.state_machine(
+        definition=definition,
+        substitutions=references.substitutions(lane_references, definition),
+        role=role,
+        log_group=log_group,
+        depends_on=[delivery_policy],
+        title=ids.SMALL_FILE_STATE_MACHINE,
+        machine_type="EXPRESS",
+    )
+    return _SmallFileLane(log_group=log_group, role=role, delivery_policy=delivery_policy, machine=machine)

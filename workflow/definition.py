@@ -6,6 +6,7 @@ from typing import Any
 
 from stepfunctions.steps.states import Graph
 
+from workflow.express import build_small_file_workflow
 from workflow.files import build_file_workflow
 
 COMMENT = (
@@ -17,4 +18,16 @@ COMMENT = (
 def build_definition() -> dict[str, Any]:
     """Serialise with `Graph(...).to_dict()`: `Workflow(...)` would create a boto3 client."""
     graph: dict[str, Any] = Graph(build_file_workflow(), comment=COMMENT).to_dict()
+    return graph
+
+
+SMALL_FILE_COMMENT = (
+    "Sales-order ingestion, small-file lane: validate a small uploaded file and store or review its "
+    "records in one short execution; hand a file that does not fit to the large-file state machine"
+)
+
+
+def build_small_file_definition() -> dict[str, Any]:
+    """The small-file (EXPRESS) state machine, serialised like build_definition."""
+    graph: dict[str, Any] = Graph(build_small_file_workflow(), comment=SMALL_FILE_COMMENT).to_dict()
     return graph

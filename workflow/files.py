@@ -6,6 +6,7 @@ Its state data holds only pointers and counts (no record content: Standard histo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from stepfunctions.steps.choice_rule import ChoiceRule
@@ -19,7 +20,6 @@ from handlers.shapes import (
     RESULT_COUNTS,
     RESULT_FILE_REJECTED,
     RESULT_REASON,
-    RESULT_REVIEW,
     SOURCE_ETAG,
 )
 from handlers.throughput import BATCH_CONCURRENCY
@@ -43,6 +43,16 @@ _VERSION_ID = f"{_OBJECT}['version-id']"
 # The validator's counts that the ledger keeps for an accepted file (simulate.py reconciles them).
 LEDGER_COUNTS = RESULT_COUNTS
 MINIMAL_FILE_REVIEW = "$.minimal_review"
+# File ledger statuses (`status`) and lanes (`lane`: which state machine claimed the file last).
+STATUS_IN_PROGRESS = "IN_PROGRESS"
+STATUS_DONE = "DONE"
+STATUS_FAILED = "FAILED"
+# Set by the small-file lane when it hands a file to the large-file lane (which may then claim it).
+STATUS_HANDED_OFF = "HANDED_OFF"
+LANE_STANDARD = "standard"
+LANE_EXPRESS = "express"
+# Attempts of a ledger write's transient retrier (workflow/retries.py `transient`).
+LEDGER_ATTEMPTS = 6
 
 
 def _describe_file(state_id: str, *, versioned: bool) -> Pass:
@@ -81,12 +91,13 @@ def _identify_file() -> Pass:
     )
 
 
-def _ledger_update(
+def ledger_update(
     state_id: str,
     *,
     status: str,
     error_path: str | None = None,
     attributes: dict[str, dict[str, Any]] | None = None,
+    max_attempts: int = LEDGER_ATTEMPTS,
 ) -> Task:
     """Set the file's ledger status (DONE or FAILED) and when; FAILED also records the error's name.
 
@@ -114,7 +125,7 @@ def _ledger_update(
             "ExpressionAttributeValues": values,
         },
         result_path=None,
-        retry=transient(DYNAMODB_TRANSIENT),
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=max_attempts),
     )
 
 
@@ -131,8 +142,21 @@ def _rejected_file() -> dict[str, dict[str, Any]]:
     return {RESULT_FILE_REJECTED: {"BOOL": True}, RESULT_REASON: {"S.$": validation(RESULT_REASON)}}
 
 
-def build_file_workflow() -> Choice:
-    """The parent graph; its start state is the returned Choice."""
+@dataclass(frozen=True)
+class FileEnds:
+    """The states every lane ends a file with: marked DONE (accepted or rejected) or FAILED."""
+
+    catch_all_to_fail: Catch
+    catch_all_to_mark_failed: Catch
+    mark_failed: Task
+    mark_done: Task
+    send_file_rejection: Task
+
+
+def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS) -> FileEnds:
+    """MarkFileDone, MarkFileRejected (after SendFileRejection, with its minimal-review fallback),
+    MarkFileFailed -> PipelineFailed: one definition for both lanes. `ledger_attempts`: retries of
+    the ledger writes (the small lane keeps them short: an EXPRESS execution has 5 minutes)."""
     pipeline_failed = Fail(
         names.PIPELINE_FAILED,
         error="PipelineFailed",
@@ -141,7 +165,9 @@ def build_file_workflow() -> Choice:
     )
     catch_all_to_fail = Catch(error_equals=["States.ALL"], next_step=pipeline_failed, result_path="$.error")
 
-    mark_failed = _ledger_update(names.MARK_FILE_FAILED, status="FAILED", error_path="$.error.Error")
+    mark_failed = ledger_update(
+        names.MARK_FILE_FAILED, status=STATUS_FAILED, error_path="$.error.Error", max_attempts=ledger_attempts
+    )
     mark_failed.add_catch(catch_all_to_fail)
     mark_failed.next(pipeline_failed)
     catch_all_to_mark_failed = Catch(
@@ -149,12 +175,53 @@ def build_file_workflow() -> Choice:
     )
 
     file_processed = Succeed(names.FILE_PROCESSED)
-    mark_done = _ledger_update(names.MARK_FILE_DONE, status="DONE", attributes=_accepted_counts())
+    mark_done = ledger_update(
+        names.MARK_FILE_DONE, status=STATUS_DONE, attributes=_accepted_counts(), max_attempts=ledger_attempts
+    )
     mark_done.add_catch(catch_all_to_fail)
     mark_done.next(file_processed)
-    mark_rejected = _ledger_update(names.MARK_FILE_REJECTED, status="DONE", attributes=_rejected_file())
+    mark_rejected = ledger_update(
+        names.MARK_FILE_REJECTED,
+        status=STATUS_DONE,
+        attributes=_rejected_file(),
+        max_attempts=ledger_attempts,
+    )
     mark_rejected.add_catch(catch_all_to_fail)
     mark_rejected.next(file_processed)
+
+    # A file review that cannot be sent after its retries becomes a minimal review; if that cannot
+    # be sent either, the file is marked FAILED, as before.
+    send_minimal_file_review = send_review(
+        names.SEND_MINIMAL_FILE_REVIEW, review_path=MINIMAL_FILE_REVIEW, output_path=None
+    )
+    send_minimal_file_review.add_catch(catch_all_to_mark_failed)
+    send_minimal_file_review.next(mark_rejected)
+    describe_minimal_file = describe_minimal_file_review(
+        review_path="$.validation.review", result_path=MINIMAL_FILE_REVIEW
+    )
+    describe_minimal_file.next(send_minimal_file_review)
+
+    send_file_rejection = send_review(
+        names.SEND_FILE_REJECTION, review_path="$.validation.review", output_path=None
+    )
+    send_file_rejection.add_catch(
+        Catch(error_equals=["States.ALL"], next_step=describe_minimal_file, result_path=ERROR_PATH)
+    )
+    send_file_rejection.next(mark_rejected)
+    return FileEnds(
+        catch_all_to_fail=catch_all_to_fail,
+        catch_all_to_mark_failed=catch_all_to_mark_failed,
+        mark_failed=mark_failed,
+        mark_done=mark_done,
+        send_file_rejection=send_file_rejection,
+    )
+
+
+def build_file_workflow() -> Choice:
+    """The parent graph (large-file lane); its start state is the returned Choice."""
+    ends = file_ends()
+    catch_all_to_mark_failed = ends.catch_all_to_mark_failed
+    mark_done, send_file_rejection = ends.mark_done, ends.send_file_rejection
 
     process_batches = DistributedMap(
         names.PROCESS_BATCHES,
@@ -178,26 +245,6 @@ def build_file_workflow() -> Choice:
     process_batches.attach_processor(build_batch_processor())
     process_batches.next(mark_done)
 
-    # A file review that cannot be sent after its retries becomes a minimal review; if that cannot
-    # be sent either, the file is marked FAILED, as before.
-    send_minimal_file_review = send_review(
-        names.SEND_MINIMAL_FILE_REVIEW, review_path=MINIMAL_FILE_REVIEW, output_path=None
-    )
-    send_minimal_file_review.add_catch(catch_all_to_mark_failed)
-    send_minimal_file_review.next(mark_rejected)
-    describe_minimal_file = describe_minimal_file_review(
-        review_path=validation(RESULT_REVIEW), result_path=MINIMAL_FILE_REVIEW
-    )
-    describe_minimal_file.next(send_minimal_file_review)
-
-    send_file_rejection = send_review(
-        names.SEND_FILE_REJECTION, review_path=validation(RESULT_REVIEW), output_path=None
-    )
-    send_file_rejection.add_catch(
-        Catch(error_equals=["States.ALL"], next_step=describe_minimal_file, result_path=ERROR_PATH)
-    )
-    send_file_rejection.next(mark_rejected)
-
     route_file = Choice(names.ROUTE_FILE)
     route_file.add_choice(
         ChoiceRule.BooleanEquals(validation(RESULT_FILE_REJECTED), True), send_file_rejection
@@ -219,25 +266,48 @@ def build_file_workflow() -> Choice:
     )
     validate_file.next(route_file)
 
+    claim = claim_file(
+        lane=LANE_STANDARD,
+        claimable=(STATUS_FAILED, STATUS_HANDED_OFF),
+        catch_all_to_fail=ends.catch_all_to_fail,
+    )
+    claim.next(validate_file)
+    return file_entry(claim)
+
+
+def claim_file(
+    *,
+    lane: str,
+    claimable: tuple[str, ...],
+    catch_all_to_fail: Catch,
+    max_attempts: int = LEDGER_ATTEMPTS,
+) -> Task:
+    """ClaimFile: a conditional put of the ledger item (IN_PROGRESS, this lane); a duplicate delivery
+    (the item exists in a status not in `claimable`) ends in AlreadyProcessed."""
     already_processed = Succeed(names.ALREADY_PROCESSED, comment="Duplicate delivery of an event")
-    claim_file = Task(
+    values = {f":{status.lower()}": {"S": status} for status in claimable}
+    return Task(
         names.CLAIM_FILE,
         resource=names.service("dynamodb:putItem"),
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Item": {
                 "file_id": {"S.$": "$.file.file_id"},
-                "status": {"S": "IN_PROGRESS"},
+                "status": {"S": STATUS_IN_PROGRESS},
+                "lane": {"S": lane},
                 "execution_arn": {"S.$": "$$.Execution.Id"},
                 "started_at": {"S.$": "$$.Execution.StartTime"},
             },
-            # A FAILED file may be claimed again (re-delivery as a retry); IN_PROGRESS or DONE not.
-            "ConditionExpression": "attribute_not_exists(file_id) OR #status = :failed",
+            # A FAILED file may be claimed again (re-delivery as a retry), and the large lane claims a
+            # file the small lane HANDED_OFF; IN_PROGRESS or DONE: never.
+            "ConditionExpression": " OR ".join(
+                ["attribute_not_exists(file_id)", *(f"#status = {value}" for value in values)]
+            ),
             "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":failed": {"S": "FAILED"}},
+            "ExpressionAttributeValues": values,
         },
         result_path=None,
-        retry=transient(DYNAMODB_TRANSIENT),
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=max_attempts),
         catch=[
             Catch(
                 error_equals=["DynamoDB.ConditionalCheckFailedException"],
@@ -247,10 +317,12 @@ def build_file_workflow() -> Choice:
             catch_all_to_fail,
         ],
     )
-    claim_file.next(validate_file)
 
+
+def file_entry(claim: Task) -> Choice:
+    """CheckObject -> Describe(Un)versionedFile -> IdentifyFile -> `claim`: shared by both lanes."""
     identify_file = _identify_file()
-    identify_file.next(claim_file)
+    identify_file.next(claim)
     describe_versioned = _describe_file(names.DESCRIBE_VERSIONED_FILE, versioned=True)
     describe_versioned.next(identify_file)
     describe_unversioned = _describe_file(names.DESCRIBE_UNVERSIONED_FILE, versioned=False)

@@ -11,6 +11,8 @@ STORE_LARGE_FUNCTION_ARN: Final = "StoreLargeFunctionArn"
 ORDERS_TABLE_NAME: Final = "OrdersTableName"
 FILE_LEDGER_TABLE_NAME: Final = "FileLedgerTableName"
 REVIEW_QUEUE_URL: Final = "ReviewQueueUrl"
+# The small-file lane starts the large-file (STANDARD) state machine when it hands a file off.
+LARGE_FILE_STATE_MACHINE_ARN: Final = "LargeFileStateMachineArn"
 
 
 def sub(name: str) -> str:
@@ -59,6 +61,14 @@ PIPELINE_FAILED: Final = "PipelineFailed"
 # Fallback when SendFileRejection fails after its retries: a minimal review (docs/CONTRACT.md).
 DESCRIBE_MINIMAL_FILE_REVIEW: Final = "DescribeMinimalFileReview"
 SEND_MINIMAL_FILE_REVIEW: Final = "SendMinimalFileReview"
+
+# Small-file lane (EXPRESS top-level machine, workflow/express.py); it also uses the parent's
+# CheckObject ... ClaimFile, ValidateFile, RouteFile and the Mark*/Send*File* states above.
+STORE_RECORDS: Final = "StoreRecords"
+DESCRIBE_HANDOFF: Final = "DescribeHandOff"
+MARK_FILE_HANDED_OFF: Final = "MarkFileHandedOff"
+HAND_OFF: Final = "HandOff"
+FILE_HANDED_OFF: Final = "FileHandedOff"
 
 # Child (EXPRESS, one per batch) states.
 STORE_BATCH: Final = "StoreBatch"

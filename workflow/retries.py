@@ -29,6 +29,12 @@ SQS_TRANSIENT = [
     "SQS.ThrottlingException",
 ]
 ITEM_READER_TRANSIENT = ["States.ItemReaderFailed"]
+# states:startExecution (the small-file lane's hand-off): throttling and service-side failures.
+STATES_TRANSIENT = [
+    "StepFunctions.SdkClientException",
+    "StepFunctions.ThrottlingException",
+    "StepFunctions.AWSStepFunctionsException",
+]
 
 
 def transient(errors: list[str], *, max_attempts: int = 6) -> Retry:

@@ -24,6 +24,7 @@ from emulator.patches import (
     lambda_in_process,
     s3_event_shape,
     sfn_json_text,
+    sfn_start_execution,
     sfn_start_time,
     sfn_tolerated_failure,
     sqs_message_characters,
@@ -46,6 +47,7 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_start_time,
     sfn_tolerated_failure,
     sfn_json_text,
+    sfn_start_execution,
     sqs_message_characters,
     dynamodb_numbers,
 )

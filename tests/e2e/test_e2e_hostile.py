@@ -23,6 +23,7 @@ from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
 from emulator import lambda_runner
 from emulator.reconcile import ranges
+from handlers.inline import SMALL_FILE_MAX_BYTES
 from workflow.reviews import MINIMAL_MESSAGE
 
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of
@@ -339,7 +340,9 @@ def test_a_manifest_overwritten_after_validation_is_not_what_the_map_reads(
     staged = after_validator(key, forge)
     # WHEN a file of two valid records is uploaded and its manifest is overwritten before the map runs
     records = [_order(f"race-{uid}-0"), _order(f"race-{uid}-1")]
-    _, result = pipeline.run(key, json.dumps(records).encode())
+    # (padded past the small-file lane's size, so that it takes the Distributed Map's manifest path)
+    body = json.dumps(records).encode() + b" " * (SMALL_FILE_MAX_BYTES + 1)
+    _, result = pipeline.run(key, body)
     # THEN the map read the version the validator wrote: the genuine records are stored ...
     assert len(staged) == 1
     assert_no_loss(result, records=2)
@@ -425,8 +428,15 @@ def test_a_small_gzip_of_too_many_rejections_is_one_summarised_file_review(
 # ---------------------------------------------------------------- class 10: loss cannot hide
 
 
+# The small-file lane's inline Map fails with the failed step's own error; the large-file lane's
+# Distributed Map with its tolerance's (ToleratedFailurePercentage 0, which the emulator enforces).
+@pytest.mark.parametrize(
+    ("pad", "error_name"),
+    [(0, "SQS.SdkClientException"), (SMALL_FILE_MAX_BYTES + 1, "States.ExceedToleratedFailureThreshold")],
+    ids=["small-file-lane", "large-file-lane"],
+)
 def test_a_failed_record_step_fails_the_file_and_names_the_lost_record(
-    pipeline: Pipeline, uid: str, quick_retries: None
+    pipeline: Pipeline, uid: str, quick_retries: None, pad: int, error_name: str
 ) -> None:
     # Before issue 7: the emulator did not enforce ToleratedFailurePercentage, so the failed child
     # left the run SUCCEEDED (exit 0) and the ledger DONE, and `records` was computed as
@@ -437,13 +447,13 @@ def test_a_failed_record_step_fails_the_file_and_names_the_lost_record(
     records = [_order(f"lost-{uid}-0"), {"order-info": {"order_id": f"lost-{uid}-1"}}]
     with _review_queue_limit(pipeline, SMALLEST_QUEUE_BYTES):
         # WHEN the file is uploaded
-        target, result = pipeline.run(key, json.dumps(records).encode())
-    # THEN the execution FAILED: the Distributed Map tolerates no failed child
+        target, result = pipeline.run(key, json.dumps(records).encode() + b" " * pad)
+    # THEN the execution FAILED: no lane tolerates a failed record step
     assert result.status == "FAILED" and result.failure is not None
     assert result.failure.startswith("PipelineFailed")
     ledger = pipeline.ledger(target)
     assert ledger is not None
-    assert (ledger["status"], ledger["error_name"]) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+    assert (ledger["status"], ledger["error_name"]) == ("FAILED", error_name)
     # AND the reconciliation counts the validator's 2 records and names the one neither stored nor reviewed
     assert result.count is not None and (result.count.origin, result.records) == ("validator", 2)
     assert result.reviews == [] and 1 in result.lost

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from benchmarks import cost
@@ -71,3 +72,51 @@ def test_unpriced_requests_are_reported() -> None:
     assert unpriced({"s3:GetObject": 1, "events:PutEvents": 2, "sqs:SendMessage": 1}) == {
         "events:PutEvents": 2
     }
+
+
+def _small_lane_run() -> Run:
+    """A one-record file as the small-file lane runs it: one EXPRESS execution, no Standard one."""
+    return Run(
+        records=1,
+        valid=1,
+        invalid=0,
+        large=0,
+        batches=0,
+        requests={"dynamodb:PutItem": 2, "dynamodb:UpdateItem": 1, "lambda:Invoke": 1, "s3:GetObject": 1},
+        parent_states=0,
+        child_states=0,
+        order_items=1,
+        order_write_units=1,
+        review_messages=0,
+        review_sqs_requests=0,
+        express_executions=1,
+        express_states=11,
+    )
+
+
+def test_a_small_lane_run_is_one_express_execution_and_an_inline_validation() -> None:
+    assume = Assumptions(validator_records_per_s=10**9, inline_validator_overhead_s=0.05)
+    usage = usage_of(_small_lane_run(), assume)
+    assert (usage.standard_transitions, usage.map_child_starts, usage.s3_put) == (0, 0, 0)
+    [express] = usage.express
+    assert express.executions == 1 and usage.express_transitions == 11
+    [validator] = usage.lambdas
+    # The inline overhead, not the large path's (which includes the manifest PUT).
+    assert round(validator.seconds, 3) == 0.05
+
+
+def test_scaled_files_are_extrapolated_from_large_lane_runs_only() -> None:
+    from benchmarks.pipeline import scenarios
+
+    small_lane = replace(_small_lane_run(), records=100, valid=100, order_items=100, order_write_units=100)
+    big = _run(1000, 10, invalid=0)
+    standard_100 = _run(100, 1, invalid=0)
+    runs = {"1 valid": _small_lane_run(), "1 invalid": _small_lane_run(), "100": small_lane, "1000": big}
+    with_basis = scenarios(
+        runs, ASSUME, scale=[10_000], records_per_batch=100, basis={**runs, "100": standard_100}
+    )
+    without = scenarios(runs, ASSUME, scale=[10_000], records_per_batch=100)
+    # THEN with a large-lane run of 100 records there is a 10,000-record row; a line through a
+    # small-lane run would mix designs, so without one there is none
+    assert [r.records_per_file for r in with_basis] == [1, 100, 1000, 10_000]
+    assert [r.records_per_file for r in without] == [1, 100, 1000]

@@ -122,9 +122,10 @@ def test_resource_star_is_granted_only_for_the_listed_delivery_and_tracing_actio
         for statement in _allow_statements(resource)
         if "*" in statement.get("Resource", [])
     ]
-    # THEN there is one, in StateMachineDeliveryPolicy, granting exactly the listed actions
-    assert [(name, sorted(statement["Action"])) for name, statement in star] == [
-        ("StateMachineDeliveryPolicy", listed)
+    # THEN there is one per state machine, in its delivery policy, granting exactly the listed actions
+    assert sorted((name, sorted(statement["Action"])) for name, statement in star) == [
+        ("SmallFileStateMachineDeliveryPolicy", listed),
+        ("StateMachineDeliveryPolicy", listed),
     ]
 
 

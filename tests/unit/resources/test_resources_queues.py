@@ -17,18 +17,20 @@ def test_queues_are_encrypted_and_keep_messages_fourteen_days(resources: dict[st
         assert "QueueName" not in queue
 
 
-def test_only_the_object_created_rule_may_send_dead_letters(resources: dict[str, Any]) -> None:
+def test_only_the_two_object_created_rules_may_send_dead_letters(resources: dict[str, Any]) -> None:
     # GIVEN the dead-letter queue's policy
     policy = props(resources, "RuleDeadLetterQueuePolicy")
     # THEN it is attached to the dead-letter queue
     assert policy["Queues"] == [ref("RuleDeadLetterQueue")]
-    # AND its one statement lets EventBridge send, only on behalf of ObjectCreatedRule
+    # AND its one statement lets EventBridge send, only on behalf of ObjectCreatedRule and SmallFileRule
     (statement,) = policy["PolicyDocument"]["Statement"]
     assert statement["Effect"] == "Allow"
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Action"] == ["sqs:SendMessage"]
     assert statement["Resource"] == [arn_of("RuleDeadLetterQueue")]
-    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": arn_of("ObjectCreatedRule")}}
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": [arn_of("ObjectCreatedRule"), arn_of("SmallFileRule")]}
+    }
 
 
 def test_review_queue_refuses_every_request_without_tls(resources: dict[str, Any]) -> None:

@@ -50,6 +50,7 @@ def test_outputs_are_exactly_the_contracts(rendered: dict[str, Any]) -> None:
         "FileLedgerTableName": ref("FileLedgerTable"),
         "ReviewQueueUrl": ref("ReviewQueue"),
         "StateMachineArn": ref("StateMachine"),
+        "SmallFileStateMachineArn": ref("SmallFileStateMachine"),
         "RuleDeadLetterQueueUrl": ref("RuleDeadLetterQueue"),
     }
     assert arn_of("StateMachine") not in [output["Value"] for output in rendered["Outputs"].values()]

@@ -161,12 +161,16 @@ def test_claim_file_dedupes_duplicate_deliveries_through_the_ledger(parent: dict
             "Item": {
                 "file_id": {"S.$": "$.file.file_id"},
                 "status": {"S": "IN_PROGRESS"},
+                "lane": {"S": "standard"},
                 "execution_arn": {"S.$": "$$.Execution.Id"},
                 "started_at": {"S.$": "$$.Execution.StartTime"},
             },
-            "ConditionExpression": "attribute_not_exists(file_id) OR #status = :failed",
+            # A file the small-file lane HANDED_OFF is claimed here (and only here).
+            "ConditionExpression": (
+                "attribute_not_exists(file_id) OR #status = :failed OR #status = :handed_off"
+            ),
             "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":failed": {"S": "FAILED"}},
+            "ExpressionAttributeValues": {":failed": {"S": "FAILED"}, ":handed_off": {"S": "HANDED_OFF"}},
         },
         "ResultPath": None,
         "Retry": [DYNAMODB_RETRY],

@@ -1,0 +1,122 @@
+"""Inline validation for the small-file lane: the classified entries come back in the result, no manifest.
+
+The small-file state machine (EXPRESS) invokes the validator with `"inline": true`. The same core
+(`process_file`) classifies the file, but its manifest goes to an in-memory sink instead of S3: when
+the whole manifest is at most one batch of at most INLINE_MAX_BYTES, that batch is returned inline
+and the state machine routes its entries itself (no manifest PUT, no GETs, no Distributed Map).
+Otherwise the result says "hand off", nothing has been written but claim packs (harmless: the large
+path writes its own and reads by version), and the state machine hands the file to the large path.
+A file is never truncated or failed for being too big for this lane.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from handlers.contract import REASON_FILE_TOO_LARGE
+from handlers.errors import FileRejected
+from handlers.model import Source
+from handlers.pipeline import Summary, process_file
+from handlers.sinks import ClaimSink
+
+# The validator event's flag that asks for an inline result.
+INLINE_FLAG = "inline"
+# Objects up to this size (bytes as stored, from the S3 event's detail.object.size) take the
+# small-file lane; the EventBridge rules split on it (resources/events.py). A 64 KiB upload holds
+# ~100-300 typical orders: one manifest batch.
+SMALL_FILE_MAX_BYTES = 64 * 1024
+# The inline batch travels in the EXPRESS execution's state data (256 KiB payload limit) next to the
+# file's identity and counts; 200,000 bytes of manifest leaves room for both.
+INLINE_MAX_BYTES = 200_000
+# Decoded bytes read at most inline (gzip inflation, whitespace): past it, the large path takes the
+# file, whose own limit (MAX_FILE_BYTES) decides. Bounds the small lane's work per file.
+INLINE_MAX_DECODED_BYTES = 4 * 1024 * 1024
+
+# Why a file was handed to the large path (the result's `handoff_reason`).
+HANDOFF_MANIFEST = "manifest_over_inline_budget"
+HANDOFF_DECODED = "decoded_size_over_inline_budget"
+
+
+class HandOff(Exception):
+    """The file does not fit the small lane; the large path processes it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InlineManifest:
+    """ManifestSink kept in memory, refusing (HandOff) to grow past `max_bytes`."""
+
+    def __init__(self, max_bytes: int = INLINE_MAX_BYTES) -> None:
+        self._max_bytes = max_bytes
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) > self._max_bytes:
+            # Stop reading at once: the rest of the file would not fit either.
+            raise HandOff(HANDOFF_MANIFEST)
+
+    def commit(self) -> str | None:
+        return None
+
+    def abort(self) -> None:
+        self._buffer.clear()
+
+    def batches(self) -> list[dict[str, Any]]:
+        parsed: list[dict[str, Any]] = json.loads(bytes(self._buffer))
+        return parsed
+
+
+def handoff_result(reason: str) -> dict[str, Any]:
+    """The result that sends the file to the large path (no counts: the large path counts)."""
+    return {"file_rejected": False, "handoff": True, "handoff_reason": reason, "records": None}
+
+
+def validate_inline(
+    body: Any,
+    *,
+    source: Source,
+    claims: ClaimSink,
+    max_rejected: int,
+    max_file_bytes: int,
+    on_summary: Callable[[Summary], None] | None = None,
+) -> dict[str, Any]:
+    """Classify `body`; the one batch of entries inline, or a hand-off. Raises FileRejected as the
+    large path would (same reasons, same reviews), except a size past the inline cap (a hand-off)."""
+    manifest = InlineManifest()
+    decoded_cap = min(max_file_bytes, INLINE_MAX_DECODED_BYTES)
+    try:
+        summary = process_file(
+            body,
+            source=source,
+            manifest=manifest,
+            claims=claims,
+            max_rejected=max_rejected,
+            max_file_bytes=decoded_cap,
+        )
+    except HandOff as handoff:
+        return handoff_result(handoff.reason)
+    except FileRejected as rejected:
+        if rejected.reason == REASON_FILE_TOO_LARGE and decoded_cap < max_file_bytes:
+            return handoff_result(HANDOFF_DECODED)
+        raise
+    batches = manifest.batches()
+    if len(batches) > 1:
+        return handoff_result(HANDOFF_MANIFEST)
+    if on_summary is not None:
+        on_summary(summary)
+    return {
+        "file_rejected": False,
+        "handoff": False,
+        "records": summary.records,
+        "valid": summary.valid,
+        "large": summary.large,
+        "invalid": summary.invalid,
+        "batches": len(batches),
+        # {"batch", "source", "review_source", "records": [entry, ...]}: a manifest batch, or null.
+        "batch": batches[0] if batches else None,
+    }

@@ -1,0 +1,135 @@
+"""The small-file lane: one EXPRESS execution validates a small file and routes its records itself.
+
+CheckObject ... ClaimFile are the large lane's states (workflow/files.py `file_entry`); ValidateFile
+invokes the validator with `"inline": true` (handlers/inline.py), which returns the file's one
+manifest batch in the result instead of writing a manifest. StoreRecords routes those entries with
+the one per-record graph (workflow/records.py) in an inline Map, and the file ends with the same
+MarkFileDone / SendFileRejection / MarkFileRejected / MarkFileFailed as the large lane.
+
+A file that does not fit (more than one batch, the inline byte budgets, gzip inflation), or whose
+validator call is throttled, timed out or failing transiently, is handed off: MarkFileHandedOff sets
+the ledger item HANDED_OFF (a status only the large lane's ClaimFile accepts), then HandOff starts the
+large-file (STANDARD) state machine with this execution's own input, the original S3 event. The mark
+comes first so the large lane can always claim what it is handed.
+
+EXPRESS is at-least-once: a second run of the same event finds the ledger item IN_PROGRESS, DONE or
+HANDED_OFF and ends in AlreadyProcessed; the orders table's conditional put makes a repeated record
+write harmless. Time: an EXPRESS execution stops after 5 minutes without running a Catch, so every
+wait is bounded here (ledger retries LEDGER_ATTEMPTS, ValidateFile VALIDATE_TIMEOUT_SECONDS); the
+per-record graph is the one the batch children (also EXPRESS) already run within 5 minutes.
+"""
+
+from __future__ import annotations
+
+from stepfunctions.steps.choice_rule import ChoiceRule
+
+from workflow import names
+from workflow.batches import record_map
+from workflow.files import (
+    LANE_EXPRESS,
+    STATUS_FAILED,
+    STATUS_HANDED_OFF,
+    FileEnds,
+    claim_file,
+    file_ends,
+    file_entry,
+    ledger_update,
+)
+from workflow.retries import LAMBDA_THROTTLED, LAMBDA_TRANSIENT, STATES_TRANSIENT, transient
+from workflow.sdk import Catch, Choice, Pass, Succeed, Task
+
+# Ledger writes retry 1 s, 2 s (at most ~3 s of waiting) instead of the large lane's ~51 s.
+LEDGER_ATTEMPTS = 2
+# The validator reads at most a few MiB here (handlers/inline.py): seconds, even cold.
+VALIDATE_TIMEOUT_SECONDS = 30
+# Errors of ValidateFile that hand the file to the large lane, whose retries are patient (throttling:
+# up to ~2 h) where an EXPRESS execution cannot be.
+HANDOFF_ERRORS = ["States.Timeout", *LAMBDA_TRANSIENT]
+HANDOFF_REASON = "$.validation.handoff_reason"
+
+
+def _hand_off(ends: FileEnds) -> Task:
+    """MarkFileHandedOff -> HandOff (start the large lane with the original event) -> FileHandedOff."""
+    to_mark_failed = ends.catch_all_to_mark_failed
+    hand_off = Task(
+        names.HAND_OFF,
+        resource=names.service("states:startExecution"),
+        parameters={
+            "StateMachineArn": names.sub(names.LARGE_FILE_STATE_MACHINE_ARN),
+            # The S3 event exactly as this execution received it.
+            "Input.$": "$$.Execution.Input",
+        },
+        result_path=None,
+        retry=transient(STATES_TRANSIENT, max_attempts=LEDGER_ATTEMPTS),
+        catch=to_mark_failed,
+    )
+    hand_off.next(Succeed(names.FILE_HANDED_OFF, comment="The large-file lane processes this file"))
+    mark = ledger_update(
+        names.MARK_FILE_HANDED_OFF,
+        status=STATUS_HANDED_OFF,
+        attributes={"handoff_reason": {"S.$": HANDOFF_REASON}},
+        max_attempts=LEDGER_ATTEMPTS,
+    )
+    mark.add_catch(to_mark_failed)
+    mark.next(hand_off)
+    return mark
+
+
+def build_small_file_workflow() -> Choice:
+    """The small-file machine's graph; its start state is the returned Choice."""
+    ends = file_ends(ledger_attempts=LEDGER_ATTEMPTS)
+    mark_handed_off = _hand_off(ends)
+    describe_handoff = Pass(
+        names.DESCRIBE_HANDOFF,
+        parameters={
+            "file_rejected": False,
+            "handoff": True,
+            # The error's name only (its Cause may quote the validator's message).
+            "handoff_reason.$": "$.error.Error",
+            "records": None,
+        },
+        result_path="$.validation",
+    )
+    describe_handoff.next(mark_handed_off)
+
+    store_records = record_map(names.STORE_RECORDS, batch_path="$.validation.batch")
+    store_records.add_catch(ends.catch_all_to_mark_failed)
+    store_records.next(ends.mark_done)
+
+    route_file = Choice(names.ROUTE_FILE)
+    route_file.add_choice(
+        ChoiceRule.BooleanEquals("$.validation.file_rejected", True), ends.send_file_rejection
+    )
+    route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.handoff", True), mark_handed_off)
+    route_file.add_choice(ChoiceRule.NumericGreaterThan("$.validation.batches", 0), store_records)
+    route_file.default_choice(ends.mark_done)
+
+    validate_file = Task(
+        names.VALIDATE_FILE,
+        resource=names.sub(names.VALIDATOR_FUNCTION_ARN),
+        parameters={
+            "bucket.$": "$.file.bucket",
+            "key.$": "$.file.key",
+            "version_id.$": "$.file.version_id",
+            "etag.$": "$.file.etag",
+            "inline": True,
+        },
+        result_path="$.validation",
+        timeout_seconds=VALIDATE_TIMEOUT_SECONDS,
+        # One quick retry of a transient error; throttling is not retried here (hand-off at once).
+        retry=transient([e for e in LAMBDA_TRANSIENT if e != LAMBDA_THROTTLED], max_attempts=1),
+        catch=[
+            Catch(error_equals=HANDOFF_ERRORS, next_step=describe_handoff, result_path="$.error"),
+            ends.catch_all_to_mark_failed,
+        ],
+    )
+    validate_file.next(route_file)
+
+    claim = claim_file(
+        lane=LANE_EXPRESS,
+        claimable=(STATUS_FAILED,),
+        catch_all_to_fail=ends.catch_all_to_fail,
+        max_attempts=LEDGER_ATTEMPTS,
+    )
+    claim.next(validate_file)
+    return file_entry(claim)
