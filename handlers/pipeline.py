@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from handlers.batching import BatchWriter
@@ -50,6 +51,15 @@ class Summary:
     manifest_version: str | None = None
 
 
+def valid_entry(element: Element, valid: Valid) -> str:
+    """`dumps({"status": "valid", "index", "line", "order_id", "hash", "item"})`, from the item's text."""
+    line = "null" if element.line is None else str(element.line)
+    return (
+        f'{{"status":"valid","index":{element.index},"line":{line},'
+        f'"order_id":{encode_basestring_ascii(valid.order_id)},"hash":"{valid.hash}","item":{valid.item_text}}}'
+    )
+
+
 class _Router:
     """Turns each element into one manifest entry, appending claim-check bodies to claim packs.
 
@@ -86,15 +96,7 @@ class _Router:
     def store(self, element: Element, valid: Valid) -> None:
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
-            entry: dict[str, Any] = {
-                "status": "valid",
-                "index": element.index,
-                "line": element.line,
-                "order_id": valid.order_id,
-                "hash": valid.hash,
-                "item": valid.item,
-            }
-            text = dumps(entry)
+            text = valid_entry(element, valid)
             if len(text) <= self.inline_max:
                 self.summary.valid += 1
                 self._emit(text)
