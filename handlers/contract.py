@@ -19,8 +19,12 @@ RESERVED_PREFIX = "_pipeline"
 KEY_ATTRIBUTE = "order_id"
 
 # Step Functions payload limit is 262,144 bytes; a batch (and so a child's input) stays under this.
+# Batches are sized by bytes: the record cap is only high enough that records like the sample order
+# (~600 bytes an entry, ~330 a batch) fill a batch to BATCH_MAX_BYTES (each batch is one billed child
+# start); an Express child runs at most 400 puts, 400 x ~50 ms / RECORD_CONCURRENCY (10) = ~2 s,
+# far inside its 5 minutes (notes: docs/handlers-measurements.md "batches sized by bytes").
 BATCH_MAX_BYTES = 200_000
-BATCH_MAX_RECORDS = 100
+BATCH_MAX_RECORDS = 400
 # A record entry bigger than this travels as a claim check (S3 pointer) instead of inline.
 INLINE_RECORD_MAX_BYTES = 190_000
 # Claim-check bodies are appended to one "claim pack" object per CLAIM_PACK_BYTES (read back by byte
@@ -41,6 +45,9 @@ MAX_REJECTED_RECORDS_ENV = "MAX_REJECTED_RECORDS"
 DEFAULT_MAX_REJECTED_RECORDS = 1000
 MAX_FILE_BYTES_ENV = "MAX_FILE_BYTES"
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+# The validator stops (ValidationTimeBudgetExceeded) when less than this is left of its invocation: time
+# to abort the manifest upload and return a named error before Lambda's hard timeout.
+VALIDATION_TIME_MARGIN_MS = 30_000
 # Examples of rejected records carried by a too_many_rejections review (no record content).
 REJECTION_EXAMPLES = 5
 

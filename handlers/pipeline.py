@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from typing import Any
@@ -19,8 +21,10 @@ from handlers.contract import (
     REASON_TOO_DEEP,
     REASON_TOO_LARGE,
     REASON_UNPARSEABLE_LINE,
+    VALIDATION_TIME_MARGIN_MS,
 )
 from handlers.decoding import CHUNK_BYTES, BinaryBody, text_chunks
+from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
@@ -37,6 +41,8 @@ LINE_MESSAGES = {
 # Reviews of these carry the raw text as a claim check, never the parsed value (deep structures,
 # unrepresentable numbers and 400 KB records stay out of state data and SQS bodies).
 _ALWAYS_CLAIMED = frozenset({REASON_TOO_DEEP, REASON_INVALID_VALUE, REASON_TOO_LARGE})
+# The remaining time is read every this many records (a record takes tens of microseconds).
+_BUDGET_EVERY = 64
 
 
 @dataclass
@@ -178,6 +184,17 @@ class _Router:
         self._waiting_bytes = 0
 
 
+def _check_budget(remaining_ms: Callable[[], int], margin_ms: int, source: Source, records: int) -> None:
+    left = remaining_ms()
+    if left < margin_ms:
+        raise ValidationTimeBudgetExceeded(
+            f"s3://{source['bucket']}/{json.dumps(source['key'])[1:-1]} was not validated within one "
+            f"invocation: {records} records read with {left} ms left (margin {margin_ms} ms); the file is "
+            "too large for one validator invocation at this memory size: split it, or raise the "
+            "validator's memory (more memory is more CPU)"
+        )
+
+
 def process_file(
     body: BinaryBody,
     *,
@@ -189,12 +206,16 @@ def process_file(
     max_rejected: int = DEFAULT_MAX_REJECTED_RECORDS,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     pack_bytes: int = CLAIM_PACK_BYTES,
+    remaining_ms: Callable[[], int] | None = None,
+    time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
     Raises handlers.errors.FileRejected for a whole-file rejection (nothing is committed), including
     too_many_rejections (more than `max_rejected` rejected records) and file_too_large (more than
     `max_file_bytes` decoded bytes). The summary carries the committed manifest's version.
+    `remaining_ms` (the Lambda context's get_remaining_time_in_millis): when less than `time_margin_ms`
+    is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
     """
     try:
         writer = BatchWriter(manifest, source, review_source(source))
@@ -202,8 +223,14 @@ def process_file(
         router = _Router(source, writer, packs, RejectionTally(max_rejected))
         json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
         chunks = text_chunks(body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes)
+        countdown = _BUDGET_EVERY
         for element in iter_elements(chunks, json_lines=json_lines, element_max=element_max):
             router.route(element)
+            if remaining_ms is not None:
+                countdown -= 1
+                if not countdown:
+                    countdown = _BUDGET_EVERY
+                    _check_budget(remaining_ms, time_margin_ms, source, router.summary.records)
         router.flush()
         writer.close()
     except BaseException:
