@@ -42,8 +42,9 @@ def test_batches_hold_at_most_batch_max_records(run_data):
 
 def test_sample_orders_fill_batches_by_bytes():
     # GIVEN records like the sample order (the benchmark's "sample" profile, every 10th invalid)
-    from benchmarks import orders
     from handlers_testkit import run_bytes
+
+    from benchmarks import orders
 
     outcome = run_bytes(orders.body(1000, profile="sample"), "sample.jsonl")
     # THEN every batch but the last is filled to the byte limit (within one entry), not cut by a count
