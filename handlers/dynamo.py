@@ -70,6 +70,7 @@ _SHORT_NAME = NAME_MAX_BYTES // 4
 # `{"S":`, UTF-8 size). Bounded, so hostile names cost no memory; a file mostly repeats a few dozen.
 _NAMES: dict[str, tuple[str, str, str, int]] = {}
 _NAMES_MAX = 4096
+_NAME_CACHED_CHARS = 128  # so the cache holds at most ~6 MB (4096 x 3 texts x 128 chars x 4 bytes)
 _PLAIN_DECIMAL = 38
 
 
@@ -126,7 +127,7 @@ def _name(name: str) -> tuple[str, str, str, int]:
         raise _Doubt from None
     item_key = encode_basestring_ascii(name) + ":"
     known = (encode_basestring(name) + ":", item_key, item_key + '{"S":', size)
-    if len(_NAMES) < _NAMES_MAX:
+    if len(_NAMES) < _NAMES_MAX and len(name) <= _NAME_CACHED_CHARS:
         _NAMES[name] = known
     return known
 

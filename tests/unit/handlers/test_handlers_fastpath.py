@@ -203,3 +203,11 @@ def test_the_name_cache_is_bounded(monkeypatch):
     for _ in range(dynamo._NAMES_MAX + 500):
         dynamo.convert_record({f"n{rng.random()}": 1})
     assert len(dynamo._NAMES) == dynamo._NAMES_MAX
+
+
+def test_long_names_are_not_cached(monkeypatch):
+    monkeypatch.setattr(dynamo, "_NAMES", {})
+    long_name = "n" * (dynamo._NAME_CACHED_CHARS + 1)
+    converted = dynamo.convert_record({long_name: 1, "short": 2})
+    assert converted._attributes is None and converted.invalid is None
+    assert list(dynamo._NAMES) == ["short"]
