@@ -37,6 +37,9 @@ MAX_REJECTED_RECORDS_ENV = "MAX_REJECTED_RECORDS"
 DEFAULT_MAX_REJECTED_RECORDS = 1000
 MAX_FILE_BYTES_ENV = "MAX_FILE_BYTES"
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+# The validator stops (ValidationTimeBudgetExceeded) when less than this is left of its invocation: time
+# to abort the manifest upload and return a named error before Lambda's hard timeout.
+VALIDATION_TIME_MARGIN_MS = 30_000
 # Examples of rejected records carried by a too_many_rejections review (no record content).
 REJECTION_EXAMPLES = 5
 

@@ -1,7 +1,16 @@
-"""JSON values to DynamoDB JSON in one pass: item size, canonical text, depth and value checks."""
+"""JSON values to DynamoDB JSON in one pass: item size, canonical text, depth and value checks.
+
+Two walks give the same result. The fast one (`_fast_members`) writes the DynamoDB JSON text and the
+canonical text as strings while it walks (no attribute dicts, no second pass by the JSON encoder) and
+only decides whether the record is free of value problems; on any doubt it gives up and the exact one
+(`_Walk`) runs, which names the first problem. The item's dicts are built only when asked for
+(store-large puts one item): the validator needs only the text.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from decimal import (
     MAX_EMAX,
     MIN_EMIN,
@@ -15,7 +24,7 @@ from decimal import (
     Rounded,
     Underflow,
 )
-from json.encoder import encode_basestring
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from handlers.contract import MAX_NESTING_DEPTH
@@ -52,18 +61,200 @@ class TooDeep(Exception):
     """The value nests containers deeper than DynamoDB allows."""
 
 
-class Converted:
-    """A record as DynamoDB attributes, their size, its canonical JSON text, its first value problem."""
+# The item text is ASCII (as json.dumps writes it): DEL and every non-ASCII character as \u escapes.
+_NOT_ASCII = re.compile("[\x7f-\U0010ffff]+")
+_ITEM_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+# A name of at most this many characters is at most NAME_MAX_BYTES UTF-8 bytes (4 bytes a character).
+_SHORT_NAME = NAME_MAX_BYTES // 4
+# Names seen before: (canonical `"name":`, DynamoDB JSON `"name":` in ASCII, the same followed by
+# `{"S":`, UTF-8 size). Bounded, so hostile names cost no memory; a file mostly repeats a few dozen.
+_NAMES: dict[str, tuple[str, str, str, int]] = {}
+_NAMES_MAX = 4096
+_NAME_CACHED_CHARS = 128  # so the cache holds at most ~6 MB (4096 x 3 texts x 128 chars x 4 bytes)
+_PLAIN_DECIMAL = 38
 
-    __slots__ = ("attributes", "canonical", "invalid", "size")
+
+class Converted:
+    """A record as DynamoDB attributes, their size, its canonical JSON text, its first value problem.
+
+    `text` is the item's members as DynamoDB JSON text (ASCII, what json.dumps writes between the
+    braces); `attributes` the same as dicts, parsed from the text only when asked for.
+    """
+
+    __slots__ = ("_attributes", "canonical", "invalid", "size", "text")
 
     def __init__(
-        self, attributes: dict[str, AttributeValue], size: int, canonical: str, invalid: str | None
+        self,
+        attributes: dict[str, AttributeValue] | None,
+        size: int,
+        canonical: str,
+        invalid: str | None,
+        text: str | None = None,
     ) -> None:
-        self.attributes = attributes
+        self._attributes = attributes
         self.size = size
         self.canonical = canonical
         self.invalid = invalid
+        if text is None:
+            text = _ITEM_ENCODER.encode(attributes)[1:-1] if invalid is None else ""
+        self.text = text
+
+    @property
+    def attributes(self) -> dict[str, AttributeValue]:
+        if self._attributes is None:
+            self._attributes = json.loads("{" + self.text + "}")
+        return self._attributes
+
+
+class _Doubt(Exception):
+    """The fast walk met something only the exact walk judges (a bad number, name or string)."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return encode_basestring_ascii(match.group())[1:-1]
+
+
+def _name(name: str) -> tuple[str, str, str, int]:
+    """A name's texts and size (cached); _Doubt for a name the exact walk must judge."""
+    known = _NAMES.get(name)
+    if known is not None:
+        return known
+    if not name or len(name) > _SHORT_NAME:
+        raise _Doubt
+    try:
+        size = len(name) if name.isascii() else len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise _Doubt from None
+    item_key = encode_basestring_ascii(name) + ":"
+    known = (encode_basestring(name) + ":", item_key, item_key + '{"S":', size)
+    if len(_NAMES) < _NAMES_MAX and len(name) <= _NAME_CACHED_CHARS:
+        _NAMES[name] = known
+    return known
+
+
+def _fast_string(value: str) -> tuple[str, str, int]:
+    """A non-ASCII string's canonical text, DynamoDB JSON text (ASCII) and UTF-8 size."""
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise _Doubt from None
+    return encode_basestring(value), '{"S":' + encode_basestring_ascii(value) + "}", size
+
+
+def _fast_decimal(value: Decimal) -> tuple[str, int]:
+    """A Decimal's text and size, when DynamoDB stores it; _Doubt otherwise."""
+    text = str(value)
+    if ("E" in text or len(text) > _PLAIN_DECIMAL) and not storable(value):
+        raise _Doubt
+    return text, number_size(text)
+
+
+def _fast_value(value: Any, level: int) -> tuple[str, str, int]:
+    """Any value but an ASCII string or a small int (the callers handle those inline)."""
+    kind = type(value)
+    if kind is str:
+        return _fast_string(value)
+    if kind is dict:
+        if level > MAX_NESTING_DEPTH:
+            raise TooDeep
+        inner, inner_item, size = _fast_members(value, level)
+        return "{" + inner + "}", '{"M":{' + inner_item + "}}", size
+    if kind is list:
+        if level > MAX_NESTING_DEPTH:
+            raise TooDeep
+        inner, inner_item, size = _fast_elements(value, level)
+        return "[" + inner + "]", '{"L":[' + inner_item + "]}", size
+    if value is None:
+        return "null", '{"NULL":true}', 1
+    if kind is bool:
+        return ("true", '{"BOOL":true}', 1) if value else ("false", '{"BOOL":false}', 1)
+    if kind is Decimal:
+        text, size = _fast_decimal(value)
+        return text, '{"N":"' + text + '"}', size
+    raise _Doubt  # a HugeNumber, an int of 39+ digits (or anything no JSON parser makes)
+
+
+def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
+    """A map's canonical text and DynamoDB JSON text (members only) and its size.
+
+    The common members are written inline (a call per member costs as much as the writing); the
+    DynamoDB JSON text is ASCII except for DEL, which the caller escapes.
+    """
+    canonical: list[str] = []
+    item: list[str] = []
+    write, write_item = canonical.append, item.append
+    size = _CONTAINER_OVERHEAD + len(value) * _ELEMENT_OVERHEAD
+    names = _NAMES
+    for name in sorted(value):
+        known = names.get(name)
+        key, item_key, string_key, name_size = _name(name) if known is None else known
+        member = value[name]
+        kind = type(member)
+        if kind is str:
+            text = encode_basestring(member)
+            write(key + text)
+            if member.isascii():
+                write_item(string_key + text + "}")
+                size += name_size + len(member)
+            else:
+                write_item(string_key + encode_basestring_ascii(member) + "}")
+                try:
+                    size += name_size + len(member.encode("utf-8"))
+                except UnicodeEncodeError:
+                    raise _Doubt from None
+        elif kind is int and -_INT_LIMIT < member < _INT_LIMIT:
+            text = str(member)
+            write(key + text)
+            write_item(item_key + '{"N":"' + text + '"}')
+            size += name_size + (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
+        elif kind is dict:
+            if level >= MAX_NESTING_DEPTH:
+                raise TooDeep
+            inner, inner_item, inner_size = _fast_members(member, level + 1)
+            write(key + "{" + inner + "}")
+            write_item(item_key + '{"M":{' + inner_item + "}}")
+            size += name_size + inner_size
+        elif kind is Decimal:
+            text = str(member)
+            if "E" in text or len(text) > _PLAIN_DECIMAL:
+                if not storable(member):
+                    raise _Doubt
+                size += name_size + number_size(text)
+            else:
+                size += name_size + (len(text.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
+            write(key + text)
+            write_item(item_key + '{"N":"' + text + '"}')
+        else:
+            text, item_text, member_size = _fast_value(member, level + 1)
+            write(key + text)
+            write_item(item_key + item_text)
+            size += name_size + member_size
+    return ",".join(canonical), ",".join(item), size
+
+
+def _fast_elements(value: list[Any], level: int) -> tuple[str, str, int]:
+    """A list's canonical text and DynamoDB JSON text (elements only) and its size."""
+    canonical: list[str] = []
+    item: list[str] = []
+    size = _CONTAINER_OVERHEAD + len(value) * _ELEMENT_OVERHEAD
+    for element in value:
+        kind = type(element)
+        if kind is str and element.isascii():
+            text = encode_basestring(element)
+            canonical.append(text)
+            item.append('{"S":' + text + "}")
+            size += len(element)
+        elif kind is int and -_INT_LIMIT < element < _INT_LIMIT:
+            text = str(element)
+            canonical.append(text)
+            item.append('{"N":"' + text + '"}')
+            size += (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
+        else:
+            text, item_text, element_size = _fast_value(element, level + 1)
+            canonical.append(text)
+            item.append(item_text)
+            size += element_size
+    return ",".join(canonical), ",".join(item), size
 
 
 class _Walk:
@@ -194,6 +385,18 @@ def convert_record(record: dict[str, Any]) -> Converted:
     The record itself is level 1; a container nested in it is level 2, and so on. Item size counts
     attribute names but no map overhead at the top level, as DynamoDB does.
     """
+    top = _CONTAINER_OVERHEAD + len(record) * _ELEMENT_OVERHEAD
+    try:
+        canonical, text, map_size = _fast_members(record, 1)
+    except _Doubt:
+        return convert_exact(record)
+    if "\x7f" in text:  # DEL is ASCII, but json.dumps escapes it
+        text = _NOT_ASCII.sub(_escape, text)
+    return Converted(None, map_size - top, "{" + canonical + "}", None, text)
+
+
+def convert_exact(record: dict[str, Any]) -> Converted:
+    """convert_record by the exact walk, which names the first value problem in walk order."""
     walk = _Walk()
     attributes, map_size = walk.members(record, 1)
     size = map_size - _CONTAINER_OVERHEAD - len(record) * _ELEMENT_OVERHEAD

@@ -34,3 +34,9 @@ class ClaimMismatch(Exception):
 
 class ConfigurationError(Exception):
     """A required environment variable is missing: the function is deployed wrongly."""
+
+
+class ValidationTimeBudgetExceeded(Exception):
+    """The file could not be validated within one invocation's time (the Lambda timeout, less a margin):
+    it is too large for one validator invocation at this memory size. Raised while streaming, with the
+    file named, so the ledger records this error name instead of a silent timeout. Not retried."""

@@ -7,17 +7,50 @@ from decimal import Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
+# A Decimal goes through json's C encoder as a marked string, `"\uf8ff12.50\uf8ff"`, whose quotes and
+# marks are then removed: exact when the marks in the text are exactly those of the Decimals written
+# (a string holding U+F8FF, or the text `\uf8ff`, adds marks: then the Python writer runs instead).
+_MARK = "\uf8ff"
+_MARK_TEXT = "\\uf8ff"
+
+
+class _Decimals:
+    """The encoder's `default`: counts the Decimals it marks (not thread-safe; a Lambda runs one call)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, value: Any) -> str:
+        if type(value) is not Decimal:
+            raise TypeError(f"not a JSON value: {type(value).__name__}")
+        self.count += 1
+        return _MARK + str(value) + _MARK
+
+
+_DECIMALS = _Decimals()
+# No circular check: parsed JSON holds no cycles (and the check costs a dict insert per container).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, default=_DECIMALS)
 
 
 def dumps(value: Any) -> str:
-    """json.dumps(value) in C when it can; Decimal numbers (and 40+ digit ints) in Python."""
+    """json.dumps(value) in C, Decimal numbers (and 40+ digit ints) written as their exact text."""
+    before = _DECIMALS.count
     try:
-        return _ENCODER.encode(value)
+        text = _ENCODER.encode(value)
     except TypeError:
-        parts: list[str] = []
-        _write(value, parts)
-        return "".join(parts)
+        return _python_dumps(value)
+    marked = _DECIMALS.count - before
+    if not marked:
+        return text
+    if text.count(_MARK_TEXT) != 2 * marked:
+        return _python_dumps(value)
+    return text.replace('"' + _MARK_TEXT, "").replace(_MARK_TEXT + '"', "")
+
+
+def _python_dumps(value: Any) -> str:
+    parts: list[str] = []
+    _write(value, parts)
+    return "".join(parts)
 
 
 def _write(value: Any, out: list[str]) -> None:

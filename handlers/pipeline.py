@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from handlers.batching import BatchWriter
@@ -17,8 +20,10 @@ from handlers.contract import (
     REASON_TOO_DEEP,
     REASON_TOO_LARGE,
     REASON_UNPARSEABLE_LINE,
+    VALIDATION_TIME_MARGIN_MS,
 )
 from handlers.decoding import CHUNK_BYTES, BinaryBody, text_chunks
+from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
@@ -39,7 +44,6 @@ from handlers.shapes import (
     STATUS_VALID,
     InvalidEntry,
     LargeEntry,
-    ValidEntry,
 )
 from handlers.sinks import ClaimSink, ManifestSink
 from handlers.sqssafe import inline_safe, is_sqs_safe, raw_is_sqs_safe, review_source, safe_or_none
@@ -53,6 +57,8 @@ LINE_MESSAGES = {
 # Reviews of these carry the raw text as a claim check, never the parsed value (deep structures,
 # unrepresentable numbers and 400 KB records stay out of state data and SQS bodies).
 _ALWAYS_CLAIMED = frozenset({REASON_TOO_DEEP, REASON_INVALID_VALUE, REASON_TOO_LARGE})
+# The remaining time is read every this many records (a record takes tens of microseconds).
+_BUDGET_EVERY = 64
 
 
 @dataclass
@@ -67,6 +73,17 @@ class Summary:
     manifest_version: str | None = None
     # Rejected records per reason code (the validator's per-file metrics, handlers/metrics.py).
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+def valid_entry(element: Element, valid: Valid) -> str:
+    """`dumps({"status": "valid", "index", "line", "order_id", "hash", "item"})`, from the item's text."""
+    line = "null" if element.line is None else str(element.line)
+    # The keys and the status from handlers/shapes.py, in the order the entry dict had (byte-identical).
+    return (
+        f'{{"{KEY_STATUS}":"{STATUS_VALID}","{KEY_INDEX}":{element.index},"{KEY_LINE}":{line},'
+        f'"{KEY_ORDER_ID}":{encode_basestring_ascii(valid.order_id)},"{KEY_HASH}":"{valid.hash}",'
+        f'"{KEY_ITEM}":{valid.item_text}}}'
+    )
 
 
 class _Router:
@@ -105,15 +122,7 @@ class _Router:
     def store(self, element: Element, valid: Valid) -> None:
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
-            entry: ValidEntry = {
-                KEY_STATUS: STATUS_VALID,
-                KEY_INDEX: element.index,
-                KEY_LINE: element.line,
-                KEY_ORDER_ID: valid.order_id,
-                KEY_HASH: valid.hash,
-                KEY_ITEM: valid.item,
-            }
-            text = dumps(entry)
+            text = valid_entry(element, valid)
             if len(text) <= self.inline_max:
                 self.summary.valid += 1
                 self._emit(text)
@@ -200,6 +209,17 @@ class _Router:
         self._waiting_bytes = 0
 
 
+def _check_budget(remaining_ms: Callable[[], int], margin_ms: int, source: Source, records: int) -> None:
+    left = remaining_ms()
+    if left < margin_ms:
+        raise ValidationTimeBudgetExceeded(
+            f"s3://{source['bucket']}/{json.dumps(source['key'])[1:-1]} was not validated within one "
+            f"invocation: {records} records read with {left} ms left (margin {margin_ms} ms); the file is "
+            "too large for one validator invocation at this memory size: split it, or raise the "
+            "validator's memory (more memory is more CPU)"
+        )
+
+
 def process_file(
     body: BinaryBody,
     *,
@@ -211,12 +231,16 @@ def process_file(
     max_rejected: int = DEFAULT_MAX_REJECTED_RECORDS,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     pack_bytes: int = CLAIM_PACK_BYTES,
+    remaining_ms: Callable[[], int] | None = None,
+    time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
     Raises handlers.errors.FileRejected for a whole-file rejection (nothing is committed), including
     too_many_rejections (more than `max_rejected` rejected records) and file_too_large (more than
     `max_file_bytes` decoded bytes). The summary carries the committed manifest's version.
+    `remaining_ms` (the Lambda context's get_remaining_time_in_millis): when less than `time_margin_ms`
+    is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
     """
     try:
         writer = BatchWriter(manifest, source, review_source(source))
@@ -224,8 +248,14 @@ def process_file(
         router = _Router(source, writer, packs, RejectionTally(max_rejected))
         json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
         chunks = text_chunks(body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes)
+        countdown = _BUDGET_EVERY
         for element in iter_elements(chunks, json_lines=json_lines, element_max=element_max):
             router.route(element)
+            if remaining_ms is not None:
+                countdown -= 1
+                if not countdown:
+                    countdown = _BUDGET_EVERY
+                    _check_budget(remaining_ms, time_margin_ms, source, router.summary.records)
         router.flush()
         writer.close()
     except BaseException:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from handlers.contract import (
@@ -24,6 +26,7 @@ from handlers.contract import (
 )
 from handlers.dynamo import (
     AttributeValue,
+    Converted,
     TooDeep,
     attribute_size,
     convert_record,
@@ -51,14 +54,23 @@ KEY_TOO_LONG = "order-info.order_id is longer than DynamoDB's 2048-byte key limi
 
 
 class Valid:
-    """A record to store: its key, the item (DynamoDB JSON) and the canonical hash."""
+    """A record to store: its key, the item (DynamoDB JSON) and the canonical hash.
 
-    __slots__ = ("hash", "item", "order_id")
+    `item_text` is the item as json.dumps writes it (the manifest's bytes); `item` the same as dicts
+    (for put_item), parsed from that text when asked for.
+    """
 
-    def __init__(self, order_id: str, item: dict[str, AttributeValue], digest: str) -> None:
+    __slots__ = ("hash", "item_text", "order_id")
+
+    def __init__(self, order_id: str, item_text: str, digest: str) -> None:
         self.order_id = order_id
-        self.item = item
+        self.item_text = item_text
         self.hash = digest
+
+    @property
+    def item(self) -> dict[str, AttributeValue]:
+        item: dict[str, AttributeValue] = json.loads(self.item_text)
+        return item
 
 
 class Invalid:
@@ -107,6 +119,43 @@ def source_attribute(source: Source, index: int, origin: dict[str, Any] | None =
             }
         }
     return {"M": members}
+
+
+@functools.lru_cache(maxsize=64)
+def _source_text(bucket: str, key: str, version_id: str | None) -> tuple[str, str]:
+    """The `_pipeline_source` member's text around its record_index digits."""
+    source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": None}
+    text = ',"' + SOURCE_ATTRIBUTE + '":' + json.dumps(source_attribute(source, 0), separators=(",", ":"))
+    tail = '0"}}}'
+    if not text.endswith(tail):
+        raise AssertionError("record_index is not the last member of the source attribute")
+    return text[: -len(tail)], tail[1:] + "}"
+
+
+def item_text(
+    converted: Converted,
+    order_id: str,
+    digest: str,
+    source: Source,
+    index: int,
+    *,
+    keyed: bool,
+    origin: dict[str, Any] | None = None,
+) -> str:
+    """The item's JSON text: the record's attributes, then (unless the record has it) the key, the
+    hash and the source attributes, as json.dumps writes the item dict. A replayed record's source
+    (with `replay_of`, rare) is written whole; every other one from the cached text around its index."""
+    if origin is None:
+        head, tail = _source_text(source["bucket"], source["key"], source["version_id"])
+        source_text = head + str(index) + tail
+    else:
+        attribute = json.dumps(source_attribute(source, index, origin), separators=(",", ":"))
+        source_text = ',"' + SOURCE_ATTRIBUTE + '":' + attribute + "}"
+    parts = [converted.text] if converted.text else []
+    if not keyed:
+        parts.append('"' + KEY_ATTRIBUTE + '":{"S":' + encode_basestring_ascii(order_id) + "}")
+    parts.append('"' + HASH_ATTRIBUTE + '":{"S":"' + digest + '"}' + source_text)
+    return "{" + ",".join(parts)
 
 
 @functools.lru_cache(maxsize=64)
@@ -160,9 +209,7 @@ def classify(
         return _invalid(REASON_INVALID_VALUE, record, KEY_TOO_LONG)
     if converted.size + _added_size(order_id, record, source, index, origin) > ITEM_MAX_BYTES:
         return _invalid(REASON_TOO_LARGE, record)
-    item = converted.attributes
-    item[KEY_ATTRIBUTE] = {"S": order_id}
     digest = hashlib.sha256(converted.canonical.encode("utf-8")).hexdigest()
-    item[HASH_ATTRIBUTE] = {"S": digest}
-    item[SOURCE_ATTRIBUTE] = source_attribute(source, index, origin)
-    return Valid(order_id, item, digest)
+    keyed = KEY_ATTRIBUTE in record
+    text = item_text(converted, order_id, digest, source, index, keyed=keyed, origin=origin)
+    return Valid(order_id, text, digest)

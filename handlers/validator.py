@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -104,6 +105,12 @@ def limit_from_env(name: str, default: int) -> int:
     return value
 
 
+def _remaining_ms(context: object) -> Callable[[], int] | None:
+    """The Lambda context's get_remaining_time_in_millis (None without one: no time budget)."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining if callable(remaining) else None
+
+
 def _log(message: str, **fields: Any) -> None:
     LOGGER.info(json.dumps({"message": message, **fields}, sort_keys=True))
 
@@ -127,7 +134,9 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
        "manifest": {"bucket", "key", "version_id"}}
       or {"file_rejected": true, "records": null, "reason": code, "review": <review message>}.
-    Raises TransientError (retry), SourceNotFound (object gone), ConfigurationError (a bad limit).
+    Raises TransientError (retry), SourceNotFound (object gone), ConfigurationError (a bad limit),
+    ValidationTimeBudgetExceeded (less than VALIDATION_TIME_MARGIN_MS left of the invocation: the file
+    is too large for one invocation at this memory size; the ledger records the name).
     Prints the file's metrics on stdout in Embedded Metric Format (handlers/metrics.py).
     Limits: MAX_REJECTED_RECORDS (default 1000) and MAX_FILE_BYTES (decoded, default 2 GiB).
     Needs s3:GetObject and s3:GetObjectVersion on the bucket; s3:PutObject and s3:AbortMultipartUpload
@@ -173,6 +182,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 claims=S3ClaimWriter(s3, bucket),
                 max_rejected=max_rejected,
                 max_file_bytes=max_file_bytes,
+                remaining_ms=_remaining_ms(context),
             )
     except FileRejected as rejected:
         _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)

@@ -10,6 +10,7 @@ import pytest
 
 from emulator.outcome import Upload
 from handlers.inline import INLINE_MAX_DECODED_BYTES, SMALL_FILE_MAX_BYTES
+from handlers.throughput import BATCH_MAX_RECORDS
 
 from .conftest import Pipeline, assert_no_loss
 
@@ -60,15 +61,18 @@ def test_the_threshold_edge_on_both_sides(pipeline: Pipeline, uid: str, size: in
 def test_a_small_file_with_more_records_than_one_batch_is_handed_to_the_large_lane(
     pipeline: Pipeline, uid: str
 ) -> None:
-    # GIVEN 150 short records (two manifest batches) in a file under the threshold
+    # GIVEN one short record more than a manifest batch holds (two batches), in a file under the threshold
+    count = BATCH_MAX_RECORDS + 1
     body = "".join(
-        json.dumps({"order-info": {"order_id": f"h{uid}{i}"}, "contact-info": {}}) + "\n" for i in range(150)
+        json.dumps({"order-info": {"order_id": f"h{uid}{i}"}, "contact-info": {}}, separators=(",", ":"))
+        + "\n"
+        for i in range(count)
     )
     assert len(body) < SMALL_FILE_MAX_BYTES
     target, result = pipeline.run(f"batches-{uid}.jsonl", body.encode())
     # THEN the small lane hands it off and the large lane stores every record: none lost, none twice
-    assert_no_loss(result, records=150)
-    assert result.stored == 150 and _lanes(pipeline, target) == ["small", "large"]
+    assert_no_loss(result, records=count)
+    assert result.stored == count and _lanes(pipeline, target) == ["small", "large"]
     ledger = pipeline.ledger(target)
     assert ledger is not None and (ledger["status"], ledger["lane"]) == ("DONE", "standard")
 

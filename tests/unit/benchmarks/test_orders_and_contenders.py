@@ -50,4 +50,6 @@ def test_contenders_agree_on_counts(tmp_path: Path, form: str) -> None:
     for result in results.values():
         assert (result["records"], result["valid"], result["invalid"]) == (250, 225, 25)
         assert result["seconds"] > 0 and result["peak_rss_mb"] > 0
-    assert results["naive"]["batches"] == results["validator"]["batches"] == 3
+    # The naive contender cuts batches at 100 records; the validator fills them by bytes (~1 KB entries).
+    assert results["naive"]["batches"] == 3
+    assert results["validator"]["batches"] == 2

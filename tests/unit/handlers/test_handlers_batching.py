@@ -25,17 +25,36 @@ def batch_sizes(manifest: bytes) -> list[int]:
     return [len(json.dumps(batch, separators=(",", ":"))) for batch in json.loads(manifest)]
 
 
-def test_batches_hold_at_most_100_records(run_data):
-    # GIVEN 250 small valid records
-    data = array([record(f"o-{i}") for i in range(250)])
+def test_batches_hold_at_most_batch_max_records(run_data):
+    # GIVEN 2.5 batches' worth of small valid records (each batch far under the byte limit)
+    count = BATCH_MAX_RECORDS * 2 + BATCH_MAX_RECORDS // 2
+    smallest = '{"order-info": {"order_id": "%s"}, "contact-info": {}}'  # so the record cap binds first
+    data = array([smallest % f"o-{i}" for i in range(count)])
     # WHEN validated
     outcome = run_data(data, "many.json")
-    # THEN they fill batches 0, 1, 2 of 100, 100, 50 records, in order, each with the source
-    assert [len(b["records"]) for b in outcome.batches] == [BATCH_MAX_RECORDS, BATCH_MAX_RECORDS, 50]
+    # THEN they fill batches 0, 1, 2 of the record cap, the cap and half of it, in order, with the source
+    sizes = [BATCH_MAX_RECORDS, BATCH_MAX_RECORDS, BATCH_MAX_RECORDS // 2]
+    assert [len(b["records"]) for b in outcome.batches] == sizes
+    assert max(batch_sizes(outcome.manifest.committed)) < BATCH_MAX_BYTES
     assert [b["batch"] for b in outcome.batches] == [0, 1, 2]
     assert all(b["source"] == source_for("many.json") for b in outcome.batches)
-    assert [e["order_id"] for e in outcome.entries] == [f"o-{i}" for i in range(250)]
+    assert [e["order_id"] for e in outcome.entries] == [f"o-{i}" for i in range(count)]
     assert outcome.summary.batches == 3
+
+
+def test_sample_orders_fill_batches_by_bytes():
+    # GIVEN records like the sample order (the benchmark's "sample" profile, every 10th invalid)
+    from handlers_testkit import run_bytes
+
+    from benchmarks import orders
+
+    outcome = run_bytes(orders.body(1000, profile="sample"), "sample.jsonl")
+    # THEN every batch but the last is filled to the byte limit (within one entry), not cut by a count
+    sizes = batch_sizes(outcome.manifest.committed)
+    entry_max = max(len(json.dumps(e, separators=(",", ":"))) for e in outcome.entries)
+    assert len(sizes) > 2
+    assert all(BATCH_MAX_BYTES - entry_max - 1 <= size <= BATCH_MAX_BYTES for size in sizes[:-1])
+    assert all(len(b["records"]) < BATCH_MAX_RECORDS for b in outcome.batches)
 
 
 def test_batches_stay_under_the_byte_limit_and_are_packed(run_data):

@@ -18,6 +18,7 @@ from handlers.inline import (
     INLINE_MAX_DECODED_BYTES,
     validate_inline,
 )
+from handlers.throughput import BATCH_MAX_RECORDS
 
 
 def _inline(data: bytes, key: str, *, max_file_bytes: int = 2**31) -> dict[str, object]:
@@ -59,7 +60,7 @@ def test_an_empty_array_has_no_batch() -> None:
 
 
 def test_more_than_one_batch_is_handed_off() -> None:
-    body = "".join(json.dumps(_order(str(i))) + "\n" for i in range(101)).encode()
+    body = "".join(json.dumps(_order(str(i))) + "\n" for i in range(BATCH_MAX_RECORDS + 1)).encode()
     assert _inline(body, "many.jsonl") == {
         "file_rejected": False,
         "handoff": True,

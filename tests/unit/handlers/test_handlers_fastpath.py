@@ -1,0 +1,213 @@
+"""Issue 10: the fast writer of the DynamoDB JSON text against the exact walk and the old entry writer.
+
+The reference is the implementation before issue 10, kept here: the exact walk (dynamo.convert_exact,
+unchanged) builds the item as dicts, the entry is written by the Python JSON writer. The fast path
+must give the same manifest bytes, canonical hash, size and first problem on a seeded corpus of edge
+records (numbers, unicode, names, nesting), the benchmark's orders and every fixture file.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+from typing import Any
+
+import edgecorpus
+import pytest
+from handlers_testkit import FIXTURE_FILES, MemoryClaims, MemoryManifest, run_bytes, source_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks import orders
+from handlers import batching, dynamo, jsontext, pipeline, records
+from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
+from handlers.errors import FileRejected
+from handlers.reader import iter_elements
+from handlers.records import Valid, classify, source_attribute
+from handlers.textbuffer import DECODER
+
+SEED = 20261129
+
+
+def corpus_records() -> list[Any]:
+    """Parsed records: the edge corpus, both benchmark profiles and every JSON Lines fixture's lines."""
+    texts = edgecorpus.lines(1500, SEED).splitlines()
+    for profile in orders.PROFILES:
+        texts += orders.body(300, seed=SEED, profile=profile).decode("utf-8").splitlines()
+    parsed = []
+    for text in texts:
+        try:
+            parsed.append(DECODER.decode(text))
+        except (ValueError, RecursionError):
+            continue
+    return parsed
+
+
+RECORDS = corpus_records()
+
+
+def reference_entry(element: Any, valid: Valid, source: Any) -> str:
+    """The valid entry as written before issue 10: item dicts from the exact walk, then json text."""
+    item = dynamo.convert_exact(element.value).attributes
+    item[KEY_ATTRIBUTE] = {"S": valid.order_id}
+    item[HASH_ATTRIBUTE] = {"S": valid.hash}
+    item[SOURCE_ATTRIBUTE] = source_attribute(source, element.index)
+    entry = {
+        "status": "valid",
+        "index": element.index,
+        "line": element.line,
+        "order_id": valid.order_id,
+        "hash": valid.hash,
+        "item": item,
+    }
+    return jsontext._python_dumps(entry)
+
+
+def run_reference(data: bytes, key: str, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes | None, str]:
+    """The manifest the pre-issue-10 code writes (exact walk, dict items, the Python JSON writer)."""
+    source = source_for(key)
+    with monkeypatch.context() as patch:
+        patch.setattr(records, "convert_record", dynamo.convert_exact)
+        patch.setattr(pipeline, "valid_entry", lambda element, valid: reference_entry(element, valid, source))
+        patch.setattr(pipeline, "dumps", jsontext._python_dumps)
+        patch.setattr(batching, "dumps", jsontext._python_dumps)
+        manifest = MemoryManifest()
+        try:
+            pipeline.process_file(
+                io.BytesIO(data), source=source, manifest=manifest, claims=MemoryClaims(), max_rejected=10**9
+            )
+        except FileRejected as rejected:
+            return None, rejected.reason
+    return manifest.committed, "accepted"
+
+
+def manifest_of(data: bytes, key: str) -> tuple[bytes | None, str]:
+    outcome = run_bytes(data, key, max_rejected=10**9)
+    if outcome.rejection is not None:
+        return None, outcome.rejection.reason
+    return outcome.manifest.committed, "accepted"
+
+
+def test_the_fast_walk_matches_the_exact_walk_on_every_corpus_record():
+    fast = 0
+    for record in RECORDS:
+        if not isinstance(record, dict):
+            continue
+        try:
+            expected = dynamo.convert_exact(record)
+        except dynamo.TooDeep:
+            with pytest.raises(dynamo.TooDeep):
+                dynamo.convert_record(record)
+            continue
+        got = dynamo.convert_record(record)
+        fast += got._attributes is None
+        assert (got.canonical, got.size, got.invalid) == (expected.canonical, expected.size, expected.invalid)
+        if expected.invalid is None:
+            assert got.attributes == expected.attributes
+            assert got.text == jsontext._python_dumps(expected.attributes)[1:-1]
+    # The comparison is not vacuous: most records took the fast path (the rest: a value in doubt).
+    assert fast > len(RECORDS) * 0.6
+
+
+def test_valid_records_keep_their_item_dicts_for_store_large():
+    source = source_for("k.jsonl")
+    checked = 0
+    for index, record in enumerate(RECORDS):
+        result = classify(record, source=source, index=index)
+        if isinstance(result, Valid):
+            item = dynamo.convert_exact(record).attributes
+            item[KEY_ATTRIBUTE] = {"S": result.order_id}
+            item[HASH_ATTRIBUTE] = {"S": result.hash}
+            item[SOURCE_ATTRIBUTE] = source_attribute(source, index)
+            assert result.item == item
+            assert list(result.item) == list(item)  # the same member order, so the same text
+            checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_edge_corpus_manifests_are_byte_identical_to_the_reference(seed, monkeypatch):
+    data = edgecorpus.lines(700, SEED + seed).encode("utf-8")
+    expected = run_reference(data, "edge.jsonl", monkeypatch)
+    assert expected[1] == "accepted" and expected[0] is not None
+    assert manifest_of(data, "edge.jsonl") == expected
+
+
+@pytest.mark.parametrize("profile", orders.PROFILES)
+@pytest.mark.parametrize("form", ["jsonl", "array"])
+def test_benchmark_orders_manifests_are_byte_identical_to_the_reference(profile, form, monkeypatch):
+    data = orders.body(400, form=form, seed=SEED, profile=profile)
+    key = "orders.jsonl" if form == "jsonl" else "orders.json"
+    assert manifest_of(data, key) == run_reference(data, key, monkeypatch)
+
+
+def test_fixture_manifests_are_byte_identical_to_the_reference(monkeypatch):
+    accepted = 0
+    for path in sorted(FIXTURE_FILES.iterdir()):
+        data = path.read_bytes()
+        expected = run_reference(data, path.name, monkeypatch)
+        assert manifest_of(data, path.name) == expected, path.name
+        accepted += expected[1] == "accepted"
+    assert accepted > 10
+
+
+def test_the_item_text_escapes_del_and_non_ascii_as_json_dumps_does():
+    record = DECODER.decode('{"n\\u007fé": "a\\u007fb", "😀": ["ü", {"x": "\\u007f"}], "order_id": "1"}')
+    converted = dynamo.convert_record(record)
+    assert converted._attributes is None  # the fast path
+    assert converted.text.isascii() and "\x7f" not in converted.text
+    assert converted.text == jsontext._python_dumps(dynamo.convert_exact(record).attributes)[1:-1]
+
+
+def test_an_element_of_the_parsed_file_reaches_the_entry_writer_unchanged():
+    # The entry writer takes index and line from the element: both forms (line null in arrays).
+    text = '[{"order-info": {"order_id": "a"}, "contact-info": {}}]'
+    element = next(iter_elements(iter([text]), json_lines=False))
+    result = classify(element.value, source=source_for("a.json"), index=0)
+    assert isinstance(result, Valid)
+    entry = pipeline.valid_entry(element, result)
+    assert entry == reference_entry(element, result, source_for("a.json"))
+    assert '"line":null' in entry
+
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**45), max_value=10**45)
+    | st.decimals(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from(["a", "\uf8ff", "\\", '"', "é", "\x7f", "\x00", "😀", "u", "f", "8"]))
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_dumps_writes_decimals_exactly_like_the_python_writer(value):
+    assert jsontext.dumps(value) == jsontext._python_dumps(value)
+
+
+def test_dumps_falls_back_when_a_string_holds_the_mark():
+    value = {"price": Decimal("1.50"), "note": "\uf8ff", "text": "\\uf8ff"}
+    assert jsontext.dumps(value) == '{"price":1.50,"note":"\\uf8ff","text":"\\\\uf8ff"}'
+    assert jsontext.dumps([Decimal("-0E-3"), 1]) == "[-0.000,1]"
+
+
+def test_the_name_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(dynamo, "_NAMES", {})
+    rng = random.Random(SEED)
+    for _ in range(dynamo._NAMES_MAX + 500):
+        dynamo.convert_record({f"n{rng.random()}": 1})
+    assert len(dynamo._NAMES) == dynamo._NAMES_MAX
+
+
+def test_long_names_are_not_cached(monkeypatch):
+    monkeypatch.setattr(dynamo, "_NAMES", {})
+    long_name = "n" * (dynamo._NAME_CACHED_CHARS + 1)
+    converted = dynamo.convert_record({long_name: 1, "short": 2})
+    assert converted._attributes is None and converted.invalid is None
+    assert list(dynamo._NAMES) == ["short"]
