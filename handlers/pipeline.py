@@ -146,6 +146,8 @@ class _Router:
             order_id=order_id,
             record=record,
             pointer=pointer,
+            violations=invalid.violations,
+            violations_omitted=invalid.violations_omitted,
         )
         return {"status": "invalid", "index": element.index, "line": element.line, "review": review}
 
