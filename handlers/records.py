@@ -149,12 +149,12 @@ def _added_size(order_id: str, record: dict[str, Any], source: Source, index: in
     return size
 
 
-def classify(record: Any, *, source: Source, index: int, rules: Rules = RULES) -> Valid | Invalid:
+def classify(record: Any, *, source: Source, index: int, rules: Rules | None = None) -> Valid | Invalid:
     """Valid, or Invalid with the first failing check, in this order: too_deep, the contract's
     (not_an_object, missing_order_info, missing_contact_info, missing_order_id, contract_violation:
     every violation listed), then DynamoDB's: not_an_object, missing_order_info, missing_order_id
     (the key), reserved_attribute, invalid_value, too_large."""
-    broken = rules.check(record)
+    broken = (rules or RULES).check(record)
     if broken is not None:
         return _broken(record, broken)
     if not isinstance(record, dict):
