@@ -51,3 +51,27 @@ def test_contenders_agree_on_counts(tmp_path: Path, form: str) -> None:
         assert (result["records"], result["valid"], result["invalid"]) == (250, 225, 25)
         assert result["seconds"] > 0 and result["peak_rss_mb"] > 0
     assert results["naive"]["batches"] == results["validator"]["batches"] == 3
+
+
+def test_the_contract_contenders_agree_on_the_counts(tmp_path) -> None:
+    # GIVEN one seeded file / WHEN the validator runs with the ifs, the default and the example contract
+    # (each in its own process, as the scoreboard runs them)
+    import json as _json
+    import subprocess
+    import sys
+
+    from benchmarks import orders as _orders
+
+    stats = _orders.write_file(tmp_path, "jsonl", 300, seed=3)
+    results = {}
+    for name in ("validator-ifs", "validator", "validator-example"):
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.contenders", name, "jsonl", str(stats.path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[name] = _json.loads(done.stdout.strip().splitlines()[-1])
+    # THEN the example contract accepts exactly the orders the original rules accept
+    assert len({(r["records"], r["valid"], r["large"], r["invalid"]) for r in results.values()}) == 1
+    assert results["validator"]["invalid"] == 30
