@@ -212,7 +212,9 @@ def validator(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, 
     from handlers.pipeline import process_file
 
     sink = MemorySink()
-    summary = process_file(stream, source=source, manifest=sink, claims=sink)  # type: ignore[arg-type]
+    # process_file does not read the environment (the Lambda adapter does): pass the raised limit on.
+    limit = int(os.environ.get("MAX_REJECTED_RECORDS", "1000"))
+    summary = process_file(stream, source=source, manifest=sink, claims=sink, max_rejected=limit)  # type: ignore[arg-type]
     # getattr: the summary may gain fields (or lose `large`); only these are reported.
     counts = {
         name: getattr(summary, name, None) for name in ("records", "valid", "large", "invalid", "batches")

@@ -304,11 +304,23 @@ def compile_contract(document: Any) -> Contract:
 
 
 def _resolve_refs(compiler: _Compiler) -> None:
-    """Resolve every $ref now (cold start), so no record pays for it and a broken one fails at once."""
+    """Resolve every $ref now (cold start), so no record pays for it and a broken one fails at once;
+    then link the hot path (each parent calls its children's cheapest test), innermost first."""
     for node in list(compiler.nodes.values()):
         for check in node.checks:
             if isinstance(check, Ref):
                 check.node()
+    nodes = list(compiler.nodes.values())
+    # A node's `fast` depends on its children's: link until nothing changes (depth passes at most).
+    for _ in range(len(nodes) + 1):
+        before = [node.fast for node in nodes]
+        for node in nodes:
+            for check in node.checks:
+                if isinstance(check, Members | Items):
+                    check.link()
+            node.link()
+        if [node.fast for node in nodes] == before:
+            break
 
 
 def load_contract_document(path: Path) -> Any:

@@ -7,18 +7,18 @@ only that), `collect` runs only for a value `ok` refused and descends only into 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
+from handlers.jsonnumbers import HugeNumber
 from handlers.schema_formats import FORMAT_NAMES, FORMATS
 from handlers.schema_values import (
-    comparable,
+    is_integer,
     is_multiple,
-    is_number,
     json_equal,
-    type_name_matches,
     unique_key,
 )
 
@@ -62,13 +62,27 @@ class Check:
 class Node(Check):
     """A schema object (or `true`/`false`): all of its checks."""
 
-    __slots__ = ("checks", "oks", "refuse_all")
+    __slots__ = ("checks", "fast", "oks", "refuse_all")
 
     def __init__(self, checks: list[Check], *, refuse_all: bool = False) -> None:
         self.checks = checks
-        # The hot path calls a simple keyword's test directly (one call less per keyword).
-        self.oks = tuple(check.test if isinstance(check, Simple) else check.ok for check in checks)
         self.refuse_all = refuse_all
+        self.oks: tuple[Callable[[Any], bool], ...] = ()
+        self.fast: Callable[[Any], bool] = self.ok
+        self.link()
+
+    def link(self) -> None:
+        """Set the hot path: each keyword's test called directly, and `fast`, what a parent calls:
+        the one test itself when the schema has a single keyword (one call less per level)."""
+        self.oks = tuple(fast_test(check) for check in self.checks)
+        if self.refuse_all:
+            self.fast = _refuse
+        elif not self.oks:
+            self.fast = _accept
+        elif len(self.oks) == 1:
+            self.fast = self.oks[0]
+        else:
+            self.fast = self.ok
 
     def ok(self, value: Any) -> bool:
         if self.refuse_all:
@@ -85,6 +99,25 @@ class Node(Check):
         for check in self.checks:
             if not check.ok(value):
                 check.collect(value, path, out)
+
+
+def _refuse(value: Any) -> bool:
+    return False
+
+
+def _accept(value: Any) -> bool:
+    return True
+
+
+def fast_test(check: Check) -> Callable[[Any], bool]:
+    """The cheapest callable answering `check.ok` (a resolved $ref: its target's)."""
+    if isinstance(check, Simple):
+        return check.test
+    if isinstance(check, Ref) and check.target is not None:
+        return check.target.fast
+    if isinstance(check, Node):
+        return check.fast
+    return check.ok
 
 
 class Simple(Check):
@@ -108,13 +141,26 @@ def _article(name: str) -> str:
     return ("an " if name[0] in "aeiou" else "a ") + name
 
 
+_KINDS: dict[str, tuple[type, ...]] = {
+    "null": (type(None),),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "number": (int, Decimal, HugeNumber),
+}
+
+
 def type_check(names: list[str]) -> Check:
     message = "must be " + " or ".join(_article(name) for name in names)
+    kinds = frozenset(kind for name in names for kind in _KINDS.get(name, ()))
     if names == ["object"]:
         return Simple("type", message, lambda value: type(value) is dict)
     if names == ["string"]:
         return Simple("type", message, lambda value: type(value) is str)
-    return Simple("type", message, lambda value: any(type_name_matches(name, value) for name in names))
+    if "integer" in names and "number" not in names:
+        return Simple("type", message, lambda value: type(value) in kinds or is_integer(value))
+    return Simple("type", message, lambda value: type(value) in kinds)
 
 
 def enum_check(values: list[Any]) -> Check:
@@ -133,28 +179,45 @@ def const_check(expected: Any) -> Check:
     return Simple("const", "must be the value the contract fixes", lambda value: json_equal(value, expected))
 
 
-def _numeric(rule: str, message: str, holds: Callable[[Any], bool]) -> Check:
-    """Applies to numbers only; a number it cannot compare exactly (HugeNumber) fails."""
+# Enough digits for any remainder of numbers DynamoDB holds; beyond, the exact integer method decides.
+_REMAINDER = Context(prec=80, traps=[InvalidOperation])
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": operator.ge,
+    "maximum": operator.le,
+    "exclusiveMinimum": operator.gt,
+    "exclusiveMaximum": operator.lt,
+}
+_WORDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "greater than",
+    "exclusiveMaximum": "less than",
+    "multipleOf": "a multiple of",
+}
 
-    def test(value: Any) -> bool:
-        if not is_number(value) or type(value) is bool:
-            return True
-        return comparable(value) and holds(value)
 
-    return Simple(rule, message, test)
+def _multiple(value: int | Decimal, factor: int | Decimal) -> bool:
+    if type(value) is int and type(factor) is int:
+        return value % factor == 0
+    try:
+        # Never a wrong zero: a rounded remainder keeps its magnitude, and a zero one is exact.
+        return bool(_REMAINDER.remainder(value, factor) == 0)
+    except InvalidOperation:  # the quotient has more than 80 digits
+        return is_multiple(value, factor)
 
 
 def numeric_check(rule: str, limit: int | Decimal) -> Check:
-    text = str(limit)
-    if rule == "minimum":
-        return _numeric(rule, f"must be at least {text}", lambda value: value >= limit)
-    if rule == "maximum":
-        return _numeric(rule, f"must be at most {text}", lambda value: value <= limit)
-    if rule == "exclusiveMinimum":
-        return _numeric(rule, f"must be greater than {text}", lambda value: value > limit)
-    if rule == "exclusiveMaximum":
-        return _numeric(rule, f"must be less than {text}", lambda value: value < limit)
-    return _numeric(rule, f"must be a multiple of {text}", lambda value: is_multiple(value, limit))
+    """Applies to numbers only (exact int/Decimal comparisons); a HugeNumber fails: it cannot be
+    compared exactly (and DynamoDB refuses it anyway)."""
+    holds = _COMPARE.get(rule, _multiple)
+
+    def test(value: Any) -> bool:
+        kind = type(value)
+        if kind is int or kind is Decimal:
+            return holds(value, limit)
+        return kind is not HugeNumber
+
+    return Simple(rule, f"must be {_WORDS[rule]} {limit}", test)
 
 
 def length_check(rule: str, limit: int) -> Check:
@@ -227,7 +290,15 @@ class Required(Check):
 class Members(Check):
     """properties, patternProperties and additionalProperties of one schema object (they interact)."""
 
-    __slots__ = ("additional", "named", "patterns")
+    __slots__ = (
+        "additional",
+        "by_name",
+        "fast_additional",
+        "fast_named",
+        "fast_patterns",
+        "named",
+        "patterns",
+    )
 
     def __init__(
         self, named: dict[str, Node], patterns: list[tuple[str, Node]], additional: Node | None
@@ -235,6 +306,17 @@ class Members(Check):
         self.named = tuple(named.items())
         self.patterns = tuple((re.compile(pattern).search, node) for pattern, node in patterns)
         self.additional = additional
+        self.fast_named: tuple[tuple[str, Callable[[Any], bool]], ...] = ()
+        self.by_name: dict[str, Callable[[Any], bool]] = {}
+        self.fast_patterns: tuple[tuple[Callable[[str], Any], Callable[[Any], bool]], ...] = ()
+        self.fast_additional: Callable[[Any], bool] | None = None
+        self.link()
+
+    def link(self) -> None:
+        self.fast_named = tuple((name, node.fast) for name, node in self.named)
+        self.by_name = dict(self.fast_named)
+        self.fast_patterns = tuple((search, node.fast) for search, node in self.patterns)
+        self.fast_additional = None if self.additional is None else self.additional.fast
 
     def _members(self, value: dict[str, Any]) -> list[tuple[str, Node, str]]:
         """(name, schema, keyword) for every (member, schema) pair that applies to it."""
@@ -254,12 +336,25 @@ class Members(Check):
     def ok(self, value: Any) -> bool:
         if type(value) is not dict:
             return True
-        if not self.patterns and self.additional is None:  # the common case, without a list
-            for name, node in self.named:  # noqa: SIM110  (hot path)
-                if name in value and not node.ok(value[name]):
+        if not self.fast_patterns and self.fast_additional is None:  # properties alone
+            for name, test in self.fast_named:  # noqa: SIM110  (hot path)
+                if name in value and not test(value[name]):
                     return False
             return True
-        return all(node.ok(value[name]) for name, node, _ in self._members(value))
+        by_name, patterns, additional = self.by_name, self.fast_patterns, self.fast_additional
+        for name, member in value.items():
+            named_test = by_name.get(name)
+            matched = named_test is not None
+            if named_test is not None and not named_test(member):
+                return False
+            for search, pattern_test in patterns:
+                if search(name) is not None:
+                    matched = True
+                    if not pattern_test(member):
+                        return False
+            if not matched and additional is not None and not additional(member):
+                return False
+        return True
 
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for name, node, keyword in self._members(value):
@@ -275,11 +370,18 @@ class Members(Check):
 class Items(Check):
     """prefixItems (by position) and items (every element after them)."""
 
-    __slots__ = ("prefix", "rest")
+    __slots__ = ("fast_prefix", "fast_rest", "prefix", "rest")
 
     def __init__(self, prefix: list[Node], rest: Node | None) -> None:
         self.prefix = tuple(prefix)
         self.rest = rest
+        self.fast_prefix: tuple[Callable[[Any], bool], ...] = ()
+        self.fast_rest: Callable[[Any], bool] | None = None
+        self.link()
+
+    def link(self) -> None:
+        self.fast_prefix = tuple(node.fast for node in self.prefix)
+        self.fast_rest = None if self.rest is None else self.rest.fast
 
     def _pairs(self, value: list[Any]) -> list[tuple[int, Node]]:
         pairs = list(zip(range(len(value)), self.prefix, strict=False))
@@ -290,7 +392,16 @@ class Items(Check):
     def ok(self, value: Any) -> bool:
         if type(value) is not list:
             return True
-        return all(node.ok(value[index]) for index, node in self._pairs(value))
+        prefix, rest = self.fast_prefix, self.fast_rest
+        for index, element in enumerate(value):
+            if index < len(prefix):
+                if not prefix[index](element):
+                    return False
+            elif rest is None:
+                break
+            elif not rest(element):
+                return False
+        return True
 
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for index, node in self._pairs(value):
