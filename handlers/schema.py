@@ -87,7 +87,9 @@ class Contract:
     def __init__(self, root: Node, document: Any) -> None:
         self.root = root
         self.document = document
-        self.ok = root.ok
+
+    def ok(self, value: Any) -> bool:
+        return self.root.fast(value)
 
     def violations(
         self, value: Any, *, limit: int = 20, watch: frozenset[tuple[InstancePath, str]] = frozenset()
@@ -311,16 +313,14 @@ def _resolve_refs(compiler: _Compiler) -> None:
             if isinstance(check, Ref):
                 check.node()
     nodes = list(compiler.nodes.values())
-    # A node's `fast` depends on its children's: link until nothing changes (depth passes at most).
-    for _ in range(len(nodes) + 1):
-        before = [node.fast for node in nodes]
+    # A node's `fast` closes over its children's: link innermost first (the compile order puts a
+    # child before its parent); a $ref target compiled later is linked by a second pass.
+    for _ in range(2):
         for node in nodes:
             for check in node.checks:
                 if isinstance(check, Members | Items):
                     check.link()
             node.link()
-        if [node.fast for node in nodes] == before:
-            break
 
 
 def load_contract_document(path: Path) -> Any:

@@ -79,10 +79,8 @@ class Node(Check):
             self.fast = _refuse
         elif not self.oks:
             self.fast = _accept
-        elif len(self.oks) == 1:
-            self.fast = self.oks[0]
         else:
-            self.fast = self.ok
+            self.fast = _all_of(self.oks)
 
     def ok(self, value: Any) -> bool:
         if self.refuse_all:
@@ -107,6 +105,22 @@ def _refuse(value: Any) -> bool:
 
 def _accept(value: Any) -> bool:
     return True
+
+
+def _all_of(tests: tuple[Callable[[Any], bool], ...]) -> Callable[[Any], bool]:
+    """One callable for several tests: `and` chains for the usual 1-4 keywords (no loop, no method)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda value: a(value) and b(value)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda value: a(value) and b(value) and c(value)
+    if len(tests) == 4:
+        a, b, c, d = tests
+        return lambda value: a(value) and b(value) and c(value) and d(value)
+    return lambda value: all(test(value) for test in tests)
 
 
 def fast_test(check: Check) -> Callable[[Any], bool]:
