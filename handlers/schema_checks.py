@@ -356,6 +356,11 @@ class Members(Check):
                     return False
             return True
         by_name, patterns, additional = self.by_name, self.fast_patterns, self.fast_additional
+        if not patterns and additional is not None:  # additionalProperties without patterns
+            for name, member in value.items():  # noqa: SIM110  (hot path)
+                if not by_name.get(name, additional)(member):
+                    return False
+            return True
         for name, member in value.items():
             named_test = by_name.get(name)
             matched = named_test is not None
