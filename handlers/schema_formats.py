@@ -43,8 +43,11 @@ def is_date_time(text: str) -> bool:
     found = _DATE_TIME.match(text)
     if found is None:
         return False
-    year, month, day = int(found.group(1)), int(found.group(2)), int(found.group(3))
-    return year != 0 and 1 <= day <= calendar.monthrange(year, month)[1]
+    year, day = found.group(1), int(found.group(3))
+    if year == "0000" or day == 0:
+        return False
+    # Every month has 28 days: the calendar is consulted only for the last days of a month.
+    return day <= 28 or day <= calendar.monthrange(int(year), int(found.group(2)))[1]
 
 
 def is_uuid(text: str) -> bool:
