@@ -197,15 +197,18 @@ class _OriginalRules:
         return None if reason is None else Broken(reason, [], 0)
 
 
-def use_rules(name: str) -> None:
-    """Swap the validator's record contract for the contender (before anything is processed)."""
+def use_rules(name: str) -> Any:
+    """Swap the validator's record contract for the contender (before anything is processed); the
+    rules it replaced (run() puts them back: tests run contenders in one process)."""
     import handlers.records
     from handlers.rules import load_rules
 
+    previous = vars(handlers.records)["RULES"]
     if name == "validator-ifs":
         vars(handlers.records)["RULES"] = _OriginalRules()
     elif name == "validator-example":
         vars(handlers.records)["RULES"] = load_rules(EXAMPLE_CONTRACT)
+    return previous
 
 
 def validator(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]:
@@ -237,16 +240,23 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
         "validator-ifs": lambda stream: validator(stream, form, source),
         "validator-example": lambda stream: validator(stream, form, source),
     }
+    previous = None
     if name == "naive":
         import boto3.dynamodb.types  # noqa: F401  (import time is not processing time)
     elif name.startswith("validator"):
-        import handlers.pipeline  # noqa: F401
+        import handlers.pipeline
 
-        use_rules(name)
-    with path.open("rb") as stream:
-        started = time.perf_counter()
-        counts = work[name](stream)
-        seconds = time.perf_counter() - started
+        previous = use_rules(name)
+    try:
+        with path.open("rb") as stream:
+            started = time.perf_counter()
+            counts = work[name](stream)
+            seconds = time.perf_counter() - started
+    finally:
+        if previous is not None:
+            import handlers.records
+
+            vars(handlers.records)["RULES"] = previous
     return {
         "contender": name,
         "form": form,

@@ -75,3 +75,14 @@ def test_the_contract_contenders_agree_on_the_counts(tmp_path) -> None:
     # THEN the example contract accepts exactly the orders the original rules accept
     assert len({(r["records"], r["valid"], r["large"], r["invalid"]) for r in results.values()}) == 1
     assert results["validator"]["invalid"] == 30
+
+
+def test_a_contract_contender_leaves_the_product_rules_in_place(tmp_path) -> None:
+    import handlers.records
+    from benchmarks import contenders as _contenders
+    from benchmarks import orders as _orders
+
+    before = vars(handlers.records)["RULES"]
+    stats = _orders.write_file(tmp_path, "jsonl", 20, seed=3)
+    _contenders.run("validator-example", "jsonl", stats.path)
+    assert vars(handlers.records)["RULES"] is before
