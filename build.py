@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from contract_build import CONTRACT_TABLE_FILE, contract_problems, render_contract_table
 from resources.invariants import template_invariants
 from resources.template import build_template
 from workflow.definition import build_definition, build_small_file_definition
@@ -24,6 +25,9 @@ from workflow.mermaid import render_markdown
 
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
+# The record contract shipped in the validator's code, and the example every contract check covers too.
+CONTRACT = ROOT / "handlers" / "record_contract.json"
+EXAMPLE_CONTRACTS = (ROOT / "examples" / "record-contract.json",)
 ASL_FILE = "statemachine.asl.json"
 SMALL_FILE_ASL_FILE = "smallfile.asl.json"
 TEMPLATE_FILE = "template.json"
@@ -65,8 +69,13 @@ def picture_name(asl_name: str) -> str:
     return asl_name.removesuffix(ASL_SUFFIX) + ".md"
 
 
-def render() -> dict[str, str]:
+def render(contract: Path = CONTRACT) -> dict[str, str]:
     """Build, check and serialise every artifact; raise BuildError listing every problem."""
+    problems: list[str] = []
+    for path in (contract, *EXAMPLE_CONTRACTS):
+        problems += contract_problems(path, name=_shown(path))
+    if problems:  # the rule table of a contract the validator cannot enforce is not rendered
+        raise BuildError("\n".join(problems))
     definition = build_definition()
     small_file_definition = build_small_file_definition()
     # ASL file -> (its state machine's logical ID, definition): one picture and one check each.
@@ -75,7 +84,7 @@ def render() -> dict[str, str]:
         SMALL_FILE_ASL_FILE: (SMALL_FILE_STATE_MACHINE_ID, small_file_definition),
     }
     template = build_template(definition=definition, small_file_definition=small_file_definition)
-    problems = template_invariants(template)
+    problems += template_invariants(template)
     template_dict = template.to_dict()
     for name, (logical_id, asl) in machines.items():
         problems += [f"{name}: {problem}" for problem in check_graph(asl)]
@@ -87,11 +96,21 @@ def render() -> dict[str, str]:
         {picture_name(name): render_markdown(asl, source=name) for name, (_, asl) in machines.items()}
     )
     files[TEMPLATE_FILE] = serialise(template_dict)
+    files[CONTRACT_TABLE_FILE] = render_contract_table(contract, name=_shown(contract))
     for name, text in files.items():
-        problems += literal_problems(name, text)
+        # The rule table is not deployed, and holds user data (a 12-digit maximum is no account id)
+        # and a hex hash that may contain 12 digits in a row.
+        if name != CONTRACT_TABLE_FILE:
+            problems += literal_problems(name, text)
     if problems:
         raise BuildError("\n".join(problems))
     return files
+
+
+def _shown(path: Path) -> str:
+    """A path as the build names it: relative to the repository when inside it (byte-stable output)."""
+    resolved = path.resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else path.name
 
 
 def stale_files(files: dict[str, str], directory: Path) -> list[str]:
@@ -125,9 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; fail if output/ is stale")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
+    parser.add_argument("--contract", type=Path, default=CONTRACT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        files = render()
+        files = render(args.contract)
     except BuildError as error:
         print(f"build.py: refusing to write output/:\n{error}", file=sys.stderr)
         return 2

@@ -11,7 +11,11 @@ and the process's peak RSS (VmHWM, the interpreter and imports included).
   of manifest (batches of ≤ 100 entries and ≤ 200,000 bytes, `json.dumps` per batch).
 - bare: a stdlib parse-and-check loop and nothing else (the ceiling): streaming `raw_decode` with
   Decimal floats, the record checks, a count.
-- validator: `handlers.pipeline.process_file` with in-memory sinks (the product).
+- validator: `handlers.pipeline.process_file` with in-memory sinks (the product, default contract).
+- validator-ifs: the same with the record contract replaced by the original three hand-written `if`s
+  (the baseline the contract's cost is measured against, issue 9).
+- validator-example: the same with examples/record-contract.json (a realistic contract that accepts
+  the same orders, so the counts agree).
 The manifest sinks of naive and validator are the same discarding, byte-counting sink.
 """
 
@@ -30,7 +34,8 @@ from typing import Any, BinaryIO
 
 from benchmarks.validator import max_rss_mb
 
-CONTENDERS = ("naive", "bare", "validator")
+CONTENDERS = ("naive", "bare", "validator", "validator-ifs", "validator-example")
+EXAMPLE_CONTRACT = Path(__file__).resolve().parent.parent / "examples" / "record-contract.json"
 _BATCH_RECORDS = 100
 _BATCH_BYTES = 200_000
 _CHUNK = 1 << 20
@@ -182,6 +187,30 @@ def naive(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]
     }
 
 
+class _OriginalRules:
+    """The record rules before the contract: `check` above, as handlers.rules.Rules answers."""
+
+    def check(self, record: Any) -> Any:
+        from handlers.rules import Broken
+
+        reason = check(record)
+        return None if reason is None else Broken(reason, [], 0)
+
+
+def use_rules(name: str) -> Any:
+    """Swap the validator's record contract for the contender (before anything is processed); the
+    rules it replaced (run() puts them back: tests run contenders in one process)."""
+    import handlers.records
+    from handlers.rules import load_rules
+
+    previous = vars(handlers.records)["RULES"]
+    if name == "validator-ifs":
+        vars(handlers.records)["RULES"] = _OriginalRules()
+    elif name == "validator-example":
+        vars(handlers.records)["RULES"] = load_rules(EXAMPLE_CONTRACT)
+    return previous
+
+
 def validator(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]:
     from handlers.pipeline import process_file
 
@@ -214,15 +243,26 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
         "naive": lambda stream: naive(stream, form, source),
         "bare": lambda stream: bare(stream, form),
         "validator": lambda stream: validator(stream, form, source),
+        "validator-ifs": lambda stream: validator(stream, form, source),
+        "validator-example": lambda stream: validator(stream, form, source),
     }
+    previous = None
     if name == "naive":
         import boto3.dynamodb.types  # noqa: F401  (import time is not processing time)
-    elif name == "validator":
-        import handlers.pipeline  # noqa: F401
-    with path.open("rb") as stream:
-        started = time.perf_counter()
-        counts = work[name](stream)
-        seconds = time.perf_counter() - started
+    elif name.startswith("validator"):
+        import handlers.pipeline
+
+        previous = use_rules(name)
+    try:
+        with path.open("rb") as stream:
+            started = time.perf_counter()
+            counts = work[name](stream)
+            seconds = time.perf_counter() - started
+    finally:
+        if previous is not None:
+            import handlers.records
+
+            vars(handlers.records)["RULES"] = previous
     return {
         "contender": name,
         "form": form,

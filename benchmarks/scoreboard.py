@@ -6,7 +6,10 @@ Writes one seeded file per form (realistic orders, every 10th record invalid), r
 `--runs` times on it, each run in a fresh process (a clean peak RSS), and prints one JSON line per
 contender × form: median records/s and MB/s, peak RSS, and the ratios to the naive and bare
 contenders measured in this same run (the validator's line carries validator/naive and
-validator/bare). Counts must agree between contenders, or the run fails.
+validator/bare; with the validator-ifs contender, the validator and validator-example lines carry
+`contract_cost`: the share of throughput the record contract costs against the original `if`s, issue 9's
+budget being 0.10 for the default contract and 0.25 for the example). Counts must agree between
+contenders, or the run fails.
 """
 
 from __future__ import annotations
@@ -85,6 +88,10 @@ def summarise(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             for other in ("naive", "bare"):
                 if f"vs_{other}" in line:
                     line[f"validator/{other}"] = line.pop(f"vs_{other}")
+    for line in lines:
+        baseline = rates.get(("validator-ifs", line["form"]))
+        if baseline and line["contender"] in ("validator", "validator-example"):
+            line["contract_cost"] = round(1 - rates[line["contender"], line["form"]] / baseline, 3)
     agree = {(line["form"], line["records"], line["valid"], line["invalid"]) for line in lines}
     if len({key[0] for key in agree}) != len(agree):
         raise ValueError(f"contenders disagree on counts: {sorted(agree)}")

@@ -11,7 +11,7 @@ CLAIM_SUFFIX = ".claims"
 ACCEPTED_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
-REVIEW_SCHEMA = "sales-pipeline.review/2"
+REVIEW_SCHEMA = "sales-pipeline.review/3"
 
 HASH_ATTRIBUTE = "_pipeline_hash"
 SOURCE_ATTRIBUTE = "_pipeline_source"
@@ -49,6 +49,8 @@ REASON_NOT_AN_OBJECT = "not_an_object"
 REASON_MISSING_ORDER_INFO = "missing_order_info"
 REASON_MISSING_CONTACT_INFO = "missing_contact_info"
 REASON_MISSING_ORDER_ID = "missing_order_id"
+# A rule of the record contract (handlers/record_contract.json) other than the four above.
+REASON_CONTRACT_VIOLATION = "contract_violation"
 REASON_RESERVED_ATTRIBUTE = "reserved_attribute"
 REASON_INVALID_VALUE = "invalid_value"
 REASON_TOO_LARGE = "too_large"
@@ -60,6 +62,7 @@ RECORD_REASONS = (
     REASON_MISSING_ORDER_INFO,
     REASON_MISSING_CONTACT_INFO,
     REASON_MISSING_ORDER_ID,
+    REASON_CONTRACT_VIOLATION,
     REASON_RESERVED_ATTRIBUTE,
     REASON_INVALID_VALUE,
     REASON_TOO_LARGE,

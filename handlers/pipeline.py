@@ -174,6 +174,8 @@ class _Router:
             order_id=order_id,
             record=record,
             pointer=pointer,
+            violations=invalid.violations,
+            violations_omitted=invalid.violations_omitted,
         )
         return {
             KEY_STATUS: STATUS_INVALID,

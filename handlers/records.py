@@ -1,4 +1,8 @@
-"""Record classification and the DynamoDB item of a valid record (shared by the validator and store-large)."""
+"""Record classification and the DynamoDB item of a valid record (shared by the validator and store-large).
+
+Two steps: the business rules (the record contract, handlers/rules.py) first, then DynamoDB's own
+rules (the key, reserved names, values, depth and size) and the conversion, which no contract relaxes.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from handlers.dynamo import (
     number_size,
 )
 from handlers.model import Source
+from handlers.rules import MAX_VIOLATIONS, RULES, Broken, Rules, Violation, violation
 
 _HASH_HEX_LENGTH = 64
 # `_pipeline_source.replay_of`: where a replayed record came from (handlers/replay.py).
@@ -50,6 +55,9 @@ MESSAGES = {
     ),
     REASON_TOO_LARGE: "the DynamoDB item would be larger than 400 KB",
 }
+CONTRACT_MESSAGE = "the record breaks {count} rule(s) of the record contract (listed under violations)"
+# Where a DynamoDB rule's single violation points (the record itself otherwise).
+_STORAGE_PATHS = {REASON_MISSING_ORDER_INFO: "/order-info", REASON_MISSING_ORDER_ID: "/order-info/order_id"}
 KEY_TOO_LONG = "order-info.order_id is longer than DynamoDB's 2048-byte key limit"
 
 
@@ -74,14 +82,28 @@ class Valid:
 
 
 class Invalid:
-    """A record for review: one reason code and a sentence that never quotes record content."""
+    """A record for review: one reason code, a sentence and violations that never quote record content.
 
-    __slots__ = ("message", "order_id", "reason")
+    Without `violations` (a DynamoDB rule, an unparseable line) the reason itself is the one violation.
+    """
 
-    def __init__(self, reason: str, message: str, order_id: str | None) -> None:
+    __slots__ = ("message", "order_id", "reason", "violations", "violations_omitted")
+
+    def __init__(
+        self,
+        reason: str,
+        message: str,
+        order_id: str | None,
+        violations: list[Violation] | None = None,
+        violations_omitted: int = 0,
+    ) -> None:
         self.reason = reason
         self.message = message
         self.order_id = order_id
+        if violations is None:
+            violations = [violation(_STORAGE_PATHS.get(reason, ""), reason, message)]
+        self.violations = violations
+        self.violations_omitted = violations_omitted
 
 
 def order_id_of(record: Any) -> str | None:
@@ -97,6 +119,18 @@ def order_id_of(record: Any) -> str | None:
 
 def _invalid(reason: str, record: Any, message: str | None = None) -> Invalid:
     return Invalid(reason, message or MESSAGES[reason], order_id_of(record))
+
+
+def _broken(record: Any, broken: Broken) -> Invalid:
+    """The review of a contract breach; a record too deep for DynamoDB is too_deep first, as before."""
+    reason, violations, omitted = broken.reason, broken.violations, broken.omitted
+    if reason == REASON_TOO_DEEP or depth_exceeds(record):
+        reason = REASON_TOO_DEEP
+        violations = [violation("", reason, MESSAGES[reason]), *violations]
+        omitted += max(0, len(violations) - MAX_VIOLATIONS)
+        violations = violations[:MAX_VIOLATIONS]
+    message = MESSAGES.get(reason) or CONTRACT_MESSAGE.format(count=broken.count)
+    return Invalid(reason, message, order_id_of(record), violations, omitted)
 
 
 def source_attribute(source: Source, index: int, origin: dict[str, Any] | None = None) -> AttributeValue:
@@ -181,11 +215,21 @@ def _added_size(
 
 
 def classify(
-    record: Any, *, source: Source, index: int, origin: dict[str, Any] | None = None
+    record: Any,
+    *,
+    source: Source,
+    index: int,
+    origin: dict[str, Any] | None = None,
+    rules: Rules | None = None,
 ) -> Valid | Invalid:
-    """Valid, or Invalid with the first failing check, in this order: too_deep, not_an_object,
-    missing_order_info, missing_contact_info, missing_order_id, reserved_attribute, invalid_value,
-    too_large. `origin`: a replayed record's origin, kept in `_pipeline_source.replay_of`."""
+    """Valid, or Invalid with the first failing check, in this order: too_deep, the contract's
+    (not_an_object, missing_order_info, missing_contact_info, missing_order_id, contract_violation:
+    every violation listed), then DynamoDB's: not_an_object, missing_order_info, missing_order_id
+    (the key), reserved_attribute, invalid_value, too_large. `origin`: a replayed record's origin,
+    kept in `_pipeline_source.replay_of`."""
+    broken = (rules or RULES).check(record)
+    if broken is not None:
+        return _broken(record, broken)
     if not isinstance(record, dict):
         return _invalid(REASON_TOO_DEEP if depth_exceeds(record) else REASON_NOT_AN_OBJECT, record)
     try:
@@ -194,8 +238,6 @@ def classify(
         return _invalid(REASON_TOO_DEEP, record)
     if not isinstance(record.get("order-info"), dict):
         return _invalid(REASON_MISSING_ORDER_INFO, record)
-    if not isinstance(record.get("contact-info"), dict):
-        return _invalid(REASON_MISSING_CONTACT_INFO, record)
     order_id = order_id_of(record)
     if order_id is None:
         return _invalid(REASON_MISSING_ORDER_ID, record)

@@ -1,4 +1,8 @@
-"""Review messages (schema sales-pipeline.review/2) for rejected records and rejected files.
+"""Review messages (schema sales-pipeline.review/3) for rejected records and rejected files.
+
+review/3 = review/2 plus `violations` (a record review: every rule the record breaks, at most
+rules.MAX_VIOLATIONS, each {"path", "rule", "message"}) and `violations_omitted` (how many more);
+a file review has `violations: null` and `violations_omitted: 0`.
 
 Every text in a review must be one SQS accepts: callers pass the REVIEW source (sqssafe.review_source),
 an SQS-safe order id (or None) and an inline record only when all its strings are SQS-safe.
@@ -22,6 +26,8 @@ def record_review(
     order_id: str | None,
     record: Any = None,
     pointer: Pointer | None = None,
+    violations: list[dict[str, Any]] | None = None,
+    violations_omitted: int = 0,
 ) -> dict[str, Any]:
     """Exactly one of `record` (as received, parsed) and `pointer` (claim check) is meant to be given."""
     return {
@@ -38,6 +44,8 @@ def record_review(
         "record_pointer": pointer,
         "minimal": False,
         "rejections": None,
+        "violations": violations if violations is not None else [],
+        "violations_omitted": violations_omitted,
     }
 
 
@@ -59,4 +67,6 @@ def file_review(
         "record_pointer": None,
         "minimal": False,
         "rejections": rejections,
+        "violations": None,
+        "violations_omitted": 0,
     }

@@ -46,7 +46,7 @@ def send_review(state_id: str, *, review_path: str, output_path: str | None = en
 
 
 def conflict_review(state_id: str, *, inline: bool) -> Pass:
-    """Build the review/2 `conflict` message for an inline item or a claim-checked record.
+    """Build the review/3 `conflict` message for an inline item or a claim-checked record.
 
     Its `source` is the batch's review source (SQS-safe); a claim-checked record carries its
     pointer, never its content. The output keeps the review at RECORD_REVIEW.
@@ -65,6 +65,11 @@ def conflict_review(state_id: str, *, inline: bool) -> Pass:
         "record_pointer": None,
         "rejections": None,
         "minimal": False,
+        # review/3: like a record rejected by a DynamoDB rule, the reason is the one violation.
+        "violations": [
+            {"path": "/order-info/order_id", "rule": REASON_CONFLICT, "message": CONFLICT_MESSAGE}
+        ],
+        "violations_omitted": 0,
     }
     if inline:
         del review["record_item"]

@@ -40,7 +40,7 @@ def test_readme_sample_record_is_exactly_one_item_equal_to_the_input(pipeline: P
 
 def _assert_reviews_carry_provenance(pipeline: Pipeline, target_key: str, reviews: list[dict]) -> None:
     for review in reviews:
-        assert review["schema"] == REVIEW_SCHEMA == "sales-pipeline.review/2"
+        assert review["schema"] == REVIEW_SCHEMA == "sales-pipeline.review/3"
         assert review["file_rejected"] is False and review["source"]["key"] == target_key
         assert isinstance(review["record_index"], int) and review["message"]
     attributes = [

@@ -17,7 +17,14 @@ import workflow.files
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURE_FILE = "statemachine.md"
-RENDERED = (build.ASL_FILE, PICTURE_FILE, build.SMALL_FILE_ASL_FILE, "smallfile.md", build.TEMPLATE_FILE)
+RENDERED = (
+    build.ASL_FILE,
+    PICTURE_FILE,
+    build.SMALL_FILE_ASL_FILE,
+    "smallfile.md",
+    build.TEMPLATE_FILE,
+    "record-contract.md",
+)
 
 
 def _run_build(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -53,3 +53,38 @@ def test_contenders_agree_on_counts(tmp_path: Path, form: str) -> None:
     # The naive contender cuts batches at 100 records; the validator fills them by bytes (~1 KB entries).
     assert results["naive"]["batches"] == 3
     assert results["validator"]["batches"] == 2
+
+
+def test_the_contract_contenders_agree_on_the_counts(tmp_path) -> None:
+    # GIVEN one seeded file / WHEN the validator runs with the ifs, the default and the example contract
+    # (each in its own process, as the scoreboard runs them)
+    import json as _json
+    import subprocess
+    import sys
+
+    from benchmarks import orders as _orders
+
+    stats = _orders.write_file(tmp_path, "jsonl", 300, seed=3)
+    results = {}
+    for name in ("validator-ifs", "validator", "validator-example"):
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.contenders", name, "jsonl", str(stats.path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[name] = _json.loads(done.stdout.strip().splitlines()[-1])
+    # THEN the example contract accepts exactly the orders the original rules accept
+    assert len({(r["records"], r["valid"], r["large"], r["invalid"]) for r in results.values()}) == 1
+    assert results["validator"]["invalid"] == 30
+
+
+def test_a_contract_contender_leaves_the_product_rules_in_place(tmp_path) -> None:
+    import handlers.records
+    from benchmarks import contenders as _contenders
+    from benchmarks import orders as _orders
+
+    before = vars(handlers.records)["RULES"]
+    stats = _orders.write_file(tmp_path, "jsonl", 20, seed=3)
+    _contenders.run("validator-example", "jsonl", stats.path)
+    assert vars(handlers.records)["RULES"] is before

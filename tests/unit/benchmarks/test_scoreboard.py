@@ -50,3 +50,14 @@ def test_ratios_never_mix_forms() -> None:
 def test_contenders_that_disagree_on_counts_fail_the_run() -> None:
     with pytest.raises(ValueError, match="disagree"):
         summarise([_run("naive", "jsonl", 1.0, valid=900), _run("validator", "jsonl", 1.0, valid=899)])
+
+
+def test_the_contract_cost_is_measured_against_the_original_ifs() -> None:
+    # GIVEN the validator with the original ifs, the default contract and the example contract
+    runs = [_run("validator-ifs", "jsonl", 1.0), _run("validator", "jsonl", 1.05)]
+    runs += [_run("validator-example", "jsonl", 1.25), _run("naive", "jsonl", 2.0)]
+    lines = {line["contender"]: line for line in summarise(runs)}
+    # THEN each contract line carries its cost as a share of the ifs' throughput
+    assert lines["validator"]["contract_cost"] == round(1 - 1 / 1.05, 3)
+    assert lines["validator-example"]["contract_cost"] == 0.2
+    assert "contract_cost" not in lines["naive"] and "contract_cost" not in lines["validator-ifs"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.contract import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
+from handlers.contract import FILE_REASONS, REASON_CONFLICT, REASON_CONTRACT_VIOLATION, RECORD_REASONS
 
 V, L = "valid", "large"
 LINES = [1, 3, 5, 6]
@@ -123,6 +123,7 @@ def test_the_tables_cover_every_reason_code():
     seen_records = {outcome for expected, _ in ACCEPTED.values() for outcome in expected}
     # element_too_large: test_handlers_streaming.py; file_too_large: test_handlers_limits.py (2 GiB)
     seen_files = set(REJECTED.values()) | {"element_too_large", "file_too_large"}
-    # THEN every record code but conflict (found by DynamoDB, see store-large) and every file code appears
-    assert set(RECORD_REASONS) - {REASON_CONFLICT} <= seen_records
+    # THEN every record code but conflict (found by DynamoDB, see store-large) and contract_violation
+    # (a rule only a user's contract adds: test_handlers_rules.py) and every file code appears
+    assert set(RECORD_REASONS) - {REASON_CONFLICT, REASON_CONTRACT_VIOLATION} <= seen_records
     assert set(FILE_REASONS) == seen_files

@@ -151,11 +151,12 @@ def test_a_safe_key_is_the_review_source_unchanged():
     assert review_source(source) == source
 
 
-def test_review_schema_2_fields():
+def test_review_schema_3_fields():
     # GIVEN a file review
     review = file_review(reason="not_json", message="m", source=review_source(source_for("k\x00.json")))
-    # THEN it is schema /2, not minimal, with no rejections summary, and an SQS-safe source
-    assert review["schema"] == REVIEW_SCHEMA == "sales-pipeline.review/2"
+    # THEN it is schema /3, not minimal, with no rejections summary or violations, and an SQS-safe source
+    assert review["schema"] == REVIEW_SCHEMA == "sales-pipeline.review/3"
+    assert review["violations"] is None and review["violations_omitted"] == 0
     assert review["minimal"] is False and review["rejections"] is None
     assert review["source"]["key"] == "k\\u0000.json" and review["source"]["key_encoding"] == "json-escaped"
 

@@ -240,7 +240,7 @@ def test_an_unsendable_file_review_falls_back_to_a_minimal_review(parent: dict[s
     assert parent["DescribeMinimalFileReview"] == {
         "Type": "Pass",
         "Parameters": {
-            "schema": "sales-pipeline.review/2",
+            "schema": "sales-pipeline.review/3",
             "reason.$": "$.validation.review.reason",
             "message": MINIMAL_MESSAGE,
             "file_rejected": True,
@@ -374,7 +374,7 @@ def test_large_records_are_stored_from_their_claim_check(records: dict[str, Any]
 
 
 def test_conflicts_become_review_messages_with_the_record_and_provenance(records: dict[str, Any]) -> None:
-    # GIVEN the two conflict reviews / THEN each is a full review/2 from the batch's review source,
+    # GIVEN the two conflict reviews / THEN each is a full review/3 from the batch's review source,
     # kept at $.record.review like a rejected record's review (one fallback path serves both)
     describe = copy.deepcopy(records["DescribeConflict"])
     review = describe["Parameters"]["record"].pop("review")
@@ -384,7 +384,7 @@ def test_conflicts_become_review_messages_with_the_record_and_provenance(records
         "Next": "SendConflict",
     }
     assert review == {
-        "schema": "sales-pipeline.review/2",
+        "schema": "sales-pipeline.review/3",
         "reason": "conflict",
         "message": "order_id is already stored with different content; the stored item was not changed",
         "file_rejected": False,
@@ -397,6 +397,16 @@ def test_conflicts_become_review_messages_with_the_record_and_provenance(records
         "record_pointer": None,
         "rejections": None,
         "minimal": False,
+        "violations": [
+            {
+                "path": "/order-info/order_id",
+                "rule": "conflict",
+                "message": (
+                    "order_id is already stored with different content; the stored item was not changed"
+                ),
+            }
+        ],
+        "violations_omitted": 0,
     }
     large = records["DescribeLargeConflict"]["Parameters"]["record"]["review"]
     assert large == {
@@ -440,7 +450,7 @@ def test_the_minimal_record_review_keeps_reason_provenance_and_pointer(records: 
             "record": {
                 "index.$": "$.record.index",
                 "review": {
-                    "schema": "sales-pipeline.review/2",
+                    "schema": "sales-pipeline.review/3",
                     "reason.$": "$.record.review.reason",
                     "message": MINIMAL_MESSAGE,
                     "file_rejected": False,

@@ -1,0 +1,487 @@
+"""Compiled JSON Schema keywords: each answers `ok(value)` fast and, for a failing value, `collect`s
+every violation (instance path, keyword, a sentence that quotes only the contract, never the value).
+
+A schema object compiles to a Node (its keywords' checks); `ok` is the hot path (valid records pay
+only that), `collect` runs only for a value `ok` refused and descends only into failing children.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from decimal import Context, Decimal, InvalidOperation
+from typing import Any
+
+from handlers.jsonnumbers import HugeNumber
+from handlers.schema_formats import FORMAT_NAMES, FORMATS
+from handlers.schema_values import (
+    is_integer,
+    is_multiple,
+    json_equal,
+    unique_key,
+)
+
+Path = tuple[str | int, ...]
+
+
+class Collector:
+    """Violations as found: the first `limit` kept, the rest only counted; `watch`ed (path, keyword)
+    pairs are noted even past the limit (the caller derives a reason code from them)."""
+
+    __slots__ = ("found", "limit", "noted", "omitted", "watch")
+
+    def __init__(self, limit: int, watch: frozenset[tuple[Path, str]] = frozenset()) -> None:
+        self.limit = limit
+        self.watch = watch
+        self.found: list[tuple[Path, str, str]] = []
+        self.noted: set[tuple[Path, str]] = set()
+        self.omitted = 0
+
+    def add(self, path: Path, rule: str, message: str) -> None:
+        if (path, rule) in self.watch:
+            self.noted.add((path, rule))
+        if len(self.found) < self.limit:
+            self.found.append((path, rule, message))
+        else:
+            self.omitted += 1
+
+
+class Check:
+    """One keyword (or a group of keywords that only make sense together)."""
+
+    __slots__ = ()
+
+    def ok(self, value: Any) -> bool:
+        raise NotImplementedError
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        raise NotImplementedError
+
+
+class Node(Check):
+    """A schema object (or `true`/`false`): all of its checks."""
+
+    __slots__ = ("checks", "fast", "oks", "refuse_all")
+
+    def __init__(self, checks: list[Check], *, refuse_all: bool = False) -> None:
+        self.checks = checks
+        self.refuse_all = refuse_all
+        self.oks: tuple[Callable[[Any], bool], ...] = ()
+        self.fast: Callable[[Any], bool] = self.ok
+        self.link()
+
+    def link(self) -> None:
+        """Set the hot path: each keyword's test called directly, and `fast`, what a parent calls:
+        the one test itself when the schema has a single keyword (one call less per level)."""
+        self.oks = tuple(fast_test(check) for check in self.checks)
+        if self.refuse_all:
+            self.fast = _refuse
+        elif not self.oks:
+            self.fast = _accept
+        else:
+            self.fast = _all_of(self.oks)
+
+    def ok(self, value: Any) -> bool:
+        if self.refuse_all:
+            return False
+        for check in self.oks:  # noqa: SIM110  (a loop: all() with a generator is slower on the hot path)
+            if not check(value):
+                return False
+        return True
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        if self.refuse_all:
+            out.add(path, "false", "is not allowed by the contract")
+            return
+        for check in self.checks:
+            if not check.ok(value):
+                check.collect(value, path, out)
+
+
+def _refuse(value: Any) -> bool:
+    return False
+
+
+def _accept(value: Any) -> bool:
+    return True
+
+
+def _all_of(tests: tuple[Callable[[Any], bool], ...]) -> Callable[[Any], bool]:
+    """One callable for several tests: `and` chains for the usual 1-4 keywords (no loop, no method)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda value: a(value) and b(value)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda value: a(value) and b(value) and c(value)
+    if len(tests) == 4:
+        a, b, c, d = tests
+        return lambda value: a(value) and b(value) and c(value) and d(value)
+    return lambda value: all(test(value) for test in tests)
+
+
+def fast_test(check: Check) -> Callable[[Any], bool]:
+    """The cheapest callable answering `check.ok` (a resolved $ref: its target's)."""
+    if isinstance(check, Simple):
+        return check.test
+    if isinstance(check, Ref) and check.target is not None:
+        return check.target.fast
+    if isinstance(check, Node):
+        return check.fast
+    return check.ok
+
+
+class Simple(Check):
+    """A keyword whose failure is one violation at the value's own path."""
+
+    __slots__ = ("message", "rule", "test")
+
+    def __init__(self, rule: str, message: str, test: Callable[[Any], bool]) -> None:
+        self.rule = rule
+        self.message = message
+        self.test = test
+
+    def ok(self, value: Any) -> bool:
+        return self.test(value)
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        out.add(path, self.rule, self.message)
+
+
+def _article(name: str) -> str:
+    return ("an " if name[0] in "aeiou" else "a ") + name
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "null": (type(None),),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "number": (int, Decimal, HugeNumber),
+}
+
+
+def type_check(names: list[str]) -> Check:
+    message = "must be " + " or ".join(_article(name) for name in names)
+    kinds = frozenset(kind for name in names for kind in _KINDS.get(name, ()))
+    if names == ["object"]:
+        return Simple("type", message, lambda value: type(value) is dict)
+    if names == ["string"]:
+        return Simple("type", message, lambda value: type(value) is str)
+    if "integer" in names and "number" not in names:
+        return Simple("type", message, lambda value: type(value) in kinds or is_integer(value))
+    return Simple("type", message, lambda value: type(value) in kinds)
+
+
+def enum_check(values: list[Any]) -> Check:
+    keys = frozenset(unique_key(value) for value in values)
+    strings = frozenset(value for value in values if type(value) is str)
+
+    def test(value: Any) -> bool:
+        if type(value) is str:
+            return value in strings
+        return unique_key(value) in keys
+
+    return Simple("enum", f"must be one of the {len(values)} values the contract lists", test)
+
+
+def const_check(expected: Any) -> Check:
+    return Simple("const", "must be the value the contract fixes", lambda value: json_equal(value, expected))
+
+
+# Enough digits for any remainder of numbers DynamoDB holds; beyond, the exact integer method decides.
+_REMAINDER = Context(prec=80, traps=[InvalidOperation])
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": operator.ge,
+    "maximum": operator.le,
+    "exclusiveMinimum": operator.gt,
+    "exclusiveMaximum": operator.lt,
+}
+_WORDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "greater than",
+    "exclusiveMaximum": "less than",
+    "multipleOf": "a multiple of",
+}
+
+
+def _multiple(value: int | Decimal, factor: int | Decimal) -> bool:
+    if type(value) is int and type(factor) is int:
+        return value % factor == 0
+    try:
+        # Never a wrong zero: a rounded remainder keeps its magnitude, and a zero one is exact.
+        return bool(_REMAINDER.remainder(value, factor) == 0)
+    except InvalidOperation:  # the quotient has more than 80 digits
+        return is_multiple(value, factor)
+
+
+def numeric_check(rule: str, limit: int | Decimal) -> Check:
+    """Applies to numbers only (exact int/Decimal comparisons); a HugeNumber fails: it cannot be
+    compared exactly (and DynamoDB refuses it anyway)."""
+    holds = _COMPARE.get(rule, _multiple)
+
+    def test(value: Any) -> bool:
+        kind = type(value)
+        if kind is int or kind is Decimal:
+            return holds(value, limit)
+        return kind is not HugeNumber
+
+    return Simple(rule, f"must be {_WORDS[rule]} {limit}", test)
+
+
+def length_check(rule: str, limit: int) -> Check:
+    if rule == "minLength":
+        message = f"must be at least {limit} character{'s' * (limit != 1)} long"
+        return Simple(rule, message, lambda value: type(value) is not str or len(value) >= limit)
+    message = f"must be at most {limit} character{'s' * (limit != 1)} long"
+    return Simple(rule, message, lambda value: type(value) is not str or len(value) <= limit)
+
+
+def pattern_check(pattern: str, shown: str) -> Check:
+    search = re.compile(pattern).search
+    return Simple(
+        "pattern",
+        f"must match the contract's pattern {shown}",
+        lambda value: type(value) is not str or search(value) is not None,
+    )
+
+
+def format_check(name: str) -> Check:
+    test = FORMATS[name]
+    return Simple(
+        "format", f"must be {FORMAT_NAMES[name]}", lambda value: type(value) is not str or test(value)
+    )
+
+
+def count_check(rule: str, limit: int) -> Check:
+    if rule == "minItems":
+        return Simple(
+            rule,
+            f"must have at least {limit} items",
+            lambda value: type(value) is not list or len(value) >= limit,
+        )
+    return Simple(
+        rule, f"must have at most {limit} items", lambda value: type(value) is not list or len(value) <= limit
+    )
+
+
+def _unique(value: Any) -> bool:
+    if type(value) is not list:
+        return True
+    return len({unique_key(element) for element in value}) == len(value)
+
+
+UNIQUE_ITEMS = Simple("uniqueItems", "must not repeat an item", _unique)
+
+
+class Required(Check):
+    """Each missing member is a violation at the member's own path (where the user must add it)."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = tuple(names)
+
+    def ok(self, value: Any) -> bool:
+        if type(value) is not dict:
+            return True
+        for name in self.names:  # noqa: SIM110  (hot path)
+            if name not in value:
+                return False
+        return True
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        for name in self.names:
+            if name not in value:
+                out.add((*path, name), "required", "is required")
+
+
+class Members(Check):
+    """properties, patternProperties and additionalProperties of one schema object (they interact)."""
+
+    __slots__ = (
+        "additional",
+        "by_name",
+        "fast_additional",
+        "fast_named",
+        "fast_patterns",
+        "named",
+        "patterns",
+    )
+
+    def __init__(
+        self, named: dict[str, Node], patterns: list[tuple[str, Node]], additional: Node | None
+    ) -> None:
+        self.named = tuple(named.items())
+        self.patterns = tuple((re.compile(pattern).search, node) for pattern, node in patterns)
+        self.additional = additional
+        self.fast_named: tuple[tuple[str, Callable[[Any], bool]], ...] = ()
+        self.by_name: dict[str, Callable[[Any], bool]] = {}
+        self.fast_patterns: tuple[tuple[Callable[[str], Any], Callable[[Any], bool]], ...] = ()
+        self.fast_additional: Callable[[Any], bool] | None = None
+        self.link()
+
+    def link(self) -> None:
+        self.fast_named = tuple((name, node.fast) for name, node in self.named)
+        self.by_name = dict(self.fast_named)
+        self.fast_patterns = tuple((search, node.fast) for search, node in self.patterns)
+        self.fast_additional = None if self.additional is None else self.additional.fast
+
+    def _members(self, value: dict[str, Any]) -> list[tuple[str, Node, str]]:
+        """(name, schema, keyword) for every (member, schema) pair that applies to it."""
+        pairs = [(name, node, "properties") for name, node in self.named if name in value]
+        if self.patterns or self.additional is not None:
+            declared = {name for name, _ in self.named}
+            for name in value:
+                matched = False
+                for search, node in self.patterns:
+                    if search(name) is not None:
+                        pairs.append((name, node, "patternProperties"))
+                        matched = True
+                if not matched and self.additional is not None and name not in declared:
+                    pairs.append((name, self.additional, "additionalProperties"))
+        return pairs
+
+    def ok(self, value: Any) -> bool:
+        if type(value) is not dict:
+            return True
+        if not self.fast_patterns and self.fast_additional is None:  # properties alone
+            for name, test in self.fast_named:  # noqa: SIM110  (hot path)
+                if name in value and not test(value[name]):
+                    return False
+            return True
+        by_name, patterns, additional = self.by_name, self.fast_patterns, self.fast_additional
+        if not patterns and additional is not None:  # additionalProperties without patterns
+            for name, member in value.items():  # noqa: SIM110  (hot path)
+                if not by_name.get(name, additional)(member):
+                    return False
+            return True
+        for name, member in value.items():
+            named_test = by_name.get(name)
+            matched = named_test is not None
+            if named_test is not None and not named_test(member):
+                return False
+            for search, pattern_test in patterns:
+                if search(name) is not None:
+                    matched = True
+                    if not pattern_test(member):
+                        return False
+            if not matched and additional is not None and not additional(member):
+                return False
+        return True
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        for name, node, keyword in self._members(value):
+            member = value[name]
+            if node.ok(member):
+                continue
+            if keyword == "additionalProperties" and node.refuse_all:
+                out.add((*path, name), "additionalProperties", "is not a member the contract allows")
+            else:
+                node.collect(member, (*path, name), out)
+
+
+class Items(Check):
+    """prefixItems (by position) and items (every element after them)."""
+
+    __slots__ = ("fast_prefix", "fast_rest", "prefix", "rest")
+
+    def __init__(self, prefix: list[Node], rest: Node | None) -> None:
+        self.prefix = tuple(prefix)
+        self.rest = rest
+        self.fast_prefix: tuple[Callable[[Any], bool], ...] = ()
+        self.fast_rest: Callable[[Any], bool] | None = None
+        self.link()
+
+    def link(self) -> None:
+        self.fast_prefix = tuple(node.fast for node in self.prefix)
+        self.fast_rest = None if self.rest is None else self.rest.fast
+
+    def _pairs(self, value: list[Any]) -> list[tuple[int, Node]]:
+        pairs = list(zip(range(len(value)), self.prefix, strict=False))
+        if self.rest is not None:
+            pairs += [(index, self.rest) for index in range(len(self.prefix), len(value))]
+        return pairs
+
+    def ok(self, value: Any) -> bool:
+        if type(value) is not list:
+            return True
+        prefix, rest = self.fast_prefix, self.fast_rest
+        for index, element in enumerate(value):
+            if index < len(prefix):
+                if not prefix[index](element):
+                    return False
+            elif rest is None:
+                break
+            elif not rest(element):
+                return False
+        return True
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        for index, node in self._pairs(value):
+            if not node.ok(value[index]):
+                if node.refuse_all and node is self.rest:
+                    out.add((*path, index), "items", "is an item the contract does not allow")
+                else:
+                    node.collect(value[index], (*path, index), out)
+
+
+class Ref(Check):
+    """$ref to a subschema of the same contract, resolved after compiling (so recursion works)."""
+
+    __slots__ = ("resolve", "target")
+
+    def __init__(self, resolve: Callable[[], Node]) -> None:
+        self.resolve = resolve
+        self.target: Node | None = None
+
+    def node(self) -> Node:
+        if self.target is None:
+            self.target = self.resolve()
+        return self.target
+
+    def ok(self, value: Any) -> bool:
+        return self.node().ok(value)
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        self.node().collect(value, path, out)
+
+
+class AllOf(Check):
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes: list[Node]) -> None:
+        self.nodes = tuple(nodes)
+
+    def ok(self, value: Any) -> bool:
+        return all(node.ok(value) for node in self.nodes)
+
+    def collect(self, value: Any, path: Path, out: Collector) -> None:
+        for node in self.nodes:
+            if not node.ok(value):
+                node.collect(value, path, out)
+
+
+def any_of(nodes: list[Node]) -> Check:
+    return Simple(
+        "anyOf",
+        f"must match at least one of the contract's {len(nodes)} alternatives",
+        lambda value: any(node.ok(value) for node in nodes),
+    )
+
+
+def one_of(nodes: list[Node]) -> Check:
+    return Simple(
+        "oneOf",
+        f"must match exactly one of the contract's {len(nodes)} alternatives",
+        lambda value: sum(1 for node in nodes if node.ok(value)) == 1,
+    )
+
+
+def not_check(node: Node) -> Check:
+    return Simple("not", "must not match the schema the contract excludes", lambda value: not node.ok(value))

@@ -1,0 +1,73 @@
+"""The `format` values a contract may assert: email, date, date-time, uuid (strings only).
+
+Each is a little stricter than the `jsonschema` library's checker, on purpose (tests pin the
+difference): email needs a dotted ASCII domain (the library only looks for an "@"), uuid is exactly
+the 8-4-4-4-12 hex form (the library lets extra hyphens, braces and "urn:uuid:" through), and a
+date-time may not end in a newline (the library's `$` allows one).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from datetime import date
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# RFC 3339 date-time (section 5.6) with a "T"; lower-case "t"/"z" are allowed, as RFC 3339 notes.
+_DATE_TIME = re.compile(
+    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z"
+)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+# A dot-atom local part (RFC 5322) and a dotted host name: what order feeds mean by an email address.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+\Z")
+_EMAIL_MAX_CHARS = 254
+
+
+def is_date(text: str) -> bool:
+    """RFC 3339 full-date: YYYY-MM-DD, a real calendar day."""
+    if _DATE.match(text) is None:
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_date_time(text: str) -> bool:
+    """RFC 3339 date-time with a time zone; no leap second (as the reference library)."""
+    found = _DATE_TIME.match(text)
+    if found is None:
+        return False
+    year, day = found.group(1), int(found.group(3))
+    if year == "0000" or day == 0:
+        return False
+    # Every month has 28 days: the calendar is consulted only for the last days of a month.
+    return day <= 28 or day <= calendar.monthrange(int(year), int(found.group(2)))[1]
+
+
+def is_uuid(text: str) -> bool:
+    return _UUID.match(text) is not None
+
+
+def is_email(text: str) -> bool:
+    return len(text) <= _EMAIL_MAX_CHARS and _EMAIL.match(text) is not None
+
+
+FORMATS: dict[str, Callable[[str], bool]] = {
+    "email": is_email,
+    "date": is_date,
+    "date-time": is_date_time,
+    "uuid": is_uuid,
+}
+# What a review says a value must be, per format (no record content).
+FORMAT_NAMES = {
+    "email": "an email address (name@example.com)",
+    "date": "an ISO 8601 / RFC 3339 date (YYYY-MM-DD)",
+    "date-time": "an RFC 3339 date-time with a time zone (YYYY-MM-DDThh:mm:ssZ)",
+    "uuid": "a UUID (8-4-4-4-12 hexadecimal digits)",
+}
