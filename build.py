@@ -22,6 +22,7 @@ from resources.template import build_template
 from workflow.definition import build_definition, build_small_file_definition
 from workflow.graph_check import check_graph
 from workflow.mermaid import render_markdown
+from workflow.seams import seam_problems
 
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
@@ -86,6 +87,8 @@ def render(contract: Path = CONTRACT) -> dict[str, str]:
     template = build_template(definition=definition, small_file_definition=small_file_definition)
     problems += template_invariants(template)
     template_dict = template.to_dict()
+    # The ASL's paths, statuses and error names against the handlers' declared shapes (handlers/shapes.py).
+    problems += [f"{ASL_FILE}: {problem}" for problem in seam_problems(definition)]
     for name, (logical_id, asl) in machines.items():
         problems += [f"{name}: {problem}" for problem in check_graph(asl)]
         embedded = template_dict["Resources"][logical_id]["Properties"].get("Definition")
