@@ -27,7 +27,7 @@ from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
 from handlers.inline import INLINE_FLAG, validate_inline
 from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
-from handlers.pipeline import process_file
+from handlers.pipeline import Summary, process_file
 from handlers.review import file_review
 from handlers.s3io import S3ClaimWriter, S3ManifestWriter
 from handlers.shapes import (
@@ -154,6 +154,18 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     location_key = manifest_key(file_hash(source))
     body = response["Body"]
     inline = event.get(INLINE_FLAG) is True
+
+    def emit_counts(summary: Summary) -> None:
+        """An accepted file's metrics (both lanes)."""
+        _emit_metrics(
+            context,
+            started,
+            response,
+            records=summary.records,
+            valid=summary.valid + summary.large,
+            rejected_by_reason=summary.rejected_by_reason,
+        )
+
     try:
         with transient_as_named_error("validate"):
             if inline:
@@ -164,14 +176,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                     claims=S3ClaimWriter(s3, bucket),
                     max_rejected=max_rejected,
                     max_file_bytes=max_file_bytes,
-                    on_summary=lambda summary: _emit_metrics(
-                        context,
-                        started,
-                        response,
-                        records=summary.records,
-                        valid=summary.valid + summary.large,
-                        rejected_by_reason=summary.rejected_by_reason,
-                    ),
+                    on_summary=emit_counts,
                 )
                 _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
                 return inline_result
@@ -217,12 +222,5 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     }
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=key, **counts)
-    _emit_metrics(
-        context,
-        started,
-        response,
-        records=summary.records,
-        valid=summary.valid + summary.large,
-        rejected_by_reason=summary.rejected_by_reason,
-    )
+    emit_counts(summary)
     return result

@@ -89,10 +89,8 @@ def state_machine_references(
     file_ledger_table: Table,
     review_queue: Queue,
     bucket: Bucket,
-    large_file_machine: StateMachine | None = None,
 ) -> tuple[Reference, ...]:
-    """Every reference a state machine may make to this stack, in policy statement order
-    (`large_file_machine`: the machine the small-file lane hands files to)."""
+    """Every reference a state machine may make to this stack, in policy statement order."""
     resources: tuple[Reference, ...] = (
         Reference(
             names.VALIDATOR_FUNCTION_ARN,
@@ -124,14 +122,6 @@ def state_machine_references(
         # For ARNs other than a Task's Resource (e.g. an ItemReader's): arn:${Partition}:states:::...
         Reference("Partition", Ref("AWS::Partition")),
     )
-    if large_file_machine is not None:
-        resources += (
-            Reference(
-                names.LARGE_FILE_STATE_MACHINE_ARN,
-                Ref(large_file_machine),
-                Grant("HandOffLargeFiles", (states.StartExecution,), Ref(large_file_machine)),
-            ),
-        )
     # The Distributed Map's ItemReader is the one s3:getObject: it reads the batch manifest, by version.
     read_manifests = Grant(
         "ReadManifests", (s3.GetObject, s3.GetObjectVersion), _objects(bucket, WORK_PREFIX)
@@ -140,6 +130,15 @@ def state_machine_references(
         integration(name, read_manifests if name == "s3:getObject" else None) for name in SERVICE_INTEGRATIONS
     )
     return resources + integrations
+
+
+def hand_off(large_file_machine: StateMachine) -> Reference:
+    """The small-file lane's reference to the machine it hands large files to (states:startExecution)."""
+    return Reference(
+        names.LARGE_FILE_STATE_MACHINE_ARN,
+        Ref(large_file_machine),
+        Grant("HandOffLargeFiles", (states.StartExecution,), Ref(large_file_machine)),
+    )
 
 
 def used(references: Iterable[Reference], definition: object) -> list[Reference]:

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from troposphere import Output, Ref, Template
-from troposphere.awslambda import Function
-from troposphere.dynamodb import Table
 from troposphere.iam import PolicyType, Role
 from troposphere.logs import LogGroup
-from troposphere.s3 import Bucket
-from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
 from resources import compute, events, iam, ids, monitoring, orchestration, queues, references, storage
@@ -94,12 +90,7 @@ def build_template(
     small = _small_file_lane(
         definition=small_file_definition,
         retention_days=params.log_retention_days,
-        validator=validator,
-        store_large=store_large,
-        orders_table=orders_table,
-        file_ledger_table=file_ledger_table,
-        review_queue=review_queue,
-        bucket=bucket,
+        machine_references=machine_references,
         large_file_machine=machine,
     )
 
@@ -214,12 +205,7 @@ def _small_file_lane(
     *,
     definition: dict[str, Any],
     retention_days: Any,
-    validator: Function,
-    store_large: Function,
-    orders_table: Table,
-    file_ledger_table: Table,
-    review_queue: Queue,
-    bucket: Bucket,
+    machine_references: tuple[references.Reference, ...],
     large_file_machine: StateMachine,
 ) -> _SmallFileLane:
     """The EXPRESS state machine of the small-file lane, its role, log group and delivery policy."""
@@ -229,15 +215,7 @@ def _small_file_lane(
         machine=ids.SMALL_FILE_STATE_MACHINE,
     )
     # The same declared references as the large-file machine, plus the hand-off target.
-    lane_references = references.state_machine_references(
-        validator=validator,
-        store_large=store_large,
-        orders_table=orders_table,
-        file_ledger_table=file_ledger_table,
-        review_queue=review_queue,
-        bucket=bucket,
-        large_file_machine=large_file_machine,
-    )
+    lane_references = (*machine_references, references.hand_off(large_file_machine))
     role = iam.state_machine_role(
         grants=references.grants(lane_references, definition),
         title=ids.SMALL_FILE_STATE_MACHINE_ROLE,
