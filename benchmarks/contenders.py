@@ -255,9 +255,10 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
         previous = use_rules(name)
     try:
         with path.open("rb") as stream:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             counts = work[name](stream)
             seconds = time.perf_counter() - started
+            cpu_seconds = time.process_time() - cpu_started
     finally:
         if previous is not None:
             import handlers.records
@@ -268,6 +269,7 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
         "form": form,
         **counts,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "input_bytes": path.stat().st_size,
         "peak_rss_mb": round(max_rss_mb(), 1),
     }
