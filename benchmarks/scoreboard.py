@@ -7,10 +7,10 @@ Writes one seeded file per form (realistic orders, every 10th record invalid), r
 contender × form: median records/s and MB/s (wall clock), median CPU seconds and CPU records/s, peak
 RSS, and the ratios to the naive and bare contenders measured in this same run (ratios of CPU time: a
 contender's own process time, steady when the 2-core machine runs other work; wall time is shown).
-The validator's line carries validator/naive and validator/bare; with the validator-ifs contender, the validator and validator-example lines carry
-`contract_cost`: the share of throughput the record contract costs against the original `if`s, issue 9's
-budget being 0.10 for the default contract and 0.25 for the example). Counts must agree between
-contenders, or the run fails.
+The validator's line carries validator/naive and validator/bare; with the validator-ifs contender,
+the validator and validator-example lines carry `contract_cost`: the share of throughput the record
+contract costs against the original `if`s, issue 9's budget being 0.10 for the default contract and
+0.25 for the example. Counts must agree between contenders, or the run fails.
 """
 
 from __future__ import annotations
