@@ -94,6 +94,9 @@ class _Writer:
         self.functions: dict[int, str] = {}
         self.pending: list[tuple[str, Node]] = []
         self.lines: list[str] = []
+        # Values whose type is already in t<depth> (set by a `type` or numeric test of the same
+        # schema; forgotten when the variable is given another value).
+        self.has_type: set[str] = set()
 
     def constant(self, value: Any) -> str:
         name = f"k{len(self.namespace)}"
@@ -113,6 +116,7 @@ class _Writer:
         while self.pending:
             name, node = self.pending.pop()
             self.lines.append(f" def {name}(v0):")
+            self.has_type.clear()
             self.node(node, "v0", 0, 2, None)
             self.lines.append("  return True")
         names = ", ".join(self.namespace)
@@ -204,6 +208,7 @@ class _Writer:
                 # An int, an integral Decimal (2.0, 1E+2), or another type the keyword names.
                 exact = frozenset().union(*(_TYPES[name] for name in names if name != "integer"))
                 self.emit(indent, f"{t} = type({v})")
+                self.has_type.add(v)
                 other = f"{t} is not int" if not exact else f"{t} not in {self.constant(exact | {int})}"
                 self.fail_if(
                     indent,
@@ -211,7 +216,9 @@ class _Writer:
                     f"({v}.is_finite() and {v} == {v}.to_integral_value()))",
                 )
             else:
-                self.fail_if(indent, f"type({v}) not in {self.constant(allowed)}")
+                self.emit(indent, f"{t} = type({v})")
+                self.has_type.add(v)
+                self.fail_if(indent, f"{t} not in {self.constant(allowed)}")
             return allowed if kinds is None else kinds & allowed
         if rule in _STRING_RULES or rule in _LIST_RULES:
             guard = self.typed(kinds, str if rule in _STRING_RULES else list, v)
@@ -244,7 +251,9 @@ class _Writer:
             inner = indent
         else:
             t = f"t{depth}"
-            self.emit(indent, f"{t} = type({v})")
+            if v not in self.has_type:
+                self.emit(indent, f"{t} = type({v})")
+                self.has_type.add(v)
             if _may(kinds, HugeNumber):
                 self.fail_if(indent, f"{t} is HugeNumber")
             self.emit(indent, f"if {t} is int or {t} is Decimal:")
@@ -281,25 +290,37 @@ class _Writer:
         names = self.constant(frozenset(name for name, _ in check.named))
         additional = check.additional
         w = f"v{depth + 1}"
-        if additional is not None and additional.refuse_all:
-            self.fail_if(indent, f"not ({v}.keys() <= {names})")
+        # additionalProperties: false: the declared members present are counted on the way (no
+        # key set built): any other member makes len() larger. (Every test here is pure, so the
+        # order of the tests does not change the verdict.)
+        closed = additional is not None and additional.refuse_all
+        count = f"n{depth}"
+        if closed:
+            self.emit(indent, f"{count} = {len(present & {name for name, _ in check.named})}")
         elif additional is not None and not _accepts_all(additional):
             self.emit(indent, f"for k{depth}, {w} in {v}.items():")
+            self.has_type.discard(w)
             self.emit(indent + 1, f"if k{depth} not in {names}:")
             self.child(additional, w, depth + 1, indent + 2, None)
         for name, node in check.named:
-            if _accepts_all(node):
-                continue
             key = self.constant(name)
             if node.refuse_all:
                 self.fail_if(indent, f"{key} in {v}")
-                continue
-            inner = indent
-            if name not in present:
+            elif name in present:
+                if not _accepts_all(node):
+                    self.emit(indent, f"{w} = {v}[{key}]")
+                    self.has_type.discard(w)
+                    self.child(node, w, depth + 1, indent, None)
+            elif closed or not _accepts_all(node):
                 self.emit(indent, f"if {key} in {v}:")
-                inner += 1
-            self.emit(inner, f"{w} = {v}[{key}]")
-            self.child(node, w, depth + 1, inner, None)
+                if closed:
+                    self.emit(indent + 1, f"{count} += 1")
+                if not _accepts_all(node):
+                    self.emit(indent + 1, f"{w} = {v}[{key}]")
+                    self.has_type.discard(w)
+                    self.child(node, w, depth + 1, indent + 1, None)
+        if closed:
+            self.fail_if(indent, f"len({v}) != {count}")
         self.emit(indent, "pass")  # a block may end up with nothing else in it
 
     def items(self, check: Items, v: str, depth: int, indent: int, kinds: Kinds) -> None:
@@ -319,6 +340,7 @@ class _Writer:
             indent += 1
         w = f"v{depth + 1}"
         self.emit(indent, f"for {w} in {v}:")
+        self.has_type.discard(w)
         self.child(check.rest, w, depth + 1, indent + 1, None)
         self.emit(indent + 1, "pass")
 

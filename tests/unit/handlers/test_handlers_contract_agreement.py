@@ -220,3 +220,77 @@ def test_the_formats_are_stricter_than_the_reference_where_documented() -> None:
         assert not check(text)
     assert reference_paths({"format": "email"}, "a@b") == set()
     assert reference_paths({"format": "uuid"}, "12345678-1234-1234-1234-12345678-90ab") == set()
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    """`depth` levels of objects under "a" (with arrays on the way), a number rule at the bottom:
+    deeper than the generated hot path inlines (handlers/schema_fast.py MAX_INLINE_DEPTH)."""
+    schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+    for level in range(depth):
+        inner = {"type": "array", "items": schema} if level % 3 == 1 else schema
+        schema = {"type": "object", "required": ["a"], "properties": {"a": inner, "b": {"type": "string"}}}
+    return schema
+
+
+# Shapes the generated hot path treats specially (type known after `type`, members counted for
+# additionalProperties: false, $ref inlined or called, calls past the inlining depth, fallbacks).
+GENERATED_SCHEMAS: list[dict[str, Any]] = [
+    _nested(10),
+    {"anyOf": [_nested(3), {"type": "array", "items": _nested(8)}]},
+    {"$defs": {"n": {"type": ["object", "array"], "items": {"$ref": "#/$defs/n"},
+                     "properties": {"a": {"$ref": "#/$defs/n"}, "b": {"type": "integer"}}}},
+     "$ref": "#/$defs/n"},
+    {"type": "object", "required": ["a", "c"], "additionalProperties": False,
+     "properties": {"a": True, "b": False, "ab": {"type": "string", "minLength": 1, "maxLength": 2}}},
+    {"required": ["a"], "additionalProperties": False, "properties": {"a": {"minLength": 1}, "b": {}}},
+    {"properties": {"a": {"type": "integer"}}, "additionalProperties": {"type": "array", "minItems": 1}},
+    {"properties": {"a": {"minimum": 0}}, "patternProperties": {"b$": {"type": "string"}},
+     "additionalProperties": False},
+    {"prefixItems": [{"type": "integer"}], "items": {"type": "string"}, "maxItems": 2},
+    {"items": False},
+    {"type": ["integer", "string"], "minimum": 1, "maximum": 5, "minLength": 1, "pattern": "^[0-9]+$"},
+    {"type": ["integer", "null"], "exclusiveMinimum": Decimal("-0.5"), "multipleOf": 2},
+    {"type": "number", "minimum": Decimal("0.5"), "exclusiveMaximum": 1000, "multipleOf": Decimal("0.5")},
+    {"maximum": 3, "multipleOf": Decimal("0.01"), "minItems": 1, "maxLength": 3, "format": "date"},
+    {"enum": ["a", "ab", "2024-01-01"]},
+    {"type": "string", "enum": ["a", "b"], "format": "date-time"},
+    {"allOf": [{"type": "object"}, {"required": ["a"], "properties": {"a": {"type": "boolean"}}}],
+     "properties": {"b": {"allOf": [{"type": "integer"}, {"maximum": 10}]}}},
+    {"$defs": {"leaf": {"type": "string", "maxLength": 2}},
+     "properties": {"a": {"$ref": "#/$defs/leaf"}, "b": {"items": {"$ref": "#/$defs/leaf"}}}},
+    {"not": {"type": "object", "required": ["a"]}, "uniqueItems": True, "const": [1, 1]},
+    {"type": "boolean"},
+    {"type": "null"},
+    True,
+    False,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", GENERATED_SCHEMAS, ids=range(len(GENERATED_SCHEMAS)))
+def test_the_generated_hot_path_answers_as_the_compiled_checks_and_the_reference(schema: Any) -> None:
+    # GIVEN a contract: its generated hot path (contract.ok) and the compiled checks it was generated
+    # from (root.ok, the interpreted path)
+    contract = compile_contract(schema)
+    assert contract.fast is not contract.root.ok
+
+    @PER_KEYWORD
+    @given(values | records)
+    def check(instance: Any) -> None:
+        # THEN both give the same verdict, and agree with the reference (verdict and failing paths)
+        assert contract.ok(instance) == contract.root.ok(instance)
+        assert_agree(contract, schema, instance)
+
+    check()
+
+
+def test_member_names_reach_the_generated_code_as_data_only() -> None:
+    # GIVEN member names that would be code if pasted into the generated source
+    name = "a'] or __import__('os') or v0['\n\"\\"
+    contract = compile_contract(
+        {"required": [name], "additionalProperties": False, "properties": {name: {"type": "string"}}}
+    )
+    # THEN they are only keys
+    assert contract.ok({name: "x"})
+    assert not contract.ok({name: 1})
+    assert not contract.ok({name: "x", "a": "x"})
+    assert not contract.ok({"a": "x"})
