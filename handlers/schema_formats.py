@@ -20,6 +20,14 @@ _DATE_TIME = re.compile(
     r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z"
 )
+# The common case in one match (a year other than 0000, a day 01-28: a day every month has); any
+# other text is decided by the full rules below.
+_COMMON_DATE = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+_COMMON_DATE_TIME = re.compile(
+    _COMMON_DATE + r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z"
+).match
+_COMMON_DATE_ONLY = re.compile(_COMMON_DATE + r"\Z").match
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 # A dot-atom local part (RFC 5322) and a dotted host name: what order feeds mean by an email address.
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -30,6 +38,11 @@ _EMAIL_MAX_CHARS = 254
 
 def is_date(text: str) -> bool:
     """RFC 3339 full-date: YYYY-MM-DD, a real calendar day."""
+    return _COMMON_DATE_ONLY(text) is not None or full_date(text)
+
+
+def full_date(text: str) -> bool:
+    """is_date without the one-match common case."""
     if _DATE.match(text) is None:
         return False
     try:
@@ -41,6 +54,11 @@ def is_date(text: str) -> bool:
 
 def is_date_time(text: str) -> bool:
     """RFC 3339 date-time with a time zone; no leap second (as the reference library)."""
+    return _COMMON_DATE_TIME(text) is not None or full_date_time(text)
+
+
+def full_date_time(text: str) -> bool:
+    """is_date_time without the one-match common case."""
     found = _DATE_TIME.match(text)
     if found is None:
         return False

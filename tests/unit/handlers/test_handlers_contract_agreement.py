@@ -12,6 +12,7 @@ pinned by a test of their own.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -26,7 +27,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from handlers.jsonnumbers import parse_float
 from handlers.schema import Contract, compile_contract
-from handlers.schema_formats import is_date_time, is_email, is_uuid
+from handlers.schema_formats import full_date, full_date_time, is_date, is_date_time, is_email, is_uuid
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE_DOCUMENT = json.loads(
@@ -294,3 +295,19 @@ def test_member_names_reach_the_generated_code_as_data_only() -> None:
     assert not contract.ok({name: 1})
     assert not contract.ok({name: "x", "a": "x"})
     assert not contract.ok({"a": "x"})
+
+
+def test_the_one_match_date_formats_answer_as_the_full_rules() -> None:
+    # GIVEN dates and date-times built from boundary parts (year 0000, day 00/28/29/31, leap years,
+    # hour 24, second 60, fractions, zones, trailing newline, non-ASCII digits)
+    years = ["0000", "0001", "2024", "2023", "1900", "2000", "20x4", "٢٠٢٤"]
+    months = ["00", "01", "02", "12", "13", "1"]
+    days = ["00", "01", "09", "10", "19", "20", "28", "29", "30", "31", "32", "9"]
+    dates = [f"{y}-{m}-{d}" for y, m, d in itertools.product(years, months, days)]
+    times = ["T00:00:00Z", "t23:59:59.5+01:00", "T24:00:00Z", "T12:60:00Z", "T12:00:60-23:59", " 12:00:00Z",
+             "T12:00:00", "T12:00:00.Z", "T12:00:00z", "T12:00:00+24:00", "T12:00:00Z\n"]  # fmt: skip
+    # THEN the fast common case never changes a verdict
+    for text in dates + [d + "\n" for d in dates]:
+        assert is_date(text) == full_date(text), text
+    for text in (d + t for d, t in itertools.product(dates, times)):
+        assert is_date_time(text) == full_date_time(text), text
