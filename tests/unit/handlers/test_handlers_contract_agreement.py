@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from handlers.jsonnumbers import parse_float
+from handlers.jsonnumbers import HugeNumber, parse_float
 from handlers.schema import Contract, compile_contract
 from handlers.schema_formats import full_date, full_date_time, is_date, is_date_time, is_email, is_uuid
 
@@ -282,6 +282,19 @@ def test_the_generated_hot_path_answers_as_the_compiled_checks_and_the_reference
         assert_agree(contract, schema, instance)
 
     check()
+    # AND on the edges of every limit used above, and numbers no Decimal holds (the reference has no
+    # such type: compared with the compiled checks only), alone and one or two levels down
+    for edge in EDGES:
+        for value in (edge, {"a": edge, "b": "x"}, [edge], {"a": {"a": edge}}, {"a": [edge]}):
+            assert contract.ok(value) == contract.root.ok(value), value
+
+
+EDGES: list[Any] = [
+    *range(-1, 7), 10, 11, Decimal("-0.5"), Decimal("0.5"), Decimal("0.50"), Decimal("1.0"), Decimal("0.01"),
+    Decimal("0.001"), Decimal("1E+1"), Decimal("999.5"), 1000, Decimal("1000.0"),
+    HugeNumber("1e99999999999999999999"),
+    "", "a", "ab", "abc", "12", "2024-02-29", [], [1], [1, 1], {}, None, True, False,
+]  # fmt: skip
 
 
 def test_member_names_reach_the_generated_code_as_data_only() -> None:
