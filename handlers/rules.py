@@ -80,7 +80,7 @@ class Rules:
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
-        self.ok = contract.root.fast  # updated by compile_contract's linking, read after it
+        self.ok = contract.fast  # the generated hot path (handlers/schema_fast.py)
 
     def check(self, record: Any) -> Broken | None:
         """None when the record meets the contract; else why not. A record nested too deep for the

@@ -95,7 +95,20 @@ class Node(Check):
             out.add(path, "false", "is not allowed by the contract")
             return
         for check in self.checks:
-            if not check.ok(value):
+            kind = type(check)
+            # Members and Items report only their failing members (each tested with the member's
+            # generated `fast`): no need to test the whole value first.
+            if kind is Members:
+                if type(value) is dict:
+                    check.collect(value, path, out)
+            elif kind is Items:
+                if type(value) is list:
+                    check.collect(value, path, out)
+            elif kind is Ref:
+                assert isinstance(check, Ref)
+                if not check.node().fast(value):
+                    check.collect(value, path, out)
+            elif not check.ok(value):
                 check.collect(value, path, out)
 
 
@@ -135,14 +148,17 @@ def fast_test(check: Check) -> Callable[[Any], bool]:
 
 
 class Simple(Check):
-    """A keyword whose failure is one violation at the value's own path."""
+    """A keyword whose failure is one violation at the value's own path. `param` is the keyword's
+    compiled value (type names, limit, enum values, pattern search, format name) for the generated
+    hot path (handlers/schema_fast.py), which inlines the common keywords instead of calling `test`."""
 
-    __slots__ = ("message", "rule", "test")
+    __slots__ = ("message", "param", "rule", "test")
 
-    def __init__(self, rule: str, message: str, test: Callable[[Any], bool]) -> None:
+    def __init__(self, rule: str, message: str, test: Callable[[Any], bool], param: Any = None) -> None:
         self.rule = rule
         self.message = message
         self.test = test
+        self.param = param
 
     def ok(self, value: Any) -> bool:
         return self.test(value)
@@ -169,12 +185,12 @@ def type_check(names: list[str]) -> Check:
     message = "must be " + " or ".join(_article(name) for name in names)
     kinds = frozenset(kind for name in names for kind in _KINDS.get(name, ()))
     if names == ["object"]:
-        return Simple("type", message, lambda value: type(value) is dict)
+        return Simple("type", message, lambda value: type(value) is dict, names)
     if names == ["string"]:
-        return Simple("type", message, lambda value: type(value) is str)
+        return Simple("type", message, lambda value: type(value) is str, names)
     if "integer" in names and "number" not in names:
-        return Simple("type", message, lambda value: type(value) in kinds or is_integer(value))
-    return Simple("type", message, lambda value: type(value) in kinds)
+        return Simple("type", message, lambda value: type(value) in kinds or is_integer(value), names)
+    return Simple("type", message, lambda value: type(value) in kinds, names)
 
 
 def enum_check(values: list[Any]) -> Check:
@@ -186,7 +202,7 @@ def enum_check(values: list[Any]) -> Check:
             return value in strings
         return unique_key(value) in keys
 
-    return Simple("enum", f"must be one of the {len(values)} values the contract lists", test)
+    return Simple("enum", f"must be one of the {len(values)} values the contract lists", test, values)
 
 
 def const_check(expected: Any) -> Check:
@@ -194,7 +210,7 @@ def const_check(expected: Any) -> Check:
 
 
 # Enough digits for any remainder of numbers DynamoDB holds; beyond, the exact integer method decides.
-_REMAINDER = Context(prec=80, traps=[InvalidOperation])
+REMAINDER = Context(prec=80, traps=[InvalidOperation])
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "minimum": operator.ge,
     "maximum": operator.le,
@@ -210,12 +226,12 @@ _WORDS = {
 }
 
 
-def _multiple(value: int | Decimal, factor: int | Decimal) -> bool:
+def multiple_of(value: int | Decimal, factor: int | Decimal) -> bool:
     if type(value) is int and type(factor) is int:
         return value % factor == 0
     try:
         # Never a wrong zero: a rounded remainder keeps its magnitude, and a zero one is exact.
-        return bool(_REMAINDER.remainder(value, factor) == 0)
+        return bool(REMAINDER.remainder(value, factor) == 0)
     except InvalidOperation:  # the quotient has more than 80 digits
         return is_multiple(value, factor)
 
@@ -223,7 +239,7 @@ def _multiple(value: int | Decimal, factor: int | Decimal) -> bool:
 def numeric_check(rule: str, limit: int | Decimal) -> Check:
     """Applies to numbers only (exact int/Decimal comparisons); a HugeNumber fails: it cannot be
     compared exactly (and DynamoDB refuses it anyway)."""
-    holds = _COMPARE.get(rule, _multiple)
+    holds = _COMPARE.get(rule, multiple_of)
 
     def test(value: Any) -> bool:
         kind = type(value)
@@ -231,15 +247,15 @@ def numeric_check(rule: str, limit: int | Decimal) -> Check:
             return holds(value, limit)
         return kind is not HugeNumber
 
-    return Simple(rule, f"must be {_WORDS[rule]} {limit}", test)
+    return Simple(rule, f"must be {_WORDS[rule]} {limit}", test, limit)
 
 
 def length_check(rule: str, limit: int) -> Check:
     if rule == "minLength":
         message = f"must be at least {limit} character{'s' * (limit != 1)} long"
-        return Simple(rule, message, lambda value: type(value) is not str or len(value) >= limit)
+        return Simple(rule, message, lambda value: type(value) is not str or len(value) >= limit, limit)
     message = f"must be at most {limit} character{'s' * (limit != 1)} long"
-    return Simple(rule, message, lambda value: type(value) is not str or len(value) <= limit)
+    return Simple(rule, message, lambda value: type(value) is not str or len(value) <= limit, limit)
 
 
 def pattern_check(pattern: str, shown: str) -> Check:
@@ -248,13 +264,17 @@ def pattern_check(pattern: str, shown: str) -> Check:
         "pattern",
         f"must match the contract's pattern {shown}",
         lambda value: type(value) is not str or search(value) is not None,
+        search,
     )
 
 
 def format_check(name: str) -> Check:
     test = FORMATS[name]
     return Simple(
-        "format", f"must be {FORMAT_NAMES[name]}", lambda value: type(value) is not str or test(value)
+        "format",
+        f"must be {FORMAT_NAMES[name]}",
+        lambda value: type(value) is not str or test(value),
+        test,
     )
 
 
@@ -264,9 +284,13 @@ def count_check(rule: str, limit: int) -> Check:
             rule,
             f"must have at least {limit} items",
             lambda value: type(value) is not list or len(value) >= limit,
+            limit,
         )
     return Simple(
-        rule, f"must have at most {limit} items", lambda value: type(value) is not list or len(value) <= limit
+        rule,
+        f"must have at most {limit} items",
+        lambda value: type(value) is not list or len(value) <= limit,
+        limit,
     )
 
 
@@ -378,7 +402,7 @@ class Members(Check):
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for name, node, keyword in self._members(value):
             member = value[name]
-            if node.ok(member):
+            if node.fast(member):
                 continue
             if keyword == "additionalProperties" and node.refuse_all:
                 out.add((*path, name), "additionalProperties", "is not a member the contract allows")
@@ -424,7 +448,7 @@ class Items(Check):
 
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for index, node in self._pairs(value):
-            if not node.ok(value[index]):
+            if not node.fast(value[index]):
                 if node.refuse_all and node is self.rest:
                     out.add((*path, index), "items", "is an item the contract does not allow")
                 else:
@@ -463,7 +487,7 @@ class AllOf(Check):
 
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for node in self.nodes:
-            if not node.ok(value):
+            if not node.fast(value):
                 node.collect(value, path, out)
 
 

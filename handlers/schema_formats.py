@@ -15,10 +15,19 @@ from datetime import date
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # RFC 3339 date-time (section 5.6) with a "T"; lower-case "t"/"z" are allowed, as RFC 3339 notes.
+# Only year, month and day are captured (the day is checked against the month below).
 _DATE_TIME = re.compile(
-    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
-    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z"
+    r"([0-9]{4})-(0[1-9]|1[0-2])-([0-9]{2})[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z"
 )
+# The common case in one match (a year other than 0000, a day 01-28: a day every month has); any
+# other text is decided by the full rules below.
+_COMMON_DATE = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+_COMMON_DATE_TIME = re.compile(
+    _COMMON_DATE + r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z"
+).match
+_COMMON_DATE_ONLY = re.compile(_COMMON_DATE + r"\Z").match
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 # A dot-atom local part (RFC 5322) and a dotted host name: what order feeds mean by an email address.
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -29,6 +38,11 @@ _EMAIL_MAX_CHARS = 254
 
 def is_date(text: str) -> bool:
     """RFC 3339 full-date: YYYY-MM-DD, a real calendar day."""
+    return _COMMON_DATE_ONLY(text) is not None or full_date(text)
+
+
+def full_date(text: str) -> bool:
+    """is_date without the one-match common case."""
     if _DATE.match(text) is None:
         return False
     try:
@@ -40,14 +54,20 @@ def is_date(text: str) -> bool:
 
 def is_date_time(text: str) -> bool:
     """RFC 3339 date-time with a time zone; no leap second (as the reference library)."""
+    return _COMMON_DATE_TIME(text) is not None or full_date_time(text)
+
+
+def full_date_time(text: str) -> bool:
+    """is_date_time without the one-match common case."""
     found = _DATE_TIME.match(text)
     if found is None:
         return False
-    year, day = found.group(1), int(found.group(3))
-    if year == "0000" or day == 0:
+    year, month, day = found.group(1, 2, 3)
+    if year == "0000" or day == "00":
         return False
-    # Every month has 28 days: the calendar is consulted only for the last days of a month.
-    return day <= 28 or day <= calendar.monthrange(int(year), int(found.group(2)))[1]
+    # Every month has 28 days: the calendar is consulted only for the last days of a month (two
+    # ASCII digits compare as text as they do as numbers).
+    return day <= "28" or int(day) <= calendar.monthrange(int(year), int(month))[1]
 
 
 def is_uuid(text: str) -> bool:

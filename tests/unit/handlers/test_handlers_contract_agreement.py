@@ -12,6 +12,7 @@ pinned by a test of their own.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -24,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from handlers.jsonnumbers import parse_float
+from handlers.jsonnumbers import HugeNumber, parse_float
 from handlers.schema import Contract, compile_contract
-from handlers.schema_formats import is_date_time, is_email, is_uuid
+from handlers.schema_formats import full_date, full_date_time, is_date, is_date_time, is_email, is_uuid
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE_DOCUMENT = json.loads(
@@ -220,3 +221,106 @@ def test_the_formats_are_stricter_than_the_reference_where_documented() -> None:
         assert not check(text)
     assert reference_paths({"format": "email"}, "a@b") == set()
     assert reference_paths({"format": "uuid"}, "12345678-1234-1234-1234-12345678-90ab") == set()
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    """`depth` levels of objects under "a" (with arrays on the way), a number rule at the bottom:
+    deeper than the generated hot path inlines (handlers/schema_fast.py MAX_INLINE_DEPTH)."""
+    schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+    for level in range(depth):
+        inner = {"type": "array", "items": schema} if level % 3 == 1 else schema
+        schema = {"type": "object", "required": ["a"], "properties": {"a": inner, "b": {"type": "string"}}}
+    return schema
+
+
+# Shapes the generated hot path treats specially (type known after `type`, members counted for
+# additionalProperties: false, $ref inlined or called, calls past the inlining depth, fallbacks).
+GENERATED_SCHEMAS: list[dict[str, Any]] = [
+    _nested(10),
+    {"anyOf": [_nested(3), {"type": "array", "items": _nested(8)}]},
+    {"$defs": {"n": {"type": ["object", "array"], "items": {"$ref": "#/$defs/n"},
+                     "properties": {"a": {"$ref": "#/$defs/n"}, "b": {"type": "integer"}}}},
+     "$ref": "#/$defs/n"},
+    {"type": "object", "required": ["a", "c"], "additionalProperties": False,
+     "properties": {"a": True, "b": False, "ab": {"type": "string", "minLength": 1, "maxLength": 2}}},
+    {"required": ["a"], "additionalProperties": False, "properties": {"a": {"minLength": 1}, "b": {}}},
+    {"properties": {"a": {"type": "integer"}}, "additionalProperties": {"type": "array", "minItems": 1}},
+    {"properties": {"a": {"minimum": 0}}, "patternProperties": {"b$": {"type": "string"}},
+     "additionalProperties": False},
+    {"prefixItems": [{"type": "integer"}], "items": {"type": "string"}, "maxItems": 2},
+    {"items": False},
+    {"type": ["integer", "string"], "minimum": 1, "maximum": 5, "minLength": 1, "pattern": "^[0-9]+$"},
+    {"type": ["integer", "null"], "exclusiveMinimum": Decimal("-0.5"), "multipleOf": 2},
+    {"type": "number", "minimum": Decimal("0.5"), "exclusiveMaximum": 1000, "multipleOf": Decimal("0.5")},
+    {"maximum": 3, "multipleOf": Decimal("0.01"), "minItems": 1, "maxLength": 3, "format": "date"},
+    {"enum": ["a", "ab", "2024-01-01"]},
+    {"type": "string", "enum": ["a", "b"], "format": "date-time"},
+    {"allOf": [{"type": "object"}, {"required": ["a"], "properties": {"a": {"type": "boolean"}}}],
+     "properties": {"b": {"allOf": [{"type": "integer"}, {"maximum": 10}]}}},
+    {"$defs": {"leaf": {"type": "string", "maxLength": 2}},
+     "properties": {"a": {"$ref": "#/$defs/leaf"}, "b": {"items": {"$ref": "#/$defs/leaf"}}}},
+    {"not": {"type": "object", "required": ["a"]}, "uniqueItems": True, "const": [1, 1]},
+    {"type": "boolean"},
+    {"type": "null"},
+    True,
+    False,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", GENERATED_SCHEMAS, ids=range(len(GENERATED_SCHEMAS)))
+def test_the_generated_hot_path_answers_as_the_compiled_checks_and_the_reference(schema: Any) -> None:
+    # GIVEN a contract: its generated hot path (contract.ok) and the compiled checks it was generated
+    # from (root.ok, the interpreted path)
+    contract = compile_contract(schema)
+    assert contract.fast is not contract.root.ok
+
+    @PER_KEYWORD
+    @given(values | records)
+    def check(instance: Any) -> None:
+        # THEN both give the same verdict, and agree with the reference (verdict and failing paths)
+        assert contract.ok(instance) == contract.root.ok(instance)
+        assert_agree(contract, schema, instance)
+
+    check()
+    # AND on the edges of every limit used above, and numbers no Decimal holds (the reference has no
+    # such type: compared with the compiled checks only), alone and one or two levels down
+    for edge in EDGES:
+        for value in (edge, {"a": edge, "b": "x"}, [edge], {"a": {"a": edge}}, {"a": [edge]}):
+            assert contract.ok(value) == contract.root.ok(value), value
+
+
+EDGES: list[Any] = [
+    *range(-1, 7), 10, 11, Decimal("-0.5"), Decimal("0.5"), Decimal("0.50"), Decimal("1.0"), Decimal("0.01"),
+    Decimal("0.001"), Decimal("1E+1"), Decimal("999.5"), 1000, Decimal("1000.0"),
+    HugeNumber("1e99999999999999999999"),
+    "", "a", "ab", "abc", "12", "2024-02-29", [], [1], [1, 1], {}, None, True, False,
+]  # fmt: skip
+
+
+def test_member_names_reach_the_generated_code_as_data_only() -> None:
+    # GIVEN member names that would be code if pasted into the generated source
+    name = "a'] or __import__('os') or v0['\n\"\\"
+    contract = compile_contract(
+        {"required": [name], "additionalProperties": False, "properties": {name: {"type": "string"}}}
+    )
+    # THEN they are only keys
+    assert contract.ok({name: "x"})
+    assert not contract.ok({name: 1})
+    assert not contract.ok({name: "x", "a": "x"})
+    assert not contract.ok({"a": "x"})
+
+
+def test_the_one_match_date_formats_answer_as_the_full_rules() -> None:
+    # GIVEN dates and date-times built from boundary parts (year 0000, day 00/28/29/31, leap years,
+    # hour 24, second 60, fractions, zones, trailing newline, non-ASCII digits)
+    years = ["0000", "0001", "2024", "2023", "1900", "2000", "20x4", "٢٠٢٤"]
+    months = ["00", "01", "02", "12", "13", "1"]
+    days = ["00", "01", "09", "10", "19", "20", "28", "29", "30", "31", "32", "9"]
+    dates = [f"{y}-{m}-{d}" for y, m, d in itertools.product(years, months, days)]
+    times = ["T00:00:00Z", "t23:59:59.5+01:00", "T24:00:00Z", "T12:60:00Z", "T12:00:60-23:59", " 12:00:00Z",
+             "T12:00:00", "T12:00:00.Z", "T12:00:00z", "T12:00:00+24:00", "T12:00:00Z\n"]  # fmt: skip
+    # THEN the fast common case never changes a verdict
+    for text in dates + [d + "\n" for d in dates]:
+        assert is_date(text) == full_date(text), text
+    for text in (d + t for d, t in itertools.product(dates, times)):
+        assert is_date_time(text) == full_date_time(text), text

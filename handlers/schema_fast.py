@@ -1,0 +1,350 @@
+"""The hot path of a compiled contract as generated Python: valid records pay only straight-line code.
+
+`fast_path(root)` writes one Python function for the contract (at cold start, once) answering exactly
+what `root.ok` answers: `type` + `required` + `properties` + `additionalProperties` + `items` and the
+scalar keywords (lengths, numeric limits, pattern, format, enum of strings) are inlined, the children
+of a schema nested inside their parent's code (one function call per record instead of one per
+keyword), with no allocation on the valid path. Once a `type` keyword has passed, later keywords
+skip their own type test. Anything less common (patternProperties, prefixItems, const, uniqueItems,
+anyOf/oneOf/not) calls the compiled keyword's own test, so every keyword keeps one implementation of
+its meaning. Violations (paths, messages) are still found by the check objects, and only for a
+record this function refuses.
+
+Only constants the compiler already validated reach the generated code, each as a name bound in the
+function's namespace (never as source text), so no contract text can change the program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from handlers.jsonnumbers import HugeNumber
+from handlers.schema_checks import (
+    REMAINDER,
+    AllOf,
+    Items,
+    Members,
+    Node,
+    Ref,
+    Required,
+    Simple,
+    fast_test,
+    multiple_of,
+)
+from handlers.schema_values import is_multiple
+
+# Children nested deeper than this get a function of their own (Python limits nested blocks to 20
+# and indentation to 100 levels; each inlined level opens at most one loop and three blocks).
+MAX_INLINE_DEPTH = 6
+Kinds = frozenset[type] | None  # the types a value may have at this point of the code; None: any
+_NUMBERS = frozenset({int, Decimal})
+_TYPES: dict[str, frozenset[type]] = {
+    "null": frozenset({type(None)}),
+    "boolean": frozenset({bool}),
+    "object": frozenset({dict}),
+    "array": frozenset({list}),
+    "string": frozenset({str}),
+    "number": frozenset({int, Decimal, HugeNumber}),
+    "integer": _NUMBERS,
+}
+_SINGLE = {"object": "dict", "array": "list", "string": "str", "boolean": "bool"}
+_COMPARISONS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+_NUMERIC = frozenset({*_COMPARISONS, "multipleOf"})
+_STRING_RULES = {"minLength": "len({v}) < {c}", "maxLength": "len({v}) > {c}"}
+_LIST_RULES = {"minItems": "len({v}) < {c}", "maxItems": "len({v}) > {c}"}
+
+
+def _may(kinds: Kinds, kind: type) -> bool:
+    return kinds is None or kind in kinds
+
+
+def _only(kinds: Kinds, kind: type) -> bool:
+    return kinds is not None and len(kinds) == 1 and kind in kinds
+
+
+def _leaf(node: Node) -> bool:
+    """A schema with no subschema: inlined wherever a $ref names it (its code is a few lines)."""
+    return not node.refuse_all and all(type(check) in (Simple, Required) for check in node.checks)
+
+
+def _accepts_all(node: Node) -> bool:
+    return not node.refuse_all and not node.checks
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {
+            # Builtins too: every name the code reads is a closure variable (no global lookups).
+            "type": type,
+            "len": len,
+            "dict": dict,
+            "list": list,
+            "str": str,
+            "bool": bool,
+            "int": int,
+            "Decimal": Decimal,
+            "HugeNumber": HugeNumber,
+            "InvalidOperation": InvalidOperation,
+            "REMAINDER": REMAINDER.remainder,
+            "is_multiple": is_multiple,
+            "multiple_of": multiple_of,
+        }
+        self.functions: dict[int, str] = {}
+        self.pending: list[tuple[str, Node]] = []
+        self.lines: list[str] = []
+        # Values whose type is already in t<depth> (set by a `type` or numeric test of the same
+        # schema; forgotten when the variable is given another value).
+        self.has_type: set[str] = set()
+
+    def constant(self, value: Any) -> str:
+        name = f"k{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def function(self, node: Node) -> str:
+        """The name of `node`'s own function (written later, once)."""
+        name = self.functions.get(id(node))
+        if name is None:
+            name = self.functions[id(node)] = f"f{len(self.functions)}"
+            self.pending.append((name, node))
+        return name
+
+    def write(self, nodes: list[Node]) -> list[Callable[[Any], bool]]:
+        entries = [self.function(node) for node in nodes]
+        while self.pending:
+            name, node = self.pending.pop()
+            self.lines.append(f" def {name}(v0):")
+            self.has_type.clear()
+            self.node(node, "v0", 0, 2, None)
+            self.lines.append("  return True")
+        names = ", ".join(self.namespace)
+        made = ", ".join(f"{name!r}: {name}" for name in self.functions.values())
+        source = "\n".join([f"def make({names}):", *self.lines, f" return {{{made}}}"])
+        scope: dict[str, Any] = {}
+        exec(compile(source, "<record contract>", "exec"), scope)
+        functions: dict[str, Callable[[Any], bool]] = scope["make"](**self.namespace)
+        return [functions[entry] for entry in entries]
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append(" " * indent + text)
+
+    def fail_if(self, indent: int, condition: str) -> None:
+        self.emit(indent, f"if {condition}: return False")
+
+    def node(self, node: Node, v: str, depth: int, indent: int, kinds: Kinds) -> Kinds:
+        """Lines returning False when `v` breaks `node` (else falling through); the types `v` may
+        have after them."""
+        if node.refuse_all:
+            self.emit(indent, "return False")
+            return kinds
+        present: frozenset[str] = frozenset()
+        numeric: list[Simple] = []  # consecutive numeric keywords share one type test
+        for position, check in enumerate(node.checks):
+            kind = type(check)
+            if kind is Simple and check.rule in _NUMERIC:  # type: ignore[attr-defined]
+                assert isinstance(check, Simple)
+                numeric.append(check)
+                following = node.checks[position + 1 : position + 2]
+                if not (following and isinstance(following[0], Simple) and following[0].rule in _NUMERIC):
+                    kinds = self.numeric(numeric, v, depth, indent, kinds)
+                    numeric = []
+            elif kind is Simple:
+                assert isinstance(check, Simple)
+                kinds = self.simple(check, v, depth, indent, kinds)
+            elif kind is Required:
+                assert isinstance(check, Required)
+                if _may(kinds, dict):
+                    missing = " or ".join(f"{self.constant(name)} not in {v}" for name in check.names)
+                    guard = "" if _only(kinds, dict) else f"type({v}) is dict and "
+                    self.fail_if(indent, f"{guard}({missing})")
+                    present |= frozenset(check.names)
+            elif kind is Members:
+                assert isinstance(check, Members)
+                self.members(check, v, depth, indent, kinds, present)
+            elif kind is Items:
+                assert isinstance(check, Items)
+                self.items(check, v, depth, indent, kinds)
+            elif kind is Ref and isinstance(check, Ref) and check.target is not None:
+                if _leaf(check.target):
+                    kinds = self.node(check.target, v, depth, indent, kinds)
+                else:
+                    self.fail_if(indent, f"not {self.function(check.target)}({v})")
+            elif kind is AllOf:
+                assert isinstance(check, AllOf)
+                for part in check.nodes:
+                    kinds = self.child(part, v, depth, indent, kinds)
+            else:
+                self.fail_if(indent, f"not {self.constant(fast_test(check))}({v})")
+        return kinds
+
+    def child(self, node: Node, v: str, depth: int, indent: int, kinds: Kinds) -> Kinds:
+        """`node` applied to `v`: inlined, or a call when nested too deep."""
+        if _accepts_all(node):
+            return kinds
+        if depth < MAX_INLINE_DEPTH or _leaf(node):
+            return self.node(node, v, depth, indent, kinds)
+        self.fail_if(indent, f"not {self.function(node)}({v})")
+        return kinds
+
+    def typed(self, kinds: Kinds, kind: type, v: str) -> str | None:
+        """The guard a keyword for `kind` values needs (None: it cannot apply here)."""
+        if not _may(kinds, kind):
+            return None
+        return "" if _only(kinds, kind) else f"type({v}) is {kind.__name__} and "
+
+    def simple(self, check: Simple, v: str, depth: int, indent: int, kinds: Kinds) -> Kinds:
+        rule, param = check.rule, check.param
+        t = f"t{depth}"
+        if rule == "type":
+            names: list[str] = param
+            allowed = frozenset().union(*(_TYPES[name] for name in names))
+            if len(names) == 1 and names[0] in _SINGLE:
+                self.fail_if(indent, f"type({v}) is not {_SINGLE[names[0]]}")
+            elif names == ["null"]:
+                self.fail_if(indent, f"{v} is not None")
+            elif "integer" in names and "number" not in names:
+                # An int, an integral Decimal (2.0, 1E+2), or another type the keyword names.
+                exact = frozenset().union(*(_TYPES[name] for name in names if name != "integer"))
+                self.emit(indent, f"{t} = type({v})")
+                self.has_type.add(v)
+                other = f"{t} is not int" if not exact else f"{t} not in {self.constant(exact | {int})}"
+                self.fail_if(
+                    indent,
+                    f"{other} and ({t} is not Decimal or not "
+                    f"({v}.is_finite() and {v} == {v}.to_integral_value()))",
+                )
+            else:
+                self.emit(indent, f"{t} = type({v})")
+                self.has_type.add(v)
+                self.fail_if(indent, f"{t} not in {self.constant(allowed)}")
+            return allowed if kinds is None else kinds & allowed
+        if rule in _STRING_RULES or rule in _LIST_RULES:
+            guard = self.typed(kinds, str if rule in _STRING_RULES else list, v)
+            if guard is not None:
+                if rule in ("minLength", "minItems") and param == 1:
+                    test = f"not {v}"  # non-empty: no len() call
+                else:
+                    test = {**_STRING_RULES, **_LIST_RULES}[rule].format(v=v, c=self.constant(param))
+                self.fail_if(indent, guard + test)
+        elif rule in ("pattern", "format"):
+            guard = self.typed(kinds, str, v)
+            if guard is not None:
+                test = f"{self.constant(param)}({v})"
+                test = f"{test} is None" if rule == "pattern" else f"not {test}"
+                self.fail_if(indent, guard + test)
+        elif rule == "enum" and all(type(value) is str for value in param):
+            strings = self.constant(frozenset(param))
+            guard = "" if _only(kinds, str) else f"type({v}) is not str or "
+            self.fail_if(indent, f"{guard}{v} not in {strings}")
+        else:
+            self.fail_if(indent, f"not {self.constant(check.test)}({v})")
+        return kinds
+
+    def numeric(self, checks: list[Simple], v: str, depth: int, indent: int, kinds: Kinds) -> Kinds:
+        """Exact int/Decimal comparisons; a HugeNumber fails (it cannot be compared exactly); other
+        types pass. One type test for the keywords of a schema, minimum and maximum chained."""
+        if not (_may(kinds, int) or _may(kinds, Decimal) or _may(kinds, HugeNumber)):
+            return kinds
+        if kinds is not None and kinds <= _NUMBERS:
+            inner = indent
+        else:
+            t = f"t{depth}"
+            if v not in self.has_type:
+                self.emit(indent, f"{t} = type({v})")
+                self.has_type.add(v)
+            if _may(kinds, HugeNumber):
+                self.fail_if(indent, f"{t} is HugeNumber")
+            self.emit(indent, f"if {t} is int or {t} is Decimal:")
+            inner = indent + 1
+        rules = [(check.rule, check.param) for check in checks]
+        while rules:
+            (rule, limit), rules = rules[0], rules[1:]
+            c = self.constant(limit)
+            if rule == "minimum" and rules and rules[0][0] == "maximum":
+                self.fail_if(inner, f"not ({c} <= {v} <= {self.constant(rules[0][1])})")
+                rules = rules[1:]
+            elif rule in _COMPARISONS:
+                self.fail_if(inner, f"not ({v} {_COMPARISONS[rule]} {c})")
+            elif type(limit) is int:
+                self.fail_if(inner, f"({v} % {c} != 0 if type({v}) is int else not multiple_of({v}, {c}))")
+            else:
+                self.emit(inner, "try:")
+                self.fail_if(inner + 1, f"REMAINDER({v}, {c}) != 0")
+                self.emit(inner, "except InvalidOperation:  # the quotient has more than 80 digits")
+                self.fail_if(inner + 1, f"not is_multiple({v}, {c})")
+        return None if kinds is None else kinds - {HugeNumber}
+
+    def members(
+        self, check: Members, v: str, depth: int, indent: int, kinds: Kinds, present: frozenset[str]
+    ) -> None:
+        if not _may(kinds, dict):
+            return
+        if check.patterns:
+            self.fail_if(indent, f"not {self.constant(check.ok)}({v})")
+            return
+        if not _only(kinds, dict):
+            self.emit(indent, f"if type({v}) is dict:")
+            indent += 1
+        names = self.constant(frozenset(name for name, _ in check.named))
+        additional = check.additional
+        w = f"v{depth + 1}"
+        # additionalProperties: false: the declared members present are counted on the way (no
+        # key set built): any other member makes len() larger. (Every test here is pure, so the
+        # order of the tests does not change the verdict.)
+        closed = additional is not None and additional.refuse_all
+        count = f"n{depth}"
+        if closed:
+            self.emit(indent, f"{count} = {len(present & {name for name, _ in check.named})}")
+        elif additional is not None and not _accepts_all(additional):
+            self.emit(indent, f"for k{depth}, {w} in {v}.items():")
+            self.has_type.discard(w)
+            self.emit(indent + 1, f"if k{depth} not in {names}:")
+            self.child(additional, w, depth + 1, indent + 2, None)
+        for name, node in check.named:
+            key = self.constant(name)
+            if node.refuse_all:
+                self.fail_if(indent, f"{key} in {v}")
+            elif name in present:
+                if not _accepts_all(node):
+                    self.emit(indent, f"{w} = {v}[{key}]")
+                    self.has_type.discard(w)
+                    self.child(node, w, depth + 1, indent, None)
+            elif closed or not _accepts_all(node):
+                self.emit(indent, f"if {key} in {v}:")
+                if closed:
+                    self.emit(indent + 1, f"{count} += 1")
+                if not _accepts_all(node):
+                    self.emit(indent + 1, f"{w} = {v}[{key}]")
+                    self.has_type.discard(w)
+                    self.child(node, w, depth + 1, indent + 1, None)
+        if closed:
+            self.fail_if(indent, f"len({v}) != {count}")
+        self.emit(indent, "pass")  # a block may end up with nothing else in it
+
+    def items(self, check: Items, v: str, depth: int, indent: int, kinds: Kinds) -> None:
+        if not _may(kinds, list):
+            return
+        if check.prefix:  # rare in record contracts: the keyword's own test
+            self.fail_if(indent, f"not {self.constant(check.ok)}({v})")
+            return
+        if check.rest is None or _accepts_all(check.rest):
+            return
+        guard = "" if _only(kinds, list) else f"type({v}) is list and "
+        if check.rest.refuse_all:
+            self.fail_if(indent, f"{guard}len({v}) > 0")
+            return
+        if guard:
+            self.emit(indent, f"if type({v}) is list:")
+            indent += 1
+        w = f"v{depth + 1}"
+        self.emit(indent, f"for {w} in {v}:")
+        self.has_type.discard(w)
+        self.child(check.rest, w, depth + 1, indent + 1, None)
+        self.emit(indent + 1, "pass")
+
+
+def fast_paths(nodes: list[Node]) -> list[Callable[[Any], bool]]:
+    """Each node's `ok` as a generated function (see the module's docstring)."""
+    return _Writer().write(nodes)
