@@ -17,7 +17,7 @@ import functools
 import re
 from typing import Any
 
-from jsonpath_ng.ext import parse
+from jsonpath_ng.ext.parser import parse
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.component.intrinsic.argument import argument
 
