@@ -258,3 +258,31 @@ def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -
         "    example: index 0 line 1 not_an_object: not an object",
     ]
     assert "Ana" not in table
+
+
+def test_the_ledger_line_shows_the_files_reconciliation() -> None:
+    import simulate
+    from emulator.outcome import FileOutcome
+    from emulator.reconcile import FileCount
+
+    # GIVEN a DONE ledger item with the pipeline's own counts
+    ledger = {"status": "DONE", "records": 5, "valid": 3, "large": 1, "invalid": 1, "stored": 2}
+    ledger |= {"duplicates": 1, "rejected": 2}
+    ledger["rejected_by_reason"] = {"conflict": 1, "not_an_object": 1, "x": 0}
+    result = FileOutcome(
+        status="SUCCEEDED",
+        records=5,
+        stored=3,
+        rejected=2,
+        file_rejected=False,
+        reasons=[],
+        items=[],
+        reviews=[],
+        count=FileCount(origin="ledger", records=5, file_rejected=False),
+        ledger=ledger,
+    )
+    # THEN its line names stored, duplicates and rejected per reason (zeros left out)
+    assert simulate._ledger_line(result) == (
+        "ledger: status DONE, records 5 (valid 3, large 1, invalid 1), stored 2, duplicates 1, "
+        "rejected 2 (conflict 1, not_an_object 1), file_rejected no"
+    )

@@ -83,7 +83,12 @@ def test_limit_parameters_default_to_the_contracts_values(rendered: dict[str, An
     # THEN the defaults are the contract's (1,000 rejected records, 2 GiB inflated, 10 validators)
     bounds = {
         name: (parameters[name]["Default"], parameters[name].get("MinValue"))
-        for name in ("MaxRejectedRecords", "MaxFileBytes", "ValidatorReservedConcurrency", "LedgerRetentionDays")
+        for name in (
+            "MaxRejectedRecords",
+            "MaxFileBytes",
+            "ValidatorReservedConcurrency",
+            "LedgerRetentionDays",
+        )
     }
     assert bounds == {
         "MaxRejectedRecords": ("1000", 0),  # 0: any rejected record rejects the file
