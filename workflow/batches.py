@@ -35,7 +35,7 @@ from workflow import names
 from workflow.paths import RECORD_KEY
 from workflow.records import build_record_processor
 from workflow.retries import DYNAMODB_TRANSIENT, transient
-from workflow.sdk import Catch, InlineMap, Succeed, Task
+from workflow.sdk import Catch, InlineMap, Pass, Task
 
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
 # "reasons": {"conflict": {"N": "n"}}} (the last as a DynamoDB map entry, merged into rejected_by_reason).
@@ -98,7 +98,8 @@ def _count_batch() -> Task:
         ":execution": {"S.$": f"$.{BATCH_LEDGER}.execution_arn"},
     }
     conflict = f"#{REJECTED_BY_REASON}.#{REASON_CONFLICT}"
-    already_counted = Succeed(names.BATCH_ALREADY_COUNTED, output_path=f"$.{BATCH_NUMBER}")
+    # A Pass, not a Succeed: cfn-lint's schema refuses OutputPath on a Succeed state.
+    already_counted = Pass(names.BATCH_ALREADY_COUNTED, output_path=f"$.{BATCH_NUMBER}")
     return Task(
         names.COUNT_BATCH,
         resource=names.service("dynamodb:updateItem"),

@@ -172,7 +172,9 @@ def seam_problems(definition: dict[str, Any]) -> list[str]:
     checks = {"parent": _parent_path_problems, "batch": _batch_path_problems, "record": _record_path_problems}
     problems: list[str] = []
     for scope, states in scopes.items():
-        written = _written(states)
+        # The parent's `$.validation` is ValidateFile's result, whose keys are checked; inside a child
+        # or an iteration, a key a state writes itself (`$.outcomes`, `$.outcome`) is not an input key.
+        written = _written(states) if scope != "parent" else frozenset()
         for name, state in states.items():
             paths = [path for path in _paths(state) if path[0] not in written]
             problems += [f"{scope} {name} {p}" for path in paths for p in checks[scope](path)]

@@ -34,7 +34,8 @@ def is_indefinite(path: str) -> bool:
 
 def install() -> None:
     for module in (string_expression, argument):
-        module.extract_json = _extract_json(module.extract_json)  # type: ignore[attr-defined]
+        if not getattr(module.extract_json, "_indefinite_paths", False):  # install once
+            module.extract_json = _extract_json(module.extract_json)  # type: ignore[attr-defined]
 
 
 def _extract_json(original: Any) -> Any:
@@ -44,4 +45,5 @@ def _extract_json(original: Any) -> Any:
             return [match.value for match in parse(path).find(data)]
         return original(path, data)
 
+    extract_json._indefinite_paths = True  # type: ignore[attr-defined]
     return extract_json

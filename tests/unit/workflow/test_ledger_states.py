@@ -58,7 +58,7 @@ def test_a_batch_is_counted_once_and_only_into_its_own_execution_item() -> None:
     )
     [catch] = count["Catch"]
     assert catch["ErrorEquals"] == ["DynamoDB.ConditionalCheckFailedException"]
-    assert CHILD[catch["Next"]] == {"Type": "Succeed", "OutputPath": "$.batch"}
+    assert CHILD[catch["Next"]] == {"Type": "Pass", "OutputPath": "$.batch", "End": True}
     selector = LARGE["States"]["ProcessBatches"]["ItemSelector"]
     assert selector["ledger"] == {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"}
 
