@@ -183,9 +183,11 @@ def test_a_lost_record_is_named_and_the_exit_status_is_1(
         assert (row["records"], row["stored"], row["rejected"], row["lost"]) == (3, 2, 0, [1])
         assert "lossy.json: lost (neither stored nor rejected): 1" in err
     else:
-        _, row_line, problem = out.splitlines()
+        _, row_line, problem, ledger_problem = out.splitlines()
         assert row_line.split()[1:5] == ["SUCCEEDED", "3", "2", "0"]
         assert problem == "  problem: lost (neither stored nor rejected): 1"
+        # AND the ledger's own reconciliation (3 puts) disagrees with the table
+        assert ledger_problem == "  problem: the ledger counts 3 puts but 2 records are in the table"
 
 
 def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -> None:
