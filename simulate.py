@@ -173,13 +173,24 @@ def _ledger_line(result: FileOutcome) -> str:
         return f"ledger: status {status}, file rejected ({ledger.get('reason')})"
     if "records" in ledger:
         parts = ", ".join(f"{name} {ledger.get(name, '-')}" for name in ("valid", "large", "invalid"))
-        return f"ledger: status {status}, records {ledger['records']} ({parts}), file_rejected no"
+        counts = f"records {ledger['records']} ({parts}){_outcomes(ledger)}"
+        return f"ledger: status {status}, {counts}, file_rejected no"
     missing = f"ledger: status {status}, no record count"
     if count is not None and count.origin == "validator":
         if count.file_rejected:
             return f"{missing} (the validator rejected the file: {count.reason})"
         return f"{missing} (the validator counted records {count.records})"
     return missing
+
+
+def _outcomes(ledger: dict[str, Any]) -> str:
+    """`, stored 2, duplicates 1, rejected 3 (conflict 1, missing_order_id 2)`: the ledger's own
+    reconciliation of a DONE file (records = stored + duplicates + rejected), when it has one."""
+    if "stored" not in ledger:
+        return ""
+    reasons = ", ".join(f"{r} {n}" for r, n in sorted((ledger.get("rejected_by_reason") or {}).items()) if n)
+    text = f", stored {ledger['stored']}, duplicates {ledger.get('duplicates', '-')}, "
+    return text + f"rejected {ledger.get('rejected', '-')}" + (f" ({reasons})" if reasons else "")
 
 
 def _said(review: dict[str, Any]) -> str:

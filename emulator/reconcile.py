@@ -31,6 +31,10 @@ class FileCount:
     large: int | None = None
     invalid: int | None = None
     status: str | None = None
+    # The ledger's reconciliation of a DONE accepted file (counted by the pipeline itself).
+    stored: int | None = None
+    duplicates: int | None = None
+    rejected: int | None = None
 
 
 def ledger_count(item: Mapping[str, Any] | None) -> FileCount | None:
@@ -55,6 +59,9 @@ def ledger_count(item: Mapping[str, Any] | None) -> FileCount | None:
         large=_number(item.get("large")),
         invalid=_number(item.get("invalid")),
         status=_string(item.get("status")),
+        stored=_number(item.get("stored")),
+        duplicates=_number(item.get("duplicates")),
+        rejected=_number(item.get("rejected")),
     )
 
 
@@ -142,6 +149,7 @@ def reconcile(
             problems.append(f"indices outside 0..{count.records - 1}: {ranges(outside)}")
         if file_reviews:
             problems.append("a file review is in the queue for a file the pipeline accepted")
+        problems += _ledger_problems(count, stored=len(stored), rejected=len(rejected))
     return Reconciliation(
         records=count.records,
         stored=tuple(stored),
@@ -149,6 +157,26 @@ def reconcile(
         lost=tuple(lost),
         problems=tuple(problems),
     )
+
+
+def _ledger_problems(count: FileCount, *, stored: int, rejected: int) -> list[str]:
+    """A DONE ledger item's own reconciliation against its records and what the table and queue hold:
+    records = stored + duplicates + rejected; stored + duplicates = the records whose item is in the
+    table with their hash; rejected = the records a review names."""
+    if count.origin != "ledger" or count.status != "DONE" or None in (count.stored, count.duplicates):
+        return []
+    new, duplicates, ledger_rejected = count.stored or 0, count.duplicates or 0, count.rejected or 0
+    problems = []
+    if count.records != new + duplicates + ledger_rejected:
+        problems.append(
+            f"the ledger's records {count.records} != stored {new} + duplicates {duplicates} "
+            f"+ rejected {ledger_rejected}"
+        )
+    if new + duplicates != stored:
+        problems.append(f"the ledger counts {new + duplicates} puts but {stored} records are in the table")
+    if ledger_rejected != rejected:
+        problems.append(f"the ledger counts {ledger_rejected} rejected but reviews name {rejected} records")
+    return problems
 
 
 def manifest_entries(batches: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -37,6 +37,10 @@ MAX_REJECTED_RECORDS_ENV = "MAX_REJECTED_RECORDS"
 DEFAULT_MAX_REJECTED_RECORDS = 1000
 MAX_FILE_BYTES_ENV = "MAX_FILE_BYTES"
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
+# Days the file ledger keeps a DONE item (template parameter LedgerRetentionDays; 0 = keep forever).
+LEDGER_RETENTION_DAYS_ENV = "LEDGER_RETENTION_DAYS"
+DEFAULT_LEDGER_RETENTION_DAYS = 0
+SECONDS_PER_DAY = 86_400
 # The validator stops (ValidationTimeBudgetExceeded) when less than this is left of its invocation: time
 # to abort the manifest upload and return a named error before Lambda's hard timeout.
 VALIDATION_TIME_MARGIN_MS = 30_000

@@ -116,6 +116,7 @@ def validate_inline(
         "valid": summary.valid,
         "large": summary.large,
         "invalid": summary.invalid,
+        "rejected_by_reason": dict(summary.rejected_by_reason),
         "batches": len(batches),
         # {"batch", "source", "review_source", "records": [entry, ...]}: a manifest batch, or null.
         "batch": batches[0] if batches else None,

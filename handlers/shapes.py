@@ -29,11 +29,22 @@ KEY_ITEM: Final = "item"
 KEY_POINTER: Final = "pointer"
 KEY_REVIEW: Final = "review"
 
+# Per-record outcomes: every per-record path ends with {"outcome": ...} (+ "reason" when rejected);
+# each batch counts them for the file ledger (stored + duplicate + rejected = the batch's records).
+KEY_OUTCOME: Final = "outcome"
+KEY_OUTCOME_REASON: Final = "reason"
+OUTCOME_STORED: Final = "stored"
+OUTCOME_DUPLICATE: Final = "duplicate"
+OUTCOME_REJECTED: Final = "rejected"
+OUTCOMES: Final = (OUTCOME_STORED, OUTCOME_DUPLICATE, OUTCOME_REJECTED)
+
 # Batch keys: one batch is one child execution's input.
 BATCH_NUMBER: Final = "batch"
 BATCH_SOURCE: Final = "source"
 BATCH_REVIEW_SOURCE: Final = "review_source"
 BATCH_RECORDS: Final = "records"
+# Added to a batch by the parent's ItemSelector (ChildInput): {"file_id", "execution_arn"}.
+BATCH_LEDGER: Final = "ledger"
 
 # Validator result keys (the parent keeps the result in its state data: counts and pointers only).
 RESULT_FILE_REJECTED: Final = "file_rejected"
@@ -47,6 +58,13 @@ RESULT_REASON: Final = "reason"
 RESULT_REVIEW: Final = "review"
 # The counts of an accepted file that the ledger keeps (records = valid + large + invalid).
 RESULT_COUNTS: Final = (RESULT_RECORDS, RESULT_VALID, RESULT_LARGE, RESULT_INVALID)
+# An accepted file's rejected records per reason code ({reason: n}, zeros left out; sums to invalid).
+RESULT_REJECTED_BY_REASON: Final = "rejected_by_reason"
+# DynamoDB attribute values for the ledger item (handlers/ledger.py): `expires_at` (N, or NULL when
+# kept forever) in every result that ends a file, `rejected_by_reason` (M) for an accepted file.
+RESULT_LEDGER: Final = "ledger"
+LEDGER_EXPIRES_AT: Final = "expires_at"
+LEDGER_REJECTED_BY_REASON: Final = "rejected_by_reason"
 
 # Where an object is (the manifest location in a result; the validator event's first two keys).
 LOCATION_BUCKET: Final = "bucket"
@@ -111,6 +129,18 @@ class Batch(TypedDict):
     records: list[ValidEntry | LargeEntry | InvalidEntry]
 
 
+class ChildLedger(TypedDict):
+    file_id: str
+    execution_arn: str
+
+
+class ChildInput(Batch):
+    """A batch child's input: the manifest batch plus, from the parent's ItemSelector, the file's
+    ledger item and the parent execution (the child adds its outcome counts there)."""
+
+    ledger: ChildLedger
+
+
 # The validator's event: where the uploaded object is.
 ValidatorEvent = Source
 
@@ -121,6 +151,11 @@ class ManifestLocation(TypedDict):
     version_id: str | None
 
 
+class LedgerAttributes(TypedDict, total=False):
+    expires_at: dict[str, Any]
+    rejected_by_reason: dict[str, Any]
+
+
 class AcceptedResult(TypedDict):
     file_rejected: bool
     records: int
@@ -129,6 +164,8 @@ class AcceptedResult(TypedDict):
     invalid: int
     batches: int
     manifest: ManifestLocation
+    rejected_by_reason: dict[str, int]
+    ledger: LedgerAttributes
 
 
 class RejectedResult(TypedDict):
@@ -136,6 +173,7 @@ class RejectedResult(TypedDict):
     records: None
     reason: str
     review: dict[str, Any]
+    ledger: LedgerAttributes
 
 
 class StoreLargeEvent(TypedDict):

@@ -16,7 +16,15 @@ from handlers.claims import item_from_claim
 from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
 from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound
 from handlers.model import Pointer, Source
-from handlers.shapes import EVENT_SOURCE, KEY_HASH, KEY_INDEX, KEY_POINTER
+from handlers.shapes import (
+    EVENT_SOURCE,
+    KEY_HASH,
+    KEY_INDEX,
+    KEY_OUTCOME,
+    KEY_POINTER,
+    OUTCOME_DUPLICATE,
+    OUTCOME_STORED,
+)
 
 
 def _client(name: str) -> Any:
@@ -62,7 +70,8 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
 
     Event: {"pointer": {"bucket", "key", "version_id", "offset", "length"}, "hash": str, "index": int,
     "source": <exact source>}.
-    Returns {"stored": true} (also when the identical record was already stored).
+    Returns {"stored": true, "outcome": "stored"} for a new item, {"stored": true, "outcome":
+    "duplicate"} when the identical record was already stored (the file ledger counts both).
     Raises OrderConflict (another record holds this order_id), TransientError (retry),
     SourceNotFound / ClaimMismatch (permanent), ConfigurationError (ORDERS_TABLE unset).
     Needs s3:GetObject and s3:GetObjectVersion on `_pipeline/claims/*` and dynamodb:PutItem on the table.
@@ -76,12 +85,14 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     dynamodb = _client("dynamodb")
     try:
         with transient_as_named_error("dynamodb PutItem"):
-            dynamodb.put_item(
+            response = dynamodb.put_item(
                 TableName=table,
                 Item=valid.item,
                 ConditionExpression=PUT_CONDITION,
                 ExpressionAttributeNames={"#hash": HASH_ATTRIBUTE},
                 ExpressionAttributeValues={":hash": {"S": valid.hash}},
+                # Old attributes come back only when the item was already there: an identical re-put.
+                ReturnValues="ALL_OLD",
             )
     except Exception as exc:
         if error_code(exc) == "ConditionalCheckFailedException":
@@ -89,4 +100,5 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
                 f"order_id of record {valid.order_id!r} is stored with different content"
             ) from exc
         raise
-    return {"stored": True}
+    outcome = OUTCOME_DUPLICATE if response.get("Attributes") else OUTCOME_STORED
+    return {"stored": True, KEY_OUTCOME: outcome}

@@ -18,13 +18,16 @@ from urllib.parse import unquote_plus
 
 from handlers.awserrors import error_code, transient_as_named_error
 from handlers.contract import (
+    DEFAULT_LEDGER_RETENTION_DAYS,
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
+    LEDGER_RETENTION_DAYS_ENV,
     MAX_FILE_BYTES_ENV,
     MAX_REJECTED_RECORDS_ENV,
 )
 from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
 from handlers.inline import INLINE_FLAG, validate_inline
+from handlers.ledger import ledger_attributes
 from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import Summary, process_file
@@ -39,9 +42,11 @@ from handlers.shapes import (
     RESULT_FILE_REJECTED,
     RESULT_INVALID,
     RESULT_LARGE,
+    RESULT_LEDGER,
     RESULT_MANIFEST,
     RESULT_REASON,
     RESULT_RECORDS,
+    RESULT_REJECTED_BY_REASON,
     RESULT_REVIEW,
     RESULT_VALID,
     SOURCE_ETAG,
@@ -144,6 +149,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     """
     max_rejected = limit_from_env(MAX_REJECTED_RECORDS_ENV, DEFAULT_MAX_REJECTED_RECORDS)
     max_file_bytes = limit_from_env(MAX_FILE_BYTES_ENV, DEFAULT_MAX_FILE_BYTES)
+    retention_days = limit_from_env(LEDGER_RETENTION_DAYS_ENV, DEFAULT_LEDGER_RETENTION_DAYS)
     bucket = str(event[LOCATION_BUCKET])
     version_id = event.get(LOCATION_VERSION_ID) or None
     s3 = _s3_client()
@@ -179,6 +185,12 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                     on_summary=emit_counts,
                 )
                 _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
+                if not inline_result["handoff"]:
+                    inline_result[RESULT_LEDGER] = ledger_attributes(
+                        now=time.time(),
+                        retention_days=retention_days,
+                        rejected_by_reason=inline_result[RESULT_REJECTED_BY_REASON],
+                    )
                 return inline_result
             summary = process_file(
                 body,
@@ -203,6 +215,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             RESULT_RECORDS: None,
             RESULT_REASON: rejected.reason,
             RESULT_REVIEW: review,
+            RESULT_LEDGER: ledger_attributes(now=time.time(), retention_days=retention_days),
         }
         return {**rejected_result, "handoff": False} if inline else rejected_result
     finally:
@@ -219,6 +232,10 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             LOCATION_KEY: location_key,
             LOCATION_VERSION_ID: summary.manifest_version,
         },
+        RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
+        RESULT_LEDGER: ledger_attributes(
+            now=time.time(), retention_days=retention_days, rejected_by_reason=summary.rejected_by_reason
+        ),
     }
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=key, **counts)

@@ -8,7 +8,12 @@ from troposphere.dynamodb import Table
 from troposphere.iam import Role
 from troposphere.logs import LogGroup
 
-from handlers.contract import MAX_FILE_BYTES_ENV, MAX_REJECTED_RECORDS_ENV, ORDERS_TABLE_ENV
+from handlers.contract import (
+    LEDGER_RETENTION_DAYS_ENV,
+    MAX_FILE_BYTES_ENV,
+    MAX_REJECTED_RECORDS_ENV,
+    ORDERS_TABLE_ENV,
+)
 from resources import ids
 from resources.skips import checkov_skips
 
@@ -66,6 +71,7 @@ def validator_function(
     reserved_concurrency: Parameter,
     max_rejected_records: Parameter,
     max_file_bytes: Parameter,
+    ledger_retention_days: Parameter,
 ) -> Function:
     """Streams an uploaded file and writes its batch manifest (handlers/validator.py).
 
@@ -85,6 +91,8 @@ def validator_function(
             Variables={
                 MAX_REJECTED_RECORDS_ENV: Ref(max_rejected_records),
                 MAX_FILE_BYTES_ENV: Ref(max_file_bytes),
+                # The validator returns the ledger item's expires_at (handlers/ledger.py).
+                LEDGER_RETENTION_DAYS_ENV: Ref(ledger_retention_days),
             }
         ),
     )

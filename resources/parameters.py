@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from troposphere import Equals, Not, Parameter, Ref
 
-from handlers.contract import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_REJECTED_RECORDS
+from handlers.contract import (
+    DEFAULT_LEDGER_RETENTION_DAYS,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_REJECTED_RECORDS,
+)
 from resources import ids
 
 # CloudWatch Logs accepts only these retention periods.
@@ -32,6 +36,7 @@ class PipelineParameters:
     validator_reserved_concurrency: Parameter
     max_rejected_records: Parameter
     max_file_bytes: Parameter
+    ledger_retention_days: Parameter
     alarm_topic_arn: Parameter
     rejection_ratio_alarm_threshold: Parameter
 
@@ -44,6 +49,7 @@ class PipelineParameters:
             self.validator_reserved_concurrency,
             self.max_rejected_records,
             self.max_file_bytes,
+            self.ledger_retention_days,
             self.alarm_topic_arn,
             self.rejection_ratio_alarm_threshold,
         )
@@ -112,6 +118,16 @@ def pipeline_parameters() -> PipelineParameters:
             Description=(
                 "Largest size of a file in bytes after gunzip; a larger file is rejected whole "
                 "(file_too_large)."
+            ),
+        ),
+        ledger_retention_days=Parameter(
+            ids.LEDGER_RETENTION_DAYS,
+            Type="Number",
+            Default=str(DEFAULT_LEDGER_RETENTION_DAYS),
+            MinValue=0,
+            Description=(
+                "Days the file ledger keeps a DONE file's item (DynamoDB TTL on expires_at, counted from "
+                "validation); 0 keeps every item. FAILED items never expire."
             ),
         ),
         alarm_topic_arn=Parameter(

@@ -177,9 +177,10 @@ def orders_table() -> Table:
 
 
 def file_ledger_table() -> Table:
-    """One item per processed file version (duplicate-delivery guard). The pipeline sets no expiry: the
-    TTL attribute is there for operators who want old entries to expire (an expired entry lets a
-    re-delivery of that event be processed again)."""
+    """One item per processed file version (duplicate-delivery guard and per-file reconciliation).
+    A DONE item's `expires_at` is validation time + LedgerRetentionDays (a DynamoDB NULL, which TTL
+    ignores, when the parameter is 0); an expired entry lets a re-delivery of that event be processed
+    again, so a retention shorter than the longest re-delivery (a rule DLQ redriven days later) is unsafe."""
     return Table(
         ids.FILE_LEDGER_TABLE,
         # Derived state (which file versions were processed): nothing to keep once the stack is gone.

@@ -55,6 +55,7 @@ def build_template(
         reserved_concurrency=params.validator_reserved_concurrency,
         max_rejected_records=params.max_rejected_records,
         max_file_bytes=params.max_file_bytes,
+        ledger_retention_days=params.ledger_retention_days,
     )
     store_large_logs = monitoring.log_group(
         ids.STORE_LARGE_LOG_GROUP, retention_days=params.log_retention_days

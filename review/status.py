@@ -14,8 +14,9 @@ from review.stack import Stack
 FINISHED = frozenset({"DONE", "FAILED"})
 _DESERIALIZER = TypeDeserializer()
 # The ledger's attributes in reading order (docs/CONTRACT.md "File ledger item"); others follow sorted.
-ORDER = ("status", "file_rejected", "reason", "records", "valid", "large", "invalid", "error_name",
-         "started_at", "finished_at", "execution_arn")  # fmt: skip
+ORDER = ("status", "file_rejected", "reason", "records", "valid", "large", "invalid", "stored", "duplicates",
+         "rejected", "rejected_by_reason", "error_name", "started_at", "finished_at", "execution_arn",
+         "expires_at")  # fmt: skip
 
 
 def versions(s3: Any, bucket: str, key: str) -> list[tuple[str | None, str]]:
@@ -61,6 +62,14 @@ def wait(
 
 
 def _value(value: Any) -> str:
+    # rejected_by_reason (a map) as `conflict 1, missing_order_id 2`; counted_batches (a set) sorted;
+    # expires_at NULL (LedgerRetentionDays 0) as `never`.
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(v)}" for k, v in sorted(value.items())) or "none"
+    if isinstance(value, set):
+        return ", ".join(_value(v) for v in sorted(value)) or "none"
+    if value is None:
+        return "never"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):

@@ -1,23 +1,72 @@
-"""One child execution (EXPRESS) per manifest batch: an inline Map over its records.
+"""One child execution (EXPRESS) per manifest batch: an inline Map over its records, then its counts.
 
 Child input: `{"batch": k, "source": <exact source>, "review_source": <SQS-safe source>, "records":
-[<entry>, ...]}` (docs/CONTRACT.md): `source` goes into stored items, `review_source` into reviews.
+[<entry>, ...], "ledger": {"file_id", "execution_arn"}}` (docs/CONTRACT.md): `source` goes into stored
+items, `review_source` into reviews, `ledger` names the file's ledger item and the parent execution.
 The child's output is only the batch number, so the parent's aggregated Map result stays tiny.
+
+Counting: the Map's ResultSelector counts the records' outcomes (workflow/records.py) with filters;
+CountBatch adds them to the ledger item with one updateItem, conditional on the batch not being
+counted yet (`counted_batches`, a number set) and on the item belonging to the parent execution. An
+EXPRESS child runs at least once, and a retried updateItem may already have been applied: a second
+count of the same batch fails the condition and ends in BatchAlreadyCounted, so the ADDs count each
+batch once, with the outcomes of its first counted run.
 """
 
 from __future__ import annotations
 
-from handlers.shapes import BATCH_NUMBER, BATCH_RECORDS, BATCH_REVIEW_SOURCE, BATCH_SOURCE
+from typing import Any
+
+from handlers.contract import REASON_CONFLICT
+from handlers.shapes import (
+    BATCH_LEDGER,
+    BATCH_NUMBER,
+    BATCH_RECORDS,
+    BATCH_REVIEW_SOURCE,
+    BATCH_SOURCE,
+    KEY_OUTCOME,
+    KEY_OUTCOME_REASON,
+    OUTCOME_DUPLICATE,
+    OUTCOME_REJECTED,
+    OUTCOME_STORED,
+)
 from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
 from workflow.paths import RECORD_KEY
 from workflow.records import build_record_processor
-from workflow.sdk import InlineMap
+from workflow.retries import DYNAMODB_TRANSIENT, transient
+from workflow.sdk import Catch, InlineMap, Pass, Task
+
+# Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
+# "reasons": {"conflict": {"N": "n"}}} (the last as a DynamoDB map entry, merged into rejected_by_reason).
+OUTCOMES = "$.outcomes"
+# Ledger item counters (N), written by every lane; `rejected_by_reason` (M) per reason code.
+LEDGER_OUTCOME_COUNTS = {"stored": "stored", "duplicates": "duplicates", "rejected": "rejected"}
+REJECTED_BY_REASON = "rejected_by_reason"
+COUNTED_BATCHES = "counted_batches"
 
 
-def record_map(state_id: str, *, batch_path: str, output_path: str | None = None) -> InlineMap:
+def _count(key: str, value: str) -> str:
+    """The number of outcomes in the Map result (`$`, an array) whose `key` equals `value`."""
+    return f"States.ArrayLength($[?(@.{key} == '{value}')])"
+
+
+def outcome_counts() -> dict[str, Any]:
+    """The ResultSelector of a record Map: its outcomes counted (no record content)."""
+    conflicts = _count(KEY_OUTCOME_REASON, REASON_CONFLICT)
+    return {
+        "stored.$": _count(KEY_OUTCOME, OUTCOME_STORED),
+        "duplicates.$": _count(KEY_OUTCOME, OUTCOME_DUPLICATE),
+        "rejected.$": _count(KEY_OUTCOME, OUTCOME_REJECTED),
+        "conflicts.$": conflicts,
+        "reasons": {REASON_CONFLICT: {"N.$": f"States.JsonToString({conflicts})"}},
+    }
+
+
+def record_map(state_id: str, *, batch_path: str) -> InlineMap:
     """An inline Map routing every entry of the manifest batch at `batch_path` with the one per-record
-    graph (workflow/records.py): used by the batch children and by the small-file lane alike."""
+    graph (workflow/records.py), its outcome counts at OUTCOMES: used by the batch children and by the
+    small-file lane alike."""
     store = InlineMap(
         state_id,
         items_path=f"{batch_path}.{BATCH_RECORDS}",
@@ -27,13 +76,62 @@ def record_map(state_id: str, *, batch_path: str, output_path: str | None = None
             f"{BATCH_REVIEW_SOURCE}.$": f"{batch_path}.{BATCH_REVIEW_SOURCE}",
         },
         max_concurrency=RECORD_CONCURRENCY,
-        result_path=None,
-        **({"output_path": output_path} if output_path else {}),
+        result_selector=outcome_counts(),
+        result_path=OUTCOMES,
     )
     store.attach_processor(build_record_processor())
     return store
 
 
+def _count_batch() -> Task:
+    """ADD the batch's counts to the ledger item, once per batch of this parent execution."""
+    counts = ", ".join(f"#{name} :{name}" for name in LEDGER_OUTCOME_COUNTS)
+    values: dict[str, Any] = {
+        f":{name}": {"N.$": f"States.JsonToString({OUTCOMES}.{key})"}
+        for name, key in LEDGER_OUTCOME_COUNTS.items()
+    }
+    values |= {
+        ":conflicts": {"N.$": f"States.JsonToString({OUTCOMES}.conflicts)"},
+        ":zero": {"N": "0"},
+        ":batch": {"N.$": f"States.JsonToString($.{BATCH_NUMBER})"},
+        ":batches": {"NS.$": f"States.Array(States.JsonToString($.{BATCH_NUMBER}))"},
+        ":execution": {"S.$": f"$.{BATCH_LEDGER}.execution_arn"},
+    }
+    conflict = f"#{REJECTED_BY_REASON}.#{REASON_CONFLICT}"
+    # A Pass, not a Succeed: cfn-lint's schema refuses OutputPath on a Succeed state.
+    already_counted = Pass(names.BATCH_ALREADY_COUNTED, output_path=f"$.{BATCH_NUMBER}")
+    return Task(
+        names.COUNT_BATCH,
+        resource=names.service("dynamodb:updateItem"),
+        parameters={
+            "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
+            "Key": {"file_id": {"S.$": f"$.{BATCH_LEDGER}.file_id"}},
+            "UpdateExpression": f"ADD {counts}, #{COUNTED_BATCHES} :batches "
+            f"SET {conflict} = if_not_exists({conflict}, :zero) + :conflicts",
+            "ConditionExpression": "#execution_arn = :execution "
+            f"AND NOT contains(#{COUNTED_BATCHES}, :batch)",
+            "ExpressionAttributeNames": {
+                **{f"#{name}": name for name in LEDGER_OUTCOME_COUNTS},
+                f"#{COUNTED_BATCHES}": COUNTED_BATCHES,
+                f"#{REJECTED_BY_REASON}": REJECTED_BY_REASON,
+                f"#{REASON_CONFLICT}": REASON_CONFLICT,
+                "#execution_arn": "execution_arn",
+            },
+            "ExpressionAttributeValues": values,
+        },
+        result_path=None,
+        output_path=f"$.{BATCH_NUMBER}",
+        retry=transient(DYNAMODB_TRANSIENT),
+        catch=Catch(
+            error_equals=["DynamoDB.ConditionalCheckFailedException"],
+            next_step=already_counted,
+            result_path=None,
+        ),
+    )
+
+
 def build_batch_processor() -> InlineMap:
-    """The child graph: a single inline Map whose iterations route one record each."""
-    return record_map(names.STORE_BATCH, batch_path="$", output_path=f"$.{BATCH_NUMBER}")
+    """The child graph: an inline Map whose iterations route one record each, then CountBatch."""
+    store = record_map(names.STORE_BATCH, batch_path="$")
+    store.next(_count_batch())
+    return store

@@ -24,7 +24,7 @@ from __future__ import annotations
 from stepfunctions.steps.choice_rule import ChoiceRule
 
 from workflow import names
-from workflow.batches import record_map
+from workflow.batches import OUTCOMES, record_map
 from workflow.files import (
     LANE_EXPRESS,
     STATUS_FAILED,
@@ -77,7 +77,7 @@ def _hand_off(ends: FileEnds) -> Task:
 
 def build_small_file_workflow() -> Choice:
     """The small-file machine's graph; its start state is the returned Choice."""
-    ends = file_ends(ledger_attempts=LEDGER_ATTEMPTS)
+    ends = file_ends(ledger_attempts=LEDGER_ATTEMPTS, counted_inline=True)
     mark_handed_off = _hand_off(ends)
     describe_handoff = Pass(
         names.DESCRIBE_HANDOFF,
@@ -95,6 +95,13 @@ def build_small_file_workflow() -> Choice:
     store_records = record_map(names.STORE_RECORDS, batch_path="$.validation.batch")
     store_records.add_catch(ends.catch_all_to_mark_failed)
     store_records.next(ends.mark_done)
+    # No batch (a file without records): zero counts, so MarkFileDone reads the same paths.
+    no_records = Pass(
+        names.NO_RECORDS,
+        result={"stored": 0, "duplicates": 0, "rejected": 0, "conflicts": 0, "reasons": {}},
+        result_path=OUTCOMES,
+    )
+    no_records.next(ends.mark_done)
 
     route_file = Choice(names.ROUTE_FILE)
     route_file.add_choice(
@@ -102,7 +109,7 @@ def build_small_file_workflow() -> Choice:
     )
     route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.handoff", True), mark_handed_off)
     route_file.add_choice(ChoiceRule.NumericGreaterThan("$.validation.batches", 0), store_records)
-    route_file.default_choice(ends.mark_done)
+    route_file.default_choice(no_records)
 
     validate_file = Task(
         names.VALIDATE_FILE,

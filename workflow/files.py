@@ -13,18 +13,31 @@ from stepfunctions.steps.choice_rule import ChoiceRule
 
 from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
 from handlers.shapes import (
+    BATCH_LEDGER,
+    BATCH_NUMBER,
+    BATCH_RECORDS,
+    BATCH_REVIEW_SOURCE,
+    BATCH_SOURCE,
+    LEDGER_EXPIRES_AT,
+    LEDGER_REJECTED_BY_REASON,
     LOCATION_BUCKET,
     LOCATION_KEY,
     LOCATION_VERSION_ID,
     RESULT_BATCHES,
     RESULT_COUNTS,
     RESULT_FILE_REJECTED,
+    RESULT_LEDGER,
     RESULT_REASON,
     SOURCE_ETAG,
 )
 from handlers.throughput import BATCH_CONCURRENCY
 from workflow import names
-from workflow.batches import build_batch_processor
+from workflow.batches import (
+    LEDGER_OUTCOME_COUNTS,
+    OUTCOMES,
+    REJECTED_BY_REASON,
+    build_batch_processor,
+)
 from workflow.paths import VALIDATION, manifest, validation
 from workflow.retries import (
     DYNAMODB_TRANSIENT,
@@ -96,13 +109,13 @@ def ledger_update(
     *,
     status: str,
     error_path: str | None = None,
-    attributes: dict[str, dict[str, Any]] | None = None,
+    attributes: dict[str, dict[str, Any] | str] | None = None,
     max_attempts: int = LEDGER_ATTEMPTS,
 ) -> Task:
     """Set the file's ledger status (DONE or FAILED) and when; FAILED also records the error's name.
 
-    `attributes`: more attributes to set, name -> DynamoDB JSON value (always through `#name`, so a
-    reserved word is never a problem).
+    `attributes`: more attributes to set, name -> DynamoDB JSON value, or a path (str) to one in the
+    state (always through `#name`, so a reserved word is never a problem).
     """
     expression = "SET #status = :status, finished_at = :now"
     attribute_names: dict[str, str] = {"#status": "status"}
@@ -113,7 +126,10 @@ def ledger_update(
     for name, value in (attributes or {}).items():
         expression += f", #{name} = :{name}"
         attribute_names[f"#{name}"] = name
-        values[f":{name}"] = value
+        if isinstance(value, str):
+            values[f":{name}.$"] = value
+        else:
+            values[f":{name}"] = value
     return Task(
         state_id,
         resource=names.service("dynamodb:updateItem"),
@@ -129,17 +145,57 @@ def ledger_update(
     )
 
 
-def _accepted_counts() -> dict[str, dict[str, Any]]:
-    """The validator's counts as N attributes, and file_rejected false."""
-    counts: dict[str, dict[str, Any]] = {
+# The ledger item's time to live, as the validator computed it (handlers/ledger.py): N, or NULL (kept).
+EXPIRES_AT = validation(f"{RESULT_LEDGER}.{LEDGER_EXPIRES_AT}")
+# The validator's rejected records per reason code, as a DynamoDB map (M).
+VALIDATOR_REASONS = validation(f"{RESULT_LEDGER}.{LEDGER_REJECTED_BY_REASON}")
+
+
+def _accepted_counts(*, counted_inline: bool) -> dict[str, dict[str, Any] | str]:
+    """The validator's counts as N attributes, file_rejected false and expires_at; with
+    `counted_inline` (small lane: its one batch counted at OUTCOMES) also the outcome counts and
+    rejected_by_reason (the validator's reasons + conflict), which the large lane's batches add."""
+    counts: dict[str, dict[str, Any] | str] = {
         count: {"N.$": f"States.JsonToString({validation(count)})"} for count in LEDGER_COUNTS
     }
-    return {**counts, RESULT_FILE_REJECTED: {"BOOL": False}}
+    counts |= {RESULT_FILE_REJECTED: {"BOOL": False}, LEDGER_EXPIRES_AT: EXPIRES_AT}
+    if counted_inline:
+        counts |= {
+            name: {"N.$": f"States.JsonToString({OUTCOMES}.{key})"}
+            for name, key in LEDGER_OUTCOME_COUNTS.items()
+        }
+        counts[REJECTED_BY_REASON] = {
+            "M.$": f"States.JsonMerge({VALIDATOR_REASONS}.M, {OUTCOMES}.reasons, false)"
+        }
+    return counts
 
 
-def _rejected_file() -> dict[str, dict[str, Any]]:
-    """file_rejected true and the file reason; no counts (a rejected file has none)."""
-    return {RESULT_FILE_REJECTED: {"BOOL": True}, RESULT_REASON: {"S.$": validation(RESULT_REASON)}}
+def _rejected_file() -> dict[str, dict[str, Any] | str]:
+    """file_rejected true, the file reason and expires_at; no counts (a rejected file has none)."""
+    return {
+        RESULT_FILE_REJECTED: {"BOOL": True},
+        RESULT_REASON: {"S.$": validation(RESULT_REASON)},
+        LEDGER_EXPIRES_AT: EXPIRES_AT,
+    }
+
+
+def record_validation(*, catch: Catch) -> Task:
+    """Large lane, before the batches: the validator's rejected_by_reason into the ledger item, so
+    that each batch can add its conflicts to the map (CountBatch)."""
+    return Task(
+        names.RECORD_VALIDATION,
+        resource=names.service("dynamodb:updateItem"),
+        parameters={
+            "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
+            "Key": {"file_id": {"S.$": "$.file.file_id"}},
+            "UpdateExpression": f"SET #{REJECTED_BY_REASON} = :reasons",
+            "ExpressionAttributeNames": {f"#{REJECTED_BY_REASON}": REJECTED_BY_REASON},
+            "ExpressionAttributeValues": {":reasons.$": VALIDATOR_REASONS},
+        },
+        result_path=None,
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=LEDGER_ATTEMPTS),
+        catch=catch,
+    )
 
 
 @dataclass(frozen=True)
@@ -153,10 +209,11 @@ class FileEnds:
     send_file_rejection: Task
 
 
-def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS) -> FileEnds:
+def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS, counted_inline: bool = False) -> FileEnds:
     """MarkFileDone, MarkFileRejected (after SendFileRejection, with its minimal-review fallback),
     MarkFileFailed -> PipelineFailed: one definition for both lanes. `ledger_attempts`: retries of
-    the ledger writes (the small lane keeps them short: an EXPRESS execution has 5 minutes)."""
+    the ledger writes (the small lane keeps them short: an EXPRESS execution has 5 minutes);
+    `counted_inline`: MarkFileDone also writes the outcome counts at OUTCOMES (small lane)."""
     pipeline_failed = Fail(
         names.PIPELINE_FAILED,
         error="PipelineFailed",
@@ -176,7 +233,10 @@ def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS) -> FileEnds:
 
     file_processed = Succeed(names.FILE_PROCESSED)
     mark_done = ledger_update(
-        names.MARK_FILE_DONE, status=STATUS_DONE, attributes=_accepted_counts(), max_attempts=ledger_attempts
+        names.MARK_FILE_DONE,
+        status=STATUS_DONE,
+        attributes=_accepted_counts(counted_inline=counted_inline),
+        max_attempts=ledger_attempts,
     )
     mark_done.add_catch(catch_all_to_fail)
     mark_done.next(file_processed)
@@ -235,6 +295,14 @@ def build_file_workflow() -> Choice:
                 "VersionId.$": manifest(LOCATION_VERSION_ID),
             },
         },
+        # The batch as the manifest holds it, plus the ledger item and the parent execution (CountBatch).
+        item_selector={
+            **{
+                f"{key}.$": f"$$.Map.Item.Value.{key}"
+                for key in (BATCH_NUMBER, BATCH_SOURCE, BATCH_REVIEW_SOURCE, BATCH_RECORDS)
+            },
+            BATCH_LEDGER: {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
+        },
         max_concurrency=BATCH_CONCURRENCY,
         tolerated_failure_percentage=0,
         label=names.PROCESS_BATCHES,
@@ -249,7 +317,9 @@ def build_file_workflow() -> Choice:
     route_file.add_choice(
         ChoiceRule.BooleanEquals(validation(RESULT_FILE_REJECTED), True), send_file_rejection
     )
-    route_file.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), process_batches)
+    record_reasons = record_validation(catch=catch_all_to_mark_failed)
+    record_reasons.next(process_batches)
+    route_file.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), record_reasons)
     route_file.default_choice(mark_done)
 
     validate_file = Task(
@@ -297,6 +367,10 @@ def claim_file(
                 "lane": {"S": lane},
                 "execution_arn": {"S.$": "$$.Execution.Id"},
                 "started_at": {"S.$": "$$.Execution.StartTime"},
+                # The outcome counters start at zero at every claim (a re-claim replaces the item):
+                # the large lane's batches ADD to them, the small lane's MarkFileDone sets them.
+                **{name: {"N": "0"} for name in LEDGER_OUTCOME_COUNTS},
+                REJECTED_BY_REASON: {"M": {}},
             },
             # A FAILED file may be claimed again (re-delivery as a retry), and the large lane claims a
             # file the small lane HANDED_OFF; IN_PROGRESS or DONE: never.

@@ -53,6 +53,8 @@ VALIDATE_FILE: Final = "ValidateFile"
 ROUTE_FILE: Final = "RouteFile"
 SEND_FILE_REJECTION: Final = "SendFileRejection"
 PROCESS_BATCHES: Final = "ProcessBatches"
+# Large lane, before the batches: the validator's rejected_by_reason into the ledger item.
+RECORD_VALIDATION: Final = "RecordValidation"
 MARK_FILE_DONE: Final = "MarkFileDone"
 MARK_FILE_REJECTED: Final = "MarkFileRejected"
 FILE_PROCESSED: Final = "FileProcessed"
@@ -65,6 +67,8 @@ SEND_MINIMAL_FILE_REVIEW: Final = "SendMinimalFileReview"
 # Small-file lane (EXPRESS top-level machine, workflow/express.py); it also uses the parent's
 # CheckObject ... ClaimFile, ValidateFile, RouteFile and the Mark*/Send*File* states above.
 STORE_RECORDS: Final = "StoreRecords"
+# A small file without records: zero outcome counts for MarkFileDone.
+NO_RECORDS: Final = "NoRecords"
 DESCRIBE_HANDOFF: Final = "DescribeHandOff"
 MARK_FILE_HANDED_OFF: Final = "MarkFileHandedOff"
 HAND_OFF: Final = "HandOff"
@@ -72,6 +76,9 @@ FILE_HANDED_OFF: Final = "FileHandedOff"
 
 # Child (EXPRESS, one per batch) states.
 STORE_BATCH: Final = "StoreBatch"
+# The batch's outcome counts added to the file's ledger item, once per batch (workflow/batches.py).
+COUNT_BATCH: Final = "CountBatch"
+BATCH_ALREADY_COUNTED: Final = "BatchAlreadyCounted"
 
 # Per-record states (inline Map inside a child).
 ROUTE_RECORD: Final = "RouteRecord"
@@ -82,6 +89,8 @@ DESCRIBE_CONFLICT: Final = "DescribeConflict"
 DESCRIBE_LARGE_CONFLICT: Final = "DescribeLargeConflict"
 SEND_CONFLICT: Final = "SendConflict"
 UNKNOWN_ENTRY: Final = "UnknownEntry"
+# Every review path (SendRejection, SendConflict, SendMinimalReview) ends here: the rejected outcome.
+RECORD_REJECTED: Final = "RecordRejected"
 # Fallback shared by SendRejection and SendConflict when their sendMessage fails after its retries.
 DESCRIBE_MINIMAL_REVIEW: Final = "DescribeMinimalReview"
 SEND_MINIMAL_REVIEW: Final = "SendMinimalReview"

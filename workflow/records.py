@@ -2,7 +2,9 @@
 
 Iteration input: `{"record": <manifest entry>, "source": <exact source>, "review_source": <review
 source>}` (docs/CONTRACT.md).
-Every terminal state outputs only the record index, so a child's Map result stays small.
+Every path ends with the record's outcome only, `{"outcome": "stored" | "duplicate"}` or `{"outcome":
+"rejected", "reason": <code>}`, so a batch's Map result stays small and counts for the file ledger
+(workflow/batches.py).
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ from handlers.shapes import (
     KEY_HASH,
     KEY_INDEX,
     KEY_ITEM,
+    KEY_OUTCOME,
+    KEY_OUTCOME_REASON,
     KEY_POINTER,
     KEY_STATUS,
+    OUTCOME_DUPLICATE,
+    OUTCOME_REJECTED,
+    OUTCOME_STORED,
     STATUS_INVALID,
     STATUS_LARGE,
     STATUS_VALID,
@@ -33,22 +40,40 @@ from workflow.reviews import (
     describe_minimal_review,
     send_review,
 )
-from workflow.sdk import Catch, Choice, Fail, Task
+from workflow.sdk import Catch, Choice, Fail, Pass, Task
+
+# Where a store keeps its outcome ({"outcome": ...}) before outputting only that.
+OUTCOME_PATH = f"$.{KEY_OUTCOME}"
+# putItem with ReturnValues ALL_OLD returns `Attributes` only when an item was already there; since the
+# put's condition passed, that item had this record's hash: an identical re-put. The deep scan is an
+# array of 0 or 1 typed hash values (an item's own maps are typed, `{"M": ...}`, so no deeper match),
+# and indexes the outcome; the old item itself never enters the state.
+_PUT_OUTCOME = (
+    f"States.ArrayGetItem(States.Array('{OUTCOME_STORED}', '{OUTCOME_DUPLICATE}'), "
+    f"States.ArrayLength($..Attributes.{HASH_ATTRIBUTE}))"
+)
 
 
 def build_record_processor() -> Choice:
     """The per-record graph; its start state is the returned Choice."""
     # A review whose sendMessage still fails after the retries becomes a minimal review; if that
     # fails too, the child fails (and with it the file), as before.
-    send_minimal = send_review(names.SEND_MINIMAL_REVIEW, review_path=RECORD_REVIEW)
+    record_rejected = Pass(
+        names.RECORD_REJECTED,
+        parameters={KEY_OUTCOME: OUTCOME_REJECTED, f"{KEY_OUTCOME_REASON}.$": f"{RECORD_REVIEW}.reason"},
+    )
+    send_minimal = send_review(names.SEND_MINIMAL_REVIEW, review_path=RECORD_REVIEW, output_path=None)
+    send_minimal.next(record_rejected)
     describe_minimal = describe_minimal_review()
     describe_minimal.next(send_minimal)
     to_minimal = Catch(error_equals=["States.ALL"], next_step=describe_minimal, result_path=ERROR_PATH)
 
-    send_conflict = send_review(names.SEND_CONFLICT, review_path=RECORD_REVIEW)
+    send_conflict = send_review(names.SEND_CONFLICT, review_path=RECORD_REVIEW, output_path=None)
     send_conflict.add_catch(to_minimal)
-    send_rejection = send_review(names.SEND_REJECTION, review_path=RECORD_REVIEW)
+    send_conflict.next(record_rejected)
+    send_rejection = send_review(names.SEND_REJECTION, review_path=RECORD_REVIEW, output_path=None)
     send_rejection.add_catch(to_minimal)
+    send_rejection.next(record_rejected)
 
     describe_conflict = conflict_review(names.DESCRIBE_CONFLICT, inline=True)
     describe_conflict.next(send_conflict)
@@ -64,9 +89,11 @@ def build_record_processor() -> Choice:
             "ConditionExpression": PUT_CONDITION,
             "ExpressionAttributeNames": {"#hash": HASH_ATTRIBUTE},
             "ExpressionAttributeValues": {":hash": {"S.$": entry(KEY_HASH)}},
+            "ReturnValues": "ALL_OLD",
         },
-        result_path=None,
-        output_path=entry(KEY_INDEX),
+        result_selector={f"{KEY_OUTCOME}.$": _PUT_OUTCOME},
+        result_path=OUTCOME_PATH,
+        output_path=OUTCOME_PATH,
         retry=transient(DYNAMODB_TRANSIENT),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
@@ -85,12 +112,12 @@ def build_record_processor() -> Choice:
             f"{KEY_INDEX}.$": entry(KEY_INDEX),
             f"{EVENT_SOURCE}.$": SOURCE,
         },
-        result_path=None,
-        output_path=entry(KEY_INDEX),
+        # The Lambda's {"stored": true, "outcome": "stored" | "duplicate"} (its own ALL_OLD put).
+        result_selector={f"{KEY_OUTCOME}.$": f"$.{KEY_OUTCOME}"},
+        result_path=OUTCOME_PATH,
+        output_path=OUTCOME_PATH,
         retry=transient(LAMBDA_TRANSIENT),
-        catch=Catch(
-            error_equals=[ERROR_ORDER_CONFLICT], next_step=describe_large_conflict, result_path=None
-        ),
+        catch=Catch(error_equals=[ERROR_ORDER_CONFLICT], next_step=describe_large_conflict, result_path=None),
     )
 
     unknown_entry = Fail(

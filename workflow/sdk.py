@@ -75,7 +75,7 @@ class _ProcessorMap(_Widened, states.Map):  # type: ignore[misc]
 class InlineMap(_ProcessorMap):
     """Inline Map (≤ 40 concurrent iterations) with `ItemSelector`."""
 
-    EXTRA_FIELDS = frozenset({"item_selector"})
+    EXTRA_FIELDS = frozenset({"item_selector", "result_selector"})
     PROCESSOR_CONFIG: ClassVar[dict[str, str]] = {"Mode": "INLINE"}
 
 

@@ -51,7 +51,8 @@ def _strings(value: Any) -> Iterator[str]:
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in ("ItemProcessor", "Iterator"):
+            # A ResultSelector reads the task's result, not the state's input.
+            if key not in ("ItemProcessor", "Iterator", "ResultSelector"):
                 yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
@@ -83,8 +84,16 @@ def _record_path_problems(segments: list[str]) -> Iterator[str]:
         yield f"reads {ERROR_PATH}.{rest[0]}: a caught error has only Error and Cause"
 
 
+def _written(states: dict[str, Any]) -> frozenset[str]:
+    """The top-level keys the states of one scope write themselves (a `ResultPath` of `$.key`)."""
+    paths = (state.get("ResultPath") for state in states.values())
+    return frozenset(
+        _segments(path[1:])[0] for path in paths if isinstance(path, str) and path.startswith("$.")
+    )
+
+
 def _batch_path_problems(segments: list[str]) -> Iterator[str]:
-    if segments[0] not in _keys(shapes.Batch):
+    if segments[0] not in _keys(shapes.ChildInput):
         yield f"reads $.{segments[0]}: a batch has no such key"
 
 
@@ -163,8 +172,12 @@ def seam_problems(definition: dict[str, Any]) -> list[str]:
     checks = {"parent": _parent_path_problems, "batch": _batch_path_problems, "record": _record_path_problems}
     problems: list[str] = []
     for scope, states in scopes.items():
+        # The parent's `$.validation` is ValidateFile's result, whose keys are checked; inside a child
+        # or an iteration, a key a state writes itself (`$.outcomes`, `$.outcome`) is not an input key.
+        written = _written(states) if scope != "parent" else frozenset()
         for name, state in states.items():
-            problems += [f"{scope} {name} {p}" for path in _paths(state) for p in checks[scope](path)]
+            paths = [path for path in _paths(state) if path[0] not in written]
+            problems += [f"{scope} {name} {p}" for path in paths for p in checks[scope](path)]
         problems += _error_problems(states, scope)
     problems += _route_problems(scopes["record"])
     problems += _shape_problems(scopes)

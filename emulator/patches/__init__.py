@@ -23,6 +23,7 @@ from emulator.patches import (
     eventbridge_state_machine_target,
     lambda_in_process,
     s3_event_shape,
+    sfn_indefinite_paths,
     sfn_json_text,
     sfn_start_execution,
     sfn_start_time,
@@ -48,6 +49,7 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_tolerated_failure,
     sfn_json_text,
     sfn_start_execution,
+    sfn_indefinite_paths,
     sqs_message_characters,
     dynamodb_numbers,
 )

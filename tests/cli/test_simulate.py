@@ -183,9 +183,11 @@ def test_a_lost_record_is_named_and_the_exit_status_is_1(
         assert (row["records"], row["stored"], row["rejected"], row["lost"]) == (3, 2, 0, [1])
         assert "lossy.json: lost (neither stored nor rejected): 1" in err
     else:
-        _, row_line, problem = out.splitlines()
+        _, row_line, problem, ledger_problem = out.splitlines()
         assert row_line.split()[1:5] == ["SUCCEEDED", "3", "2", "0"]
         assert problem == "  problem: lost (neither stored nor rejected): 1"
+        # AND the ledger's own reconciliation (3 puts) disagrees with the table
+        assert ledger_problem == "  problem: the ledger counts 3 puts but 2 records are in the table"
 
 
 def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -> None:
@@ -258,3 +260,31 @@ def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -
         "    example: index 0 line 1 not_an_object: not an object",
     ]
     assert "Ana" not in table
+
+
+def test_the_ledger_line_shows_the_files_reconciliation() -> None:
+    import simulate
+    from emulator.outcome import FileOutcome
+    from emulator.reconcile import FileCount
+
+    # GIVEN a DONE ledger item with the pipeline's own counts
+    ledger = {"status": "DONE", "records": 5, "valid": 3, "large": 1, "invalid": 1, "stored": 2}
+    ledger |= {"duplicates": 1, "rejected": 2}
+    ledger["rejected_by_reason"] = {"conflict": 1, "not_an_object": 1, "x": 0}
+    result = FileOutcome(
+        status="SUCCEEDED",
+        records=5,
+        stored=3,
+        rejected=2,
+        file_rejected=False,
+        reasons=[],
+        items=[],
+        reviews=[],
+        count=FileCount(origin="ledger", records=5, file_rejected=False),
+        ledger=ledger,
+    )
+    # THEN its line names stored, duplicates and rejected per reason (zeros left out)
+    assert simulate._ledger_line(result) == (
+        "ledger: status DONE, records 5 (valid 3, large 1, invalid 1), stored 2, duplicates 1, "
+        "rejected 2 (conflict 1, not_an_object 1), file_rejected no"
+    )

@@ -76,6 +76,12 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
         "invalid": 1,
         "batches": 1,
         "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"], "version_id": ANY},
+        "rejected_by_reason": {"missing_contact_info": 1},
+        # LEDGER_RETENTION_DAYS unset: kept forever (a NULL, which DynamoDB TTL ignores)
+        "ledger": {
+            "expires_at": {"NULL": True},
+            "rejected_by_reason": {"M": {"missing_contact_info": {"N": "1"}}},
+        },
     }
     assert result["manifest"]["key"].startswith("_pipeline/work/")
     # AND the version named is the one the validator wrote (the map reads exactly that version)
@@ -170,8 +176,9 @@ def test_store_large_puts_the_item_the_validator_described(aws):
     s3, dynamodb = aws
     event = large_claim(s3)
     # WHEN store-large runs, twice (at-least-once delivery)
-    assert store_large.handler(event, None) == {"stored": True}
-    assert store_large.handler(event, None) == {"stored": True}
+    assert store_large.handler(event, None) == {"stored": True, "outcome": "stored"}
+    # (the second put finds the identical item: the ledger counts it as a duplicate)
+    assert store_large.handler(event, None) == {"stored": True, "outcome": "duplicate"}
     # THEN the table holds the record with its hash and source
     item = dynamodb.get_item(TableName=TABLE, Key={"order_id": {"S": "big-1"}})["Item"]
     assert item[HASH_ATTRIBUTE] == {"S": event["hash"]}
@@ -306,7 +313,7 @@ def test_store_large_rebuilds_each_item_from_its_range_of_one_pack_version(aws):
         assert store_large.handler(
             {"pointer": entry["pointer"], "hash": entry["hash"], "index": entry["index"], "source": source},
             None,
-        ) == {"stored": True}
+        ) == {"stored": True, "outcome": "stored"}
     # THEN each item is the record, read from its byte range of the version the validator wrote
     for n, entry in zip((1, 2), large, strict=True):
         item = dynamodb.get_item(TableName=TABLE, Key={"order_id": {"S": f"big-{n}"}})["Item"]

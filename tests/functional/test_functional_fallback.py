@@ -19,6 +19,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from emulator.patches import sfn_indefinite_paths
 from emulator.patches.asl_grammar import moto_compatible_definition
 from handlers.contract import REVIEW_SCHEMA
 from workflow.definition import build_definition
@@ -115,6 +116,8 @@ def _fast_retries(definition: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def aws() -> Iterator[Aws]:
+    # The one emulator patch these runs need: filters that match nothing are [] (each batch's counts).
+    sfn_indefinite_paths.install()
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):  # type: ignore[arg-type]
         sqs = boto3.client("sqs", region_name=REGION)
         dynamodb = boto3.client("dynamodb", region_name=REGION)
@@ -190,11 +193,30 @@ def test_unsendable_record_reviews_fall_back_to_minimal_reviews(aws: Aws) -> Non
             _invalid_entry(1, "x" * 2000),
             _valid_entry(2, "A-1", "y" * 2000),
         ],
+        "ledger": {"file_id": "in/orders.json#fallback", "execution_arn": "arn:parent"},
     }
+    aws.dynamodb.put_item(
+        TableName="ledger",
+        # as ClaimFile leaves it (rejected_by_reason {}: CountBatch adds `conflict` into the map)
+        Item={
+            "file_id": {"S": "in/orders.json#fallback"},
+            "execution_arn": {"S": "arn:parent"},
+            "rejected_by_reason": {"M": {}},
+        },
+    )
     # WHEN the child runs it
     result = aws.run(_child(build_definition()), batch)
     # THEN the child succeeds: no review failed the batch
     assert result["status"] == "SUCCEEDED", result
+    # AND it counted its three records as rejected (minimal reviews included), the conflict by reason
+    ledger = aws.ledger("in/orders.json#fallback")
+    assert {k: ledger[k] for k in ("stored", "duplicates", "rejected", "counted_batches")} == {
+        "stored": {"N": "0"},
+        "duplicates": {"N": "0"},
+        "rejected": {"N": "3"},
+        "counted_batches": {"NS": ["0"]},
+    }
+    assert ledger["rejected_by_reason"] == {"M": {"conflict": {"N": "1"}}}
     small, big, conflict = aws.reviews()
     # AND the review that fits is sent whole
     assert small == batch["records"][0]["review"]
@@ -243,6 +265,7 @@ def test_a_rejected_file_is_reviewed_and_recorded_as_rejected_in_the_ledger(
     state = _claimed(aws, f"in/orders.json#{message_bytes}")
     review = _file_review("m" * message_bytes)
     state["validation"] = {"file_rejected": True, "records": None, "reason": "not_json", "review": review}
+    state["validation"]["ledger"] = {"expires_at": {"N": "1900000000"}}
     # WHEN the parent routes it
     result = aws.run(_parent_from(build_definition(), "RouteFile"), state)
     # THEN the file is processed: one review message, whole or minimal
@@ -261,6 +284,8 @@ def test_a_rejected_file_is_reviewed_and_recorded_as_rejected_in_the_ledger(
         {"S": "DONE"}, {"BOOL": True}, {"S": "not_json"},
     )  # fmt: skip
     assert "records" not in ledger
+    # AND it expires when the validator said (LedgerRetentionDays)
+    assert ledger["expires_at"] == {"N": "1900000000"}
 
 
 def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) -> None:
@@ -270,6 +295,7 @@ def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) 
     state["validation"] = {
         "file_rejected": False, "records": 9, "valid": 5, "large": 1, "invalid": 3, "batches": 0,
         "manifest": {"bucket": "in", "key": "_pipeline/work/x/batches.manifest", "version_id": "m1"},
+        "ledger": {"expires_at": {"NULL": True}, "rejected_by_reason": {"M": {}}},
     }  # fmt: skip
     # WHEN the parent routes it
     result = aws.run(_parent_from(build_definition(), "RouteFile"), state)

@@ -212,3 +212,39 @@ def test_exactly_the_dropped_indices_are_lost(fates: list[str]) -> None:
     assert result.lost == tuple(i for i, fate in enumerate(fates) if fate == "lost")
     assert len(result.stored) + len(result.rejected) + len(result.lost) == len(fates)
     assert bool(result.problems) == bool(result.lost)
+
+
+def _done(stored: int, duplicates: int, rejected: int) -> FileCount:
+    return FileCount(
+        origin="ledger",
+        records=4,
+        file_rejected=False,
+        status="DONE",
+        stored=stored,
+        duplicates=duplicates,
+        rejected=rejected,
+    )
+
+
+def test_a_ledger_reconciliation_that_agrees_with_the_table_and_queue_is_no_problem() -> None:
+    entries, table, reviews = _file()
+    assert reconcile(_done(1, 1, 2), entries, table, reviews).problems == ()
+
+
+def test_a_ledger_reconciliation_that_does_not_add_up_is_named() -> None:
+    entries, table, reviews = _file()
+    problems = reconcile(_done(2, 1, 2), entries, table, reviews).problems
+    assert "the ledger's records 4 != stored 2 + duplicates 1 + rejected 2" in problems
+    assert "the ledger counts 3 puts but 2 records are in the table" in problems
+    problems = reconcile(_done(2, 0, 1), entries, table, reviews).problems
+    assert problems == (
+        "the ledger's records 4 != stored 2 + duplicates 0 + rejected 1",
+        "the ledger counts 1 rejected but reviews name 2 records",
+    )
+
+
+def test_the_ledger_item_gives_its_reconciliation() -> None:
+    item = {"status": {"S": "DONE"}, "records": {"N": "4"}, "file_rejected": {"BOOL": False}}
+    item |= {"stored": {"N": "1"}, "duplicates": {"N": "1"}, "rejected": {"N": "2"}}
+    count = ledger_count(item)
+    assert count is not None and (count.stored, count.duplicates, count.rejected) == (1, 1, 2)

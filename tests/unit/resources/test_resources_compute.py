@@ -10,6 +10,7 @@ from cfn_helpers import arn_of, props, ref
 from handlers.contract import (
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
+    LEDGER_RETENTION_DAYS_ENV,
     MAX_FILE_BYTES_ENV,
     MAX_REJECTED_RECORDS_ENV,
     ORDERS_TABLE_ENV,
@@ -69,6 +70,7 @@ def test_validator_limits_come_from_the_template_parameters(resources: dict[str,
         "Variables": {
             MAX_REJECTED_RECORDS_ENV: ref("MaxRejectedRecords"),
             MAX_FILE_BYTES_ENV: ref("MaxFileBytes"),
+            LEDGER_RETENTION_DAYS_ENV: ref("LedgerRetentionDays"),
         }
     }
     # AND at most ValidatorReservedConcurrency validators run at once, across all uploads
@@ -81,12 +83,18 @@ def test_limit_parameters_default_to_the_contracts_values(rendered: dict[str, An
     # THEN the defaults are the contract's (1,000 rejected records, 2 GiB inflated, 10 validators)
     bounds = {
         name: (parameters[name]["Default"], parameters[name].get("MinValue"))
-        for name in ("MaxRejectedRecords", "MaxFileBytes", "ValidatorReservedConcurrency")
+        for name in (
+            "MaxRejectedRecords",
+            "MaxFileBytes",
+            "ValidatorReservedConcurrency",
+            "LedgerRetentionDays",
+        )
     }
     assert bounds == {
         "MaxRejectedRecords": ("1000", 0),  # 0: any rejected record rejects the file
         "MaxFileBytes": ("2147483648", 1),
         "ValidatorReservedConcurrency": ("10", 1),  # 0 would stop the validator altogether
+        "LedgerRetentionDays": ("0", 0),  # 0: ledger items are kept (expires_at NULL)
     }
     assert (DEFAULT_MAX_REJECTED_RECORDS, DEFAULT_MAX_FILE_BYTES) == (1000, 2147483648)
 

@@ -68,6 +68,7 @@ def test_parameters_have_defaults_a_user_can_deploy_with(rendered: dict[str, Any
         "ValidatorReservedConcurrency": True,
         "MaxRejectedRecords": True,
         "MaxFileBytes": True,
+        "LedgerRetentionDays": True,
         "AlarmTopicArn": True,
         "RejectionRatioAlarmThreshold": True,
     }

@@ -58,12 +58,15 @@ def test_the_typed_shapes_use_the_declared_key_names() -> None:
         *shapes.RESULT_COUNTS,
         shapes.RESULT_BATCHES,
         shapes.RESULT_MANIFEST,
+        shapes.RESULT_REJECTED_BY_REASON,
+        shapes.RESULT_LEDGER,
     }
     assert set(shapes.RejectedResult.__required_keys__) == {
         shapes.RESULT_FILE_REJECTED,
         shapes.RESULT_RECORDS,
         shapes.RESULT_REASON,
         shapes.RESULT_REVIEW,
+        shapes.RESULT_LEDGER,
     }
     assert set(shapes.ManifestLocation.__required_keys__) == {
         shapes.LOCATION_BUCKET,

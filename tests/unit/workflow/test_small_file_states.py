@@ -67,7 +67,8 @@ def test_route_file_rejects_hands_off_stores_or_is_done(small: dict[str, Any]) -
         {"Variable": "$.validation.handoff", "BooleanEquals": True, "Next": "MarkFileHandedOff"},
         {"Variable": "$.validation.batches", "NumericGreaterThan": 0, "Next": "StoreRecords"},
     ]
-    assert small["RouteFile"]["Default"] == "MarkFileDone"
+    # a file without records: zero outcome counts (NoRecords), then MarkFileDone
+    assert small["RouteFile"]["Default"] == "NoRecords" and small["NoRecords"]["Next"] == "MarkFileDone"
 
 
 def test_hand_off_marks_the_ledger_first_then_starts_the_large_lane_with_the_original_event(
@@ -113,7 +114,8 @@ def test_store_records_runs_the_very_per_record_graph_of_the_batch_children(
         "source.$": "$.validation.batch.source",
         "review_source.$": "$.validation.batch.review_source",
     }
-    assert store["ResultPath"] is None and store["Next"] == "MarkFileDone"
+    # its outcome counts go to MarkFileDone (the small lane's only ledger write after the claim)
+    assert store["ResultPath"] == "$.outcomes" and store["Next"] == "MarkFileDone"
     assert store["Catch"] == [
         {"ErrorEquals": ["States.ALL"], "Next": "MarkFileFailed", "ResultPath": "$.error"}
     ]
@@ -124,12 +126,16 @@ def test_store_records_runs_the_very_per_record_graph_of_the_batch_children(
 def test_the_file_ends_are_the_parents_with_short_ledger_retries(
     small: dict[str, Any], parent: dict[str, Any]
 ) -> None:
-    for name in ("MarkFileDone", "MarkFileRejected", "MarkFileFailed", "SendFileRejection", "CheckObject"):
+    for name in ("MarkFileRejected", "MarkFileFailed", "SendFileRejection", "CheckObject"):
         mine, theirs = dict(small[name]), dict(parent[name])
         for state in (mine, theirs):
             state.pop("Retry", None)
         assert mine == theirs, name
     assert small["MarkFileDone"]["Retry"][0]["MaxAttempts"] == 2
+    # MarkFileDone: the parent's attributes, plus the outcome counts the large lane's batches add
+    mine, theirs = small["MarkFileDone"]["Parameters"], parent["MarkFileDone"]["Parameters"]
+    assert mine["UpdateExpression"].startswith(theirs["UpdateExpression"] + ", ")
+    assert theirs["ExpressionAttributeValues"].items() <= mine["ExpressionAttributeValues"].items()
 
 
 def _waits(retrier: dict[str, Any]) -> float:

@@ -164,6 +164,11 @@ def test_claim_file_dedupes_duplicate_deliveries_through_the_ledger(parent: dict
                 "lane": {"S": "standard"},
                 "execution_arn": {"S.$": "$$.Execution.Id"},
                 "started_at": {"S.$": "$$.Execution.StartTime"},
+                # the reconciliation's counters, from zero at every claim (the batches add to them)
+                "stored": {"N": "0"},
+                "duplicates": {"N": "0"},
+                "rejected": {"N": "0"},
+                "rejected_by_reason": {"M": {}},
             },
             # A file the small-file lane HANDED_OFF is claimed here (and only here).
             "ConditionExpression": (
@@ -209,7 +214,7 @@ def test_route_file_separates_rejected_files_empty_files_and_batches(parent: dic
         "Type": "Choice",
         "Choices": [
             {"BooleanEquals": True, "Next": "SendFileRejection", "Variable": "$.validation.file_rejected"},
-            {"NumericGreaterThan": 0, "Next": "ProcessBatches", "Variable": "$.validation.batches"},
+            {"NumericGreaterThan": 0, "Next": "RecordValidation", "Variable": "$.validation.batches"},
         ],
         "Default": "MarkFileDone",
     }
@@ -287,6 +292,14 @@ def test_batches_run_as_express_children_read_from_the_manifest(parent: dict[str
                 "VersionId.$": "$.validation.manifest.version_id",
             },
         },
+        # each child gets its batch, the ledger item and the parent execution (CountBatch)
+        "ItemSelector": {
+            "batch.$": "$$.Map.Item.Value.batch",
+            "source.$": "$$.Map.Item.Value.source",
+            "review_source.$": "$$.Map.Item.Value.review_source",
+            "records.$": "$$.Map.Item.Value.records",
+            "ledger": {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
+        },
         "MaxConcurrency": 50,
         "ToleratedFailurePercentage": 0,
         "ResultPath": None,
@@ -310,10 +323,12 @@ def test_a_child_maps_its_records_inline_and_outputs_only_the_batch_number(child
             "review_source.$": "$.review_source",
         },
         "MaxConcurrency": 10,
-        "ResultPath": None,
-        "OutputPath": "$.batch",
-        "End": True,
+        # the outcomes counted (tests/unit/workflow/test_ledger_states.py), then CountBatch
+        "ResultSelector": store_batch["ResultSelector"],
+        "ResultPath": "$.outcomes",
+        "Next": "CountBatch",
     }
+    assert child["States"]["CountBatch"]["OutputPath"] == "$.batch"
     assert processor["ProcessorConfig"] == {"Mode": "INLINE"}
     assert processor["StartAt"] == "RouteRecord"
 
@@ -340,9 +355,14 @@ def test_store_record_is_a_conditional_put_whose_failure_is_a_conflict(records: 
             "ConditionExpression": "attribute_not_exists(order_id) OR #hash = :hash",
             "ExpressionAttributeNames": {"#hash": "_pipeline_hash"},
             "ExpressionAttributeValues": {":hash": {"S.$": "$.record.hash"}},
+            "ReturnValues": "ALL_OLD",
         },
-        "ResultPath": None,
-        "OutputPath": "$.record.index",
+        "ResultSelector": {
+            "outcome.$": "States.ArrayGetItem(States.Array('stored', 'duplicate'), "
+            "States.ArrayLength($..Attributes._pipeline_hash))"
+        },
+        "ResultPath": "$.outcome",
+        "OutputPath": "$.outcome",
         "Retry": [DYNAMODB_RETRY],
         "Catch": [
             {
@@ -365,8 +385,9 @@ def test_large_records_are_stored_from_their_claim_check(records: dict[str, Any]
             "index.$": "$.record.index",
             "source.$": "$.source",
         },
-        "ResultPath": None,
-        "OutputPath": "$.record.index",
+        "ResultSelector": {"outcome.$": "$.outcome"},
+        "ResultPath": "$.outcome",
+        "OutputPath": "$.outcome",
         "Retry": [LAMBDA_RETRY],
         "Catch": [{"ErrorEquals": ["OrderConflict"], "Next": "DescribeLargeConflict", "ResultPath": None}],
         "End": True,
@@ -430,9 +451,9 @@ def test_review_messages_carry_the_reason_as_an_attribute(records: dict[str, Any
             },
         },
         "ResultPath": None,
-        "OutputPath": "$.record.index",
         "Retry": [SQS_RETRY],
-        "End": True,
+        # every review path ends in the rejected outcome (its reason) that the batch counts
+        "Next": "RecordRejected",
     }
     if state != "SendMinimalReview":
         # After the retries, any failure sends a minimal review instead; a failing minimal send fails
@@ -492,7 +513,8 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
         "TableName": "${FileLedgerTableName}",
         "Key": {"file_id": {"S.$": "$.file.file_id"}},
         "UpdateExpression": "SET #status = :status, finished_at = :now, #records = :records, "
-        "#valid = :valid, #large = :large, #invalid = :invalid, #file_rejected = :file_rejected",
+        "#valid = :valid, #large = :large, #invalid = :invalid, #file_rejected = :file_rejected, "
+        "#expires_at = :expires_at",
         "ExpressionAttributeNames": {
             "#status": "status",
             "#records": "records",
@@ -500,6 +522,7 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
             "#large": "large",
             "#invalid": "invalid",
             "#file_rejected": "file_rejected",
+            "#expires_at": "expires_at",
         },
         "ExpressionAttributeValues": {
             ":status": {"S": "DONE"},
@@ -509,6 +532,8 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
             ":large": {"N.$": "States.JsonToString($.validation.large)"},
             ":invalid": {"N.$": "States.JsonToString($.validation.invalid)"},
             ":file_rejected": {"BOOL": False},
+            # the validator's time to live (LedgerRetentionDays), N or NULL
+            ":expires_at.$": "$.validation.ledger.expires_at",
         },
     }
     assert parent["MarkFileDone"]["Next"] == "FileProcessed"
@@ -523,17 +548,19 @@ def test_a_rejected_file_is_done_with_its_reason_and_no_counts(parent: dict[str,
             "TableName": "${FileLedgerTableName}",
             "Key": {"file_id": {"S.$": "$.file.file_id"}},
             "UpdateExpression": "SET #status = :status, finished_at = :now, "
-            "#file_rejected = :file_rejected, #reason = :reason",
+            "#file_rejected = :file_rejected, #reason = :reason, #expires_at = :expires_at",
             "ExpressionAttributeNames": {
                 "#status": "status",
                 "#file_rejected": "file_rejected",
                 "#reason": "reason",
+                "#expires_at": "expires_at",
             },
             "ExpressionAttributeValues": {
                 ":status": {"S": "DONE"},
                 ":now": {"S.$": "$$.State.EnteredTime"},
                 ":file_rejected": {"BOOL": True},
                 ":reason": {"S.$": "$.validation.reason"},
+                ":expires_at.$": "$.validation.ledger.expires_at",
             },
         },
         "ResultPath": None,
@@ -560,7 +587,8 @@ def _path_problems(value: Any, field: str = "") -> list[str]:
     problems = []
     for match in PATH.finditer(value):
         for segment in re.split(r"\['[^']*'\]|\[\d+\]", match.group(1)):
-            for name in segment.split(".")[1:]:
+            # `..` is JsonPath's deep scan (an indefinite path), not an empty member name
+            for name in segment.replace("..", ".").split(".")[1:]:
                 if not SHORTHAND.fullmatch(name):
                     problems.append(f"{field}: {value!r} needs bracket notation for {name!r}")
     return problems

@@ -1,0 +1,85 @@
+"""The file ledger reconciles every DONE file from what the pipeline did: records = stored + duplicates
++ rejected, rejected per reason code (the validator's reasons + conflicts), in both lanes.
+
+Each file mixes every outcome: a new item, a new claim-checked item, identical re-puts of an inline
+and of a claim-checked record (the put's condition passes, an item was there: `duplicates`), a
+conflict (same order_id, other content) and records the validator rejects. The large-lane file also
+has big inline records, so it spans several batches (each child adds its counts once).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from handlers.contract import REASON_CONFLICT
+from handlers.inline import SMALL_FILE_MAX_BYTES
+
+from .conftest import Pipeline, assert_no_loss
+
+pytestmark = pytest.mark.e2e
+
+# A control character travels only as a claim check (SQS refuses it), however small the record.
+CLAIM_CHECKED = "a\u0001b"
+# Inline records of this size fill a 200,000-byte batch two at a time.
+PADDING_BYTES = 70_000
+
+
+def _order(order_id: str, **extra: Any) -> dict[str, Any]:
+    return {"order-info": {"order_id": order_id, "item": "Laptop", **extra}, "contact-info": {}}
+
+
+def _lines(records: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(r) + "\n" for r in records).encode()
+
+
+def _reconciled(pipeline: Pipeline, lane: str, uid: str, padding: int) -> tuple[dict[str, Any], Any]:
+    tag = f"{lane}-{uid}"
+    seed = [_order(f"dup-{tag}"), _order(f"dupbig-{tag}", note=CLAIM_CHECKED), _order(f"taken-{tag}")]
+    _, seeded = pipeline.run(f"seed-{tag}.jsonl", _lines(seed))
+    assert_no_loss(seeded, records=3)
+    records = [
+        *seed[:2],  # identical re-puts: duplicates (inline and claim-checked)
+        _order(f"taken-{tag}", item="Desk"),  # conflict
+        _order(f"new-{tag}"),
+        _order(f"newbig-{tag}", note=CLAIM_CHECKED),
+        {"order-info": {"item": "no id"}, "contact-info": {}},
+        {"order-info": {"item": "no id either"}, "contact-info": {}},
+        *(_order(f"pad-{tag}-{i}", note="p" * PADDING_BYTES) for i in range(padding)),
+    ]
+    target, result = pipeline.run(f"mixed-{tag}.jsonl", _lines(records))
+    assert_no_loss(result, records=len(records))
+    ledger = pipeline.ledger(target)
+    assert ledger is not None
+    return ledger, result
+
+
+@pytest.mark.parametrize(("lane", "padding"), [("express", 0), ("standard", 5)])
+def test_every_done_file_is_reconciled_in_its_ledger_item(
+    pipeline: Pipeline, uid: str, lane: str, padding: int
+) -> None:
+    ledger, result = _reconciled(pipeline, lane, uid, padding)
+    assert (ledger["status"], ledger["lane"], ledger["file_rejected"]) == ("DONE", lane, False)
+    # THEN the counts are what happened: 2 + padding new items, 2 identical re-puts, 3 rejected
+    counts = {name: int(ledger[name]) for name in ("records", "stored", "duplicates", "rejected")}
+    assert counts == {"records": 7 + padding, "stored": 2 + padding, "duplicates": 2, "rejected": 3}
+    assert counts["records"] == counts["stored"] + counts["duplicates"] + counts["rejected"]
+    # AND rejected per reason code is the validator's reasons plus the conflict: the review queue agrees
+    by_reason = {reason: int(n) for reason, n in ledger["rejected_by_reason"].items() if n}
+    assert by_reason == dict(Counter(review["reason"] for review in result.reviews))
+    assert by_reason[REASON_CONFLICT] == 1 and sum(by_reason.values()) == counts["rejected"]
+    # AND the execution, its times, and no expiry (LedgerRetentionDays 0: kept; a NULL, ignored by TTL)
+    assert ledger["execution_arn"].startswith("arn:") and ledger["started_at"] <= ledger["finished_at"]
+    assert "expires_at" in ledger and ledger["expires_at"] is None
+    if lane == "standard":
+        # each batch counted once: the parent's ItemSelector gave every child the ledger item
+        assert len(ledger["counted_batches"]) > 1
+
+
+def test_the_file_sizes_take_the_lanes_the_test_names() -> None:
+    small = _lines([_order("x" * 40, note=CLAIM_CHECKED)] * 7)
+    large = _lines([_order("x" * 40, note="p" * PADDING_BYTES)] * 5)
+    assert len(small) <= SMALL_FILE_MAX_BYTES < len(large)
