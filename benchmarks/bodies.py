@@ -62,6 +62,7 @@ class CountingSink:
     def __init__(self) -> None:
         self.bytes = 0
         self.claims = 0
+        self.claim_bytes = 0
         self.committed = False
         self.aborted = False
 
@@ -76,3 +77,4 @@ class CountingSink:
 
     def put(self, key: str, body: bytes) -> None:
         self.claims += 1
+        self.claim_bytes += len(body)

@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from benchmarks.bodies import CountingSink
 from benchmarks.validator import max_rss_mb
 
 CONTENDERS = ("naive", "bare", "validator", "validator-ifs", "validator-example")
@@ -41,28 +42,8 @@ _BATCH_BYTES = 200_000
 _CHUNK = 1 << 20
 
 
-class MemorySink:
-    """Manifest and claim sink kept in memory as counts (the bytes themselves are discarded)."""
-
-    def __init__(self) -> None:
-        self.bytes = 0
-        self.claims = 0
-        self.claim_bytes = 0
-        self.committed = False
-        self.aborted = False
-
-    def write(self, data: bytes) -> None:
-        self.bytes += len(data)
-
-    def commit(self) -> None:
-        self.committed = True
-
-    def abort(self) -> None:
-        self.aborted = True
-
-    def put(self, key: str, body: bytes) -> None:
-        self.claims += 1
-        self.claim_bytes += len(body)
+# The contenders' sink: counts only (the bytes themselves are discarded).
+MemorySink = CountingSink
 
 
 def check(record: Any) -> str | None:
