@@ -17,7 +17,7 @@ from handlers.contract import (
     REASON_UNSUPPORTED_TOP_LEVEL,
 )
 from handlers.errors import FileRejected
-from handlers.textbuffer import DECODER, SizeTally, TextBuffer, text_exceeds
+from handlers.textbuffer import SizeTally, TextBuffer, raw_decode, text_exceeds
 
 _ORDERS_WRAPPER = re.compile(r'\{[ \t\n\r]*"orders"[ \t\n\r]*:[ \t\n\r]*\[')
 _WRAPPER_PROBE = 4096
@@ -217,7 +217,7 @@ def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> 
 
 def _parse_line(text: str, index: int, line: int) -> Element:
     try:
-        value, end = DECODER.raw_decode(text)
+        value, end = raw_decode(text)
     except RecursionError:
         return Element(index, line, None, text, 0, len(text), REASON_TOO_DEEP)
     except ValueError:
