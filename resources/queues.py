@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from awacs.aws import Action, Allow, Condition, Deny, PolicyDocument, Principal, Statement
+from awacs.aws import Allow, Condition, PolicyDocument, Principal, Statement
 from awacs.aws import ArnEquals as ArnEqualsCondition
-from awacs.aws import Bool as BoolCondition
 from awacs.sqs import SendMessage
 from troposphere import GetAtt, Ref
 from troposphere.events import Rule
 from troposphere.sqs import Queue, QueuePolicy
 
 from resources import ids
+from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips
 
 # SQS's maximum: a reviewer has 14 days to act on a message.
@@ -41,17 +41,7 @@ def review_queue_policy(*, queue: Queue) -> QueuePolicy:
         Queues=[Ref(queue)],
         PolicyDocument=PolicyDocument(
             Version="2012-10-17",
-            Statement=[
-                Statement(
-                    Sid="DenyInsecureTransport",
-                    Effect=Deny,
-                    Principal=Principal("*"),
-                    # A Deny: a wildcard action narrows access here.
-                    Action=[Action("sqs", "*")],
-                    Resource=[GetAtt(queue, "Arn")],
-                    Condition=Condition(BoolCondition("aws:SecureTransport", "false")),
-                )
-            ],
+            Statement=[deny_insecure_transport("sqs", [GetAtt(queue, "Arn")])],
         ),
     )
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from awacs import s3
-from awacs.aws import Action, Condition, Deny, PolicyDocument, Principal, Statement
 from awacs.aws import ArnNotEquals as ArnNotEqualsCondition
-from awacs.aws import Bool as BoolCondition
+from awacs.aws import Condition, Deny, PolicyDocument, Principal, Statement
 from troposphere import GetAtt, Parameter, Ref, Sub
 from troposphere.dynamodb import (
     AttributeDefinition,
@@ -36,6 +35,7 @@ from troposphere.s3 import (
 
 from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX, WORKING_PREFIX
 from resources import ids
+from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips
 
 FILE_LEDGER_KEY = "file_id"
@@ -139,15 +139,7 @@ def ingest_bucket_policy(*, bucket: Bucket, validator_role: Role) -> BucketPolic
         PolicyDocument=PolicyDocument(
             Version="2012-10-17",
             Statement=[
-                Statement(
-                    Sid="DenyInsecureTransport",
-                    Effect=Deny,
-                    Principal=Principal("*"),
-                    # A Deny: the one place a wildcard action narrows access instead of granting it.
-                    Action=[Action("s3", "*")],
-                    Resource=[GetAtt(bucket, "Arn"), objects],
-                    Condition=Condition(BoolCondition("aws:SecureTransport", "false")),
-                ),
+                deny_insecure_transport("s3", [GetAtt(bucket, "Arn"), objects]),
                 Statement(
                     Sid="DenyWorkingPrefixWritesExceptValidator",
                     Effect=Deny,
