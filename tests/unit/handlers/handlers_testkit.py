@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,3 +90,18 @@ def run_bytes(data: bytes, key: str, **options: Any) -> Outcome:
         return Outcome(None, rejected, manifest, claims)
     assert manifest.committed is not None
     return Outcome(summary, None, manifest, claims, json.loads(manifest.committed))
+
+
+def run_fresh(script: str, *args: str) -> dict[str, Any]:
+    """Run `script` (python -c) with `args` in a fresh interpreter from the repository root; the JSON
+    object it printed last. A fresh process makes max RSS that run's own peak."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

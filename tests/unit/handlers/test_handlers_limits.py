@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from handlers_testkit import source_for
+from handlers_testkit import run_fresh, source_for
 
 from benchmarks.bodies import CountingSink, GeneratedBody
 from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS, REJECTION_EXAMPLES
@@ -18,7 +15,6 @@ from handlers.pipeline import LINE_MESSAGES, process_file
 from handlers.records import MESSAGES
 from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 
-ROOT = Path(__file__).resolve().parents[3]
 VALID = order_text(valid_order("v-%d", contact={"name": "Secret Name"}))
 BAD = order_text(order_without(CONTACT_INFO, "b-%d", secret="Secret Name"))  # missing_contact_info
 
@@ -138,15 +134,7 @@ print(json.dumps({"reason": reason, "gz_bytes": len(raw), "seconds": time.perf_c
 
 def run_flood(max_rejected: int) -> dict:
     """The flood through the core in a fresh interpreter (max RSS is this run's own peak)."""
-    done = subprocess.run(
-        [sys.executable, "-c", FLOOD, str(max_rejected)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(FLOOD, str(max_rejected))
 
 
 def test_a_small_gzip_flooding_2_million_rejected_records_is_one_rejection_in_bounded_memory():

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from handlers_testkit import run_fresh
 
-ROOT = Path(__file__).resolve().parents[3]
 BOMB_LIMIT_MB = 300
 MIXED_LIMIT_MB = 600
 
@@ -61,15 +57,7 @@ SCRIPT = textwrap.dedent(
 
 
 def run_bomb(kind: str, chars: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, kind, str(chars)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(SCRIPT, kind, str(chars))
 
 
 def test_a_compressible_one_record_bomb_of_4_byte_characters_stays_in_bounded_memory():
