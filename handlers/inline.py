@@ -117,6 +117,7 @@ def validate_inline(
         "large": summary.large,
         "invalid": summary.invalid,
         "rejected_by_reason": dict(summary.rejected_by_reason),
+        "rejected_by_rule": dict(summary.rejected_by_rule),
         "batches": len(batches),
         # {"batch", "source", "review_source", "records": [entry, ...]}: a manifest batch, or null.
         "batch": batches[0] if batches else None,

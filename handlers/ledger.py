@@ -14,6 +14,20 @@ from typing import Any
 from handlers.contract import SECONDS_PER_DAY
 from handlers.shapes import LedgerAttributes
 
+# The ledger keeps the counts of this many rules (the most broken; ties by name), the rest as OTHER.
+LEDGER_RULES = 50
+OTHER_RULES = "other"
+
+
+def top_rules(rejected_by_rule: Mapping[str, int], limit: int = LEDGER_RULES) -> dict[str, int]:
+    """The `limit` most broken rules' counts, and the sum of the rest under OTHER_RULES (when any)."""
+    ranked = sorted(((n, rule) for rule, n in rejected_by_rule.items() if n), key=lambda i: (-i[0], i[1]))
+    kept = {rule: n for n, rule in ranked[:limit]}
+    rest = sum(n for n, _ in ranked[limit:])
+    if rest:
+        kept[OTHER_RULES] = kept.get(OTHER_RULES, 0) + rest
+    return kept
+
 
 def expires_at(*, now: float, retention_days: int) -> dict[str, Any]:
     """The ledger item's TTL attribute (epoch seconds), or a DynamoDB NULL when retention is 0: TTL
@@ -24,13 +38,21 @@ def expires_at(*, now: float, retention_days: int) -> dict[str, Any]:
 
 
 def ledger_attributes(
-    *, now: float, retention_days: int, rejected_by_reason: Mapping[str, int] | None = None
+    *,
+    now: float,
+    retention_days: int,
+    rejected_by_reason: Mapping[str, int] | None = None,
+    rejected_by_rule: Mapping[str, int] | None = None,
 ) -> LedgerAttributes:
-    """`{"expires_at": <N or NULL>, "rejected_by_reason": {"M": {reason: {"N": n}}}}` (the map only for
-    an accepted file: the validator's counts of rejected records per reason code, zeros left out)."""
+    """`{"expires_at": <N or NULL>, "rejected_by_reason": {"M": {reason: {"N": n}}}, "rejected_by_rule":
+    {"M": {"path keyword": {"N": n}}}}` (the maps only for an accepted file: the validator's counts of
+    rejected records per reason code, zeros left out, and per contract rule, top_rules)."""
     attributes: LedgerAttributes = {"expires_at": expires_at(now=now, retention_days=retention_days)}
     if rejected_by_reason is not None:
         attributes["rejected_by_reason"] = {
             "M": {reason: {"N": str(n)} for reason, n in sorted(rejected_by_reason.items()) if n}
+        }
+        attributes["rejected_by_rule"] = {
+            "M": {rule: {"N": str(n)} for rule, n in sorted(top_rules(rejected_by_rule or {}).items())}
         }
     return attributes

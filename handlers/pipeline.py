@@ -30,6 +30,7 @@ from handlers.reader import Element, iter_elements
 from handlers.records import MESSAGES, Invalid, Valid
 from handlers.replay import classify_line
 from handlers.review import record_review
+from handlers.rules import Rules, rule_keys
 from handlers.shapes import (
     KEY_HASH,
     KEY_INDEX,
@@ -59,6 +60,8 @@ LINE_MESSAGES = {
 _ALWAYS_CLAIMED = frozenset({REASON_TOO_DEEP, REASON_INVALID_VALUE, REASON_TOO_LARGE})
 # The remaining time is read every this many records (a record takes tens of microseconds).
 _BUDGET_EVERY = 64
+# The first records (index, line) kept per contract rule (Summary.rule_examples).
+RULE_EXAMPLES = 5
 
 
 @dataclass
@@ -73,6 +76,11 @@ class Summary:
     manifest_version: str | None = None
     # Rejected records per reason code (the validator's per-file metrics, handlers/metrics.py).
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    # Rejected records per contract rule (`path keyword`, handlers/rules.py rule_keys): a record that
+    # breaks two rules counts under both. Bounded by the rejected records (MAX_REJECTED_RECORDS).
+    rejected_by_rule: dict[str, int] = field(default_factory=dict)
+    # The first RULE_EXAMPLES (record index, line) per rule: positions only, never content.
+    rule_examples: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
 
 
 def valid_entry(element: Element, valid: Valid) -> str:
@@ -94,8 +102,16 @@ class _Router:
     when the waiting entries reach the pack size in bytes (bounded memory), or at the end.
     """
 
-    def __init__(self, source: Source, writer: BatchWriter, packs: ClaimPacks, tally: RejectionTally) -> None:
+    def __init__(
+        self,
+        source: Source,
+        writer: BatchWriter,
+        packs: ClaimPacks,
+        tally: RejectionTally,
+        rules: Rules | None = None,
+    ) -> None:
         self.source = source
+        self.rules = rules
         self.review_source = review_source(source)
         # The item of a valid record carries the exact key (`_pipeline_source`): with an SQS-unsafe key
         # every valid record travels as a claim check, so no conflict review can carry the key.
@@ -113,7 +129,9 @@ class _Router:
         if element.error is not None:
             self.reject(element, Invalid(element.error, LINE_MESSAGES[element.error], None), element.raw())
             return
-        record, result = classify_line(element.value, source=self.source, index=element.index)
+        record, result = classify_line(
+            element.value, source=self.source, index=element.index, rules=self.rules
+        )
         if isinstance(result, Valid):
             self.store(element, result)
         else:
@@ -140,6 +158,12 @@ class _Router:
 
     def reject(self, element: Element, invalid: Invalid, record: Any) -> None:
         self.summary.invalid += 1
+        by_rule = self.summary.rejected_by_rule
+        for key in rule_keys(invalid.violations):
+            seen = by_rule.get(key, 0)
+            by_rule[key] = seen + 1
+            if seen < RULE_EXAMPLES:
+                self.summary.rule_examples.setdefault(key, []).append((element.index, element.line))
         self.tally.count(
             records_read=self.summary.records,
             index=element.index,
@@ -235,6 +259,7 @@ def process_file(
     pack_bytes: int = CLAIM_PACK_BYTES,
     remaining_ms: Callable[[], int] | None = None,
     time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
+    rules: Rules | None = None,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
@@ -243,11 +268,12 @@ def process_file(
     `max_file_bytes` decoded bytes). The summary carries the committed manifest's version.
     `remaining_ms` (the Lambda context's get_remaining_time_in_millis): when less than `time_margin_ms`
     is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
+    `rules`: the record contract (default: the deployed one, handlers/rules.py RULES).
     """
     try:
         writer = BatchWriter(manifest, source, review_source(source))
         packs = ClaimPacks(claims, bucket=source["bucket"], digest=file_hash(source), pack_bytes=pack_bytes)
-        router = _Router(source, writer, packs, RejectionTally(max_rejected))
+        router = _Router(source, writer, packs, RejectionTally(max_rejected), rules)
         json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
         chunks = text_chunks(body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes)
         countdown = _BUDGET_EVERY

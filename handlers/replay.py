@@ -14,6 +14,7 @@ from typing import Any
 from handlers.contract import REASON_RESERVED_ATTRIBUTE
 from handlers.model import Source
 from handlers.records import Invalid, Valid, classify
+from handlers.rules import Rules
 
 REPLAY_PREFIX = "replay/"
 REPLAY_FIELD = "_pipeline_replay"
@@ -46,13 +47,15 @@ def origin_of(value: Any) -> dict[str, Any] | None:
     return {name: origin[name] for name in ORIGIN_FIELDS}
 
 
-def classify_line(value: Any, *, source: Source, index: int) -> tuple[Any, Valid | Invalid]:
+def classify_line(
+    value: Any, *, source: Source, index: int, rules: Rules | None = None
+) -> tuple[Any, Valid | Invalid]:
     """(the record to review, its classification): a replay line's record, with its origin, under the
-    replay prefix; any other value exactly as `records.classify` sees it."""
+    replay prefix; any other value exactly as `records.classify` sees it (`rules`: another contract)."""
     if not is_replay_file(source) or not isinstance(value, dict) or REPLAY_FIELD not in value:
-        return value, classify(value, source=source, index=index)
+        return value, classify(value, source=source, index=index, rules=rules)
     origin = origin_of(value)
     if origin is None:
         return value, Invalid(REASON_RESERVED_ATTRIBUTE, MALFORMED, None)
     record = value[RECORD_FIELD]
-    return record, classify(record, source=source, index=index, origin=origin)
+    return record, classify(record, source=source, index=index, origin=origin, rules=rules)

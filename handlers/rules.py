@@ -46,6 +46,10 @@ _WATCH = frozenset(BUILT_IN_REASONS)
 _RANK = {reason: rank for rank, reason in enumerate(RECORD_REASONS)}
 
 Violation = dict[str, Any]
+# A rule is named by where it was broken and its keyword (`/order-info/quantity minimum`); a rule of
+# the record itself (empty JSON Pointer) is shown as ROOT.
+ROOT = "(record)"
+_REASON_CODES = frozenset(RECORD_REASONS)
 
 
 def violation(path: str, rule: str, message: str) -> Violation:
@@ -58,6 +62,16 @@ def violation(path: str, rule: str, message: str) -> Violation:
         found["path"] = found["path"][:MAX_PATH_CHARS]
         found["path_truncated"] = True
     return found
+
+
+def rule_keys(violations: list[Violation]) -> list[str]:
+    """`path keyword` of each contract rule in `violations`, each once, in order; a violation that
+    only repeats the reason code (a DynamoDB rule, an unparseable line, too_deep) is no contract rule."""
+    keys: dict[str, None] = {}
+    for found in violations:
+        if found["rule"] not in _REASON_CODES:
+            keys[f"{found['path'] or ROOT} {found['rule']}"] = None
+    return list(keys)
 
 
 class Broken:

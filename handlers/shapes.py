@@ -65,6 +65,8 @@ RESULT_REJECTED_BY_REASON: Final = "rejected_by_reason"
 RESULT_LEDGER: Final = "ledger"
 LEDGER_EXPIRES_AT: Final = "expires_at"
 LEDGER_REJECTED_BY_REASON: Final = "rejected_by_reason"
+# Rejected records per contract rule (`path keyword`), the top ones and `other` (handlers/ledger.py).
+LEDGER_REJECTED_BY_RULE: Final = "rejected_by_rule"
 
 # Where an object is (the manifest location in a result; the validator event's first two keys).
 LOCATION_BUCKET: Final = "bucket"
@@ -154,6 +156,7 @@ class ManifestLocation(TypedDict):
 class LedgerAttributes(TypedDict, total=False):
     expires_at: dict[str, Any]
     rejected_by_reason: dict[str, Any]
+    rejected_by_rule: dict[str, Any]
 
 
 class AcceptedResult(TypedDict):

@@ -190,6 +190,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                         now=time.time(),
                         retention_days=retention_days,
                         rejected_by_reason=inline_result[RESULT_REJECTED_BY_REASON],
+                        rejected_by_rule=inline_result.pop("rejected_by_rule"),
                     )
                 return inline_result
             summary = process_file(
@@ -234,7 +235,10 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
         },
         RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
         RESULT_LEDGER: ledger_attributes(
-            now=time.time(), retention_days=retention_days, rejected_by_reason=summary.rejected_by_reason
+            now=time.time(),
+            retention_days=retention_days,
+            rejected_by_reason=summary.rejected_by_reason,
+            rejected_by_rule=summary.rejected_by_rule,
         ),
     }
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}

@@ -20,6 +20,7 @@ from handlers.shapes import (
     BATCH_SOURCE,
     LEDGER_EXPIRES_AT,
     LEDGER_REJECTED_BY_REASON,
+    LEDGER_REJECTED_BY_RULE,
     LOCATION_BUCKET,
     LOCATION_KEY,
     LOCATION_VERSION_ID,
@@ -149,16 +150,23 @@ def ledger_update(
 EXPIRES_AT = validation(f"{RESULT_LEDGER}.{LEDGER_EXPIRES_AT}")
 # The validator's rejected records per reason code, as a DynamoDB map (M).
 VALIDATOR_REASONS = validation(f"{RESULT_LEDGER}.{LEDGER_REJECTED_BY_REASON}")
+# The validator's rejected records per contract rule (top 50 and `other`), as a DynamoDB map (M).
+VALIDATOR_RULES = validation(f"{RESULT_LEDGER}.{LEDGER_REJECTED_BY_RULE}")
 
 
 def _accepted_counts(*, counted_inline: bool) -> dict[str, dict[str, Any] | str]:
-    """The validator's counts as N attributes, file_rejected false and expires_at; with
+    """The validator's counts as N attributes, file_rejected false, expires_at and rejected_by_rule
+    (the validator's map as it is: no batch adds to it); with
     `counted_inline` (small lane: its one batch counted at OUTCOMES) also the outcome counts and
     rejected_by_reason (the validator's reasons + conflict), which the large lane's batches add."""
     counts: dict[str, dict[str, Any] | str] = {
         count: {"N.$": f"States.JsonToString({validation(count)})"} for count in LEDGER_COUNTS
     }
-    counts |= {RESULT_FILE_REJECTED: {"BOOL": False}, LEDGER_EXPIRES_AT: EXPIRES_AT}
+    counts |= {
+        RESULT_FILE_REJECTED: {"BOOL": False},
+        LEDGER_EXPIRES_AT: EXPIRES_AT,
+        LEDGER_REJECTED_BY_RULE: VALIDATOR_RULES,
+    }
     if counted_inline:
         counts |= {
             name: {"N.$": f"States.JsonToString({OUTCOMES}.{key})"}

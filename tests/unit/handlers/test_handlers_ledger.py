@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.ledger import expires_at, ledger_attributes
+from handlers.ledger import LEDGER_RULES, expires_at, ledger_attributes, top_rules
 
 
 def test_retention_days_set_an_epoch_second_expiry_from_now() -> None:
@@ -20,7 +20,34 @@ def test_an_accepted_file_gets_its_reasons_as_a_dynamodb_map_without_zeros() -> 
     assert attributes == {
         "expires_at": {"NULL": True},
         "rejected_by_reason": {"M": {"bad_json": {"N": "1"}, "missing_order_id": {"N": "2"}}},
+        # Issue 16: every accepted file also gets its per-rule map (empty here: no rule given).
+        "rejected_by_rule": {"M": {}},
     }
+
+
+def test_an_accepted_file_gets_its_rule_counts_as_a_dynamodb_map() -> None:
+    """Issue 16 item 2: the ledger holds counts per `path keyword` (fails before: no such attribute)."""
+    attributes = ledger_attributes(
+        now=0,
+        retention_days=0,
+        rejected_by_reason={"contract_violation": 3},
+        rejected_by_rule={"/order-info/quantity minimum": 3, "/contact-info/email format": 1},
+    )
+    assert attributes["rejected_by_rule"] == {
+        "M": {"/contact-info/email format": {"N": "1"}, "/order-info/quantity minimum": {"N": "3"}}
+    }
+
+
+def test_the_rule_map_is_bounded_to_the_most_broken_rules_and_an_other_count() -> None:
+    """Issue 16 item 2: an item stays small whatever the file (top 50 by count, ties by name, + other)."""
+    counts = {f"/items/{n:03} type": 1 + n % 3 for n in range(120)}
+    kept = top_rules(counts)
+    assert len(kept) == LEDGER_RULES + 1
+    assert sum(kept.values()) == sum(counts.values())
+    named = [rule for rule in kept if rule != "other"]
+    assert min(counts[rule] for rule in named) >= max(counts[r] for r in counts if r not in kept)
+    assert kept["other"] == sum(n for rule, n in counts.items() if rule not in kept)
+    assert top_rules({"/a type": 2}) == {"/a type": 2}
 
 
 def test_a_rejected_file_gets_only_its_expiry() -> None:

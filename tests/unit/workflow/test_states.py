@@ -514,7 +514,7 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
         "Key": {"file_id": {"S.$": "$.file.file_id"}},
         "UpdateExpression": "SET #status = :status, finished_at = :now, #records = :records, "
         "#valid = :valid, #large = :large, #invalid = :invalid, #file_rejected = :file_rejected, "
-        "#expires_at = :expires_at",
+        "#expires_at = :expires_at, #rejected_by_rule = :rejected_by_rule",
         "ExpressionAttributeNames": {
             "#status": "status",
             "#records": "records",
@@ -523,6 +523,7 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
             "#invalid": "invalid",
             "#file_rejected": "file_rejected",
             "#expires_at": "expires_at",
+            "#rejected_by_rule": "rejected_by_rule",
         },
         "ExpressionAttributeValues": {
             ":status": {"S": "DONE"},
@@ -534,6 +535,8 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
             ":file_rejected": {"BOOL": False},
             # the validator's time to live (LedgerRetentionDays), N or NULL
             ":expires_at.$": "$.validation.ledger.expires_at",
+            # issue 16: the validator's counts per contract rule (a DynamoDB map, top 50 + other)
+            ":rejected_by_rule.$": "$.validation.ledger.rejected_by_rule",
         },
     }
     assert parent["MarkFileDone"]["Next"] == "FileProcessed"
