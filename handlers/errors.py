@@ -8,12 +8,21 @@ from typing import Any
 class FileRejected(Exception):
     """Whole-file rejection found by the core (internal: the validator turns it into a review message)."""
 
-    def __init__(self, reason: str, message: str, rejections: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        message: str,
+        rejections: dict[str, Any] | None = None,
+        position: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(f"{reason}: {message}")
         self.reason = reason
         self.message = message
         # too_many_rejections only: the review's `rejections` summary (counts and examples, no content).
         self.rejections = rejections
+        # Where the problem is (not_json, truncated: line, column, offset in the decoded text; not_utf8:
+        # byte_offset in the decompressed bytes); None when it has no one place.
+        self.position = position
 
 
 class OrderConflict(Exception):

@@ -1,0 +1,209 @@
+"""`check FILE... [--contract PATH] [--json] [--report PATH]`: the pipeline's verdicts on local files.
+
+The validator's own core runs on each file (no AWS, no emulator): the same forms (gzip, JSON Lines,
+array, `orders` wrapper), the same record contract, the same verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from handlers.contract import ACCEPTED_SUFFIXES, DEFAULT_MAX_REJECTED_RECORDS
+from handlers.rules import CONTRACT_FILE, Rules, load_rules
+from handlers.schema import ContractError
+from quality.checking import check_file
+from quality.model import FileQuality, position_text
+from quality.report import ReportError, report_format, write_report
+
+PROG = "check"
+EXIT_VALID, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EPILOG = (
+    "exit status: 0 every record of every file is valid; 1 a record or a whole file is rejected; "
+    "2 a usage error or a contract that cannot be used (one line on stderr)"
+)
+
+
+class UsageError(Exception):
+    """Bad arguments or a contract that cannot be used: one line, exit status 2."""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description="Run the pipeline's validator core on local files and print its verdicts per file: "
+        "records, valid, rejected by reason, and per contract rule (`path keyword`) how many records "
+        "break it and the first ones (record index and line; never record content).",
+        epilog=EPILOG,
+    )
+    top.add_argument("files", nargs="+", metavar="FILE", help="an order file, or a directory of them")
+    top.add_argument(
+        "--contract",
+        type=Path,
+        metavar="PATH",
+        help="the record contract to check against (default: the deployed handlers/record_contract.json)",
+    )
+    top.add_argument("--json", action="store_true", help="one JSON object per file per line on stdout")
+    top.add_argument("--report", type=Path, metavar="PATH", help="also write a report: PATH.html or PATH.md")
+    top.add_argument(
+        "--max-rejected",
+        type=int,
+        default=DEFAULT_MAX_REJECTED_RECORDS,
+        metavar="N",
+        help=f"reject a file whole past N rejected records, as the stack's MaxRejectedRecords does "
+        f"(default {DEFAULT_MAX_REJECTED_RECORDS})",
+    )
+    return top
+
+
+def expand(arguments: Sequence[str]) -> list[tuple[str, Path]]:
+    """(name as given, path) per file; a directory stands for the files directly inside it."""
+    files: list[tuple[str, Path]] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            files += [
+                (str(p), p) for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith(".")
+            ]
+        elif path.is_file():
+            files.append((argument, path))
+        else:
+            raise UsageError(f"no such file or directory: {argument}")
+    if not files:
+        raise UsageError("no files to check")
+    for given, path in files:
+        if not path.name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise UsageError(
+                f"{given}: the pipeline ignores this name; accepted suffixes: {' '.join(ACCEPTED_SUFFIXES)}"
+            )
+    return files
+
+
+def contract_rules(path: Path | None) -> Rules | None:
+    """The rules of `path` (None: the deployed contract); UsageError in one line when unusable."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise UsageError(f"contract {path} is a directory")
+    try:
+        return load_rules(path)
+    except OSError as error:
+        raise UsageError(f"cannot read contract {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"contract {path} is not UTF-8 text") from error
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"contract {path} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from error
+    except ContractError as error:
+        raise UsageError(f"contract {path}: {'; '.join(error.problems)}") from error
+    except (ValueError, RecursionError) as error:
+        raise UsageError(f"contract {path} cannot be used: {error}") from error
+
+
+def as_json(found: FileQuality) -> dict[str, Any]:
+    """The `--json` line of one file."""
+    accepted = not found.file_rejected
+    parts = dict(found.parts)
+    return {
+        "file": found.name,
+        "records": found.records,
+        "valid": parts.get("valid") if accepted else None,
+        "rejected": parts.get("rejected") if accepted else None,
+        "file_rejected": found.file_rejected,
+        "reason": found.reason,
+        "rejected_by_reason": dict(sorted(found.rejected_by_reason.items())),
+        "rejected_by_rule": dict(found.rules_ranked()),
+        "examples": {
+            key: [e.as_json() for e in found.examples.get(key, [])] for key, _ in found.rules_ranked()
+        },
+        "message": found.message,
+        "position": found.position,
+    }
+
+
+def _where(index: int | None, line: int | None) -> str:
+    return f"#{index}" + (f" line {line}" if line is not None else "")
+
+
+def as_text(found: FileQuality) -> list[str]:
+    """A file's lines: the verdict, then rejections by reason and by rule with the first records."""
+    if found.file_rejected:
+        where = position_text(found.position)
+        lines = [
+            f"{found.name}: file rejected: {found.reason}: {found.message}" + (f" ({where})" if where else "")
+        ]
+        if found.rejected_by_reason:
+            counted = ", ".join(f"{r} {n}" for r, n in found.reasons_ranked())
+            lines.append(f"  rejected before the file was: {counted}")
+        return lines
+    parts = dict(found.parts)
+    lines = [f"{found.name}: records {found.records}, valid {parts['valid']}, rejected {parts['rejected']}"]
+    if found.rejected_by_reason:
+        lines.append("  by reason: " + ", ".join(f"{r} {n}" for r, n in found.reasons_ranked()))
+    rules = found.rules_ranked()
+    if rules:
+        lines.append("  by rule (records breaking it; the first ones):")
+        width = max(len(key) for key, _ in rules)
+        for key, n in rules:
+            first = ", ".join(_where(e.index, e.line) for e in found.examples.get(key, []))
+            lines.append(f"    {key.ljust(width)}  {n:>6}  {first}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    files = expand(args.files)
+    rules = contract_rules(args.contract)
+    if args.max_rejected < 0:
+        raise UsageError("--max-rejected must be 0 or more")
+    if args.report is not None:
+        try:
+            report_format(args.report)
+        except ReportError as error:
+            raise UsageError(str(error)) from error
+    results: list[FileQuality] = []
+    for given, path in files:
+        try:
+            found = check_file(path, name=given, rules=rules, max_rejected=args.max_rejected)
+        except OSError as error:
+            raise UsageError(f"cannot read {given}: {error.strerror or error}") from error
+        results.append(found)
+        if args.json:
+            print(json.dumps(as_json(found)), flush=True)
+        else:
+            print("\n".join(as_text(found)), flush=True)
+    if args.report is not None:
+        title = "Data-quality report (local check" + (
+            f", contract {args.contract})" if args.contract else ")"
+        )
+        try:
+            write_report(args.report, results, title=title)
+        except ReportError as error:
+            raise UsageError(str(error)) from error
+        print(f"report written to {args.report}", file=sys.stderr)
+    rejected = any(r.file_rejected or r.rejected for r in results)
+    return EXIT_REJECTED if rejected else EXIT_VALID
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`check` as a command: parse `argv` (sys.argv[1:] when None), print, return the exit status."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2, its one line printed)
+        return int(exit_.code or 0)
+    try:
+        return run(args)
+    except UsageError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+# The default contract, named in the help of `--contract`.
+DEFAULT_CONTRACT = CONTRACT_FILE
