@@ -139,6 +139,7 @@ def text_chunks(
     if max_bytes is not None:
         data = _limited(data, max_bytes)
     decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    fed = 0  # bytes given to the decoder so far (after gunzip): a bad sequence's byte offset
     for chunk in data:
         try:
             text = decoder.decode(chunk)
@@ -147,12 +148,20 @@ def text_chunks(
             valid = exc.object[: exc.start].decode("utf-8")
             if valid:
                 yield valid
-            raise FileRejected(REASON_NOT_UTF8, "the file is not valid UTF-8 text") from None
+            # exc.object is the decoder's pending bytes followed by this chunk.
+            raise _not_utf8(fed + len(chunk) - len(exc.object) + exc.start) from None
+        fed += len(chunk)
         if text:
             yield text
     try:
         text = decoder.decode(b"", True)
-    except UnicodeDecodeError:
-        raise FileRejected(REASON_NOT_UTF8, "the file is not valid UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(fed - len(exc.object) + exc.start) from None
     if text:
         yield text
+
+
+def _not_utf8(byte_offset: int) -> FileRejected:
+    return FileRejected(
+        REASON_NOT_UTF8, "the file is not valid UTF-8 text", position={"byte_offset": byte_offset}
+    )

@@ -10,9 +10,7 @@ from handlers.contract import (
     ELEMENT_MAX_BYTES,
     REASON_ELEMENT_TOO_LARGE,
     REASON_EMPTY_FILE,
-    REASON_NOT_JSON,
     REASON_TOO_DEEP,
-    REASON_TRUNCATED,
     REASON_UNPARSEABLE_LINE,
     REASON_UNSUPPORTED_TOP_LEVEL,
 )
@@ -79,20 +77,22 @@ def iter_elements(
         _expect_end(buf)
         raise FileRejected(REASON_UNSUPPORTED_TOP_LEVEL, "the top level is a scalar, not a record or a list")
     else:
-        raise FileRejected(REASON_NOT_JSON, "the file does not start like JSON")
+        raise buf.not_json("the file does not start like JSON")
 
 
 def _expect_end(buf: TextBuffer) -> None:
     if buf.peek() is not None:
-        raise FileRejected(REASON_NOT_JSON, "extra data after the JSON document")
+        raise buf.not_json("extra data after the JSON document")
 
 
 def _expect(buf: TextBuffer, allowed: str) -> str:
     char = buf.peek()
     if char is None:
-        raise FileRejected(REASON_TRUNCATED, "the JSON document ends before it is complete")
+        raise buf.truncated()
     if char not in allowed:
-        raise FileRejected(REASON_NOT_JSON, f"JSON syntax error: expected one of {allowed!r}")
+        if buf.number_cut_short():
+            raise buf.truncated()
+        raise buf.not_json(f"JSON syntax error: expected one of {allowed!r}")
     buf.pos += 1
     return char
 
@@ -105,7 +105,7 @@ def _iter_array(buf: TextBuffer, *, index: int) -> Iterator[Element]:
         return
     while True:
         if buf.peek() is None:
-            raise FileRejected(REASON_TRUNCATED, "the JSON document ends before it is complete")
+            raise buf.truncated()
         value, start, end = buf.read_value()
         yield Element(index, None, value, buf.text, start, end)
         index += 1
@@ -140,7 +140,7 @@ def _iter_object_document(buf: TextBuffer, *, element_max: int) -> Iterator[Elem
             yield Element(0, lines_before + 1, value, text, start, end)
             yield from _iter_lines(buf, line=buf.newlines + 1, index=1, element_max=element_max)
             return
-        raise FileRejected(REASON_NOT_JSON, "extra data after the JSON document")
+        raise buf.not_json("extra data after the JSON document")
     yield Element(0, None, value, text, start, end)
 
 
@@ -163,7 +163,7 @@ def _iter_wrapper(buf: TextBuffer) -> Iterator[Element]:
             )
         else:
             if char is None:
-                raise FileRejected(REASON_TRUNCATED, "the JSON document ends before it is complete")
+                raise buf.truncated()
             buf.read_value()
         if _expect(buf, ",}") == "}":
             return

@@ -50,9 +50,16 @@ def record_review(
 
 
 def file_review(
-    *, reason: str, message: str, source: dict[str, Any], rejections: dict[str, Any] | None = None
+    *,
+    reason: str,
+    message: str,
+    source: dict[str, Any],
+    rejections: dict[str, Any] | None = None,
+    position: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """`rejections` (too_many_rejections only): counts per reason and the first examples, no content."""
+    """`rejections` (too_many_rejections only): counts per reason and the first examples, no content.
+    `position` (not_json, truncated: {"line", "column", "offset"} in the decoded text; not_utf8:
+    {"byte_offset"} after gunzip): where the problem is; None for the other reasons."""
     return {
         "schema": REVIEW_SCHEMA,
         "reason": reason,
@@ -69,4 +76,5 @@ def file_review(
         "rejections": rejections,
         "violations": None,
         "violations_omitted": 0,
+        "position": position,
     }

@@ -29,6 +29,31 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
 # After a number, at most `e+` (2 characters) may be a continuation the scanner did not take.
 _NUMBER_TAIL = 2
+# What may be cut short at the end of a document: a literal, or a number (`-`, `1.`, `1e`, `1e+`).
+_LITERAL_PREFIXES = frozenset(word[:n] for word in ("true", "false", "null") for n in range(1, len(word)))
+_NUMBER_CHARS = frozenset("0123456789+-.eE")
+_NUMBER_PREFIX = re.compile(r"-|-?(?:0|[1-9][0-9]*)(?:\.|(?:\.[0-9]+)?(?:[eE][+-]?[0-9]*)?)")
+_UNICODE_ESCAPE_PREFIX = re.compile(r"\\u[0-9a-fA-F]{0,4}")
+# What the scanner leaves of a number cut short after its digits (`1.`, `1e`, `1.5E+`).
+_NUMBER_CUT = re.compile(r"\.|[eE][+-]?")
+_JSON_WHITESPACE = " \t\n\r"
+
+
+def ran_out(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether the decoder failed on `text` only because the text ends (more text could complete it):
+    nothing but whitespace after the error, a string still open, or a literal, a number or a \\u escape
+    cut short at the very end. A trailing comma, a stray character or a bad literal is a syntax error."""
+    if exc.msg.startswith("Unterminated string"):
+        return True
+    if exc.pos >= len(text.rstrip(_JSON_WHITESPACE)):
+        return True
+    rest = text[exc.pos :]
+    if rest in _LITERAL_PREFIXES or _UNICODE_ESCAPE_PREFIX.fullmatch(text, max(0, exc.pos - 1)):
+        return True
+    start = exc.pos
+    while start > 0 and text[start - 1] in _NUMBER_CHARS:
+        start -= 1
+    return _NUMBER_PREFIX.fullmatch(text, start) is not None
 
 
 def _reject_constant(name: str) -> Any:
@@ -127,6 +152,46 @@ class TextBuffer:
         self.eof = False
         self.newlines = 0  # newlines skipped as whitespace so far (JSON Lines detection)
         self._failure: FileRejected | None = None  # found by the decoder, raised at the next read
+        # Where `text[0]` is in the decoded file: its offset, the newlines before it, and the offset
+        # where its line starts (a rejection's position: line, column, offset).
+        self._base = 0
+        self._base_newlines = 0
+        self._base_line_start = 0
+
+    def _drop(self, count: int) -> None:
+        """Account for `text[:count]` leaving the window (the caller drops it)."""
+        dropped = self.text[:count]
+        newlines = dropped.count("\n")
+        if newlines:
+            self._base_newlines += newlines
+            self._base_line_start = self._base + dropped.rfind("\n") + 1
+        self._base += count
+
+    def position(self, at: int | None = None) -> dict[str, int]:
+        """`{"line", "column", "offset"}` (1-based line and column, 0-based offset in the decoded text,
+        in characters) of `text[at]`; the current position by default."""
+        at = self.pos if at is None else at
+        newlines = self.text.count("\n", 0, at)
+        line_start = self._base + self.text.rfind("\n", 0, at) + 1 if newlines else self._base_line_start
+        offset = self._base + at
+        line = self._base_newlines + newlines + 1
+        return {"line": line, "column": offset - line_start + 1, "offset": offset}
+
+    def number_cut_short(self) -> bool:
+        """Whether the file ends in the unread text, which only continues the number before it
+        (`.`, `e`, `e+`: the scanner took `1` of `1.` and left the rest)."""
+        if self.pos == 0 or not self.text[self.pos - 1].isdigit():
+            return False
+        self.ensure(_NUMBER_TAIL + 1)
+        return self.eof and _NUMBER_CUT.fullmatch(self.text, self.pos) is not None
+
+    def not_json(self, message: str, at: int | None = None) -> FileRejected:
+        """not_json at `text[at]` (the current position by default), with its position."""
+        return FileRejected(REASON_NOT_JSON, message, position=self.position(at))
+
+    def truncated(self) -> FileRejected:
+        """truncated, positioned at the end of the text (where the parser ran out)."""
+        return FileRejected(REASON_TRUNCATED, _TRUNCATED, position=self.position(len(self.text)))
 
     def next_chunk(self) -> str | None:
         """The next raw chunk (bypassing the window), or None at the end."""
@@ -142,6 +207,7 @@ class TextBuffer:
     def take_rest(self) -> str:
         """The unread text of the window; the window is emptied."""
         rest = self.text[self.pos :]
+        self._drop(len(self.text))
         self.text, self.pos = "", 0
         return rest
 
@@ -166,6 +232,7 @@ class TextBuffer:
                 break
             parts.append(chunk)
             added += len(chunk)
+        self._drop(self.pos)
         self.text = "".join(parts)
         self.pos = 0
         return added > 0
@@ -208,9 +275,10 @@ class TextBuffer:
                 if incomplete and not self.eof:
                     self._grow(start, reached)
                     continue
-                if incomplete:
-                    raise FileRejected(REASON_TRUNCATED, _TRUNCATED) from None
-                raise FileRejected(REASON_NOT_JSON, f"JSON syntax error: {exc.msg}") from None
+                # The whole rest of the file is in the window: truncated only if it ran out.
+                if self.eof and ran_out(text, exc):
+                    raise self.truncated() from None
+                raise self.not_json(f"JSON syntax error: {exc.msg}", exc.pos) from None
             except ValueError:
                 raise FileRejected(REASON_NOT_JSON, "NaN and Infinity are not JSON") from None
             except RecursionError:

@@ -210,6 +210,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             message=rejected.message,
             source=review_source(source),
             rejections=rejected.rejections,
+            position=rejected.position,
         )
         rejected_result: RejectedResult = {
             RESULT_FILE_REJECTED: True,
