@@ -8,6 +8,9 @@ its execution. `records` is the pipeline's own count (the file ledger, else the 
 the records named by a review message; every record index must be one or the other.
 Exit status: 0 when every execution SUCCEEDED and every record is accounted for, 1 otherwise (lost
 records are named), 2 for a usage error.
+While a file is processed, a heartbeat on stderr every HEARTBEAT_SECONDS (5; the environment variable
+SIMULATE_HEARTBEAT_SECONDS overrides it) says how many records were classified, stored and rejected so
+far, also under --json (stdout holds only the JSON lines).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 import warnings
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
     from emulator.outcome import FileOutcome
 
 COLUMNS = ("file", "status", "records", "stored", "rejected", "file_rejected", "reasons")
+HEARTBEAT_SECONDS = 5.0
+HEARTBEAT_ENV = "SIMULATE_HEARTBEAT_SECONDS"
 
 
 class UsageError(Exception):
@@ -77,8 +83,9 @@ class Report:
         return self.result.status == "SUCCEEDED" and not self.result.problems
 
 
-def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[Report]:
-    """Deploy a fresh stack, upload the files, wait for their executions, report each file."""
+def simulate(files: list[tuple[str, Path]], *, progress: bool, heartbeat: bool = True) -> list[Report]:
+    """Deploy a fresh stack, upload the files, wait for their executions, report each file.
+    `progress`: a line per finished execution; `heartbeat`: the running counts every few seconds."""
     import emulator
     from emulator import outcome
 
@@ -97,8 +104,10 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[Report]:
     for number, (given, path) in enumerate(files, start=1):
         target = outcome.upload_file(stack, path)
         label = f"file {number}/{len(files)} {path.name}"
-        on_progress = _progress_line(label, end=end) if progress else None
-        found = executions.wait([target], on_progress=on_progress)
+        reporters = [_progress_line(label, end=end)] if progress else []
+        if heartbeat:
+            reporters.append(_heartbeat(label, _so_far(stack, executions, target), _heartbeat_seconds()))
+        found = executions.wait([target], on_progress=_each(reporters) if reporters else None)
         result = outcome.outcome(stack, target, found[target], inbox)
         if result.failure:
             print(f"{given}: execution {result.status}: {result.failure}", file=sys.stderr)
@@ -129,10 +138,88 @@ def _progress_line(label: str, *, end: str) -> Callable[[int, int], None]:
     return report
 
 
+def _heartbeat_seconds() -> float:
+    try:
+        return max(0.5, float(os.environ.get(HEARTBEAT_ENV, "") or HEARTBEAT_SECONDS))
+    except ValueError:
+        return HEARTBEAT_SECONDS
+
+
+def _each(reporters: list[Callable[[int, int], None]]) -> Callable[[int, int], None]:
+    def report(finished: int, total: int) -> None:
+        for reporter in reporters:
+            reporter(finished, total)
+
+    return report
+
+
+def _so_far(stack: Any, executions: Any, target: Any) -> Callable[[], dict[str, int | None]]:
+    """Reads the counts so far: classified (the validator's result, once it has one), stored,
+    duplicates and rejected (the ledger item's counters, which each batch adds to)."""
+    from emulator import outcome
+
+    found: dict[str, int | None] = {}
+
+    def read() -> dict[str, int | None]:
+        if found.get("classified") is None:
+            validation = outcome.validation_result(stack, executions.for_upload(target)) or {}
+            records = validation.get("records")
+            found["classified"] = records if isinstance(records, int) else None
+        ledger = outcome.plain_value({"M": outcome.ledger_item(stack, target) or {}}) or {}
+        for name in ("stored", "duplicates", "rejected"):
+            value = ledger.get(name)
+            found[name] = value if isinstance(value, int) else None
+        return dict(found)
+
+    return read
+
+
+def heartbeat_line(label: str, elapsed: float, counts: dict[str, int | None]) -> str:
+    """`file 1/2 a.json: 15s, records classified 300, stored 120, duplicates 0, rejected 4 so far`."""
+    said = ", ".join(
+        f"{'records ' if name == 'classified' else ''}{name} {'-' if n is None else n}"
+        for name, n in counts.items()
+    )
+    return f"{label}: {elapsed:.0f}s, {said} so far"
+
+
+def _heartbeat(
+    label: str,
+    read: Callable[[], dict[str, int | None]],
+    every: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> Callable[[int, int], None]:
+    """A reporter printing heartbeat_line on stderr every `every` seconds (a failed read is skipped:
+    the heartbeat never stops the run)."""
+    started = clock()
+    due = [started + every]
+
+    def report(finished: int, total: int) -> None:
+        now = clock()
+        if now < due[0]:
+            return
+        due[0] = now + every
+        try:
+            counts = read()
+        except Exception:  # the emulator is busy or the item is not there yet: next time
+            return
+        print(heartbeat_line(label, now - started, counts), file=sys.stderr, flush=True)
+
+    return report
+
+
+def _reasons_cell(result: FileOutcome) -> str:
+    """`missing_contact_info 13, contract_violation 7` (a file rejection's reason without a count)."""
+    return ", ".join(r if n is None else f"{r} {n}" for r, n in result.reason_counts()) or "-"
+
+
 def render_table(reports: list[Report], *, reviews: bool = False) -> str:
     """A short fixed-width table, one line per file; under a file's line, its problems (lost records
     first) and, with `reviews`, its ledger entry and its review messages."""
-    cells = [[_cell(report.row()[c]) for c in COLUMNS] for report in reports]
+    cells = [
+        [_reasons_cell(report.result) if c == "reasons" else _cell(report.row()[c]) for c in COLUMNS]
+        for report in reports
+    ]
     widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(COLUMNS)]
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip()]
     for report, line in zip(reports, cells, strict=True):
@@ -147,9 +234,14 @@ def _details(result: FileOutcome) -> list[str]:
     """The file's ledger entry, then one line per review message: codes, positions and the pipeline's
     fixed sentences only (a review's record, item or pointer is never printed)."""
     lines = [_ledger_line(result)]
+    rules = (result.ledger or {}).get("rejected_by_rule") or {}
+    if rules:
+        ranked = sorted(rules.items(), key=lambda item: (-item[1], item[0]))
+        lines.append("  rejected by rule: " + ", ".join(f"{rule} {n}" for rule, n in ranked))
     for review in _sorted_reviews(result.reviews):
         if review.get("file_rejected"):
-            lines.append(f"file review: {review.get('reason')}: {review.get('message')}")
+            where = _position(review.get("position"))
+            lines.append(f"file review: {review.get('reason')}: {review.get('message')}{where}")
             summary = review.get("rejections") or {}
             counts = summary.get("counts") or {}
             if counts:
@@ -158,7 +250,23 @@ def _details(result: FileOutcome) -> list[str]:
                 lines.append(f"  example: {_said(example)}")
         else:
             lines.append(f"review: {_said(review)}")
+            lines += [f"  violation: {_violation(found)}" for found in review.get("violations") or []]
+            if review.get("violations_omitted"):
+                lines.append(f"  violations not listed: {review['violations_omitted']}")
     return lines
+
+
+def _violation(found: dict[str, Any]) -> str:
+    """`/order-info/quantity minimum: <the contract's sentence>` (paths and the contract only)."""
+    return f"{found.get('path') or '(record)'} {found.get('rule')}: {found.get('message')}"
+
+
+def _position(position: dict[str, Any] | None) -> str:
+    """` (line 1, column 14, offset 13)` or ` (byte offset 7)`; empty without a position."""
+    if not position:
+        return ""
+    names = ("line", "column", "offset", "byte_offset")
+    return " (" + ", ".join(f"{n.replace('_', ' ')} {position[n]}" for n in names if n in position) + ")"
 
 
 def _ledger_line(result: FileOutcome) -> str:
@@ -207,7 +315,18 @@ def _sorted_reviews(reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _details_json(result: FileOutcome) -> dict[str, Any]:
     """--json --reviews: the ledger entry, where `records` came from, and each review without content."""
-    fields = ("reason", "record_index", "line", "message", "file_rejected", "rejections", "minimal")
+    fields = (
+        "reason",
+        "record_index",
+        "line",
+        "message",
+        "file_rejected",
+        "rejections",
+        "minimal",
+        "violations",
+        "violations_omitted",
+        "position",
+    )
     return {
         "records_from": result.count.origin if result.count else "unknown",
         "ledger": result.ledger,
@@ -244,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     try:
-        reports = simulate(files, progress=not arguments.json)
+        reports = simulate(files, progress=not arguments.json, heartbeat=True)
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
         print(f"simulate.py: {error}", file=sys.stderr)
         return 1

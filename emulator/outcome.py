@@ -315,6 +315,8 @@ class FileOutcome:
     ledger: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
+        """The row of simulate.py: counts, reasons, lost records and the ledger's maps (or None)."""
+        ledger = self.ledger or {}
         return {
             "status": self.status,
             "records": self.records,
@@ -323,7 +325,23 @@ class FileOutcome:
             "file_rejected": self.file_rejected,
             "reasons": self.reasons,
             "lost": list(self.lost),
+            "rejected_by_reason": _nonzero(ledger.get("rejected_by_reason")),
+            "rejected_by_rule": ledger.get("rejected_by_rule"),
         }
+
+    def reason_counts(self) -> list[tuple[str, int | None]]:
+        """(reason, records rejected for it) from the review messages, most first; a file rejection's
+        reason with None (the file, not a count of records)."""
+        counted: dict[str, int] = {}
+        files: set[str] = set()
+        for review in self.reviews:
+            reason = str(review.get("reason"))
+            if review.get("file_rejected"):
+                files.add(reason)
+            else:
+                counted[reason] = counted.get(reason, 0) + 1
+        ranked: list[tuple[str, int | None]] = [(reason, None) for reason in sorted(files)]
+        return ranked + sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
 
 def outcome(
@@ -363,18 +381,40 @@ def outcome(
     )
 
 
+def _nonzero(counts: dict[str, int] | None) -> dict[str, int] | None:
+    """A ledger map of counts without its zeros (`conflict` 0 is written for every accepted file)."""
+    return None if counts is None else {name: n for name, n in counts.items() if n}
+
+
 def _plain_ledger(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A ledger item as plain values (its attributes are S, N, BOOL or NULL)."""
+    """A ledger item as plain values: S, N, BOOL, NULL, and the maps (rejected_by_reason,
+    rejected_by_rule: M) and sets (counted_batches: NS) as objects and sorted lists."""
     if item is None:
         return None
-    plain: dict[str, Any] = {}
-    for name, value in item.items():
-        if "N" in value:
-            plain[name] = int(value["N"])
-        elif "BOOL" in value:
-            plain[name] = bool(value["BOOL"])
-        elif "S" in value:
-            plain[name] = value["S"]
-        else:
-            plain[name] = None
-    return plain
+    return {name: plain_value(value) for name, value in item.items()}
+
+
+def plain_value(value: dict[str, Any]) -> Any:
+    """One DynamoDB attribute value as plain JSON (numbers as int when whole)."""
+    if "N" in value:
+        return _number(value["N"])
+    if "BOOL" in value:
+        return bool(value["BOOL"])
+    if "S" in value:
+        return value["S"]
+    if "M" in value:
+        return {name: plain_value(member) for name, member in sorted(value["M"].items())}
+    if "L" in value:
+        return [plain_value(member) for member in value["L"]]
+    if "NS" in value:
+        return sorted(_number(n) for n in value["NS"])
+    if "SS" in value:
+        return sorted(value["SS"])
+    return None
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)

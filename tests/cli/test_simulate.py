@@ -70,7 +70,10 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     rows = {Path(row["file"]).name: row for row in map(json.loads, result.stdout.splitlines())}
     assert set(rows) == {"good.json", "mixed.jsonl", "empty.json"}
     assert all(
-        list(row) == ["file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"]
+        # issue 16 added the ledger's maps (objects, or null for a file without them)
+        list(row)
+        == ["file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"]
+        + ["rejected_by_reason", "rejected_by_rule"]
         for row in rows.values()
     )
     assert rows["good.json"] | {"file": ""} == {
@@ -82,9 +85,14 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "file_rejected": False,
         "reasons": [],
         "lost": [],
+        "rejected_by_reason": {},
+        "rejected_by_rule": {},
     }
     assert rows["mixed.jsonl"]["records"] == 3 and rows["mixed.jsonl"]["stored"] == 1
     assert rows["mixed.jsonl"]["reasons"] == ["missing_order_info", "unparseable_line"]
+    # issue 16: the ledger's counts as objects (the emulator view used to make every map null)
+    assert rows["mixed.jsonl"]["rejected_by_reason"] == {"missing_order_info": 1, "unparseable_line": 1}
+    assert rows["mixed.jsonl"]["rejected_by_rule"] == {"/order-info required": 1}
     assert rows["empty.json"] | {"file": ""} == {
         "file": "",
         "status": "SUCCEEDED",
@@ -94,6 +102,8 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "file_rejected": True,
         "reasons": ["empty_file"],
         "lost": [],
+        "rejected_by_reason": None,
+        "rejected_by_rule": None,
     }
     assert rows["good.json"]["file"] == str(folder / "good.json")
 
@@ -250,7 +260,8 @@ def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -
     )
     # THEN each file's ledger line and reviews follow its row, without the record's content
     assert table.splitlines()[1:] == [
-        "a.json   SUCCEEDED  3        2       1         no             conflict",
+        # issue 16: the REASONS column counts the rejected records per reason
+        "a.json   SUCCEEDED  3        2       1         no             conflict 1",
         "  ledger: status DONE, records 3 (valid 1, large 1, invalid 0), file_rejected no",
         "  review: index 2 conflict: an order with this order_id is stored with different content",
         "b.jsonl  SUCCEEDED  -        0       0         yes            too_many_rejections",
