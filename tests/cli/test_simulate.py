@@ -72,8 +72,10 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     assert all(
         # issue 16 added the ledger's maps (objects, or null for a file without them)
         list(row)
-        == ["file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"]
-        + ["rejected_by_reason", "rejected_by_rule"]
+        == [
+            *("file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"),
+            *("rejected_by_reason", "rejected_by_rule"),
+        ]
         for row in rows.values()
     )
     assert rows["good.json"] | {"file": ""} == {
