@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from review import exportfile, status, summary
+from quality.report import ReportError, render_markdown, report_format, write_report
+from review import exportfile, report, show, status, summary
 from review.errors import ReviewError
 from review.export import export
 from review.stack import Aws, Stack, find_stack
@@ -64,12 +65,36 @@ def parser() -> argparse.ArgumentParser:
         "--wait-seconds", type=int, default=1, help="long-poll time per receive (default 1)"
     )
 
-    commands.add_parser(
+    showing = commands.add_parser(
         "show",
         help="print an export file as a table",
-        description="A table of an export file: reason, "
-        "file, record index, order_id and the pipeline's message.",
-    ).add_argument("file", type=Path, metavar="FILE.jsonl")
+        description="A table of an export file, sorted by file and record index: reason, file, record "
+        "index, line, order_id, the contract rules the record breaks (`path keyword`) and the pipeline's "
+        "message. Exit status 0; 1 when FILE cannot be read or is not an export (one line on stderr).",
+    )
+    showing.add_argument("file", type=Path, metavar="FILE.jsonl")
+    showing.add_argument("--reason", help="only the lines of this reason code")
+    showing.add_argument(
+        "--file", dest="source", metavar="KEY", help="only the records of this file (key or name)"
+    )
+
+    reporting = commands.add_parser(
+        "report",
+        parents=[aws],
+        help="a data-quality report of an uploaded file (Markdown, or HTML with --out PAGE.html)",
+        description="The data-quality report of KEY's newest version, from its file ledger entry and the "
+        "review messages waiting for it (looked at, not consumed): the reconciliation, rejected records "
+        "per reason and per contract rule, the share failing each rule, the first records breaking each "
+        "(index, line, path, rule; no record content). Exit status 0 when the report is written; 1 when "
+        "KEY is not a processed file of the stack or PATH cannot be written (one line on stderr).",
+    )
+    reporting.add_argument("key", metavar="KEY", help="the object's key in the stack's bucket")
+    reporting.add_argument(
+        "--out", type=Path, metavar="PATH", help="write PATH (.html: one self-contained page, .md: Markdown)"
+    )
+    reporting.add_argument(
+        "--wait-seconds", type=int, default=1, help="long-poll time per receive (default 1)"
+    )
 
     replaying = commands.add_parser(
         "replay",
@@ -94,7 +119,9 @@ def parser() -> argparse.ArgumentParser:
     )
     statusing.add_argument("key", metavar="KEY", help="the object's key in the stack's bucket")
     statusing.add_argument(
-        "--wait", action="store_true", help="wait until the newest version is DONE or FAILED"
+        "--wait",
+        action="store_true",
+        help="wait until the newest version is DONE or FAILED, printing each state change on stderr",
     )
     statusing.add_argument("--timeout", type=float, default=300, help="seconds --wait waits (default 300)")
     return top
@@ -107,7 +134,7 @@ def _stack(args: argparse.Namespace) -> tuple[Aws, Stack]:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "show":
-        print(exportfile.table(args.file))
+        print(show.table(args.file, reason=args.reason, file=args.source))
         return 0
     if args.command == "replay":
         return _replay(args)
@@ -117,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
             summary.render(summary.scan(aws.client("sqs"), stack.queue_url, wait_seconds=args.wait_seconds))
         )
         return 0
+    if args.command == "report":
+        return _report(args, aws, stack)
     if args.command == "export":
         export(
             sqs=aws.client("sqs"),
@@ -130,12 +159,40 @@ def run(args: argparse.Namespace) -> int:
         return 0
     s3, dynamodb = aws.client("s3"), aws.client("dynamodb")
     if args.wait:
-        found = status.wait(s3, dynamodb, stack, args.key, args.timeout)
+        found = status.wait(
+            s3, dynamodb, stack, args.key, args.timeout, on_change=lambda state: print(state, file=sys.stderr)
+        )
     else:
         found = status.lookup(s3, dynamodb, stack, args.key)
     print(status.render(found))
     latest = found[0][1]
     return 0 if latest is not None and latest.get("status") == "DONE" else 1
+
+
+def _report(args: argparse.Namespace, aws: Aws, stack: Stack) -> int:
+    if args.out is not None:
+        try:
+            report_format(args.out)
+        except ReportError as error:
+            raise ReviewError(str(error)) from error
+    found = report.gather(
+        aws.client("s3"),
+        aws.client("dynamodb"),
+        aws.client("sqs"),
+        stack,
+        args.key,
+        wait_seconds=args.wait_seconds,
+    )
+    title = f"Data-quality report: {found.name}"
+    if args.out is None:
+        print(render_markdown([found], title=title))
+        return 0
+    try:
+        write_report(args.out, [found], title=title)
+    except ReportError as error:
+        raise ReviewError(str(error)) from error
+    print(f"report written to {args.out}", file=sys.stderr)
+    return 0
 
 
 def _replay(args: argparse.Namespace) -> int:

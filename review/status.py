@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +16,8 @@ FINISHED = frozenset({"DONE", "FAILED"})
 _DESERIALIZER = TypeDeserializer()
 # The ledger's attributes in reading order (docs/CONTRACT.md "File ledger item"); others follow sorted.
 ORDER = ("status", "file_rejected", "reason", "records", "valid", "large", "invalid", "stored", "duplicates",
-         "rejected", "rejected_by_reason", "error_name", "started_at", "finished_at", "execution_arn",
-         "expires_at")  # fmt: skip
+         "rejected", "rejected_by_reason", "rejected_by_rule", "error_name", "started_at", "finished_at",
+         "execution_arn", "expires_at")  # fmt: skip
 
 
 def versions(s3: Any, bucket: str, key: str) -> list[tuple[str | None, str]]:
@@ -42,16 +43,38 @@ def lookup(s3: Any, dynamodb: Any, stack: Stack, key: str) -> list[tuple[str, di
     return [(file_id, entry(dynamodb, stack.ledger_table, file_id)) for file_id in ids]
 
 
+def state_of(found: list[tuple[str, dict[str, Any] | None]]) -> str:
+    """`no such object`, `no ledger entry`, or the newest version's status (and lane)."""
+    if not found:
+        return "no such object"
+    latest = found[0][1]
+    if latest is None:
+        return "no ledger entry"
+    lane = f" (lane {latest['lane']})" if latest.get("lane") else ""
+    return f"{latest.get('status', 'no status')}{lane}"
+
+
 def wait(
-    s3: Any, dynamodb: Any, stack: Stack, key: str, timeout: float
+    s3: Any,
+    dynamodb: Any,
+    stack: Stack,
+    key: str,
+    timeout: float,
+    on_change: Callable[[str], None] | None = None,
 ) -> list[tuple[str, dict[str, Any] | None]]:
-    """Poll until the newest version's entry is DONE or FAILED (ReviewError after `timeout` seconds)."""
+    """Poll until the newest version's entry is DONE or FAILED (ReviewError after `timeout` seconds);
+    `on_change` hears each new state (`IN_PROGRESS (lane express)`, `DONE (lane express)`, ...)."""
     deadline = time.monotonic() + timeout
+    said: str | None = None
     while True:
         try:
             found = lookup(s3, dynamodb, stack, key)
         except ReviewError:
             found = []  # not uploaded yet: wait for it too
+        state = (found[0][0] + ": " if found else "") + state_of(found)
+        if on_change is not None and state != said:
+            on_change(state)
+            said = state
         latest = found[0][1] if found else None
         if latest is not None and latest.get("status") in FINISHED:
             return found

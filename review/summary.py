@@ -1,4 +1,5 @@
-"""`review summary`: what waits in the review queue, by reason and by file, without consuming it.
+"""`review summary`: what waits in the review queue, by reason, by contract rule and by file, without
+consuming it.
 
 Messages are received with a short visibility timeout (hidden while the scan runs, so each is counted
 once) and made visible again at once when the scan ends; an interrupted scan's messages come back by
@@ -8,9 +9,11 @@ themselves after SCAN_VISIBILITY_SECONDS. Nothing is deleted.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.rules import rule_keys
 from review.entries import exact_key
 from review.queue import BATCH, approximate_counts, body_of, drain
 
@@ -23,12 +26,24 @@ class Summary:
     in_flight: int = 0
     scanned: int = 0
     by_reason: Counter[str] = field(default_factory=Counter)
+    # Records per contract rule (`path keyword`); a record breaking two rules counts under both.
+    by_rule: Counter[str] = field(default_factory=Counter)
     by_file: Counter[str] = field(default_factory=Counter)
 
 
-def scan(sqs: Any, queue_url: str, *, wait_seconds: int) -> Summary:
-    found = Summary()
-    found.visible, found.in_flight = approximate_counts(sqs, queue_url)
+def violated_rules(body: dict[str, Any]) -> list[str]:
+    """The contract rules (`path keyword`) a review's violations name, each once."""
+    violations = body.get("violations")
+    if not isinstance(violations, list):
+        return []
+    return rule_keys([v for v in violations if isinstance(v, dict) and "rule" in v and "path" in v])
+
+
+def scan_bodies(
+    sqs: Any, queue_url: str, *, wait_seconds: int, each: Callable[[dict[str, Any]], None]
+) -> None:
+    """Call `each` with every waiting message's body; the messages are left in the queue (made visible
+    again when the scan ends)."""
     handles: list[str] = []
     try:
         for batch in drain(
@@ -36,13 +51,23 @@ def scan(sqs: Any, queue_url: str, *, wait_seconds: int) -> Summary:
         ):
             for message in batch:
                 handles.append(message["ReceiptHandle"])
-                body = body_of(message)
-                found.scanned += 1
-                found.by_reason[str(body.get("reason"))] += 1
-                source = body.get("source") or {}
-                found.by_file[f"s3://{source.get('bucket')}/{exact_key(source)}"] += 1
+                each(body_of(message))
     finally:
         release(sqs, queue_url, handles)
+
+
+def scan(sqs: Any, queue_url: str, *, wait_seconds: int) -> Summary:
+    found = Summary()
+    found.visible, found.in_flight = approximate_counts(sqs, queue_url)
+
+    def count(body: dict[str, Any]) -> None:
+        found.scanned += 1
+        found.by_reason[str(body.get("reason"))] += 1
+        found.by_rule.update(violated_rules(body))
+        source = body.get("source") or {}
+        found.by_file[f"s3://{source.get('bucket')}/{exact_key(source)}"] += 1
+
+    scan_bodies(sqs, queue_url, wait_seconds=wait_seconds, each=count)
     return found
 
 
@@ -61,7 +86,11 @@ def render(found: Summary) -> str:
         f"{found.visible} messages waiting, {found.in_flight} in flight (SQS's estimate); "
         f"{found.scanned} scanned and left in the queue",
     ]
-    for title, counts in (("by reason", found.by_reason), ("by file", found.by_file)):
+    for title, counts in (
+        ("by reason", found.by_reason),
+        ("by rule (records breaking it)", found.by_rule),
+        ("by file", found.by_file),
+    ):
         lines.append(f"{title}:")
         lines += [
             f"  {count:>7}  {name}" for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))

@@ -1,0 +1,91 @@
+"""`review show FILE.jsonl`: an export file as a table, by file and record index, with each record's
+line and the contract rules it breaks; `--reason` and `--file` keep only some of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from handlers.rules import rule_keys
+from review.entries import loads
+from review.errors import ReviewError
+from review.exportfile import read_lines
+
+COLUMNS = (
+    ("reason", 22),
+    ("file", 30),
+    ("index", 6),
+    ("line", 6),
+    ("order_id", 14),
+    ("violations", 44),
+    ("message", 0),
+)
+
+
+def _is_export_line(text: str) -> bool:
+    try:
+        value = loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and "review" in value
+
+
+def check_export(path: Path) -> None:
+    """ReviewError (one line) unless `path` is a readable file with at least one export line, or empty."""
+    if path.is_dir():
+        raise ReviewError(f"{path} is a directory, not an export file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ReviewError(f"cannot read {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise ReviewError(f"{path} is not UTF-8 text, so not an export file") from error
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and not any(_is_export_line(line) for line in lines):
+        raise ReviewError(
+            f"{path} is not a review export (no line of it is one: make one with `review export`)"
+        )
+
+
+def _cell(value: Any, width: int) -> str:
+    text = "-" if value is None else str(value)
+    if width and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.ljust(width) if width else text
+
+
+def rows(path: Path, *, reason: str | None = None, file: str | None = None) -> list[list[Any]]:
+    """The table's rows (no header): sorted by file, then record index (the file's own review first)."""
+    check_export(path)
+    found: list[tuple[tuple[str, int], list[Any]]] = []
+    for _, line in read_lines(path):
+        origin = line.get("origin") or {}
+        key = str(origin.get("key") or "-")
+        if reason is not None and line.get("reason") != reason:
+            continue
+        if file is not None and file not in (key, key.rsplit("/", 1)[-1]):
+            continue
+        index = origin.get("record_index")
+        review = line.get("review") or {}
+        rules = rule_keys([v for v in review.get("violations") or [] if isinstance(v, dict) and "rule" in v])
+        whole = bool(line.get("file_rejected"))
+        row = [
+            str(line.get("reason")),
+            key,
+            "file" if whole else index,
+            line.get("line"),
+            line.get("order_id"),
+            "; ".join(rules) or None,
+            line.get("message"),
+        ]
+        found.append(((key, -1 if whole or not isinstance(index, int) else index), row))
+    return [row for _, row in sorted(found, key=lambda item: item[0])]
+
+
+def table(path: Path, *, reason: str | None = None, file: str | None = None) -> str:
+    body = rows(path, reason=reason, file=file)
+    header = [name.upper() for name, _ in COLUMNS]
+    return "\n".join(
+        "  ".join(_cell(value, width) for value, (_, width) in zip(row, COLUMNS, strict=True)).rstrip()
+        for row in [header, *body]
+    )
