@@ -250,7 +250,12 @@ def _details(result: FileOutcome) -> list[str]:
                 lines.append(f"  example: {_said(example)}")
         else:
             lines.append(f"review: {_said(review)}")
-            lines += [f"  violation: {_violation(found)}" for found in review.get("violations") or []]
+            # A violation that only repeats the reason (a DynamoDB rule, an unparseable line) is left out.
+            lines += [
+                f"  violation: {_violation(found)}"
+                for found in review.get("violations") or []
+                if found.get("rule") != review.get("reason")
+            ]
             if review.get("violations_omitted"):
                 lines.append(f"  violations not listed: {review['violations_omitted']}")
     return lines

@@ -316,7 +316,8 @@ class FileOutcome:
 
     def summary(self) -> dict[str, Any]:
         """The row of simulate.py: counts, reasons, lost records and the ledger's maps (or None)."""
-        ledger = self.ledger or {}
+        # A rejected file has no counts (its ledger item keeps the empty map every claim starts with).
+        ledger = {} if self.file_rejected else self.ledger or {}
         return {
             "status": self.status,
             "records": self.records,

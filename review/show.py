@@ -1,5 +1,6 @@
 """`review show FILE.jsonl`: an export file as a table, by file and record index, with each record's
-line and the contract rules it breaks; `--reason` and `--file` keep only some of it."""
+line and the contract rules it breaks (the last column, never cut); `--reason` and `--file` keep only
+some of it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ COLUMNS = (
     ("index", 6),
     ("line", 6),
     ("order_id", 14),
-    ("violations", 44),
-    ("message", 0),
+    ("message", 48),
+    ("violations", 0),
 )
 
 
@@ -75,8 +76,8 @@ def rows(path: Path, *, reason: str | None = None, file: str | None = None) -> l
             "file" if whole else index,
             line.get("line"),
             line.get("order_id"),
-            "; ".join(rules) or None,
             line.get("message"),
+            "; ".join(rules) or None,
         ]
         found.append(((key, -1 if whole or not isinstance(index, int) else index), row))
     return [row for _, row in sorted(found, key=lambda item: item[0])]

@@ -140,12 +140,16 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
     # THEN the identical duplicate is stored twice, and under the file's line come its ledger entry
     # and one line per rejected record (reason, index, line, message), no record content
     assert result.returncode == 0, result.stderr
-    _, row_line, ledger, *reviews = result.stdout.splitlines()
+    _, row_line, ledger, rules, *reviews = result.stdout.splitlines()
     assert row_line.split()[1:6] == ["SUCCEEDED", "4", "2", "2", "no"]
     assert ledger.startswith("  ledger: status DONE, ")
+    # issue 16: the ledger's counts per rule, and each review's violations on their own lines
+    assert rules == "    rejected by rule: /contact-info required 1, /order-info required 1"
     assert reviews == [
         "  review: index 1 line 2 unparseable_line: the line is not one complete JSON value",
         '  review: index 2 line 3 missing_order_info: "order-info" is missing or is not an object',
+        "    violation: /order-info required: is required",
+        "    violation: /contact-info required: is required",
     ]
     assert f"secret-{uid}" not in result.stdout and "Ana" not in result.stdout
 
@@ -160,6 +164,8 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
         ("unparseable_line", 1, 2),
         ("missing_order_info", 2, 3),
     ]
+    assert [v["path"] for v in row["reviews"][1]["violations"]] == ["/order-info", "/contact-info"]
+    assert row["rejected_by_rule"] == {"/contact-info required": 1, "/order-info required": 1}
     assert f"secret-{uid}" not in line and "Ana" not in line
 
 
