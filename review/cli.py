@@ -139,6 +139,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "replay":
         return _replay(args)
+    if args.command == "report" and args.out is not None:
+        try:
+            report_format(args.out)  # before any AWS call
+        except ReportError as error:
+            raise ReviewError(str(error)) from error
     aws, stack = _stack(args)
     if args.command == "summary":
         print(
@@ -171,11 +176,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, aws: Aws, stack: Stack) -> int:
-    if args.out is not None:
-        try:
-            report_format(args.out)
-        except ReportError as error:
-            raise ReviewError(str(error)) from error
     found = report.gather(
         aws.client("s3"),
         aws.client("dynamodb"),

@@ -168,22 +168,15 @@ def test_report_of_a_file_not_done_is_an_error() -> None:
         report.file_quality("s3://b/k", {"status": "IN_PROGRESS"}, [])
 
 
+@pytest.mark.parametrize("name", ["r.pdf", "folder"])
 def test_report_refuses_a_path_that_is_no_report_before_any_aws_call(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import review.cli
-
-    stack = Stack("s", "b", "url", "ledger")
-    review.cli.find_stack = lambda *_: stack  # type: ignore[assignment]
-    try:
-        assert main(["report", "k", "--out", str(tmp_path / "r.pdf")]) == 1
-    finally:
-        del review.cli.find_stack
-        import importlib
-
-        importlib.reload(review.cli)
+    (tmp_path / "folder").mkdir()
+    # no stack, no endpoint, no credentials: the path is refused first, in one line
+    assert main(["report", "k", "--out", str(tmp_path / name), "--endpoint-url", "http://127.0.0.1:9"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "a report is .html or .md" in err
+    assert err.count("\n") == 1 and ("a report is .html or .md" in err or "is a directory" in err)
 
 
 class _Ledger:
