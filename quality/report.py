@@ -143,6 +143,8 @@ def report_format(path: Path) -> str:
     found = FORMATS.get(path.suffix.lower())
     if found is None:
         raise ReportError(f"{path}: a report is .html or .md (got {path.suffix or 'no suffix'!r})")
+    if not path.parent.is_dir():
+        raise ReportError(f"cannot write {path}: no directory {path.parent}")
     return found
 
 
