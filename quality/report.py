@@ -39,14 +39,30 @@ def _share(count: int, records: int | None) -> str:
     return f"{100 * count / records:.1f} %"
 
 
+# A Markdown bar: this many blocks for the largest count.
+BAR_BLOCKS = 20
+
+
+def _bar(count: int, top: int) -> str:
+    return "█" * max(1, round(BAR_BLOCKS * count / top)) if top else ""
+
+
 def _cell(value: object) -> str:
     return "-" if value is None else str(value)
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+!|~"})
+
+
+def _md(text: object) -> str:
+    """Text safe in a Markdown table cell (a member name in a path may hold any character)."""
+    return _cell(text).translate(_MARKDOWN_SPECIAL)
 
 
 def render_markdown(files: list[FileQuality], *, title: str = TITLE) -> str:
     lines = [f"# {title}", ""]
     for found in files:
-        lines += [f"## {found.name}", "", f"Figures from the {found.origin}.", ""]
+        lines += [f"## {_md(found.name)}", "", f"Figures from the {found.origin}.", ""]
         lines += [f"`{found.reconciliation()}`", ""]
         if found.file_rejected:
             where = position_text(found.position)
@@ -56,25 +72,31 @@ def render_markdown(files: list[FileQuality], *, title: str = TITLE) -> str:
             ]
         lines += ["### Rejected records per reason", ""]
         if found.rejected_by_reason:
-            lines += ["| reason | records | share |", "|---|--:|--:|"]
+            top = max(found.rejected_by_reason.values())
+            lines += ["| reason | records | share | |", "|---|--:|--:|---|"]
             lines += [
-                f"| {reason} | {n} | {_share(n, found.records)} |" for reason, n in found.reasons_ranked()
+                f"| {reason} | {n} | {_share(n, found.records)} | {_bar(n, top)} |"
+                for reason, n in found.reasons_ranked()
             ]
         else:
             lines.append("none")
         lines += ["", "### Rejected records per contract rule", ""]
         if found.rejected_by_rule:
-            lines += ["| path | rule | records failing | share failing |", "|---|---|--:|--:|"]
+            top = max(found.rejected_by_rule.values())
+            lines += ["| path | rule | records failing | share failing | |", "|---|---|--:|--:|---|"]
             for key, n in found.rules_ranked():
                 path, keyword = split_rule(key)
-                lines.append(f"| `{path}` | {keyword} | {n} | {_share(n, found.records)} |")
+                share = _share(n, found.records)
+                lines.append(f"| {_md(path)} | {_md(keyword)} | {n} | {share} | {_bar(n, top)} |")
         else:
             lines.append("none")
         lines += ["", "### First records breaking each rule", ""]
         examples = [(key, e) for key, _ in found.rules_ranked() for e in found.examples.get(key, [])]
         if examples:
             lines += ["| index | line | path | rule |", "|--:|--:|---|---|"]
-            lines += [f"| {_cell(e.index)} | {_cell(e.line)} | `{e.path}` | {e.rule} |" for _, e in examples]
+            lines += [
+                f"| {_cell(e.index)} | {_cell(e.line)} | {_md(e.path)} | {_md(e.rule)} |" for _, e in examples
+            ]
         else:
             lines.append("none")
         lines.append("")
