@@ -16,6 +16,9 @@ and the process's peak RSS (VmHWM, the interpreter and imports included).
   (the baseline the contract's cost is measured against, issue 9).
 - validator-example: the same with examples/record-contract.json (a realistic contract that accepts
   the same orders, so the counts agree).
+- check: the local `check` command's work on the file (quality.checking.check_file: opens the file,
+  runs process_file with discarding sinks, counts per reason and per rule); issue 16's goal is within
+  20 % of the validator's rate (the `check/validator` ratio).
 The manifest sinks of naive and validator are the same discarding, byte-counting sink.
 """
 
@@ -35,7 +38,7 @@ from typing import Any, BinaryIO
 from benchmarks.bodies import CountingSink
 from benchmarks.validator import max_rss_mb
 
-CONTENDERS = ("naive", "bare", "validator", "validator-ifs", "validator-example")
+CONTENDERS = ("naive", "bare", "validator", "validator-ifs", "validator-example", "check")
 EXAMPLE_CONTRACT = Path(__file__).resolve().parent.parent / "examples" / "record-contract.json"
 _BATCH_RECORDS = 100
 _BATCH_BYTES = 200_000
@@ -214,6 +217,17 @@ def validator(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, 
     return {**counts, "manifest_bytes": sink.bytes, "claims": sink.claims}
 
 
+def check_command(path: Path) -> dict[str, Any]:
+    from quality.checking import check_file
+
+    found = check_file(path, max_rejected=10**12, max_file_bytes=1 << 50, say=lambda _: None)
+    if found.file_rejected:
+        raise RuntimeError(f"check rejected the benchmark file: {found.reason}")
+    parts = dict(found.parts)
+    # check counts valid and large together; the benchmark's orders are never large (the counts agree).
+    return {"records": found.records, "valid": parts["valid"], "invalid": parts["rejected"]}
+
+
 def run(name: str, form: str, path: Path) -> dict[str, Any]:
     """Process the file once with one contender; time only the processing."""
     # The per-file limits must not stop a benchmark file with 10 % invalid records.
@@ -226,6 +240,7 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
         "validator": lambda stream: validator(stream, form, source),
         "validator-ifs": lambda stream: validator(stream, form, source),
         "validator-example": lambda stream: validator(stream, form, source),
+        "check": lambda stream: check_command(path),
     }
     previous = None
     if name == "naive":
@@ -234,6 +249,8 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
         import handlers.pipeline
 
         previous = use_rules(name)
+    elif name == "check":
+        import quality.checking  # noqa: F401  (import time is not processing time)
     try:
         with path.open("rb") as stream:
             started, cpu_started = time.perf_counter(), time.process_time()

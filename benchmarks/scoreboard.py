@@ -10,7 +10,8 @@ contender's own process time, steady when the 2-core machine runs other work; wa
 The validator's line carries validator/naive and validator/bare; with the validator-ifs contender,
 the validator and validator-example lines carry `contract_cost`: the share of throughput the record
 contract costs against the original `if`s, issue 9's budget being 0.10 for the default contract and
-0.25 for the example. Counts must agree between contenders, or the run fails.
+0.25 for the example; the check line carries `check/validator`, the local check's rate against the
+validator core's (issue 16's goal: at least 0.8). Counts must agree between contenders, or the run fails.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ def summarise(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             for other in ("naive", "bare"):
                 if f"vs_{other}" in line:
                     line[f"validator/{other}"] = line.pop(f"vs_{other}")
+    for line in lines:
+        core = rates.get(("validator", line["form"]))
+        if core and line["contender"] == "check":
+            # issue 16: the local check against the validator core on the same file (goal >= 0.8)
+            line["check/validator"] = round(rates["check", line["form"]] / core, 2)
     for line in lines:
         baseline = rates.get(("validator-ifs", line["form"]))
         if baseline and line["contender"] in ("validator", "validator-example"):
