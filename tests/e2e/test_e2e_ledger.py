@@ -71,6 +71,10 @@ def test_every_done_file_is_reconciled_in_its_ledger_item(
     by_reason = {reason: int(n) for reason, n in ledger["rejected_by_reason"].items() if n}
     assert by_reason == dict(Counter(review["reason"] for review in result.reviews))
     assert by_reason[REASON_CONFLICT] == 1 and sum(by_reason.values()) == counts["rejected"]
+    # AND (issue 16) rejected per contract rule, from the validator in both lanes: the two records
+    # without an order_id break one rule each (a conflict breaks no contract rule)
+    by_rule = {rule: int(n) for rule, n in ledger["rejected_by_rule"].items()}
+    assert by_rule == {"/order-info/order_id required": 2}
     # AND the execution, its times, and no expiry (LedgerRetentionDays 0: kept; a NULL, ignored by TTL)
     assert ledger["execution_arn"].startswith("arn:") and ledger["started_at"] <= ledger["finished_at"]
     assert "expires_at" in ledger and ledger["expires_at"] is None
