@@ -103,3 +103,12 @@ def test_check_agrees_with_the_pipeline(pipeline: Pipeline, tmp_path: Path, name
     assert result.status == "SUCCEEDED", result.failure
     row = {"file_rejected": result.file_rejected, "ledger": result.ledger}
     assert _check_view(found) == _pipeline_view(row)
+
+
+def test_a_file_review_carries_where_the_file_breaks(pipeline: Pipeline) -> None:
+    """Issue 16 item 5 through the deployed pipeline: a trailing comma is not_json (was `truncated`
+    before), and the review message says where."""
+    _, result = pipeline.run(f"comma-{uuid.uuid4().hex[:8]}.json", b'{"name": "a",}}')
+    [review] = result.reviews
+    assert (review["reason"], review["file_rejected"]) == ("not_json", True)
+    assert review["position"] == {"line": 1, "column": 14, "offset": 13}
