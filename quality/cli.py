@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.contract import ACCEPTED_SUFFIXES, DEFAULT_MAX_REJECTED_RECORDS
-from handlers.rules import CONTRACT_FILE, Rules, load_rules
+from handlers.rules import Rules, load_rules
 from handlers.schema import ContractError
 from quality.checking import check_file
 from quality.model import FileQuality, position_text
@@ -204,6 +204,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
 
-
-# The default contract, named in the help of `--contract`.
-DEFAULT_CONTRACT = CONTRACT_FILE
