@@ -32,6 +32,10 @@ def browser() -> str | None:
 
 def screenshot(page: Path, out: Path, *, width: int = 1100, height: int = 1400, timeout: float = 120) -> None:
     """Save `page` as a PNG of `width` x `height` CSS pixels (RuntimeError when Chromium fails)."""
+    if not page.is_file():
+        raise RuntimeError(f"{page}: no such file (a report page, .html)")
+    if out.is_dir() or not out.parent.is_dir():
+        raise RuntimeError(f"cannot write {out}: name a .png file in an existing directory")
     found = browser()
     if found is None:
         raise RuntimeError("no Chromium on PATH (apt-get install chromium)")
@@ -51,7 +55,10 @@ def screenshot(page: Path, out: Path, *, width: int = 1100, height: int = 1400, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog="exit status: 0 the PNG is written; 1 it is not (one line on stderr)",
+    )
     parser.add_argument("page", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--width", type=int, default=1100)

@@ -124,3 +124,18 @@ def test_chromium_renders_the_page(tmp_path: Path) -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (800, 600)
+
+
+@pytest.mark.parametrize("case", ["missing-page", "output-directory"])
+def test_screenshot_bad_input_is_one_line_and_exit_1(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "r.html"
+    if case == "output-directory":
+        write_report(page, [FOUND])
+        out = tmp_path
+    else:
+        out = tmp_path / "r.png"
+    assert screenshot.main([str(page), str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("screenshot: error: ")

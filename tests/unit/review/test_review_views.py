@@ -214,3 +214,54 @@ def test_the_new_subcommand_has_help_with_its_exit_status(
         main([command, "--help"])
     out = capsys.readouterr().out
     assert exited.value.code == 0 and f"usage: review {command}" in out and "Exit status 0" in out
+
+
+class _Bucket:
+    """S3 and DynamoDB fakes for `review report`: versions of `key` and the ledger item, if any."""
+
+    def __init__(self, versions: list[dict[str, Any]], item: dict[str, Any] | None) -> None:
+        self.versions = versions
+        self.item = item
+
+    def list_object_versions(self, **_: Any) -> dict[str, Any]:
+        return {"Versions": self.versions}
+
+    def get_item(self, **_: Any) -> dict[str, Any]:
+        return {} if self.item is None else {"Item": self.item}
+
+
+@pytest.mark.parametrize(
+    ("versions", "item", "said"),
+    [
+        ([], None, "no such object in the stack's bucket"),
+        ([{"Key": "k", "VersionId": "v1", "ETag": '"e"', "LastModified": 1}], None, "no ledger entry"),
+    ],
+)
+def test_report_of_a_key_the_stack_did_not_process_is_an_error(
+    versions: list[dict[str, Any]], item: dict[str, Any] | None, said: str
+) -> None:
+    from review.errors import ReviewError
+
+    fake = _Bucket(versions, item)
+    with pytest.raises(ReviewError, match=said):
+        report.gather(fake, fake, _Queue([]), Stack("s", "b", "url", "ledger"), "k", wait_seconds=0)
+
+
+def test_report_gathers_only_the_files_own_reviews() -> None:
+    item = {
+        "status": {"S": "DONE"},
+        "records": {"N": "20"},
+        "stored": {"N": "18"},
+        "duplicates": {"N": "0"},
+        "rejected": {"N": "2"},
+        "rejected_by_reason": {"M": {"contract_violation": {"N": "2"}}},
+        "rejected_by_rule": {"M": {"/order-info/quantity minimum": {"N": "2"}}},
+    }
+    fake = _Bucket([{"Key": "orders.jsonl", "VersionId": "v1", "ETag": '"e"', "LastModified": 1}], item)
+    other = _body(0, source={**SOURCE, "key": "other.jsonl"})
+    old = _body(1, source={**SOURCE, "version_id": "v0"})
+    queue = _Queue([_body(3), other, old, _body(8)])
+    found = report.gather(fake, fake, queue, Stack("s", "b", "url", "ledger"), "orders.jsonl", wait_seconds=0)
+    assert [e.index for e in found.examples["/order-info/quantity minimum"]] == [3, 8]
+    assert found.reconciliation() == "records 20 = stored 18 + duplicates 0 + rejected 2"
+    assert not queue.hidden  # looked at, not consumed
