@@ -44,14 +44,8 @@ def test_output_is_byte_identical_across_runs_and_aws_configurations(tmp_path: P
     # GIVEN two machines: one with no AWS configuration at all, one with a region and a GovCloud partition
     first, second = tmp_path / "a", tmp_path / "b"
     no_aws = _bare_env(tmp_path, PYTHONHASHSEED="1")
-    configured = _bare_env(
-        tmp_path,
-        PYTHONHASHSEED="2",
-        AWS_DEFAULT_REGION="us-gov-west-1",
-        AWS_REGION="eu-central-1",
-        AWS_ACCESS_KEY_ID="x",
-        AWS_SECRET_ACCESS_KEY="y",
-    )
+    configured = _bare_env(tmp_path, PYTHONHASHSEED="2", AWS_DEFAULT_REGION="us-gov-west-1",
+                           AWS_REGION="eu-central-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y")
     # WHEN both render
     for out, env in ((first, no_aws), (second, configured)):
         result = _run_build(["--output", str(out)], env)
@@ -165,10 +159,9 @@ def test_check_prints_what_changed_in_each_stale_file(
     for name, diff in diffs.items():
         assert diff.startswith(f"--- output/{name} (on disk)\n+++ output/{name} (rendered)\n@@ ")
     assert '\n-      "MaxConcurrency": 50,\n+      "MaxConcurrency": 7,\n' in diffs[build.ASL_FILE]
-    assert (
-        "\n-" + 14 * " " + '"MaxConcurrency": 50,\n+' + 14 * " " + '"MaxConcurrency": 7,\n'
-        in diffs[build.TEMPLATE_FILE]
-    )
+    assert '\n-' + 14 * " " + '"MaxConcurrency": 50,\n+' + 14 * " " + '"MaxConcurrency": 7,\n' in diffs[
+        build.TEMPLATE_FILE
+    ]
     # and the picture's diff is the one changed line (plus its context), not a rewrite of the file
     changed = [line for line in diffs[PICTURE_FILE].splitlines()[2:] if line[:1] in "+-"]
     assert [line[:21] for line in changed] == ["-  s_ProcessBatches[[", "+  s_ProcessBatches[["]

@@ -101,3 +101,5 @@ def test_rendering_is_deterministic(definition: dict[str, Any]) -> None:
 def test_built_template_has_no_invariant_violation(template: Any) -> None:
     # GIVEN the built template / WHEN checking its invariants / THEN there is none
     assert template_invariants(template) == []
+
+

@@ -265,7 +265,7 @@ _GRAMMAR = [
     re.compile(r"\s+end"),
     re.compile(rf"  {_ID} (?:-->|-\.->|==>)(?:\|{_QUOTED}\|)? {_ID}"),
 ]
-_RAW_IN_LABEL = re.compile(r"[<&`|\\]|#(?!\w+;)|\$\$|direction\s+(?:TB|BT|RL|LR|TD)")
+_RAW_IN_LABEL = re.compile(r'[<&`|\\]|#(?!\w+;)|\$\$|direction\s+(?:TB|BT|RL|LR|TD)')
 
 names = st.text(min_size=1, max_size=12)
 
@@ -280,11 +280,8 @@ def test_any_names_and_values_give_lines_of_the_drawn_grammar(
     definition = {
         "StartAt": first,
         "States": {
-            first: {
-                "Type": "Choice",
-                "Choices": [{"Variable": "$.v", "StringEquals": value, "Next": second}],
-                "Default": second,
-            },
+            first: {"Type": "Choice", "Choices": [{"Variable": "$.v", "StringEquals": value, "Next": second}],
+                    "Default": second},
             second: {
                 "Type": "Map",
                 "ItemProcessor": {"StartAt": first, "States": {first: {"Type": "Fail", "Error": error}}},
@@ -340,20 +337,9 @@ def test_distinct_paths_get_distinct_ids(a: list[str], b: list[str]) -> None:
         ({"Variable": "$.a", "TimestampGreaterThanPath": "$.b"}, "$.a > $.b"),
         ({"Variable": "$.a", "BooleanEquals": False}, "$.a == false"),
         ({"Variable": "$.a", "IsNull": True}, "$.a is null"),
-        (
-            {
-                "Or": [
-                    {"Variable": "$.a", "IsString": True},
-                    {
-                        "And": [
-                            {"Variable": "$.b", "NumericEquals": 1},
-                            {"Variable": "$.c", "NumericEquals": 2},
-                        ]
-                    },
-                ]
-            },
-            "$.a is string or ($.b == 1 and $.c == 2)",
-        ),
+        ({"Or": [{"Variable": "$.a", "IsString": True}, {"And": [{"Variable": "$.b", "NumericEquals": 1},
+                                                                 {"Variable": "$.c", "NumericEquals": 2}]}]},
+         "$.a is string or ($.b == 1 and $.c == 2)"),
         ({"Condition": "{% $states.input.n > 1 %}"}, "{% $states.input.n > 1 %}"),
     ],
 )
