@@ -81,6 +81,10 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
         "ledger": {
             "expires_at": {"NULL": True},
             "rejected_by_reason": {"M": {"missing_contact_info": {"N": "1"}}},
+            # issue 16: per contract rule (`{"order-info": {}}` breaks two rules: counted under both)
+            "rejected_by_rule": {
+                "M": {"/contact-info required": {"N": "1"}, "/order-info/order_id required": {"N": "1"}}
+            },
         },
     }
     assert result["manifest"]["key"].startswith("_pipeline/work/")

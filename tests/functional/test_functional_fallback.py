@@ -295,7 +295,8 @@ def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) 
     state["validation"] = {
         "file_rejected": False, "records": 9, "valid": 5, "large": 1, "invalid": 3, "batches": 0,
         "manifest": {"bucket": "in", "key": "_pipeline/work/x/batches.manifest", "version_id": "m1"},
-        "ledger": {"expires_at": {"NULL": True}, "rejected_by_reason": {"M": {}}},
+        "ledger": {"expires_at": {"NULL": True}, "rejected_by_reason": {"M": {}},
+                   "rejected_by_rule": {"M": {"/a type": {"N": "2"}}}},  # issue 16: the validator's map
     }  # fmt: skip
     # WHEN the parent routes it
     result = aws.run(_parent_from(build_definition(), "RouteFile"), state)
@@ -310,3 +311,5 @@ def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) 
         "invalid": {"N": "3"},
         "file_rejected": {"BOOL": False},
     }
+    # AND (issue 16) the validator's counts per contract rule, copied as they are
+    assert ledger["rejected_by_rule"] == {"M": {"/a type": {"N": "2"}}}
