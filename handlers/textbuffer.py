@@ -39,6 +39,18 @@ _NUMBER_CUT = re.compile(r"\.|[eE][+-]?")
 _JSON_WHITESPACE = " \t\n\r"
 
 
+# A JSON string (skipped whole) or one of the constants Python's json accepts and JSON does not.
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)')
+
+
+def _constant_at(text: str, start: int) -> int | None:
+    """Where the first NaN / Infinity outside a string is, from `start` (the value's text)."""
+    for found in _STRING_OR_CONSTANT.finditer(text, start):
+        if found.group(1):
+            return found.start(1)
+    return None
+
+
 def ran_out(text: str, exc: json.JSONDecodeError) -> bool:
     """Whether the decoder failed on `text` only because the text ends (more text could complete it):
     nothing but whitespace after the error, a string still open, or a literal, a number or a \\u escape
@@ -280,7 +292,7 @@ class TextBuffer:
                     raise self.truncated() from None
                 raise self.not_json(f"JSON syntax error: {exc.msg}", exc.pos) from None
             except ValueError:
-                raise FileRejected(REASON_NOT_JSON, "NaN and Infinity are not JSON") from None
+                raise self.not_json("NaN and Infinity are not JSON", _constant_at(text, start)) from None
             except RecursionError:
                 if text_exceeds(text, self._element_max, start):
                     # Too deep within the limit's bytes, or only beyond them (then too large, as a

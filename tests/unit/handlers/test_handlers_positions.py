@@ -126,3 +126,11 @@ def test_not_utf8_says_its_byte_offset_at_every_read_size() -> None:
     for bad in (b"\xff", b"\xc3(", b"\xe2\x82"):
         data = good + bad + b'"]'
         assert same_at_every_read_size(data) == ("not_utf8", {"byte_offset": len(good)})
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_say_where_they_are_not_in_a_string(constant: str) -> None:
+    text = f'[{{"a": "{constant}", "b": [1, {constant}]}}]'
+    reason, position = same_at_every_read_size(text.encode())
+    assert reason == "not_json" and position is not None
+    assert position["offset"] == text.rindex(constant)
