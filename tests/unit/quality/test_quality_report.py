@@ -139,3 +139,19 @@ def test_screenshot_bad_input_is_one_line_and_exit_1(
     assert screenshot.main([str(page), str(out)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("screenshot: error: ")
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_the_example_report_under_docs_is_current(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/quality-report.* (and the screenshot made from the page) are what check writes today."""
+    from quality.cli import main
+
+    repo = Path(__file__).resolve().parents[3]
+    monkeypatch.chdir(repo)
+    out = tmp_path / f"report{suffix}"
+    argv = ["examples/orders-to-check.jsonl", "--contract", "examples/record-contract.json"]
+    assert main([*argv, "--report", str(out)]) == 1
+    capsys.readouterr()
+    assert out.read_text() == (repo / "docs" / f"quality-report{suffix}").read_text()
