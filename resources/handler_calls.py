@@ -114,8 +114,9 @@ def _strings(node: ast.AST) -> set[str]:
     return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 
 
-def aws_calls(handler: str, root: Path = HANDLERS) -> list[Call]:
-    """Every AWS call reachable from `handler`, in file and line order."""
+@cache
+def aws_calls(handler: str, root: Path = HANDLERS) -> tuple[Call, ...]:
+    """Every AWS call reachable from `handler`, in file and line order (cached: code is read once)."""
     modules = reachable_modules(handler_module(handler, root), root)
     services = sorted(_services(modules))
     calls: list[Call] = []
@@ -135,4 +136,4 @@ def aws_calls(handler: str, root: Path = HANDLERS) -> list[Call]:
                         calls.append(Call(service, operation, where, by_version, tells_not_found))
     # A nested function's calls are found from each enclosing function too: keep one of each.
     unique = {(c.where, c.service, c.operation): c for c in calls}
-    return sorted(unique.values(), key=lambda c: (c.where.split(":")[0], int(c.where.split(":")[1])))
+    return tuple(sorted(unique.values(), key=lambda c: (c.where.split(":")[0], int(c.where.split(":")[1]))))
