@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,13 @@ def test_build_refuses_a_lane_budget_past_the_limit(
     assert "worstcase.md: SmallFileStateMachine: worst case " in err
     assert "StoreRecords[10 waves of 400 x RouteRecord > StoreRecord[7 x 2 s + 51 s waits]" in err
     assert not list(tmp_path.iterdir())
+
+
+def test_the_readmes_small_lane_figure_is_the_tables() -> None:
+    """The README's limit sentence comes from output/worstcase.md (it said 220 s, one wave's waits)."""
+    readme = " ".join((OUTPUT.parent / "README.md").read_text(encoding="utf-8").split())
+    match = re.search(r"its worst case \([^)]*\) is (\d+) s for (\d+) records", readme)
+    assert match, "README: the small lane's worst-case sentence is missing"
+    table = (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
+    assert f"| {match.group(2)} records | {match.group(1)} s |" in table
+    assert int(match.group(2)) == INLINE_MAX_RECORDS
