@@ -122,3 +122,28 @@ def test_calls_are_found_through_helpers_and_imports_from_the_handler_module(tmp
     assert [(c.service, c.operation, c.where) for c in calls] == [
         ("sqs", "SendMessage", f"{tmp_path.name}/io.py:2")
     ]
+
+
+def test_what_the_code_shows_about_a_call_comes_from_code_not_from_its_docstrings(tmp_path: Path) -> None:
+    # GIVEN two handlers reading S3: one passes a VersionId and tells NoSuchKey apart, one only says so
+    (tmp_path / "coded.py").write_text(
+        "import boto3\n"
+        "def handler(event, context):\n"
+        "    s3 = boto3.client('s3')\n"
+        "    try:\n        return s3.get_object(Bucket='b', Key='k', VersionId=event['v'])\n"
+        "    except Exception as exc:\n        return 'NoSuchKey' in str(exc)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "talked.py").write_text(
+        '"""Reads by VersionId; a NoSuchKey is an error."""\n'
+        "import boto3\n"
+        "def handler(event, context):\n"
+        '    """Passes no VersionId."""\n'
+        "    return boto3.client('s3').get_object(Bucket='b', Key='k')\n",
+        encoding="utf-8",
+    )
+    # THEN only the first needs s3:GetObjectVersion and s3:ListBucket
+    [coded] = aws_calls("coded.handler", tmp_path)
+    [talked] = aws_calls("talked.handler", tmp_path)
+    assert (coded.by_version, coded.tells_not_found) == (True, True)
+    assert (talked.by_version, talked.tells_not_found) == (False, False)
