@@ -110,6 +110,11 @@ def _services(modules: list[Path]) -> set[str]:
     return services
 
 
+def _keywords(node: ast.AST) -> set[str]:
+    """Keyword argument names passed in calls (`VersionId=...`)."""
+    return {n.arg for n in ast.walk(node) if isinstance(n, ast.keyword) and n.arg}
+
+
 def _strings(node: ast.AST) -> set[str]:
     """String literals the code uses (docstrings and other bare string statements are not code)."""
     bare = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Expr)}
@@ -131,7 +136,7 @@ def aws_calls(handler: str, root: Path = HANDLERS) -> tuple[Call, ...]:
         tells_not_found = "NoSuchKey" in _strings(tree)
         functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
         for function in functions:
-            by_version = "VersionId" in _strings(function)
+            by_version = "VersionId" in _strings(function) | _keywords(function)
             for node in ast.walk(function):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                     continue
