@@ -2,20 +2,23 @@
 (NoSuchKey / NoSuchVersion) only to a caller allowed s3:ListBucket on the bucket, 403 AccessDenied to
 any other, so a role without that grant cannot tell a missing object from a forbidden one.
 
-Patched at two points: `emulator.lambda_runner.invoke`, so that a function's handler signs its
-requests with an access key that names the function's role, and `S3Response.get_object`, where a
-missing key asked for by such a role whose policies (as deployed into moto's IAM) do not allow
-s3:ListBucket on the bucket becomes AccessDenied, decided by the policy evaluator of the build-time
-proof (resources/policy_eval.py). Requests from anyone else (tests, the CLI) keep moto's answer.
+Patched at three points: `emulator.lambda_runner.invoke` notes the invoked function's role for the
+handler's thread; botocore's `Endpoint.make_request` adds that role as a request header to every call
+made from that thread (so a client the handler cached in an earlier invocation, of another function
+with the same code, still names this one's role); `S3Response.get_object` turns a missing key asked
+for by a role whose policies (as deployed into moto's IAM) do not allow s3:ListBucket on the bucket
+into AccessDenied, decided by the build-time proof's evaluator (resources/policy_eval.py). Requests
+from anyone else (tests, the CLI, Step Functions' own calls) keep moto's answer.
 """
 
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
+import threading
 from typing import Any
 
+from botocore.endpoint import Endpoint
 from moto.awslambda.models import lambda_backends
 from moto.iam.models import iam_backends
 from moto.s3.exceptions import MissingKey, MissingVersion, S3AccessDeniedError
@@ -27,41 +30,45 @@ from resources.policy_eval import Request, evaluate
 PROVEN_BY = (
     "tests/e2e/test_e2e_missing_object.py::test_without_list_bucket_a_missing_object_is_access_denied_as_on_aws"
 )
-# Access key (20 upper-case characters, as moto parses them) -> the role ARN it stands for.
-_ROLES: dict[str, str] = {}
-
-
-def access_key_for(role_arn: str) -> str:
-    key = "AKIA" + hashlib.sha256(role_arn.encode()).hexdigest().upper()[:16]
-    _ROLES[key] = role_arn
-    return key
+ROLE_HEADER = "x-emulator-caller-role"
+_CALLER = threading.local()
 
 
 def install() -> None:
-    signed = _signed_as_role(lambda_runner.invoke)
-    lambda_runner.invoke = signed  # type: ignore[assignment]
-    original = S3Response.get_object
+    lambda_runner.invoke = _as_role(lambda_runner.invoke)  # type: ignore[assignment]
+    make_request = Endpoint.make_request
 
-    def get_object(self: S3Response) -> Any:
+    def named_make_request(self: Endpoint, operation_model: Any, request_dict: dict[str, Any]) -> Any:
+        role = getattr(_CALLER, "role", None)
+        if role:
+            request_dict.setdefault("headers", {})[ROLE_HEADER] = role
+        return make_request(self, operation_model, request_dict)
+
+    Endpoint.make_request = named_make_request  # type: ignore[method-assign]
+    get_object = S3Response.get_object
+
+    def strict_get_object(self: S3Response) -> Any:
         try:
-            return original(self)
+            return get_object(self)
         except (MissingKey, MissingVersion):
-            role = _ROLES.get(self.get_access_key())
-            if role is not None and not _may_list(role, self.bucket_name):
+            role = self.headers.get(ROLE_HEADER)
+            if role and not _may_list(str(role), self.bucket_name):
                 raise S3AccessDeniedError() from None
             raise
 
-    S3Response.get_object = get_object  # type: ignore[method-assign]
+    S3Response.get_object = strict_get_object  # type: ignore[method-assign]
 
 
-def _signed_as_role(invoke: Any) -> Any:
-    def signed(*, environment: Any, context: Any, **kwargs: Any) -> Any:
-        role = _function_role(str(context.invoked_function_arn))
-        if role:
-            environment = {**environment, "AWS_ACCESS_KEY_ID": access_key_for(role)}
-        return invoke(environment=environment, context=context, **kwargs)
+def _as_role(invoke: Any) -> Any:
+    def invoke_as_role(*, context: Any, **kwargs: Any) -> Any:
+        previous = getattr(_CALLER, "role", None)
+        _CALLER.role = _function_role(str(context.invoked_function_arn))
+        try:
+            return invoke(context=context, **kwargs)
+        finally:
+            _CALLER.role = previous
 
-    return signed
+    return invoke_as_role
 
 
 def _function_role(function_arn: str) -> str | None:
@@ -71,7 +78,7 @@ def _function_role(function_arn: str) -> str | None:
     region, account, name = parts[3], parts[4], parts[6]
     try:
         return str(lambda_backends[account][region].get_function(name).role)
-    except Exception:  # an unknown function keeps the runner's own credentials
+    except Exception:  # an unknown function's calls keep moto's answers
         return None
 
 
@@ -86,8 +93,7 @@ def _document(text: Any) -> Any:
 
 def _may_list(role_arn: str, bucket: str) -> bool:
     account, partition = role_arn.split(":")[4], role_arn.split(":")[1]
-    backend = iam_backends[account][partition]
-    role = backend.get_role_by_arn(role_arn)
+    role = iam_backends[account][partition].get_role_by_arn(role_arn)
     documents = [(name, _document(text)) for name, text in role.policies.items()]
     for policy in role.managed_policies.values():
         default = next(version for version in policy.versions if version.is_default)
