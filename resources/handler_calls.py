@@ -29,6 +29,8 @@ class Call:
     by_version: bool
     # The module tells a missing key from other errors (NoSuchKey): S3 answers it only with ListBucket.
     tells_not_found: bool
+    # The call passes IndexName (a DynamoDB query of an index: the index's ARN), as written if literal.
+    index_name: str | None = None
 
 
 def handler_module(handler: str, root: Path = HANDLERS) -> Path:
@@ -110,6 +112,14 @@ def _services(modules: list[Path]) -> set[str]:
     return services
 
 
+def _index_name(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "IndexName":
+            value = keyword.value
+            return str(value.value) if isinstance(value, ast.Constant) else "*"
+    return None
+
+
 def _keywords(node: ast.AST) -> set[str]:
     """Keyword argument names passed in calls (`VersionId=...`)."""
     return {n.arg for n in ast.walk(node) if isinstance(n, ast.keyword) and n.arg}
@@ -144,7 +154,8 @@ def aws_calls(handler: str, root: Path = HANDLERS) -> tuple[Call, ...]:
                     operation = operations(service).get(node.func.attr)
                     if operation is not None:
                         where = f"{root.name}/{path.relative_to(root).as_posix()}:{node.lineno}"
-                        calls.append(Call(service, operation, where, by_version, tells_not_found))
+                        index = _index_name(node)
+                        calls.append(Call(service, operation, where, by_version, tells_not_found, index))
     # A nested function's calls are found from each enclosing function too: keep one of each.
     unique = {(c.where, c.service, c.operation): c for c in calls}
     return tuple(sorted(unique.values(), key=lambda c: (c.where.split(":")[0], int(c.where.split(":")[1]))))

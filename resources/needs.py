@@ -59,6 +59,12 @@ S3_OPERATION_ACTIONS = {
     "HeadBucket": "ListBucket",
 }
 OTHER_OPERATION_ACTIONS = {("lambda", "Invoke"): "InvokeFunction"}
+# Services whose calls support no resource-level permission (Resource "*").
+STAR_ONLY_SERVICES = frozenset({"cloudwatch", "xray"})
+# Step Functions calls on an execution (its ARN), not on the state machine.
+EXECUTION_OPERATIONS = frozenset(
+    {"DescribeExecution", "StopExecution", "GetExecutionHistory", "RedriveExecution"}
+)
 S3_BUCKET_OPERATIONS = frozenset({"ListObjectsV2", "ListObjects", "HeadBucket"})
 
 
@@ -96,6 +102,10 @@ def derive_needs(template: dict[str, Any]) -> list[Need]:
             needs += _function_needs(stack, logical_id, resource["Properties"])
         elif kind == "AWS::Events::Rule":
             needs += _rule_needs(stack, logical_id, resource["Properties"])
+        elif kind == "AWS::Scheduler::Schedule":
+            needs += _targets_needs(
+                stack, logical_id, [resource["Properties"]["Target"]], "scheduler.amazonaws.com"
+            )
     return needs
 
 
@@ -281,7 +291,9 @@ def _environment_resources(stack: SampleStack, environment: dict[str, Any], kind
     """Logical IDs of resources of `kind` the function's environment refers to."""
     found: list[str] = []
     for value in environment.values():
-        logical_id = value.get("Ref") if isinstance(value, dict) else None
+        logical_id = None
+        if isinstance(value, dict):
+            logical_id = value.get("Ref") or (value.get("Fn::GetAtt") or [None])[0]
         if logical_id and stack.resources.get(logical_id, {}).get("Type") == kind:
             found.append(logical_id)
     return found
@@ -294,6 +306,8 @@ def _call_needs(
     if call.service == "s3":
         return _s3_call_needs(stack, handler, call)
     action = f"{prefix}:{OTHER_OPERATION_ACTIONS.get((call.service, call.operation), call.operation)}"
+    if call.service in STAR_ONLY_SERVICES:
+        return [(action, "*")]
     kinds = {
         "dynamodb": "AWS::DynamoDB::Table",
         "sqs": "AWS::SQS::Queue",
@@ -308,7 +322,15 @@ def _call_needs(
             f"{handler}: {call.where} calls {call.service}.{call.operation} but the function's "
             "environment names no resource of that service"
         )
-    return [(action, stack.get_att(target, "Arn")) for target in targets]
+    arns = [stack.get_att(target, "Arn") for target in targets]
+    if call.service == "stepfunctions" and call.operation in EXECUTION_OPERATIONS:
+        # arn:...:stateMachine:<name> -> an execution of it
+        arns = [arn.replace(":stateMachine:", ":execution:") + ":sample-execution" for arn in arns]
+    if call.service == "dynamodb" and call.index_name:
+        arns = [
+            f"{arn}/index/{'sample-index' if call.index_name == '*' else call.index_name}" for arn in arns
+        ]
+    return [(action, arn) for arn in arns]
 
 
 def _s3_call_needs(stack: SampleStack, handler: str, call: Call) -> list[tuple[str, str]]:
@@ -342,8 +364,15 @@ def _s3_call_needs(stack: SampleStack, handler: str, call: Call) -> list[tuple[s
 
 
 def _rule_needs(stack: SampleStack, logical_id: str, props: dict[str, Any]) -> list[Need]:
+    return _targets_needs(stack, logical_id, props.get("Targets", []), "events.amazonaws.com")
+
+
+def _targets_needs(
+    stack: SampleStack, logical_id: str, targets: list[dict[str, Any]], service: str
+) -> list[Need]:
+    """A rule's or a schedule's targets that run as a role: the role's trust and the start or invoke."""
     needs: list[Need] = []
-    for target in props.get("Targets", []):
+    for target in targets:
         if "RoleArn" not in target:
             continue
         role = _role_of(stack, target["RoleArn"])
@@ -354,11 +383,14 @@ def _rule_needs(stack: SampleStack, logical_id: str, props: dict[str, Any]) -> l
                 "sts:AssumeRole",
                 stack.get_att(role, "Arn"),
                 f"{logical_id} target",
-                service="events.amazonaws.com",
+                service=service,
             )
         )
+        why = f"{logical_id} target {target.get('Id', '')}".rstrip()
         if ":states:" in arn and ":stateMachine:" in arn:
-            needs.append(Need(role, "states:StartExecution", arn, f"{logical_id} target {target.get('Id')}"))
+            needs.append(Need(role, "states:StartExecution", arn, why))
+        elif ":lambda:" in arn and ":function:" in arn:
+            needs.append(Need(role, "lambda:InvokeFunction", arn, why))
         else:
             raise ValueError(f"{logical_id}: no permission rule for a target {arn}")
     return needs

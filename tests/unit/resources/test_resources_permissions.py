@@ -18,6 +18,8 @@ import pytest
 
 import build
 import resources.iam
+import resources.needs
+from resources.handler_calls import aws_calls
 from resources.needs import derive_needs
 from resources.permissions import permission_problems
 from resources.template import build_template
@@ -171,3 +173,141 @@ def test_build_refuses_a_missing_grant_with_one_line_naming_principal_action_and
         )
     ]
     assert not list(tmp_path.iterdir())
+
+
+WATCHDOG = """
+import os
+import boto3
+
+def handler(event, context):
+    table, machine = os.environ["LEDGER_TABLE"], os.environ["STATE_MACHINE"]
+    ledger = boto3.client("dynamodb")
+    stuck = ledger.query(TableName=table, IndexName="by_status", KeyConditionExpression="s = :s")
+    sfn = boto3.client("stepfunctions")
+    sfn.describe_execution(executionArn=stuck["x"])
+    sfn.start_execution(stateMachineArn=machine, input="{}")
+    boto3.client("cloudwatch").put_metric_data(Namespace="n", MetricData=[])
+"""
+
+
+def test_a_new_function_and_its_schedule_are_proven_from_their_code_without_any_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another lane's new principal (a watchdog Lambda run by a schedule) is covered by the same
+    derivation: its needs come from its handler's code, its environment and its schedule's target."""
+    # GIVEN a watchdog handler (in a stand-in code folder) and the template with its role, function
+    # and schedule
+    (tmp_path / "watchdog.py").write_text(WATCHDOG, encoding="utf-8")
+    monkeypatch.setattr(
+        resources.needs,
+        "aws_calls",
+        lambda handler: (
+            aws_calls(handler, tmp_path) if handler.startswith("watchdog.") else aws_calls(handler)
+        ),
+    )
+    template = copy.deepcopy(SHIPPED)
+    sub = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}:*"
+    allow = [
+        {
+            "Effect": "Allow",
+            "Action": ["dynamodb:Query"],
+            "Resource": [
+                {
+                    "Fn::Sub": [
+                        "${Table}/index/by_status",
+                        {"Table": {"Fn::GetAtt": ["FileLedgerTable", "Arn"]}},
+                    ]
+                }
+            ],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["states:DescribeExecution"],
+            "Resource": [{"Fn::Sub": [sub, {"Name": {"Fn::GetAtt": ["StateMachine", "Name"]}}]}],
+        },
+        {"Effect": "Allow", "Action": ["states:StartExecution"], "Resource": [{"Ref": "StateMachine"}]},
+        {"Effect": "Allow", "Action": ["cloudwatch:PutMetricData"], "Resource": ["*"]},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [{"Fn::GetAtt": ["ValidatorLogGroup", "Arn"]}],
+        },
+    ]
+
+    def trust(service: str) -> dict[str, Any]:
+        return {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": service}, "Action": ["sts:AssumeRole"]}
+            ],
+        }
+
+    template["Resources"] |= {
+        "WatchdogRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": trust("lambda.amazonaws.com"),
+                "Policies": [{"PolicyName": "Watchdog", "PolicyDocument": {"Statement": allow}}],
+            },
+        },
+        "WatchdogFunction": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Handler": "watchdog.handler",
+                "Role": {"Fn::GetAtt": ["WatchdogRole", "Arn"]},
+                "LoggingConfig": {"LogGroup": {"Ref": "ValidatorLogGroup"}},
+                "Environment": {
+                    "Variables": {
+                        "LEDGER_TABLE": {"Ref": "FileLedgerTable"},
+                        "STATE_MACHINE": {"Ref": "StateMachine"},
+                    }
+                },
+            },
+        },
+        "WatchdogScheduleRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": trust("scheduler.amazonaws.com"),
+                "Policies": [
+                    {
+                        "PolicyName": "Invoke",
+                        "PolicyDocument": {
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": ["lambda:InvokeFunction"],
+                                    "Resource": [{"Fn::GetAtt": ["WatchdogFunction", "Arn"]}],
+                                }
+                            ]
+                        },
+                    }
+                ],
+            },
+        },
+        "WatchdogSchedule": {
+            "Type": "AWS::Scheduler::Schedule",
+            "Properties": {
+                "Target": {
+                    "Arn": {"Fn::GetAtt": ["WatchdogFunction", "Arn"]},
+                    "RoleArn": {"Fn::GetAtt": ["WatchdogScheduleRole", "Arn"]},
+                }
+            },
+        },
+    }
+    # THEN it is proven as is
+    assert permission_problems(template) == []
+    # AND each of its grants is needed: without any one, a gap names it
+    for index, statement in enumerate(allow):
+        mutated = copy.deepcopy(template)
+        del mutated["Resources"]["WatchdogRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][
+            index
+        ]
+        gaps = [
+            line for line in permission_problems(mutated) if line.startswith("permission gap: WatchdogRole")
+        ]
+        assert gaps and statement["Action"][0] in gaps[0], (statement, gaps)
+    mutated = copy.deepcopy(template)
+    del mutated["Resources"]["WatchdogScheduleRole"]["Properties"]["Policies"]
+    assert permission_problems(mutated)[0].startswith(
+        "permission gap: WatchdogScheduleRole cannot lambda:InvokeFunction on arn:aws:lambda:"
+    )
