@@ -15,7 +15,7 @@ from typing import Any
 
 from resources.needs import Need, derive_needs
 from resources.policy_eval import Request, evaluate, statement_effect, statements
-from resources.samples import ACCOUNT, SampleStack
+from resources.samples import ACCOUNT, PARTITION, SampleStack
 
 # (principal, Sid, a fragment of the granted resource) granted without a derived need, and why: the
 # one place for exceptions to least privilege.
@@ -62,7 +62,8 @@ def _resource_documents(stack: SampleStack, arn: str) -> list[tuple[str, dict[st
         props = resource.get("Properties", {})
         if resource.get("Type") == "AWS::S3::BucketPolicy":
             bucket = str(stack.resolve(props["Bucket"]))
-            if arn in (f"arn:aws:s3:::{bucket}",) or arn.startswith(f"arn:aws:s3:::{bucket}/"):
+            bucket_arn = f"arn:{PARTITION}:s3:::{bucket}"
+            if arn == bucket_arn or arn.startswith(bucket_arn + "/"):
                 found.append((logical_id, stack.resolve(props["PolicyDocument"])))
         elif resource.get("Type") == "AWS::SQS::QueuePolicy":
             for url in stack.resolve(props["Queues"]):
