@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from resources.needs import Need, derive_needs
-from resources.policy_eval import Request, evaluate, statement_effect, statements
+from resources.policy_eval import Request, UnsupportedPolicy, evaluate, statement_effect, statements
 from resources.samples import ACCOUNT, PARTITION, SampleStack
 
 # (principal, Sid, a fragment of the granted resource) granted without a derived need, and why: the
@@ -176,6 +176,6 @@ def permission_problems(template: dict[str, Any]) -> list[str]:
     """Every gap, unused grant and ordering gap of `template` (the rendered dict), one line each."""
     try:
         needs = derive_needs(template)
-    except ValueError as error:
-        return [f"permissions: {error}"]
-    return [*gaps(template, needs), *unused(template, needs), *ordering(template, needs)]
+        return [*gaps(template, needs), *unused(template, needs), *ordering(template, needs)]
+    except (ValueError, UnsupportedPolicy) as error:
+        return [f"permissions: cannot prove: {error}"]

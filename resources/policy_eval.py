@@ -72,6 +72,10 @@ def conditions_hold(condition: Mapping[str, Mapping[str, Any]], context: Mapping
     A key absent from the request: a positive operator fails, a negated one holds (IAM's rule).
     """
     for operator, keys in condition.items():
+        if operator == "Null":  # "true": the key is absent; "false": present
+            if any((key not in context) != (str(v).lower() == "true") for key, v in keys.items()):
+                return False
+            continue
         negated = operator in _NEGATED
         base = _NEGATED.get(operator, operator)
         if base not in _OPERATORS:

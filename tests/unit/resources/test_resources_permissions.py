@@ -311,3 +311,10 @@ def test_a_new_function_and_its_schedule_are_proven_from_their_code_without_any_
     assert permission_problems(mutated)[0].startswith(
         "permission gap: WatchdogScheduleRole cannot lambda:InvokeFunction on arn:aws:lambda:"
     )
+
+
+def test_a_policy_the_evaluator_cannot_decide_is_one_line_not_a_traceback() -> None:
+    template = copy.deepcopy(SHIPPED)
+    policy = template["Resources"]["IngestBucketPolicy"]["Properties"]["PolicyDocument"]
+    policy["Statement"][0]["Condition"] = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+    assert permission_problems(template) == ["permissions: cannot prove: condition operator IpAddress"]

@@ -82,6 +82,8 @@ def test_actions_match_case_insensitively_and_an_identity_allow_is_required() ->
             True,
         ),
         ({"Bool": {"aws:SecureTransport": "false"}}, {"aws:SecureTransport": "true"}, False),
+        ({"Null": {"aws:SourceArn": "true"}}, {}, True),
+        ({"Null": {"aws:SourceArn": "true"}}, {"aws:SourceArn": "x"}, False),
     ],
 )
 def test_condition_operators(condition: dict[str, Any], context: dict[str, str], holds: bool) -> None:
