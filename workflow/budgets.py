@@ -29,6 +29,7 @@ EXPRESS_LIMIT_SECONDS = 300
 STANDARD_LIMIT_SECONDS = 365 * 24 * 60 * 60
 STANDARD_HISTORY_EVENTS = 25_000
 PAYLOAD_LIMIT_BYTES = 262_144
+LAMBDA_MAX_SECONDS = 900
 # The margin an EXPRESS lane keeps under its 5 minutes (clock skew, cold starts, slow calls).
 EXPRESS_MARGIN_SECONDS = 60
 # One service request's bound where a Task sets no TimeoutSeconds (an assumption, stated in the table).
@@ -266,4 +267,31 @@ def worst_cases(
     except (WorstCaseError, KeyError) as error:
         return "", [f"{WORST_CASE_FILE}: no worst case: {error}"]
     problems = [f"{WORST_CASE_FILE}: {problem}" for lane in lanes for problem in lane.problems]
+    problems += [
+        f"{WORST_CASE_FILE}: {problem}"
+        for machine, definition in sorted(definitions.items())
+        for problem in lambda_wait_problems(template, machine, definition)
+    ]
     return render_worst_cases(lanes, sources), problems
+
+
+def lambda_wait_problems(
+    template: Mapping[str, Any], machine: str, definition: Mapping[str, Any]
+) -> list[str]:
+    """A Lambda's limits: its timeout within Lambda's maximum, and no Task waiting on it past its timeout
+    (a TimeoutSeconds longer than the function can run is a wait that can never be reached)."""
+    timeouts = _function_timeouts(template, machine)
+    problems = [
+        f"{machine}: {placeholder} has a timeout of {seconds:g} s, past Lambda's {LAMBDA_MAX_SECONDS} s"
+        for placeholder, seconds in sorted(timeouts.items())
+        if seconds > LAMBDA_MAX_SECONDS
+    ]
+    for name, state in _all_states(definition["States"]):
+        limit = timeouts.get(str(state.get("Resource", "")))
+        waits = state.get("TimeoutSeconds")
+        if limit is not None and waits is not None and waits > limit:
+            problems.append(
+                f"{machine}: {name} waits {waits} s (TimeoutSeconds) for {state['Resource']}, "
+                f"whose timeout is {limit:g} s"
+            )
+    return problems

@@ -151,3 +151,20 @@ def test_the_readmes_small_lane_figure_is_the_tables() -> None:
     table = (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
     assert f"| {match.group(2)} records | {match.group(1)} s |" in table
     assert int(match.group(2)) == INLINE_MAX_RECORDS
+
+
+def test_a_task_waiting_past_its_lambdas_timeout_or_a_timeout_past_lambdas_maximum_is_refused() -> None:
+    template, definitions = _rendered()
+    mutated = copy.deepcopy(definitions)
+    mutated["SmallFileStateMachine"]["States"]["ValidateFile"]["TimeoutSeconds"] = 901
+    template = copy.deepcopy(template)
+    template["Resources"]["StoreLargeFunction"]["Properties"]["Timeout"] = 1000
+    _, problems = worst_cases(template, mutated, SOURCES)
+    assert (
+        "worstcase.md: SmallFileStateMachine: ValidateFile waits 901 s (TimeoutSeconds) for "
+        "${ValidatorFunctionArn}, whose timeout is 900 s" in problems
+    )
+    assert (
+        "worstcase.md: StateMachine: ${StoreLargeFunctionArn} has a timeout of 1000 s, past Lambda's 900 s"
+        in problems
+    )
