@@ -6,13 +6,15 @@ conditions wrongly for this purpose: it ignores every operator but StringEquals 
 condition as met) and turns any statement whose condition fails into a Deny. Conditions and
 principals are decided here instead, for exactly the operators and elements listed below; anything
 else (NotResource, NotPrincipal, an unknown operator, `?` in a pattern) raises UnsupportedPolicy
-rather than being guessed. Action names are matched case-insensitively, as IAM does.
+rather than being guessed. Action names are matched case-insensitively, as IAM does, and every
+character of a pattern but `*` literally (moto would read the rest as a regular expression).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +107,12 @@ def _principal_matches(principal: Any, request: Request) -> bool:
     return "*" in aws or request.principal_arn in aws or request.service in services
 
 
+def _literal(pattern: str) -> str:
+    """`pattern` with every character but `*` escaped: moto turns `*` into `.*` and matches the rest
+    as a regular expression, so an unescaped `.` or `+` in an ARN would match other characters."""
+    return "".join(character if character == "*" else re.escape(character) for character in pattern)
+
+
 def statement_effect(statement: Mapping[str, Any], request: Request) -> str | None:
     """ "Allow" or "Deny" when `statement` applies to `request`, else None."""
     unknown = set(statement) - SUPPORTED_ELEMENTS
@@ -117,12 +125,12 @@ def statement_effect(statement: Mapping[str, Any], request: Request) -> str | No
         return None
     if not conditions_hold(statement.get("Condition", {}), request.context):
         return None
-    bare = {key: value for key, value in statement.items() if key in ("Effect", "Resource")}
+    bare: dict[str, Any] = {"Effect": statement.get("Effect")}
     for key in ("Action", "NotAction"):
         if key in statement:
-            bare[key] = [value.lower() for value in _values(statement[key])]
-    if "Resource" not in bare:  # a trust policy: the role itself is the resource
-        bare["Resource"] = "*"
+            bare[key] = [_literal(value.lower()) for value in _values(statement[key])]
+    # A trust policy has no Resource: the role itself is the resource.
+    bare["Resource"] = [_literal(value) for value in _values(statement.get("Resource", "*"))]
     result = IAMPolicyStatement(bare).is_action_permitted(request.action.lower(), request.resource)
     if result == PermissionResult.NEUTRAL:
         return None

@@ -7,13 +7,15 @@ case would not match; a boto3 call hidden behind a helper or in an imported modu
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from resources.handler_calls import aws_calls
-from resources.policy_eval import Request, UnsupportedPolicy, conditions_hold, evaluate
+from resources.policy_eval import Request, UnsupportedPolicy, conditions_hold, evaluate, statement_effect
 
 ROLE = "arn:aws:iam::111122223333:role/validator"
 OTHER = "arn:aws:iam::111122223333:role/uploader"
@@ -149,3 +151,29 @@ def test_what_the_code_shows_about_a_call_comes_from_code_not_from_its_docstring
     [talked] = aws_calls("talked.handler", tmp_path)
     assert (coded.by_version, coded.tells_not_found) == (True, True)
     assert (talked.by_version, talked.tells_not_found) == (False, False)
+
+
+ALPHABET = "ab.:/+-*$("
+
+
+def _reference_match(pattern: str, value: str) -> bool:
+    """IAM's wildcard match, independently: `*` is any run of characters, everything else literal."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), value, re.S) is not None
+
+
+def test_resource_patterns_match_like_iam_on_seeded_random_patterns() -> None:
+    """Differential (seeded, bounded): the evaluator against an independent wildcard matcher on random
+    patterns and values over characters that are special in regular expressions. Fails before the
+    patterns were escaped: moto matched `a.b` against `axb` and `a+` against `aa`."""
+    generator = random.Random(21)
+    for _ in range(3000):
+        pattern = "".join(generator.choice(ALPHABET) for _ in range(generator.randint(0, 6)))
+        value = "".join(generator.choice(ALPHABET.replace("*", "")) for _ in range(generator.randint(0, 6)))
+        if generator.random() < 0.3:
+            value = pattern.replace("*", "x")  # a near or exact hit
+        statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": pattern}
+        request = Request("s3:GetObject", value)
+        assert (statement_effect(statement, request) == "Allow") is _reference_match(pattern, value), (
+            pattern,
+            value,
+        )
