@@ -20,7 +20,7 @@ SUFFIX = "SAMPLE0SUFFIX"
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
-class UnresolvedError(Exception):
+class UnresolvedError(ValueError):
     """An intrinsic or attribute the sample world does not know."""
 
 
