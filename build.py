@@ -18,7 +18,9 @@ from typing import Any
 
 from contract_build import CONTRACT_TABLE_FILE, contract_problems, render_contract_table
 from resources.invariants import template_invariants
+from resources.permissions import permission_problems
 from resources.template import build_template
+from workflow.budgets import WORST_CASE_FILE, worst_cases
 from workflow.definition import build_definition, build_small_file_definition
 from workflow.graph_check import check_graph
 from workflow.mermaid import render_markdown
@@ -87,6 +89,8 @@ def render(contract: Path = CONTRACT) -> dict[str, str]:
     template = build_template(definition=definition, small_file_definition=small_file_definition)
     problems += template_invariants(template)
     template_dict = template.to_dict()
+    # Each principal may do what the ASL and handlers/ need of it, nothing more (resources/permissions.py).
+    problems += [f"{TEMPLATE_FILE}: {problem}" for problem in permission_problems(template_dict)]
     # The ASL's paths, statuses and error names against the handlers' declared shapes (handlers/shapes.py).
     problems += [f"{ASL_FILE}: {problem}" for problem in seam_problems(definition)]
     for name, (logical_id, asl) in machines.items():
@@ -99,6 +103,14 @@ def render(contract: Path = CONTRACT) -> dict[str, str]:
         {picture_name(name): render_markdown(asl, source=name) for name, (_, asl) in machines.items()}
     )
     files[TEMPLATE_FILE] = serialise(template_dict)
+    # Each lane's worst case from the rendered ASL, against its limits (workflow/budgets.py).
+    table, budget_problems = worst_cases(
+        template_dict,
+        {logical_id: asl for logical_id, asl in machines.values()},
+        {logical_id: name for name, (logical_id, _) in machines.items()},
+    )
+    problems += budget_problems
+    files[WORST_CASE_FILE] = table
     files[CONTRACT_TABLE_FILE] = render_contract_table(contract, name=_shown(contract))
     for name, text in files.items():
         # The rule table is not deployed, and holds user data (a 12-digit maximum is no account id)

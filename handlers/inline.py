@@ -2,7 +2,8 @@
 
 The small-file state machine (EXPRESS) invokes the validator with `"inline": true`. The same core
 (`process_file`) classifies the file, but its manifest goes to an in-memory sink instead of S3: when
-the whole manifest is at most one batch of at most INLINE_MAX_BYTES, that batch is returned inline
+the whole manifest is at most one batch of at most INLINE_MAX_BYTES and INLINE_MAX_RECORDS entries,
+none of them claim-checked, that batch is returned inline
 and the state machine routes its entries itself (no manifest PUT, no GETs, no Distributed Map).
 Otherwise the result says "hand off", nothing has been written but claim packs (harmless: the large
 path writes its own and reads by version), and the state machine hands the file to the large path.
@@ -19,7 +20,9 @@ from handlers.contract import REASON_FILE_TOO_LARGE
 from handlers.errors import FileRejected
 from handlers.model import Source
 from handlers.pipeline import Summary, process_file
+from handlers.shapes import BATCH_RECORDS
 from handlers.sinks import ClaimSink
+from handlers.throughput import INLINE_MAX_RECORDS
 
 # The validator event's flag that asks for an inline result.
 INLINE_FLAG = "inline"
@@ -37,6 +40,10 @@ INLINE_MAX_DECODED_BYTES = 4 * 1024 * 1024
 # Why a file was handed to the large path (the result's `handoff_reason`).
 HANDOFF_MANIFEST = "manifest_over_inline_budget"
 HANDOFF_DECODED = "decoded_size_over_inline_budget"
+# More records than the small lane stores within its time budget (handlers/throughput.py).
+HANDOFF_RECORDS = "records_over_inline_budget"
+# A claim-checked record: its store-large Lambda call is not in the small lane's time budget.
+HANDOFF_LARGE_RECORD = "large_record_over_inline_budget"
 
 
 class HandOff(Exception):
@@ -107,6 +114,10 @@ def validate_inline(
     batches = manifest.batches()
     if len(batches) > 1:
         return handoff_result(HANDOFF_MANIFEST)
+    if batches and len(batches[0][BATCH_RECORDS]) > INLINE_MAX_RECORDS:
+        return handoff_result(HANDOFF_RECORDS)
+    if summary.large:
+        return handoff_result(HANDOFF_LARGE_RECORD)
     if on_summary is not None:
         on_summary(summary)
     return {

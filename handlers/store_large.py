@@ -74,7 +74,8 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     "duplicate"} when the identical record was already stored (the file ledger counts both).
     Raises OrderConflict (another record holds this order_id), TransientError (retry),
     SourceNotFound / ClaimMismatch (permanent), ConfigurationError (ORDERS_TABLE unset).
-    Needs s3:GetObject and s3:GetObjectVersion on `_pipeline/claims/*` and dynamodb:PutItem on the table.
+    Needs s3:GetObject and s3:GetObjectVersion on `_pipeline/claims/*`, s3:ListBucket on the bucket (a
+    missing pack is NoSuchKey, not AccessDenied) and dynamodb:PutItem on the table.
     """
     table = table_name()
     pointer: Pointer = event[KEY_POINTER]

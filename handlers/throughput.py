@@ -28,3 +28,9 @@ INLINE_RECORD_MAX_BYTES: Final = 190_000
 BATCH_CONCURRENCY: Final = 50
 # Records of one batch stored at once by a child's inline Map (an inline Map runs at most 40).
 RECORD_CONCURRENCY: Final = 10
+# The small-file (EXPRESS) lane stores at most INLINE_MAX_RECORDS records of a file inline, in waves of
+# SMALL_FILE_RECORD_CONCURRENCY; the validator hands a file with more to the large lane. The lane's
+# worst case (every retry, every wave: output/worstcase.md) must stay under its 5 minutes with margin,
+# and build.py refuses settings that break it (workflow/budgets.py).
+INLINE_MAX_RECORDS: Final = 200
+SMALL_FILE_RECORD_CONCURRENCY: Final = 40

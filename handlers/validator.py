@@ -144,8 +144,9 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     is too large for one invocation at this memory size; the ledger records the name).
     Prints the file's metrics on stdout in Embedded Metric Format (handlers/metrics.py).
     Limits: MAX_REJECTED_RECORDS (default 1000) and MAX_FILE_BYTES (decoded, default 2 GiB).
-    Needs s3:GetObject and s3:GetObjectVersion on the bucket; s3:PutObject and s3:AbortMultipartUpload
-    on `_pipeline/*`.
+    Needs s3:GetObject and s3:GetObjectVersion on the bucket's objects, s3:ListBucket on the bucket (a
+    missing key is NoSuchKey, not AccessDenied); s3:PutObject and s3:AbortMultipartUpload on
+    `_pipeline/*`. (build.py proves the template grants these: resources/permissions.py.)
     """
     max_rejected = limit_from_env(MAX_REJECTED_RECORDS_ENV, DEFAULT_MAX_REJECTED_RECORDS)
     max_file_bytes = limit_from_env(MAX_FILE_BYTES_ENV, DEFAULT_MAX_FILE_BYTES)

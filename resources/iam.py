@@ -59,6 +59,12 @@ def _objects(bucket: Bucket, prefix: str = "") -> Sub:
     return Sub("${BucketArn}/" + prefix + "*", BucketArn=GetAtt(bucket, "Arn"))
 
 
+def _tell_missing_objects(bucket: Bucket) -> Statement:
+    # Without s3:ListBucket, S3 answers a GET of a missing key 403 AccessDenied instead of 404 NoSuchKey:
+    # the handler could not report SourceNotFound.
+    return _allow("TellMissingObjects", [s3.ListBucket], [GetAtt(bucket, "Arn")])
+
+
 def _write_own_logs(log_group: LogGroup) -> Statement:
     # GetAtt Arn of a log group ends in ":*", which covers its log streams.
     return _allow("WriteOwnLogs", [logs.CreateLogStream, logs.PutLogEvents], [GetAtt(log_group, "Arn")])
@@ -74,6 +80,7 @@ def validator_role(*, bucket: Bucket, log_group: LogGroup) -> Role:
                 "Validator",
                 [
                     _allow("ReadUploads", [s3.GetObject, s3.GetObjectVersion], [_objects(bucket)]),
+                    _tell_missing_objects(bucket),
                     _allow(
                         "WriteWorkingPrefix",
                         [s3.PutObject, s3.AbortMultipartUpload],
@@ -101,6 +108,7 @@ def store_large_role(*, bucket: Bucket, orders_table: Table, log_group: LogGroup
                         [s3.GetObject, s3.GetObjectVersion],
                         [_objects(bucket, CLAIMS_PREFIX)],
                     ),
+                    _tell_missing_objects(bucket),
                     _allow("PutOrders", [dynamodb.PutItem], [GetAtt(orders_table, "Arn")]),
                     _write_own_logs(log_group),
                 ],
@@ -155,11 +163,17 @@ def state_machine_executions_policy(*, role: Role, state_machine: StateMachine) 
                     "ManageChildExecutions",
                     [states.DescribeExecution, states.StopExecution],
                     [
-                        # Child executions of a Distributed Map are named <state machine>/<map run>:<id>.
+                        # The children run as EXPRESS executions: express:<state machine>/<map run>:<id>.
                         Sub(
-                            "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}/*",
+                            "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:express:${Name}/*",
                             Name=GetAtt(state_machine, "Name"),
-                        )
+                        ),
+                        # What AWS documents for a Distributed Map's children (see resources/permissions.py
+                        # LEAST_PRIVILEGE_EXCEPTIONS).
+                        Sub(
+                            "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}:*",
+                            Name=GetAtt(state_machine, "Name"),
+                        ),
                     ],
                 ),
             ],

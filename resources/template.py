@@ -109,7 +109,8 @@ def build_template(
         state_machine=small.machine,
         role=rule_role,
         dead_letter_queue=dead_letter_queue,
-        depends_on=[small.delivery_policy],
+        # A small file may be handed off at once: the large machine's policies must be attached too.
+        depends_on=[small.delivery_policy, delivery_policy, executions_policy],
         lane=events.LANE_SMALL,
     )
 

@@ -34,7 +34,7 @@ from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
 from workflow.paths import RECORD_KEY
 from workflow.records import build_record_processor
-from workflow.retries import DYNAMODB_TRANSIENT, transient
+from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, transient
 from workflow.sdk import Catch, InlineMap, Pass, Task
 
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
@@ -63,10 +63,17 @@ def outcome_counts() -> dict[str, Any]:
     }
 
 
-def record_map(state_id: str, *, batch_path: str) -> InlineMap:
+def record_map(
+    state_id: str,
+    *,
+    batch_path: str,
+    max_concurrency: int = RECORD_CONCURRENCY,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    large_records: bool = True,
+) -> InlineMap:
     """An inline Map routing every entry of the manifest batch at `batch_path` with the one per-record
     graph (workflow/records.py), its outcome counts at OUTCOMES: used by the batch children and by the
-    small-file lane alike."""
+    small-file lane alike (which passes its own concurrency and retry budget)."""
     store = InlineMap(
         state_id,
         items_path=f"{batch_path}.{BATCH_RECORDS}",
@@ -75,11 +82,11 @@ def record_map(state_id: str, *, batch_path: str) -> InlineMap:
             f"{BATCH_SOURCE}.$": f"{batch_path}.{BATCH_SOURCE}",
             f"{BATCH_REVIEW_SOURCE}.$": f"{batch_path}.{BATCH_REVIEW_SOURCE}",
         },
-        max_concurrency=RECORD_CONCURRENCY,
+        max_concurrency=max_concurrency,
         result_selector=outcome_counts(),
         result_path=OUTCOMES,
     )
-    store.attach_processor(build_record_processor())
+    store.attach_processor(build_record_processor(max_attempts=max_attempts, large_records=large_records))
     return store
 
 

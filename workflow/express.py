@@ -14,15 +14,19 @@ comes first so the large lane can always claim what it is handed.
 
 EXPRESS is at-least-once: a second run of the same event finds the ledger item IN_PROGRESS, DONE or
 HANDED_OFF and ends in AlreadyProcessed; the orders table's conditional put makes a repeated record
-write harmless. Time: an EXPRESS execution stops after 5 minutes without running a Catch, so every
-wait is bounded here (ledger retries LEDGER_ATTEMPTS, ValidateFile VALIDATE_TIMEOUT_SECONDS); the
-per-record graph is the one the batch children (also EXPRESS) already run within 5 minutes.
+write harmless. Time: an EXPRESS execution stops after 5 minutes without running a Catch, so the lane
+fits by construction: every call retries at most LANE_ATTEMPTS times (1 s, 2 s), ValidateFile is
+bounded by VALIDATE_TIMEOUT_SECONDS, and StoreRecords runs at most INLINE_MAX_RECORDS records (the
+validator hands off a file with more, or with a claim-checked record) in waves of
+SMALL_FILE_RECORD_CONCURRENCY. The worst case is computed from the rendered ASL (workflow/budgets.py,
+output/worstcase.md) and build.py refuses a definition past the lane's budget.
 """
 
 from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
+from handlers.throughput import SMALL_FILE_RECORD_CONCURRENCY
 from workflow import names
 from workflow.batches import OUTCOMES, record_map
 from workflow.files import (
@@ -35,11 +39,18 @@ from workflow.files import (
     file_entry,
     ledger_update,
 )
-from workflow.retries import LAMBDA_THROTTLED, LAMBDA_TRANSIENT, STATES_TRANSIENT, transient
+from workflow.retries import (
+    EXPRESS_LANE_ATTEMPTS,
+    LAMBDA_THROTTLED,
+    LAMBDA_TRANSIENT,
+    STATES_TRANSIENT,
+    transient,
+)
 from workflow.sdk import Catch, Choice, Pass, Succeed, Task
 
-# Ledger writes retry 1 s, 2 s (at most ~3 s of waiting) instead of the large lane's ~51 s.
-LEDGER_ATTEMPTS = 2
+# Every call of the lane (ledger writes, reviews, record stores, the hand-off) retries 1 s, 2 s (at
+# most ~3 s of waiting) instead of the large lane's ~51 s.
+LANE_ATTEMPTS = EXPRESS_LANE_ATTEMPTS
 # The validator reads at most a few MiB here (handlers/inline.py): seconds, even cold.
 VALIDATE_TIMEOUT_SECONDS = 30
 # Errors of ValidateFile that hand the file to the large lane, whose retries are patient (throttling:
@@ -60,7 +71,7 @@ def _hand_off(ends: FileEnds) -> Task:
             "Input.$": "$$.Execution.Input",
         },
         result_path=None,
-        retry=transient(STATES_TRANSIENT, max_attempts=LEDGER_ATTEMPTS),
+        retry=transient(STATES_TRANSIENT, max_attempts=LANE_ATTEMPTS),
         catch=to_mark_failed,
     )
     hand_off.next(Succeed(names.FILE_HANDED_OFF, comment="The large-file lane processes this file"))
@@ -68,7 +79,7 @@ def _hand_off(ends: FileEnds) -> Task:
         names.MARK_FILE_HANDED_OFF,
         status=STATUS_HANDED_OFF,
         attributes={"handoff_reason": {"S.$": HANDOFF_REASON}},
-        max_attempts=LEDGER_ATTEMPTS,
+        max_attempts=LANE_ATTEMPTS,
     )
     mark.add_catch(to_mark_failed)
     mark.next(hand_off)
@@ -77,7 +88,7 @@ def _hand_off(ends: FileEnds) -> Task:
 
 def build_small_file_workflow() -> Choice:
     """The small-file machine's graph; its start state is the returned Choice."""
-    ends = file_ends(ledger_attempts=LEDGER_ATTEMPTS, counted_inline=True)
+    ends = file_ends(ledger_attempts=LANE_ATTEMPTS, counted_inline=True, review_attempts=LANE_ATTEMPTS)
     mark_handed_off = _hand_off(ends)
     describe_handoff = Pass(
         names.DESCRIBE_HANDOFF,
@@ -92,7 +103,13 @@ def build_small_file_workflow() -> Choice:
     )
     describe_handoff.next(mark_handed_off)
 
-    store_records = record_map(names.STORE_RECORDS, batch_path="$.validation.batch")
+    store_records = record_map(
+        names.STORE_RECORDS,
+        batch_path="$.validation.batch",
+        max_concurrency=SMALL_FILE_RECORD_CONCURRENCY,
+        max_attempts=LANE_ATTEMPTS,
+        large_records=False,
+    )
     store_records.add_catch(ends.catch_all_to_mark_failed)
     store_records.next(ends.mark_done)
     # No batch (a file without records): zero counts, so MarkFileDone reads the same paths.
@@ -136,7 +153,7 @@ def build_small_file_workflow() -> Choice:
         lane=LANE_EXPRESS,
         claimable=(STATUS_FAILED,),
         catch_all_to_fail=ends.catch_all_to_fail,
-        max_attempts=LEDGER_ATTEMPTS,
+        max_attempts=LANE_ATTEMPTS,
     )
     claim.next(validate_file)
     return file_entry(claim)

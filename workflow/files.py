@@ -217,11 +217,17 @@ class FileEnds:
     send_file_rejection: Task
 
 
-def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS, counted_inline: bool = False) -> FileEnds:
+def file_ends(
+    *,
+    ledger_attempts: int = LEDGER_ATTEMPTS,
+    counted_inline: bool = False,
+    review_attempts: int = LEDGER_ATTEMPTS,
+) -> FileEnds:
     """MarkFileDone, MarkFileRejected (after SendFileRejection, with its minimal-review fallback),
     MarkFileFailed -> PipelineFailed: one definition for both lanes. `ledger_attempts`: retries of
     the ledger writes (the small lane keeps them short: an EXPRESS execution has 5 minutes);
-    `counted_inline`: MarkFileDone also writes the outcome counts at OUTCOMES (small lane)."""
+    `counted_inline`: MarkFileDone also writes the outcome counts at OUTCOMES (small lane);
+    `review_attempts`: retries of the file review sends (the small lane's budget too)."""
     pipeline_failed = Fail(
         names.PIPELINE_FAILED,
         error="PipelineFailed",
@@ -260,7 +266,10 @@ def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS, counted_inline: bool = 
     # A file review that cannot be sent after its retries becomes a minimal review; if that cannot
     # be sent either, the file is marked FAILED, as before.
     send_minimal_file_review = send_review(
-        names.SEND_MINIMAL_FILE_REVIEW, review_path=MINIMAL_FILE_REVIEW, output_path=None
+        names.SEND_MINIMAL_FILE_REVIEW,
+        review_path=MINIMAL_FILE_REVIEW,
+        output_path=None,
+        max_attempts=review_attempts,
     )
     send_minimal_file_review.add_catch(catch_all_to_mark_failed)
     send_minimal_file_review.next(mark_rejected)
@@ -270,7 +279,10 @@ def file_ends(*, ledger_attempts: int = LEDGER_ATTEMPTS, counted_inline: bool = 
     describe_minimal_file.next(send_minimal_file_review)
 
     send_file_rejection = send_review(
-        names.SEND_FILE_REJECTION, review_path="$.validation.review", output_path=None
+        names.SEND_FILE_REJECTION,
+        review_path="$.validation.review",
+        output_path=None,
+        max_attempts=review_attempts,
     )
     send_file_rejection.add_catch(
         Catch(error_equals=["States.ALL"], next_step=describe_minimal_file, result_path=ERROR_PATH)

@@ -32,7 +32,7 @@ from handlers.shapes import (
 )
 from workflow import names
 from workflow.paths import SOURCE, entry
-from workflow.retries import DYNAMODB_TRANSIENT, LAMBDA_TRANSIENT, transient
+from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, LAMBDA_TRANSIENT, transient
 from workflow.reviews import (
     ERROR_PATH,
     RECORD_REVIEW,
@@ -54,24 +54,37 @@ _PUT_OUTCOME = (
 )
 
 
-def build_record_processor() -> Choice:
-    """The per-record graph; its start state is the returned Choice."""
+def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_records: bool = True) -> Choice:
+    """The per-record graph; its start state is the returned Choice.
+
+    `max_attempts`: retries of each call (the small-file lane passes its budget, EXPRESS_LANE_ATTEMPTS).
+    `large_records`: route claim-checked entries to StoreLargeRecord; the small-file lane, whose
+    validator hands off a file with any large record (handlers/inline.py), routes none (an entry of
+    that status would be an UnknownEntry), so its worst case holds no Lambda timeout per record.
+    """
+    statuses = ENTRY_STATUSES if large_records else tuple(s for s in ENTRY_STATUSES if s != STATUS_LARGE)
     # A review whose sendMessage still fails after the retries becomes a minimal review; if that
     # fails too, the child fails (and with it the file), as before.
     record_rejected = Pass(
         names.RECORD_REJECTED,
         parameters={KEY_OUTCOME: OUTCOME_REJECTED, f"{KEY_OUTCOME_REASON}.$": f"{RECORD_REVIEW}.reason"},
     )
-    send_minimal = send_review(names.SEND_MINIMAL_REVIEW, review_path=RECORD_REVIEW, output_path=None)
+    send_minimal = send_review(
+        names.SEND_MINIMAL_REVIEW, review_path=RECORD_REVIEW, output_path=None, max_attempts=max_attempts
+    )
     send_minimal.next(record_rejected)
     describe_minimal = describe_minimal_review()
     describe_minimal.next(send_minimal)
     to_minimal = Catch(error_equals=["States.ALL"], next_step=describe_minimal, result_path=ERROR_PATH)
 
-    send_conflict = send_review(names.SEND_CONFLICT, review_path=RECORD_REVIEW, output_path=None)
+    send_conflict = send_review(
+        names.SEND_CONFLICT, review_path=RECORD_REVIEW, output_path=None, max_attempts=max_attempts
+    )
     send_conflict.add_catch(to_minimal)
     send_conflict.next(record_rejected)
-    send_rejection = send_review(names.SEND_REJECTION, review_path=RECORD_REVIEW, output_path=None)
+    send_rejection = send_review(
+        names.SEND_REJECTION, review_path=RECORD_REVIEW, output_path=None, max_attempts=max_attempts
+    )
     send_rejection.add_catch(to_minimal)
     send_rejection.next(record_rejected)
 
@@ -94,7 +107,7 @@ def build_record_processor() -> Choice:
         result_selector={f"{KEY_OUTCOME}.$": _PUT_OUTCOME},
         result_path=OUTCOME_PATH,
         output_path=OUTCOME_PATH,
-        retry=transient(DYNAMODB_TRANSIENT),
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=max_attempts),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
             next_step=describe_conflict,
@@ -116,20 +129,20 @@ def build_record_processor() -> Choice:
         result_selector={f"{KEY_OUTCOME}.$": f"$.{KEY_OUTCOME}"},
         result_path=OUTCOME_PATH,
         output_path=OUTCOME_PATH,
-        retry=transient(LAMBDA_TRANSIENT),
+        retry=transient(LAMBDA_TRANSIENT, max_attempts=max_attempts),
         catch=Catch(error_equals=[ERROR_ORDER_CONFLICT], next_step=describe_large_conflict, result_path=None),
     )
 
     unknown_entry = Fail(
         names.UNKNOWN_ENTRY,
         error="UnknownManifestEntry",
-        cause="A manifest entry has a status other than "
-        + f"{', '.join(ENTRY_STATUSES[:-1])} or {ENTRY_STATUSES[-1]}",
+        cause="A manifest entry has a status other than " + f"{', '.join(statuses[:-1])} or {statuses[-1]}",
     )
 
     route = Choice(names.ROUTE_RECORD)
     route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_VALID), store_record)
-    route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_LARGE), store_large_record)
+    if large_records:
+        route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_LARGE), store_large_record)
     route.add_choice(ChoiceRule.StringEquals(entry(KEY_STATUS), STATUS_INVALID), send_rejection)
     route.default_choice(unknown_entry)
     return route

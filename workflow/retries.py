@@ -37,7 +37,15 @@ STATES_TRANSIENT = [
 ]
 
 
-def transient(errors: list[str], *, max_attempts: int = 6) -> Retry:
+# Retries of every call in the small-file (EXPRESS) lane: 1 s, 2 s. An EXPRESS execution stops at 5
+# minutes without a Catch; the lane's worst case (output/worstcase.md) is built from this budget, and a
+# file the lane cannot finish within it fails the file or is handed to the large lane, never stranded.
+EXPRESS_LANE_ATTEMPTS = 2
+# Retries of a call in the large lane (STANDARD parent and its batch children).
+DEFAULT_ATTEMPTS = 6
+
+
+def transient(errors: list[str], *, max_attempts: int = DEFAULT_ATTEMPTS) -> Retry:
     """Retry `errors` up to `max_attempts` times: 1 s, 2 s, 4 s ... capped at 20 s, full jitter."""
     return Retry(
         error_equals=list(errors),

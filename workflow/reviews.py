@@ -13,7 +13,7 @@ from handlers.contract import REASON_CONFLICT, REVIEW_SCHEMA
 from handlers.shapes import KEY_INDEX, KEY_ITEM, KEY_LINE, KEY_ORDER_ID, KEY_POINTER, KEY_REVIEW
 from workflow import names
 from workflow.paths import RECORD_KEY, REVIEW_SOURCE, entry
-from workflow.retries import SQS_TRANSIENT, transient
+from workflow.retries import DEFAULT_ATTEMPTS, SQS_TRANSIENT, transient
 from workflow.sdk import Pass, Task
 
 CONFLICT_MESSAGE = "order_id is already stored with different content; the stored item was not changed"
@@ -28,7 +28,13 @@ RECORD_REVIEW = entry(KEY_REVIEW)
 ERROR_PATH = "$.error"
 
 
-def send_review(state_id: str, *, review_path: str, output_path: str | None = entry(KEY_INDEX)) -> Task:
+def send_review(
+    state_id: str,
+    *,
+    review_path: str,
+    output_path: str | None = entry(KEY_INDEX),
+    max_attempts: int = DEFAULT_ATTEMPTS,
+) -> Task:
     """SQS sendMessage of the review message at `review_path` (its reason also as an attribute)."""
     fields: dict[str, Any] = {"output_path": output_path} if output_path else {}
     return Task(
@@ -40,7 +46,7 @@ def send_review(state_id: str, *, review_path: str, output_path: str | None = en
             "MessageAttributes": {"reason": {"DataType": "String", "StringValue.$": f"{review_path}.reason"}},
         },
         result_path=None,
-        retry=transient(SQS_TRANSIENT),
+        retry=transient(SQS_TRANSIENT, max_attempts=max_attempts),
         **fields,
     )
 

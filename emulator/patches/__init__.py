@@ -23,6 +23,7 @@ from emulator.patches import (
     eventbridge_state_machine_target,
     lambda_in_process,
     s3_event_shape,
+    s3_missing_key_access,
     sfn_indefinite_paths,
     sfn_json_text,
     sfn_start_execution,
@@ -52,6 +53,7 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_indefinite_paths,
     sqs_message_characters,
     dynamodb_numbers,
+    s3_missing_key_access,
 )
 
 _LOCK = threading.Lock()

@@ -4,7 +4,9 @@
 Each file mixes every outcome: a new item, a new claim-checked item, identical re-puts of an inline
 and of a claim-checked record (the put's condition passes, an item was there: `duplicates`), a
 conflict (same order_id, other content) and records the validator rejects. The large-lane file also
-has big inline records, so it spans several batches (each child adds its counts once).
+has big inline records, so it spans several batches (each child adds its counts once). The small
+lane stores no claim-checked record (issue 20 item 3: a store-large call is not in its time budget;
+such a file is handed off), so its file has the same outcomes with inline records only.
 """
 
 from __future__ import annotations
@@ -38,14 +40,16 @@ def _lines(records: list[dict[str, Any]]) -> bytes:
 
 def _reconciled(pipeline: Pipeline, lane: str, uid: str, padding: int) -> tuple[dict[str, Any], Any]:
     tag = f"{lane}-{uid}"
-    seed = [_order(f"dup-{tag}"), _order(f"dupbig-{tag}", note=CLAIM_CHECKED), _order(f"taken-{tag}")]
+    # The small lane hands off a file with a claim-checked record: its "big" records are inline there.
+    big = CLAIM_CHECKED if lane == "standard" else "plain"
+    seed = [_order(f"dup-{tag}"), _order(f"dupbig-{tag}", note=big), _order(f"taken-{tag}")]
     _, seeded = pipeline.run(f"seed-{tag}.jsonl", _lines(seed))
     assert_no_loss(seeded, records=3)
     records = [
         *seed[:2],  # identical re-puts: duplicates (inline and claim-checked)
         _order(f"taken-{tag}", item="Desk"),  # conflict
         _order(f"new-{tag}"),
-        _order(f"newbig-{tag}", note=CLAIM_CHECKED),
+        _order(f"newbig-{tag}", note=big),
         {"order-info": {"item": "no id"}, "contact-info": {}},
         {"order-info": {"item": "no id either"}, "contact-info": {}},
         *(_order(f"pad-{tag}-{i}", note="p" * PADDING_BYTES) for i in range(padding)),
@@ -87,3 +91,18 @@ def test_the_file_sizes_take_the_lanes_the_test_names() -> None:
     small = _lines([_order("x" * 40, note=CLAIM_CHECKED)] * 7)
     large = _lines([_order("x" * 40, note="p" * PADDING_BYTES)] * 5)
     assert len(small) <= SMALL_FILE_MAX_BYTES < len(large)
+
+
+def test_a_small_file_with_a_claim_checked_record_is_handed_off_and_reconciled_by_the_large_lane(
+    pipeline: Pipeline, uid: str
+) -> None:
+    """Issue 20 item 3: the small lane hands off a file holding a claim-checked record (its store-large
+    call, a 60 s Lambda, is outside the lane's time budget); the large lane stores and counts it."""
+    records = [_order(f"inline-{uid}"), _order(f"claimed-{uid}", note=CLAIM_CHECKED)]
+    body = _lines(records)
+    assert len(body) <= SMALL_FILE_MAX_BYTES  # the small lane's size: the rule sends it there first
+    target, result = pipeline.run(f"handed-{uid}.jsonl", body)
+    assert_no_loss(result, records=2)
+    ledger = pipeline.ledger(target)
+    assert ledger is not None
+    assert (ledger["status"], ledger["lane"], int(ledger["stored"])) == ("DONE", "standard", 2)

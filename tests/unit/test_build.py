@@ -24,6 +24,7 @@ RENDERED = (
     "smallfile.md",
     build.TEMPLATE_FILE,
     "record-contract.md",
+    "worstcase.md",
 )
 
 
@@ -154,8 +155,11 @@ def test_check_prints_what_changed_in_each_stale_file(
     # THEN each stale file is followed by its unified diff, old (on disk) to new (rendered)
     assert code == 1
     diffs = _per_file(capsys.readouterr().err)
-    # (the small-file machine has no Distributed Map: its files are unchanged)
-    assert list(diffs) == [build.ASL_FILE, PICTURE_FILE, build.TEMPLATE_FILE]
+    # (the small-file machine has no Distributed Map: its files are unchanged; the worst-case table shows
+    # the change's effect: 2,500 batches now run in ceil(2500 / 7) waves, not 50)
+    assert list(diffs) == [build.ASL_FILE, PICTURE_FILE, build.TEMPLATE_FILE, "worstcase.md"]
+    assert "+Worst path of the largest file: " in diffs["worstcase.md"]
+    assert "ProcessBatches[358 waves of 2500 x " in diffs["worstcase.md"]
     for name, diff in diffs.items():
         assert diff.startswith(f"--- output/{name} (on disk)\n+++ output/{name} (rendered)\n@@ ")
     assert '\n-      "MaxConcurrency": 50,\n+      "MaxConcurrency": 7,\n' in diffs[build.ASL_FILE]

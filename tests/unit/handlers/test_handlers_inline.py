@@ -13,12 +13,14 @@ from handlers.contract import REASON_FILE_TOO_LARGE
 from handlers.errors import FileRejected
 from handlers.inline import (
     HANDOFF_DECODED,
+    HANDOFF_LARGE_RECORD,
     HANDOFF_MANIFEST,
+    HANDOFF_RECORDS,
     INLINE_MAX_BYTES,
     INLINE_MAX_DECODED_BYTES,
     validate_inline,
 )
-from handlers.throughput import BATCH_MAX_RECORDS
+from handlers.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
 
 
 def _inline(data: bytes, key: str, *, max_file_bytes: int = 2**31) -> dict[str, object]:
@@ -87,3 +89,26 @@ def test_a_file_over_the_operators_own_limit_is_still_rejected_as_on_the_large_p
     with pytest.raises(FileRejected) as rejected:
         _inline(json.dumps([_order("a"), _order("b")]).encode(), "limit.json", max_file_bytes=10)
     assert rejected.value.reason == REASON_FILE_TOO_LARGE
+
+
+def test_more_records_than_the_lane_stores_in_its_time_budget_are_handed_off() -> None:
+    """Issue 20 item 3: a file of one batch but more than INLINE_MAX_RECORDS records went inline
+    (up to 400 records, 40 waves of retries: ~2,000 s worst case in a 300 s lane); now it is handed off."""
+    at_cap = "".join(json.dumps(_order(str(i))) + "\n" for i in range(INLINE_MAX_RECORDS)).encode()
+    over = at_cap + (json.dumps(_order("last")) + "\n").encode()
+    assert INLINE_MAX_RECORDS < BATCH_MAX_RECORDS  # the cap is the lane's, not the batch's
+    assert _inline(at_cap, "at-cap.jsonl")["handoff"] is False
+    assert _inline(over, "over.jsonl") == {
+        "file_rejected": False,
+        "handoff": True,
+        "handoff_reason": HANDOFF_RECORDS,
+        "records": None,
+    }
+
+
+def test_a_claim_checked_record_is_handed_off() -> None:
+    """Issue 20 item 3: the small lane routes no claim-checked record (a store-large Lambda call is 60 s
+    x its attempts, past the lane's budget); a file holding one goes to the large lane."""
+    body = json.dumps([_order("a"), {**_order("b"), "notes": "x" * (INLINE_RECORD_MAX_BYTES + 1)}]).encode()
+    result = _inline(body, "large-record.json")
+    assert (result["handoff"], result["handoff_reason"]) == (True, HANDOFF_LARGE_RECORD)

@@ -108,7 +108,13 @@ def test_rule_starts_only_after_the_state_machines_policies_are_attached(resourc
         "StateMachineDeliveryPolicy",
         "StateMachineExecutionsPolicy",
     ]
-    assert resources["SmallFileRule"]["DependsOn"] == ["SmallFileStateMachineDeliveryPolicy"]
+    # AND a small file handed off at once reaches a large-file machine that may run its children
+    # (issue 21: SmallFileRule lacked the large machine's policies; resources/permissions.py ordering)
+    assert sorted(resources["SmallFileRule"]["DependsOn"]) == [
+        "SmallFileStateMachineDeliveryPolicy",
+        "StateMachineDeliveryPolicy",
+        "StateMachineExecutionsPolicy",
+    ]
 
 
 def test_small_file_rule_targets_the_express_machine_with_the_same_delivery_guarantees(

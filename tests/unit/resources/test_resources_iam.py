@@ -40,6 +40,8 @@ def test_validator_reads_uploads_and_writes_only_the_working_prefix(resources: d
     # GIVEN the validator's role / THEN it grants exactly these
     assert grants(inline_statements(props(resources, "ValidatorRole"))) == {
         "ReadUploads": (["s3:GetObject", "s3:GetObjectVersion"], [objects()]),
+        # a missing upload answers 404 NoSuchKey (SourceNotFound), not 403 (issue 21)
+        "TellMissingObjects": (["s3:ListBucket"], [arn_of("IngestBucket")]),
         "WriteWorkingPrefix": (["s3:AbortMultipartUpload", "s3:PutObject"], [objects(WORKING_PREFIX)]),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [arn_of("ValidatorLogGroup")]),
     }
@@ -50,6 +52,7 @@ def test_store_large_reads_claims_and_puts_orders(resources: dict[str, Any]) -> 
     assert grants(inline_statements(props(resources, "StoreLargeRole"))) == {
         # by version: the claim pack the validator wrote (a pointer carries its version id)
         "ReadClaims": (["s3:GetObject", "s3:GetObjectVersion"], [objects(CLAIMS_PREFIX)]),
+        "TellMissingObjects": (["s3:ListBucket"], [arn_of("IngestBucket")]),
         "PutOrders": (["dynamodb:PutItem"], [arn_of("OrdersTable")]),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [arn_of("StoreLargeLogGroup")]),
     }
@@ -83,12 +86,20 @@ def test_state_machine_role_names_exactly_these_resources(resources: dict[str, A
         "ManageChildExecutions": (
             ["states:DescribeExecution", "states:StopExecution"],
             [
+                # the EXPRESS children's own ARNs (issue 21: `execution:${Name}/*` matched none of them)
                 {
                     "Fn::Sub": [
-                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}/*",
+                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:express:${Name}/*",
                         {"Name": arn_of("StateMachine", "Name")},
                     ]
-                }
+                },
+                # and the form AWS documents for a Distributed Map's children
+                {
+                    "Fn::Sub": [
+                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}:*",
+                        {"Name": arn_of("StateMachine", "Name")},
+                    ]
+                },
             ],
         ),
     }

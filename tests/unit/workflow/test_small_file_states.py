@@ -3,11 +3,20 @@ large-file parent; the per-record graph and the file ends are the parent's own (
 
 from __future__ import annotations
 
+import copy
+import json
+import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from handlers.throughput import INLINE_MAX_RECORDS, SMALL_FILE_RECORD_CONCURRENCY
 from workflow.definition import build_definition, build_small_file_definition
+from workflow.retries import EXPRESS_LANE_ATTEMPTS
+from workflow.worstcase import Settings, graph_cost
+
+OUTPUT = Path(__file__).resolve().parents[3] / "output"
 
 EXPRESS_SECONDS = 300  # an EXPRESS execution's maximum duration
 
@@ -104,9 +113,27 @@ def test_hand_off_marks_the_ledger_first_then_starts_the_large_lane_with_the_ori
     assert small["FileHandedOff"]["Type"] == "Succeed"
 
 
-def test_store_records_runs_the_very_per_record_graph_of_the_batch_children(
+def _lane_variant(child: dict[str, Any]) -> dict[str, Any]:
+    """The batch children's per-record graph as the small lane runs it: the lane's retry budget on every
+    call, and no claim-checked branch (the validator hands off a file with a large record)."""
+    variant = copy.deepcopy(child)
+    states = variant["States"]
+    for name in ("StoreLargeRecord", "DescribeLargeConflict"):
+        del states[name]
+    route = states["RouteRecord"]
+    route["Choices"] = [c for c in route["Choices"] if c["Next"] != "StoreLargeRecord"]
+    states["UnknownEntry"]["Cause"] = "A manifest entry has a status other than valid or invalid"
+    for state in states.values():
+        for retrier in state.get("Retry", []):
+            retrier["MaxAttempts"] = EXPRESS_LANE_ATTEMPTS
+    return variant
+
+
+def test_store_records_runs_the_per_record_graph_of_the_batch_children_within_the_lane_budget(
     small: dict[str, Any], parent: dict[str, Any]
 ) -> None:
+    """Pins issue 20 item 3: the small lane's per-record graph is the children's own, except the lane's
+    retry budget (2 attempts, was 6) and no StoreLargeRecord branch (was a 60 s Lambda x 7 attempts)."""
     store = small["StoreRecords"]
     assert store["ItemsPath"] == "$.validation.batch.records"
     assert store["ItemSelector"] == {
@@ -119,8 +146,26 @@ def test_store_records_runs_the_very_per_record_graph_of_the_batch_children(
     assert store["Catch"] == [
         {"ErrorEquals": ["States.ALL"], "Next": "MarkFileFailed", "ResultPath": "$.error"}
     ]
+    assert store["MaxConcurrency"] == SMALL_FILE_RECORD_CONCURRENCY
     child = parent["ProcessBatches"]["ItemProcessor"]["States"]["StoreBatch"]["ItemProcessor"]
-    assert store["ItemProcessor"] == child
+    assert store["ItemProcessor"] == _lane_variant(child)
+
+
+def test_every_retry_of_the_small_lane_is_within_its_budget(small: dict[str, Any]) -> None:
+    retriers = [
+        (name, retrier)
+        for name, state in _all_states(small)
+        for retrier in state.get("Retry", [])
+    ]
+    assert retriers and all(r["MaxAttempts"] <= EXPRESS_LANE_ATTEMPTS for _, r in retriers), retriers
+
+
+def _all_states(states: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = list(states.items())
+    for state in states.values():
+        if "ItemProcessor" in state:
+            found += _all_states(state["ItemProcessor"]["States"])
+    return found
 
 
 def test_the_file_ends_are_the_parents_with_short_ledger_retries(
@@ -145,23 +190,45 @@ def _waits(retrier: dict[str, Any]) -> float:
     return sum(min(interval * rate**k, cap) for k in range(retrier.get("MaxAttempts", 3)))
 
 
-def _longest_wait(states: dict[str, Any], name: str) -> float:
-    """Retry waits and Task timeouts on the worst path from `name` to an end (the graph has no cycles)."""
+def _longest_wait(states: dict[str, Any], name: str, items: int) -> float:
+    """Retry waits and Task timeouts on the worst path from `name` to an end (the graph has no cycles);
+    a Map runs `items` items in ceil(items / MaxConcurrency) waves, each as long as its worst item.
+
+    Before issue 20 item 3 this added a Map's item path once, not once per wave (220 s claimed for a
+    lane whose real worst case was ~510 s for 100 records).
+    """
     state = states[name]
     own = sum(_waits(r) for r in state.get("Retry", []))
     if "TimeoutSeconds" in state:
         own += state["TimeoutSeconds"] * (1 + sum(r.get("MaxAttempts", 3) for r in state.get("Retry", [])))
     processor = state.get("ItemProcessor")
     if processor:
-        own += _longest_wait(processor["States"], processor["StartAt"])
+        waves = math.ceil(items / (state.get("MaxConcurrency") or items))
+        own += waves * _longest_wait(processor["States"], processor["StartAt"], items)
     following = [state.get("Next"), state.get("Default")]
     following += [c["Next"] for c in state.get("Choices", []) + state.get("Catch", [])]
-    return own + max((_longest_wait(states, n) for n in following if n), default=0.0)
+    return own + max((_longest_wait(states, n, items) for n in following if n), default=0.0)
+
+
+def _rendered_small_file_asl() -> dict[str, Any]:
+    rendered: dict[str, Any] = json.loads((OUTPUT / "smallfile.asl.json").read_text(encoding="utf-8"))
+    return rendered
 
 
 def test_the_worst_case_waiting_fits_an_express_execution_with_room_for_the_calls() -> None:
-    # An EXPRESS execution that reaches 5 minutes stops without running a Catch: the ledger item would
-    # stay IN_PROGRESS. Every wait on the way is bounded so that this cannot happen by waiting.
-    definition = build_small_file_definition()
-    worst = _longest_wait(definition["States"], definition["StartAt"])
+    """An EXPRESS execution that reaches 5 minutes stops without running a Catch: the ledger item would
+    stay IN_PROGRESS. Every wait on the way, in every wave of the largest inline file, is bounded so that
+    this cannot happen by waiting. Fails before issue 20 item 3: 40 waves x 153 s for 400 records."""
+    definition = _rendered_small_file_asl()
+    assert definition == build_small_file_definition()  # output/ is what the code builds
+    worst = _longest_wait(definition["States"], definition["StartAt"], INLINE_MAX_RECORDS)
     assert worst <= EXPRESS_SECONDS - 60, worst
+
+
+def test_the_waits_alone_agree_with_the_rendered_worst_case_table() -> None:
+    """Two computations of the same path (this test's waits-only one and workflow/worstcase.py's, which
+    also counts each call) agree: the table's figure is the waits plus the calls' own bound."""
+    definition = _rendered_small_file_asl()
+    waits = _longest_wait(definition["States"], definition["StartAt"], INLINE_MAX_RECORDS)
+    settings = Settings(items={"StoreRecords": INLINE_MAX_RECORDS}, attempt_seconds=lambda state: 0.0)
+    assert graph_cost(definition["States"], definition["StartAt"], settings).seconds == waits
