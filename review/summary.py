@@ -13,6 +13,7 @@ from typing import Any
 
 from review.entries import exact_key
 from review.queue import BATCH, approximate_counts, body_of, drain
+from review.words import count
 
 SCAN_VISIBILITY_SECONDS = 30
 
@@ -58,7 +59,7 @@ def release(sqs: Any, queue_url: str, handles: list[str]) -> None:
 
 def render(found: Summary) -> str:
     lines = [
-        f"{found.visible} messages waiting, {found.in_flight} in flight (SQS's estimate); "
+        f"{count(found.visible, 'message')} waiting, {found.in_flight} in flight (SQS's estimate); "
         f"{found.scanned} scanned and left in the queue",
     ]
     for title, counts in (("by reason", found.by_reason), ("by file", found.by_file)):
