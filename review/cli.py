@@ -221,7 +221,10 @@ def _replay(args: argparse.Namespace) -> int:
 def _confirm(question: str) -> None:
     """Ask on stderr, read the answer from stdin; anything but y/yes (or no answer) uploads nothing."""
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline() if sys.stdin is not None else ""
+    try:
+        answer = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):  # no readable standard input: no answer
+        answer = ""
     if not answer:
         print(file=sys.stderr)
     if answer.strip().lower() not in ("y", "yes"):
