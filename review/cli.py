@@ -225,7 +225,7 @@ def _confirm(question: str) -> None:
         answer = sys.stdin.readline() if sys.stdin is not None else ""
     except (OSError, ValueError):  # no readable standard input: no answer
         answer = ""
-    if not answer:
+    if not answer or not sys.stdin.isatty():  # a terminal echoed the answer and its line end
         print(file=sys.stderr)
     if answer.strip().lower() not in ("y", "yes"):
         raise ReviewError("not confirmed: nothing uploaded (answer y, or pass --yes)")
