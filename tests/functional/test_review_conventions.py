@@ -75,7 +75,7 @@ class Stack:
         for index, record in enumerate(records):
             source = {"bucket": self.bucket, "key": "orders.jsonl", "version_id": "v1", "etag": "e"}
             body = {
-                "schema": "sales-pipeline.review/3", "reason": "missing_contact_info", "message": "no contact",
+                "schema": "sales-pipeline.review/3", "reason": "missing_contact_info", "message": "m",
                 "file_rejected": False, "source": source,
                 "record_index": index, "line": index + 1, "order_id": record["order-info"]["order_id"],
                 "record": record, "record_item": None, "record_pointer": None, "rejections": None,
