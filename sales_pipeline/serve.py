@@ -2,8 +2,9 @@
 
 Prints the shell lines that point the AWS CLI (and boto3, and `sales-pipeline review`/`deploy`) at it:
 its endpoint, S3 on `localhost` (moto's CloudFormation fetches a packaged template only from a
-localhost URL), dummy credentials with no profile or config file read, the region, and no proxy for
-the local address.
+localhost URL), dummy credentials with no profile or config file read, the region, no proxy for the
+local address, and an `aws` shell function adding `--endpoint-url` (the AWS CLI v1 ignores
+AWS_ENDPOINT_URL for sqs).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def environment(endpoint_url: str, localhost_url: str, region: str) -> list[str]
         "export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null",
         "export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost",
         "unset AWS_PROFILE AWS_SESSION_TOKEN",
+        # The AWS CLI v1 sends sqs commands to queue.amazonaws.com unless --endpoint-url is given
+        # (its customization overrides AWS_ENDPOINT_URL), so `aws` gets the flag.
+        f'aws() {{ command aws --endpoint-url {endpoint_url} "$@"; }}',
     ]
 
 
