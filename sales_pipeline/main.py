@@ -34,6 +34,7 @@ def _check(argv: list[str]) -> int:
 
 
 def _simulate(argv: list[str]) -> int:
+    _preflight(argv)
     import simulate
 
     return simulate.main(argv)
@@ -46,15 +47,25 @@ def _review(argv: list[str]) -> int:
 
 
 def _deploy(argv: list[str]) -> int:
+    _preflight(argv)
     from sales_pipeline import deploy
 
     return deploy.main(argv)
 
 
 def _serve(argv: list[str]) -> int:
+    _preflight(argv)
     from sales_pipeline import serve
 
     return serve.main(argv)
+
+
+def _preflight(argv: list[str]) -> None:
+    """A command that deploys the validator first checks its record contract (not for --help)."""
+    if not {"-h", "--help"} & set(argv):
+        from sales_pipeline.preflight import check_contract
+
+        check_contract()
 
 
 COMMANDS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
