@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     declared = template_parameters(args.template_file)
     name = str(args.config_file)
     if args.guided:
-        existing = deployconfig.load(args.config_file) if args.config_file.exists() else None
+        existing = _existing(args.config_file)
         config = guided.ask(existing, declared=declared, endpoint_url=args.endpoint_url)
         args.config_file.write_text(deployconfig.dumps(config), encoding="utf-8")
         print(f"wrote {args.config_file}", file=sys.stderr)
@@ -71,6 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     outputs = deploy(config, template=args.template_file, declared=declared, endpoint_url=args.endpoint_url)
     print(render_outputs(config.stack_name, outputs, output=args.output))
     return 0
+
+
+def _existing(path: Path) -> DeployConfig | None:
+    """The current settings as --guided's defaults; a file that does not read is replaced (said on stderr)."""
+    if not path.exists():
+        return None
+    try:
+        return deployconfig.load(path)
+    except UsageError as error:
+        print(f"{error}: asking for every setting (the file will be replaced)", file=sys.stderr)
+        return None
 
 
 def template_parameters(template: Path) -> dict[str, Any]:

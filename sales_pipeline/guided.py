@@ -45,8 +45,9 @@ def _ask(question: str, default: str | None, accept: Callable[[str | None], T]) 
         shown = f" [{default}]" if default else ""
         print(f"{question}{shown}: ", end="", file=sys.stderr, flush=True)
         line = sys.stdin.readline()
-        if not line:
+        if not line or not sys.stdin.isatty():  # a terminal echoed the answer and its line end
             print(file=sys.stderr)
+        if not line:
             raise UsageError(f"--guided: no answer to {question.split(' (')[0]!r} (standard input ended)")
         answer = line.strip() or default
         try:

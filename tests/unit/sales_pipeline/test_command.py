@@ -167,3 +167,20 @@ def test_an_unexpected_error_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setitem(dispatcher.COMMANDS, "simulate", ("", buggy))
     with pytest.raises(ZeroDivisionError):
         dispatcher.main(["simulate"])
+
+
+def test_guided_says_why_an_answer_is_refused_and_replaces_an_unreadable_file(tmp_path: Path) -> None:
+    (tmp_path / "deploy.toml").write_text("stack_name = \n")
+    result = _run("deploy", "--guided", cwd=tmp_path, stdin="1st-stack\n")
+    said = result.stderr.splitlines()
+    assert result.returncode == 2 and (tmp_path / "deploy.toml").read_text() == "stack_name = \n"
+    assert said[0] == (
+        "deploy.toml: not TOML: Invalid value (at line 1, column 14): asking for every setting "
+        "(the file will be replaced)"
+    )
+    assert (
+        "  answer: stack_name '1st-stack' is not a letter, then letters, digits or '-', at most 128" in said
+    )
+    assert (
+        said[-1] == "sales-pipeline deploy: error: --guided: no answer to 'Stack name' (standard input ended)"
+    )
