@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from review.exportfile import read_lines
+from review.exportfile import origin_of_line, read_lines
 from review.summary import Summary
 
 
@@ -20,14 +21,18 @@ def plain(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return [plain(v) for v in sorted(value)]
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value.is_finite() and value == value.to_integral_value() and value.adjusted() < 30:
+            return int(value)
+        number = float(value)
+        exact = math.isfinite(number) and value.adjusted() < 30
+        return number if exact else str(value)  # beyond what readers hold as a number: its exact text
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
 
 
 def document(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def status(found: list[tuple[str, dict[str, Any] | None]]) -> str:
@@ -61,16 +66,15 @@ def show(path: Path) -> str:
     """One object per export line: what the table shows, with the whole origin."""
     rows = []
     for number, line in read_lines(path):
-        origin = line.get("origin") or {}
-        rows.append(
-            {
-                "line": number,
-                "reason": line.get("reason"),
-                "file_rejected": bool(line.get("file_rejected")),
-                "origin": plain(origin),
-                "order_id": plain(line.get("order_id")),
-                "message": line.get("message"),
-                "message_id": line.get("message_id"),
-            }
-        )
+        origin = origin_of_line(line)
+        row = {
+            "line": number,
+            "reason": line.get("reason"),
+            "file_rejected": bool(line.get("file_rejected")),
+            "origin": origin,
+            "order_id": line.get("order_id"),
+            "message": line.get("message"),
+            "message_id": line.get("message_id"),
+        }
+        rows.append(plain(row))  # a hand-edited line may hold any JSON value anywhere
     return document(rows)

@@ -36,7 +36,8 @@ def unchanged(line: dict[str, Any]) -> bool:
             return fingerprint(record) == exported
         except TypeError:  # a number beyond JSON: not what was exported
             return False
-    original = _original(line.get("review") or {})  # an export written before record_sha256
+    review = line.get("review")
+    original = _original(review if isinstance(review, dict) else {})  # exported before record_sha256
     return original is not None and original == record
 
 
