@@ -184,3 +184,14 @@ def test_guided_says_why_an_answer_is_refused_and_replaces_an_unreadable_file(tm
     assert (
         said[-1] == "sales-pipeline deploy: error: --guided: no answer to 'Stack name' (standard input ended)"
     )
+
+
+@pytest.mark.parametrize("subcommand", ["summary", "export", "show", "replay", "status"])
+def test_every_review_subcommand_help_lists_the_exit_statuses(
+    subcommand: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        dispatcher.main(["review", subcommand, "--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and f"usage: sales-pipeline review {subcommand}" in out
+    assert "exit status: 0 " in out and "2 bad arguments" in out
