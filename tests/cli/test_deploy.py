@@ -118,3 +118,24 @@ def test_an_unknown_parameter_in_deploy_toml_changes_nothing(tmp_path: Path) -> 
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "deploy.toml: [parameters] LogRetentionDay is not a parameter of the template" in result.stderr
     assert bucket not in {b["Name"] for b in clients.s3.list_buckets()["Buckets"]}
+
+
+def test_a_failing_aws_cli_step_ends_in_one_summary_line_and_status_1(tmp_path: Path) -> None:
+    # GIVEN a template whose Lambda code folder does not exist (what `package` refuses)
+    template = tmp_path / "template.json"
+    function = {"Code": "no-such-folder", "Handler": "h.handler", "Runtime": "python3.12", "Role": "arn"}
+    template.write_text(
+        json.dumps({"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": function}}})
+    )
+    bucket = f"failing-{uuid.uuid4().hex[:8]}"
+    (tmp_path / "deploy.toml").write_text(f'stack_name = "failing"\nartifacts_bucket = "{bucket}"\n')
+    # WHEN deployed, THEN the AWS CLI's own message, then one line of ours, exit status 1, no stack
+    result = _deploy(tmp_path, "--template-file", str(template))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "no-such-folder" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "sales-pipeline deploy: error: aws cloudformation package failed "
+        "(exit status 255; its message is above)"
+    )
+    stacks = Clients.for_endpoint(shared_server().endpoint_url).cloudformation.describe_stacks()["Stacks"]
+    assert "failing" not in {s["StackName"] for s in stacks}
