@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 COLUMNS = ("file", "status", "records", "stored", "rejected", "file_rejected", "reasons")
 HEARTBEAT_SECONDS = 5.0
 HEARTBEAT_ENV = "SIMULATE_HEARTBEAT_SECONDS"
+EXIT_STATUSES = (
+    "exit status: 0 every execution SUCCEEDED and every record is accounted for; 1 otherwise (lost records "
+    "are named); 2 a usage error (a missing file, a name the bucket's rule ignores)"
+)
 
 
 class UsageError(Exception):
@@ -350,7 +354,9 @@ def _cell(value: Any) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None, epilog=EXIT_STATUSES
+    )
     parser.add_argument("files", nargs="+", metavar="FILE", help="a file to upload, or a directory of files")
     parser.add_argument("--json", action="store_true", help="one JSON object per file per line on stdout")
     parser.add_argument(
@@ -362,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         files = expand(arguments.files)
     except UsageError as error:
-        print(f"simulate.py: error: {error}", file=sys.stderr)
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
     # moto warns about every template resource it skips and every unenforced ASL field.
     logging.getLogger("moto").setLevel(logging.ERROR)

@@ -2,14 +2,18 @@
 
 Line (JSON, one per message, format EXPORT_FORMAT):
   {"export", "message_id", "reason", "message", "file_rejected", "origin": {bucket, key, version_id,
-   record_index}, "line", "order_id", "record", "record_text", "resolve_error", "review": <the message>}
+   record_index}, "line", "order_id", "record", "record_text", "resolve_error", "record_sha256",
+   "review": <the message>}
 `record` is the record as JSON (edit it, then `replay`); `record_text` the raw text when it is not one
-JSON value (an unparseable line): put the corrected record in `record`. `origin` is the file the record
-was first uploaded in (a record rejected again after a replay keeps its first origin).
+JSON value (an unparseable line): put the corrected record in `record`. `record_sha256` fingerprints
+`record` as exported, so `replay` can say which records are unchanged since the export. `origin` is
+the file the record was first uploaded in (a record rejected again after a replay keeps its first
+origin).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -40,6 +44,11 @@ def writable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def fingerprint(record: Any) -> str:
+    """sha256 of the record's compact JSON text (numbers exact, member order kept)."""
+    return hashlib.sha256(dumps(record).encode("ascii")).hexdigest()
 
 
 def exact_key(source: dict[str, Any]) -> str:
@@ -128,5 +137,6 @@ def export_line(
         "record": record,
         "record_text": text,
         "resolve_error": error,
+        "record_sha256": None if record is None else fingerprint(record),
         "review": body,
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -16,6 +18,8 @@ from handlers.jsontext import dumps
 from review.entries import export_line
 from review.errors import ReviewError
 from review.queue import S3Reader, body_of, drain
+from review.summary import release
+from review.words import count
 
 PROGRESS_EVERY = 100
 
@@ -53,13 +57,19 @@ def export(
     visibility_timeout: int,
     wait_seconds: int,
     limit: int | None,
+    keep: bool = False,
 ) -> int:
-    """Export until the queue is empty (or `limit` messages); returns how many were written."""
+    """Export until the queue is empty (or `limit` messages); returns how many were written.
+
+    `keep`: nothing is deleted; the exported messages stay hidden until the export ends, then are made
+    visible again (an interrupted export's come back after `visibility_timeout`).
+    """
     if out.is_dir():
         raise ReviewError(f"{out} is a directory")
     reader = S3Reader(s3)
     written = not_deleted = 0
-    with open_for_append(out) as handle:
+    kept: list[str] = []
+    with open_for_append(out) as handle, _released(sqs, queue_url, kept):
         for batch in drain(sqs, queue_url, visibility_timeout=visibility_timeout, wait_seconds=wait_seconds):
             lines = [
                 export_line(
@@ -68,16 +78,30 @@ def export(
                 for m in batch
             ]
             write_durably(handle, lines)
-            not_deleted += delete_batch(sqs, queue_url, batch)
+            if keep:
+                kept += [m["ReceiptHandle"] for m in batch]
+            else:
+                not_deleted += delete_batch(sqs, queue_url, batch)
             before, written = written, written + len(lines)
             if written // PROGRESS_EVERY > before // PROGRESS_EVERY:
-                print(f"exported {written} messages ...", file=sys.stderr, flush=True)
+                print(f"exported {count(written, 'message')} ...", file=sys.stderr, flush=True)
             if limit is not None and written >= limit:
                 break
-    print(f"exported {written} messages to {out}", file=sys.stderr)
+    kept_note = " (kept in the queue)" if keep else ""
+    print(f"exported {count(written, 'message')} to {out}{kept_note}", file=sys.stderr)
     if not_deleted:
         print(
-            f"{not_deleted} could not be deleted: they stay in the queue (exported again next time)",
+            f"{count(not_deleted, 'message')} not deleted: still in the queue (exported again next time)",
             file=sys.stderr,
         )
     return written
+
+
+@contextmanager
+def _released(sqs: Any, queue_url: str, handles: list[str]) -> Iterator[None]:
+    """Make the messages of `handles` (filled while the block runs) visible again when it ends."""
+    try:
+        yield
+    finally:
+        if handles:
+            release(sqs, queue_url, handles)

@@ -36,6 +36,12 @@ def read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, value
 
 
+def origin_of_line(line: dict[str, Any]) -> dict[str, Any]:
+    """The line's `origin`, or {} when a hand edit left something else there."""
+    origin = line.get("origin")
+    return origin if isinstance(origin, dict) else {}
+
+
 def _cell(value: Any, width: int) -> str:
     text = "-" if value is None else str(value)
     if width and len(text) > width:
@@ -46,7 +52,7 @@ def _cell(value: Any, width: int) -> str:
 def table(path: Path) -> str:
     rows: list[list[Any]] = [[name.upper() for name, _ in COLUMNS]]
     for _, line in read_lines(path):
-        origin = line.get("origin") or {}
+        origin = origin_of_line(line)
         rows.append(
             [
                 str(line.get("reason")),
@@ -82,7 +88,7 @@ def replay_lines(path: Path) -> tuple[list[str], list[str]]:
                 f"line {number}: no record ({line.get('reason')}): put the corrected record in `record`"
             )
             continue
-        origin = {k: (line.get("origin") or {}).get(k) for k in ORIGIN_FIELDS}
+        origin = {k: origin_of_line(line).get(k) for k in ORIGIN_FIELDS}
         if isinstance(origin["record_index"], int) and origin["bucket"]:
             replayed: Any = {REPLAY_FIELD: origin, RECORD_FIELD: line["record"]}
         else:

@@ -55,20 +55,32 @@ def _cell(value: Any, width: int) -> str:
     return text.ljust(width) if width else text
 
 
+def kept(line: dict[str, Any], *, reason: str | None, file: str | None) -> bool:
+    """Whether an export line passes `--reason` and `--file` (a key, or its last part)."""
+    key = str((line.get("origin") or {}).get("key") or "-")
+    if reason is not None and line.get("reason") != reason:
+        return False
+    return file is None or file in (key, key.rsplit("/", 1)[-1])
+
+
+def violated(line: dict[str, Any]) -> list[str]:
+    """The contract rules (`path keyword`) an export line's review names."""
+    review = line.get("review") or {}
+    violations = review.get("violations") if isinstance(review, dict) else None
+    return rule_keys([v for v in violations or [] if isinstance(v, dict) and "rule" in v])
+
+
 def rows(path: Path, *, reason: str | None = None, file: str | None = None) -> list[list[Any]]:
     """The table's rows (no header): sorted by file, then record index (the file's own review first)."""
     check_export(path)
     found: list[tuple[tuple[str, int], list[Any]]] = []
     for _, line in read_lines(path):
+        if not kept(line, reason=reason, file=file):
+            continue
         origin = line.get("origin") or {}
         key = str(origin.get("key") or "-")
-        if reason is not None and line.get("reason") != reason:
-            continue
-        if file is not None and file not in (key, key.rsplit("/", 1)[-1]):
-            continue
         index = origin.get("record_index")
-        review = line.get("review") or {}
-        rules = rule_keys([v for v in review.get("violations") or [] if isinstance(v, dict) and "rule" in v])
+        rules = violated(line)
         whole = bool(line.get("file_rejected"))
         row = [
             str(line.get("reason")),

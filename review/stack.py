@@ -15,13 +15,15 @@ OUTPUTS = ("BucketName", "ReviewQueueUrl", "FileLedgerTableName")
 
 @dataclass(frozen=True)
 class Aws:
-    """boto3 clients from the normal credential chain; `endpoint_url` (or AWS_ENDPOINT_URL): an emulator."""
+    """boto3 clients from the AWS CLI's credential chain: `profile` (or AWS_PROFILE), `region`, and
+    `endpoint_url` (or AWS_ENDPOINT_URL) for an emulator. An unknown profile raises ProfileNotFound."""
 
     region: str | None = None
     endpoint_url: str | None = None
+    profile: str | None = None
 
     def client(self, service: str) -> Any:
-        session = boto3.session.Session(region_name=self.region)
+        session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
         return session.client(service, endpoint_url=self.endpoint_url)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from handlers.rules import rule_keys
 from review.entries import exact_key
 from review.queue import BATCH, approximate_counts, body_of, drain
+from review.words import count
 
 SCAN_VISIBILITY_SECONDS = 30
 
@@ -83,7 +84,7 @@ def release(sqs: Any, queue_url: str, handles: list[str]) -> None:
 
 def render(found: Summary) -> str:
     lines = [
-        f"{found.visible} messages waiting, {found.in_flight} in flight (SQS's estimate); "
+        f"{count(found.visible, 'message')} waiting, {found.in_flight} in flight (SQS's estimate); "
         f"{found.scanned} scanned and left in the queue",
     ]
     for title, counts in (

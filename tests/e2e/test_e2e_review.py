@@ -77,7 +77,7 @@ def test_export_fix_replay_stores_the_fixed_records_with_their_origin(
     export.write_text("".join(json.dumps(line) + "\n" for line in exported))
     code, out, _ = _review(stack, capsys, "replay", str(export), "--dry-run")
     assert code == 0 and len(out.splitlines()) == 2
-    code, out, err = _review(stack, capsys, "replay", str(export))
+    code, out, err = _review(stack, capsys, "replay", str(export), "--yes")
     replay_key = out.strip()
     assert code == 0 and replay_key.startswith("replay/") and replay_key.endswith(".jsonl")
 

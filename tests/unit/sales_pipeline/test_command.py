@@ -1,0 +1,197 @@
+"""`sales-pipeline`: the dispatcher, --version, --help's exit statuses, and one-line errors with their status.
+
+Failure class: a user-facing command that answers bad input with a traceback, several lines, or the
+wrong exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handlers.schema import ContractError
+from sales_pipeline import main as dispatcher
+from sales_pipeline.version import version
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+INSTALLED = REPO_ROOT / ".venv" / "bin" / "sales-pipeline"
+
+
+def _run(
+    *argv: str, env: dict[str, str] | None = None, cwd: Path = REPO_ROOT, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`python -m sales_pipeline ...` in a fresh interpreter (no AWS configuration of this machine read)."""
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("AWS_") and key != "MOTO_PORT"
+    }
+    environment |= {
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONPATH": str(REPO_ROOT),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "sales_pipeline", *argv],
+        cwd=cwd, env=environment, input=stdin, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _one_line(result: subprocess.CompletedProcess[str], status: int, message: str) -> None:
+    assert (result.returncode, result.stderr, result.stdout) == (status, message + "\n", "")
+
+
+def test_the_installed_command_prints_the_package_version() -> None:
+    assert INSTALLED.is_file(), "run `make build`: it installs .venv/bin/sales-pipeline"
+    result = subprocess.run(
+        [str(INSTALLED), "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, "sales-pipeline 0.1.0\n")
+    assert version() == "0.1.0"
+
+
+@pytest.mark.parametrize("command", ["simulate", "serve", "deploy", "review"])
+def test_every_help_lists_the_exit_statuses(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        dispatcher.main([command, "--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and f"usage: sales-pipeline {command}" in out
+    assert "exit status" in out and " 2 " in out.replace("\n", " ")
+
+
+def test_top_help_lists_commands_and_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        dispatcher.main(["--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    assert all(f"  {name} " in out for name in ("check", "simulate", "serve", "deploy", "review"))
+    assert "exit status" in out and "130  interrupted" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "sales-pipeline: error: the following arguments are required: COMMAND, ... "
+         "(see sales-pipeline --help)"),
+        (["deploi"], "sales-pipeline: error: argument COMMAND: invalid choice: 'deploi' (choose from "
+         "'check', 'simulate', 'serve', 'deploy', 'review') (see sales-pipeline --help)"),
+        (["deploy", "--guide"], "sales-pipeline deploy: error: unrecognized arguments: --guide "
+         "(see sales-pipeline deploy --help)"),
+        (["serve", "extra"], "sales-pipeline serve: error: unrecognized arguments: extra "
+         "(see sales-pipeline serve --help)"),
+        (["review", "sumary"], "sales-pipeline review: error: argument COMMAND: invalid choice: 'sumary' "
+         "(choose from 'summary', 'export', 'show', 'replay', 'status') (see sales-pipeline review --help)"),
+        (["review", "summary", "--output", "yaml"], "sales-pipeline review summary: error: argument "
+         "--output: invalid choice: 'yaml' (choose from 'table', 'json') "
+         "(see sales-pipeline review summary --help)"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_are_one_line_and_status_2(argv: list[str], message: str) -> None:
+    _one_line(_run(*argv), 2, message)
+
+
+def test_deploy_without_deploy_toml_is_one_line_and_status_2(tmp_path: Path) -> None:
+    result = _run("deploy", cwd=tmp_path)
+    _one_line(
+        result,
+        2,
+        "sales-pipeline deploy: error: deploy.toml not found: `sales-pipeline deploy --guided` writes it",
+    )
+
+
+def test_deploy_with_a_bad_deploy_toml_is_one_line_and_status_2(tmp_path: Path) -> None:
+    (tmp_path / "deploy.toml").write_text(
+        'stack_name = "s"\nartifacts_bucket = "bkt"\n[parameters]\nLogRetention = 1\n'
+    )
+    result = _run("deploy", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(
+        "sales-pipeline deploy: error: deploy.toml: [parameters] LogRetention is not a parameter of the "
+        "template"
+    )
+
+
+def test_deploy_with_an_unknown_profile_is_one_line_and_status_1(tmp_path: Path) -> None:
+    (tmp_path / "deploy.toml").write_text('stack_name = "s"\nartifacts_bucket = "bkt"\nprofile = "nosuch"\n')
+    result = _run("deploy", cwd=tmp_path)
+    _one_line(result, 1, "sales-pipeline deploy: error: AWS profile 'nosuch' not found in the AWS "
+              "configuration (`aws configure list-profiles` lists them)")  # fmt: skip
+
+
+def test_deploy_without_a_region_is_one_line_and_status_2(tmp_path: Path) -> None:
+    (tmp_path / "deploy.toml").write_text('stack_name = "s"\nartifacts_bucket = "bkt"\n')
+    result = _run("deploy", cwd=tmp_path)
+    _one_line(result, 2, "sales-pipeline deploy: error: no AWS region: set region in deploy.toml "
+              "(or the profile's region, AWS_REGION)")  # fmt: skip
+
+
+def test_guided_deploy_with_no_answers_is_one_line_and_status_2(tmp_path: Path) -> None:
+    result = _run("deploy", "--guided", cwd=tmp_path, stdin="")
+    assert result.returncode == 2 and not (tmp_path / "deploy.toml").exists()
+    assert result.stderr.splitlines()[-1] == (
+        "sales-pipeline deploy: error: --guided: no answer to 'Stack name' (standard input ended)"
+    )
+
+
+def test_check_is_one_clear_line_until_the_quality_package_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    if (REPO_ROOT / "quality" / "cli.py").is_file():
+        pytest.skip("quality/ is here: `check` is tested with it")
+    _one_line(_run("check", "x.json"), 1, "sales-pipeline check: error: not available in this installation "
+              "(no quality/ package: update the checkout, then `make build`)")  # fmt: skip
+
+
+def test_a_contract_error_from_a_command_is_one_line_and_status_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dispatcher's own handling (the contract checks that raise it are issue 15 item 1's, build.py's)."""
+
+    def broken(argv: list[str]) -> int:
+        raise ContractError(["handlers/record_contract.json: unsupported keyword 'requird' at #/", "second"])
+
+    monkeypatch.setitem(dispatcher.COMMANDS, "simulate", ("", broken))
+    assert dispatcher.main(["simulate", "x.json"]) == 2
+    assert capsys.readouterr().err == (
+        "sales-pipeline simulate: error: handlers/record_contract.json: unsupported keyword 'requird' at #/ "
+        "(and 1 more)\n"
+    )
+
+
+def test_an_unexpected_error_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def buggy(argv: list[str]) -> int:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setitem(dispatcher.COMMANDS, "simulate", ("", buggy))
+    with pytest.raises(ZeroDivisionError):
+        dispatcher.main(["simulate"])
+
+
+def test_guided_says_why_an_answer_is_refused_and_replaces_an_unreadable_file(tmp_path: Path) -> None:
+    (tmp_path / "deploy.toml").write_text("stack_name = \n")
+    result = _run("deploy", "--guided", cwd=tmp_path, stdin="1st-stack\n")
+    said = result.stderr.splitlines()
+    assert result.returncode == 2 and (tmp_path / "deploy.toml").read_text() == "stack_name = \n"
+    assert said[0] == (
+        "deploy.toml: not TOML: Invalid value (at line 1, column 14): asking for every setting "
+        "(the file will be replaced)"
+    )
+    assert (
+        "  answer: stack_name '1st-stack' is not a letter, then letters, digits or '-', at most 128" in said
+    )
+    assert (
+        said[-1] == "sales-pipeline deploy: error: --guided: no answer to 'Stack name' (standard input ended)"
+    )
+
+
+@pytest.mark.parametrize("subcommand", ["summary", "export", "show", "replay", "status"])
+def test_every_review_subcommand_help_lists_the_exit_statuses(
+    subcommand: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        dispatcher.main(["review", subcommand, "--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and f"usage: sales-pipeline review {subcommand}" in out
+    assert "exit status: 0 " in out and "2 bad arguments" in out
