@@ -10,7 +10,7 @@ from typing import Any
 from handlers.rules import rule_keys
 from review.entries import loads
 from review.errors import ReviewError
-from review.exportfile import read_lines
+from review.exportfile import origin_of_line, read_lines
 
 COLUMNS = (
     ("reason", 22),
@@ -57,7 +57,7 @@ def _cell(value: Any, width: int) -> str:
 
 def kept(line: dict[str, Any], *, reason: str | None, file: str | None) -> bool:
     """Whether an export line passes `--reason` and `--file` (a key, or its last part)."""
-    key = str((line.get("origin") or {}).get("key") or "-")
+    key = str(origin_of_line(line).get("key") or "-")
     if reason is not None and line.get("reason") != reason:
         return False
     return file is None or file in (key, key.rsplit("/", 1)[-1])
@@ -77,7 +77,7 @@ def rows(path: Path, *, reason: str | None = None, file: str | None = None) -> l
     for _, line in read_lines(path):
         if not kept(line, reason=reason, file=file):
             continue
-        origin = line.get("origin") or {}
+        origin = origin_of_line(line)
         key = str(origin.get("key") or "-")
         index = origin.get("record_index")
         rules = violated(line)
