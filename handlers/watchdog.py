@@ -7,7 +7,7 @@ Events (EventBridge, asynchronous):
   the file that execution was processing, found from its input.
 Returns `{"examined", "marked_failed", "redriven", "given_up"}` (counts). Logs and metrics hold counts
 only, never keys. Permissions: dynamodb:Query on the index, dynamodb:GetItem and UpdateItem on the
-ledger, states:StartExecution on the STANDARD machine.
+ledger, states:StartExecution on the STANDARD machine and states:DescribeExecution on its executions.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from handlers.errors import ConfigurationError
 from handlers.metrics import FUNCTION_DIMENSION, NAMESPACE
 from handlers.watchdog_rules import (
     ENDED_STATUSES,
+    EXECUTION_NOT_FOUND,
     Decision,
     OpenFile,
     Settings,
@@ -172,6 +173,11 @@ class Watchdog:
 
     def apply(self, item: OpenFile, decision: Decision, *, now: datetime) -> None:
         self.counts["examined"] += 1
+        if decision.check_execution and item.execution_arn:
+            status = self._execution_status(item.execution_arn)
+            decision = decide_ended(
+                item, execution_arn=item.execution_arn, status=status, settings=self.config
+            )
         if not decision.acts:
             return
         if not self._update(item, decision, now=now):
@@ -230,6 +236,15 @@ class Watchdog:
                 return False
             raise
         return True
+
+    def _execution_status(self, execution_arn: str) -> str:
+        try:
+            status: str = self.stepfunctions.describe_execution(executionArn=execution_arn)["status"]
+        except Exception as exc:
+            if error_code(exc) == "ExecutionDoesNotExist":
+                return EXECUTION_NOT_FOUND
+            raise
+        return status
 
     def _start(self, item: OpenFile, attempt: int) -> None:
         assert item.s3_object is not None

@@ -32,22 +32,31 @@ from handlers.contract import (
 EXPRESS_LIMIT_SECONDS = 300
 DEADLINE_MARGIN_SECONDS = 60
 EXPRESS_DEADLINE_SECONDS = EXPRESS_LIMIT_SECONDS + DEADLINE_MARGIN_SECONDS
-# A STANDARD run announces its end (status-change event); the sweep's deadline for one is a backstop
-# for a lost event only, longer than any run the lane's retries allow (the validator's throttling
-# retry waits up to ~2 h, then the batches run).
-STANDARD_DEADLINE_SECONDS = 24 * 60 * 60
+# A STANDARD run has no fixed limit (a 2 GiB file of small records runs thousands of batch waves) and
+# announces its end (status-change event). As a backstop for a lost event, the sweep asks Step
+# Functions about a STANDARD claim older than this (DescribeExecution): stuck only if the run ended.
+STANDARD_CHECK_AFTER_SECONDS = 30 * 60
 # A FAILED file's n-th re-drive waits REDRIVE_DELAY_SECONDS * 2**(n-1) after its failure: 5, 10, 20 min.
 REDRIVE_DELAY_SECONDS = 300
 
 # Causes (the ledger's error_name when the watchdog marks a file FAILED).
 CAUSE_LANE_DEADLINE = "LaneDeadlineExceeded"
 CAUSE_HANDOFF_NOT_CLAIMED = "HandOffNotClaimed"
+# The statuses of an execution that ended early (the status-change rule's pattern) and their causes.
 CAUSE_BY_EXECUTION_STATUS = {
     "FAILED": "ExecutionFailed",
     "TIMED_OUT": "States.Timeout",
     "ABORTED": "ExecutionAborted",
 }
 ENDED_STATUSES = tuple(CAUSE_BY_EXECUTION_STATUS)
+# What the sweep's DescribeExecution may also find: a run that ended without marking its claim, or
+# none at all (past Step Functions' 90-day retention, or never started).
+EXECUTION_NOT_FOUND = "NOT_FOUND"
+CAUSE_BY_DESCRIBED_STATUS = {
+    **CAUSE_BY_EXECUTION_STATUS,
+    "SUCCEEDED": "ExecutionEndedUnmarked",
+    EXECUTION_NOT_FOUND: "ExecutionNotFound",
+}
 
 REDRIVE_NAME_PREFIX = "redrive-"
 _REDRIVE_NAME = re.compile(r":redrive-(\d+)-[0-9a-f]{32}(?::|$)")
@@ -70,19 +79,21 @@ class OpenFile:
 class Settings:
     max_redrives: int
     express_deadline: timedelta = timedelta(seconds=EXPRESS_DEADLINE_SECONDS)
-    standard_deadline: timedelta = timedelta(seconds=STANDARD_DEADLINE_SECONDS)
+    standard_check_after: timedelta = timedelta(seconds=STANDARD_CHECK_AFTER_SECONDS)
     redrive_delay: timedelta = timedelta(seconds=REDRIVE_DELAY_SECONDS)
 
 
 @dataclass(frozen=True)
 class Decision:
     """`mark_failed`: set FAILED with `cause` (conditional on the claim seen); `redrive`: the attempt
-    number to start (None: none now); `give_up`: re-drives exhausted (leave FAILED, alarm)."""
+    number to start (None: none now); `give_up`: re-drives exhausted (leave FAILED, alarm);
+    `check_execution`: ask Step Functions how the claim's (STANDARD) execution is, then `decide_ended`."""
 
     mark_failed: bool = False
     cause: str | None = None
     redrive: int | None = None
     give_up: bool = False
+    check_execution: bool = False
 
     @property
     def acts(self) -> bool:
@@ -99,13 +110,6 @@ def redrives_done(item: OpenFile) -> int:
     return max(item.redrives, int(found.group(1)) if found else 0)
 
 
-def _deadline(item: OpenFile, settings: Settings) -> timedelta:
-    if item.status == LEDGER_STATUS_IN_PROGRESS and item.lane == LEDGER_LANE_STANDARD:
-        return settings.standard_deadline
-    # The EXPRESS lane's claim, and a hand-off (the STANDARD run claims within seconds of it).
-    return settings.express_deadline
-
-
 def _stuck(item: OpenFile, cause: str, settings: Settings) -> Decision:
     done = redrives_done(item)
     if item.s3_object is None or done >= settings.max_redrives:
@@ -118,8 +122,11 @@ def decide(item: OpenFile, *, now: datetime, settings: Settings) -> Decision:
     if item.open_since is None:
         return NOTHING
     age = now - item.open_since
+    if item.status == LEDGER_STATUS_IN_PROGRESS and item.lane == LEDGER_LANE_STANDARD:
+        return Decision(check_execution=True) if age > settings.standard_check_after else NOTHING
     if item.status in (LEDGER_STATUS_IN_PROGRESS, LEDGER_STATUS_HANDED_OFF):
-        if age <= _deadline(item, settings):
+        # The EXPRESS lane's claim, and a hand-off (the STANDARD run claims within seconds of it).
+        if age <= settings.express_deadline:
             return NOTHING
         handed_off = item.status == LEDGER_STATUS_HANDED_OFF
         return _stuck(item, CAUSE_HANDOFF_NOT_CLAIMED if handed_off else CAUSE_LANE_DEADLINE, settings)
@@ -134,15 +141,16 @@ def decide(item: OpenFile, *, now: datetime, settings: Settings) -> Decision:
 
 
 def decide_ended(item: OpenFile, *, execution_arn: str, status: str, settings: Settings) -> Decision:
-    """The decision when a STANDARD execution ended FAILED / TIMED_OUT / ABORTED (status-change event):
-    stuck if that execution still holds the file, or if the file is still HANDED_OFF (the run the
+    """The decision once a STANDARD execution's status is known: from its status-change event (FAILED,
+    TIMED_OUT, ABORTED) or the sweep's DescribeExecution (also SUCCEEDED, NOT_FOUND; RUNNING is fine).
+    Stuck if that execution still holds the file, or if the file is still HANDED_OFF (the run the
     hand-off started ended before claiming it). A file the run itself marked FAILED is left to the
     sweep (re-driven after its backoff); any other claim is not this execution's to end."""
-    if status not in CAUSE_BY_EXECUTION_STATUS:
+    if status not in CAUSE_BY_DESCRIBED_STATUS:
         return NOTHING
     if item.status == LEDGER_STATUS_IN_PROGRESS and item.execution_arn == execution_arn:
-        return _stuck(item, CAUSE_BY_EXECUTION_STATUS[status], settings)
-    if item.status == LEDGER_STATUS_HANDED_OFF:
+        return _stuck(item, CAUSE_BY_DESCRIBED_STATUS[status], settings)
+    if item.status == LEDGER_STATUS_HANDED_OFF and status in CAUSE_BY_EXECUTION_STATUS:
         return _stuck(item, CAUSE_HANDOFF_NOT_CLAIMED, settings)
     return NOTHING
 

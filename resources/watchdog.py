@@ -43,7 +43,7 @@ def watchdog_role(
     log_group: LogGroup,
 ) -> Role:
     """Query the open-files index, read and conditionally update ledger items, start re-drives of the
-    STANDARD machine, dead-letter its own failed invocations, write its logs."""
+    STANDARD machine and describe its executions, dead-letter its own failed invocations, write its logs."""
     return Role(
         ids.WATCHDOG_ROLE,
         AssumeRolePolicyDocument=_assumed_by("lambda.amazonaws.com"),
@@ -67,6 +67,17 @@ def watchdog_role(
                         [GetAtt(file_ledger_table, "Arn")],
                     ),
                     _allow("RedriveFiles", [states.StartExecution], [Ref(redrive_state_machine)]),
+                    # A STANDARD claim older than the sweep's check: is its execution still running?
+                    _allow(
+                        "DescribeClaimingExecutions",
+                        [states.DescribeExecution],
+                        [
+                            Sub(
+                                "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}:*",
+                                Name=GetAtt(redrive_state_machine, "Name"),
+                            )
+                        ],
+                    ),
                     _allow("DeadLetters", [sqs.SendMessage], [GetAtt(dead_letter_queue, "Arn")]),
                     _write_own_logs(log_group),
                 ],

@@ -188,6 +188,32 @@ def test_a_standard_execution_that_timed_out_is_marked_and_redriven_at_once(aws:
     assert set(_started(sfn, machine)) == {file_id}
 
 
+def test_an_old_standard_claim_is_failed_only_if_its_execution_ended(aws: Any) -> None:
+    dynamodb, sfn, machine = aws
+    # GIVEN two STANDARD claims of 2 hours (past the sweep's 30-minute check): one execution still
+    # running, one stopped by hand (its status-change event lost)
+    running, stopped = (
+        sfn.start_execution(stateMachineArn=machine, name=name, input="{}")["executionArn"]
+        for name in ("running", "stopped")
+    )
+    sfn.stop_execution(executionArn=stopped)
+    standard = {"lane": {"S": "standard"}}
+    long_run = _put(
+        dynamodb, "long.json", "IN_PROGRESS", age=timedelta(hours=2), **standard, execution_arn={"S": running}
+    )
+    lost = _put(
+        dynamodb, "lost.json", "IN_PROGRESS", age=timedelta(hours=2), **standard, execution_arn={"S": stopped}
+    )
+    # WHEN the sweep runs
+    counts = watchdog.handler(SCHEDULED, Context())
+    # THEN only the stopped run's file is FAILED (ExecutionAborted) and re-driven
+    assert counts == {"examined": 2, "marked_failed": 1, "redriven": 1, "given_up": 0}
+    assert _item(dynamodb, long_run)["status"] == {"S": "IN_PROGRESS"}
+    assert _item(dynamodb, lost)["error_name"] == {"S": "ExecutionAborted"}
+    started = _started(sfn, machine)
+    assert lost in started and long_run not in started
+
+
 def test_re_drives_are_bounded_then_alarmed(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
     dynamodb, sfn, machine = aws
     # GIVEN a file already re-driven MaxRedrives (2) times, whose last run failed an hour ago

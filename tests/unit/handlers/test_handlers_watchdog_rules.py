@@ -57,15 +57,22 @@ def test_an_express_claim_past_5_minutes_and_the_margin_is_marked_failed_and_red
     assert found == Decision(mark_failed=True, cause=CAUSE_LANE_DEADLINE, redrive=1)
 
 
-def test_a_standard_claim_is_stuck_only_past_the_standard_deadline() -> None:
-    # GIVEN a STANDARD run's claim of 2 hours: it may still be running (throttled validator, batches)
-    assert (
-        decide(_file("IN_PROGRESS", lane="standard", age=timedelta(hours=2)), now=NOW, settings=SETTINGS)
-        == NOTHING
-    )
-    # THEN only past 24 h (a lost status-change event) the sweep ends it
-    found = decide(_file("IN_PROGRESS", lane="standard", age=timedelta(hours=25)), now=NOW, settings=SETTINGS)
-    assert found.mark_failed and found.redrive == 1
+def test_a_standard_claim_is_checked_with_step_functions_not_timed_out() -> None:
+    # GIVEN a STANDARD run's claim: it has no fixed limit (thousands of batch waves are legitimate)
+    young = _file("IN_PROGRESS", lane="standard", age=timedelta(minutes=29))
+    old = _file("IN_PROGRESS", lane="standard", age=timedelta(hours=30))
+    # THEN a young one is left alone, an old one is checked (DescribeExecution), never failed blindly
+    assert decide(young, now=NOW, settings=SETTINGS) == NOTHING
+    assert decide(old, now=NOW, settings=SETTINGS) == Decision(check_execution=True)
+    # AND what Step Functions says decides: running is fine, anything that ended is stuck
+    assert decide_ended(old, execution_arn=STANDARD_ARN, status="RUNNING", settings=SETTINGS) == NOTHING
+    for status, cause in (
+        ("SUCCEEDED", "ExecutionEndedUnmarked"),
+        ("NOT_FOUND", "ExecutionNotFound"),
+        ("FAILED", "ExecutionFailed"),
+    ):
+        found = decide_ended(old, execution_arn=STANDARD_ARN, status=status, settings=SETTINGS)
+        assert found == Decision(mark_failed=True, cause=cause, redrive=1), status
 
 
 def test_a_hand_off_never_claimed_is_stranded_no_longer() -> None:
@@ -104,7 +111,8 @@ def test_the_counter_survives_the_redriven_runs_claim_through_its_execution_name
     )
     # THEN the attempt is read from the execution's name: the next is the third
     assert redrives_done(item) == 2
-    assert decide(item, now=NOW, settings=SETTINGS).redrive == 3
+    arn = item.execution_arn or ""
+    assert decide_ended(item, execution_arn=arn, status="ABORTED", settings=SETTINGS).redrive == 3
 
 
 def test_a_file_without_its_object_identity_is_given_up_on_not_guessed() -> None:
