@@ -64,6 +64,7 @@ def _leave_open(pipeline: Pipeline, target: Upload, *, status: str, order_ids: l
 def test_a_file_left_open_is_marked_failed_and_redriven_to_done(
     pipeline: Pipeline, uid: str, left: str
 ) -> None:
+    """F1 (IN_PROGRESS) and F11 (HANDED_OFF): fails before the change (no WatchdogFunction in the stack)."""
     # GIVEN a small file the EXPRESS lane processed, whose ledger is then left as a timed-out run (F1)
     # or a hand-off nobody claimed (F11) leaves it, with only its first record stored
     order_ids = [f"wd-{left}-{uid}-{i}" for i in range(RECORDS)]

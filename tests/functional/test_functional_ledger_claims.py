@@ -102,6 +102,7 @@ def _item(dynamodb: Any) -> dict[str, Any]:
 def test_a_write_of_a_run_that_does_not_hold_the_claim_changes_nothing(
     dynamodb: Any, states: dict[str, Any], name: str
 ) -> None:
+    """F11: fails before the change (no ConditionExpression: the write overwrote IN_PROGRESS)."""
     # GIVEN the file claimed by the STANDARD run the hand-off started (running, IN_PROGRESS)
     _claim(dynamodb, STANDARD_RUN, "standard")
     before = _item(dynamodb)
@@ -120,6 +121,7 @@ def test_a_write_of_a_run_that_does_not_hold_the_claim_changes_nothing(
 def test_a_run_marks_its_own_claim_failed_and_keeps_it_open_for_the_watchdog(
     dynamodb: Any, states: dict[str, Any], run: str, lane: str
 ) -> None:
+    """F1/F11: the owner's MarkFileFailed still works and leaves the file in the open-files index."""
     _claim(dynamodb, run, lane)
     dynamodb.update_item(**_request(states, "MarkFileFailed", execution=run))
     item = _item(dynamodb)

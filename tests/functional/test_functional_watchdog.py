@@ -92,6 +92,7 @@ def _started(sfn: Any, machine: str) -> dict[str, dict[str, Any]]:
 
 
 def test_a_stuck_express_file_is_marked_failed_and_redriven_to_the_standard_machine(aws: Any) -> None:
+    """F1 + F11 through the handler and moto; fails before: no handlers/watchdog.py, the items stayed open."""
     dynamodb, sfn, machine = aws
     # GIVEN an EXPRESS claim of 10 minutes ago (the run was stopped at 5 without its Catch), a fresh
     # claim, a hand-off nobody claimed, and a DONE file (not in the open-files index)
@@ -134,6 +135,7 @@ def test_a_stuck_express_file_is_marked_failed_and_redriven_to_the_standard_mach
 
 
 def test_a_claim_taken_meanwhile_is_not_changed(aws: Any) -> None:
+    """F11: the watchdog's write is conditional on the claim it read; fails before: no watchdog."""
     dynamodb, sfn, machine = aws
     # GIVEN the watchdog read a stuck claim, but a re-delivery's run has claimed the file since
     file_id = _put(dynamodb, "raced.json", "IN_PROGRESS", age=timedelta(minutes=10))
@@ -161,6 +163,7 @@ def test_a_claim_taken_meanwhile_is_not_changed(aws: Any) -> None:
 
 
 def test_a_standard_execution_that_timed_out_is_marked_and_redriven_at_once(aws: Any) -> None:
+    """F1 (STANDARD lane): the status-change event path; fails before: no watchdog."""
     dynamodb, sfn, machine = aws
     # GIVEN a STANDARD run's claim (one minute old: far inside the sweep's deadline)
     execution = "arn:aws:states:us-east-1:123456789012:execution:StateMachine-x:run1"
@@ -189,6 +192,7 @@ def test_a_standard_execution_that_timed_out_is_marked_and_redriven_at_once(aws:
 
 
 def test_an_old_standard_claim_is_failed_only_if_its_execution_ended(aws: Any) -> None:
+    """F1 (STANDARD lane, lost event): DescribeExecution decides; fails before: no watchdog."""
     dynamodb, sfn, machine = aws
     # GIVEN two STANDARD claims of 2 hours (past the sweep's 30-minute check): one execution still
     # running, one stopped by hand (its status-change event lost)
@@ -215,6 +219,8 @@ def test_an_old_standard_claim_is_failed_only_if_its_execution_ended(aws: Any) -
 
 
 def test_re_drives_are_bounded_then_alarmed(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """F1/F11: bounded re-drives, then RedrivesExhausted (EMF) and out of the index;
+    fails before: no watchdog."""
     dynamodb, sfn, machine = aws
     # GIVEN a file already re-driven MaxRedrives (2) times, whose last run failed an hour ago
     file_id = _put(dynamodb, "bad.json", "FAILED", age=timedelta(hours=1), redrives={"N": "2"})
@@ -232,5 +238,6 @@ def test_re_drives_are_bounded_then_alarmed(aws: Any, capsys: pytest.CaptureFixt
 
 
 def test_an_unrecognized_event_is_an_error() -> None:
+    """F1/F11: a misrouted event is an error (WatchdogErrorsAlarm), not a silent no-op."""
     with pytest.raises(watchdog.UnrecognizedEvent, match="not a watchdog event"):
         watchdog.handler({"source": "aws.s3", "detail-type": "Object Created"}, Context())

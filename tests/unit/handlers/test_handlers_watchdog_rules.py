@@ -49,6 +49,7 @@ def _file(status: str, *, lane: str = "express", age: timedelta, **changes: obje
 
 
 def test_an_express_claim_past_5_minutes_and_the_margin_is_marked_failed_and_redriven() -> None:
+    """F1: an EXPRESS run stopped at 5 minutes (no Catch) left its claim; fails before: no watchdog."""
     # GIVEN an EXPRESS run's claim: within its 6-minute deadline it is left alone
     assert decide(_file("IN_PROGRESS", age=timedelta(seconds=359)), now=NOW, settings=SETTINGS) == NOTHING
     # WHEN it is older (the run was stopped at 5 minutes without its Catch: F1)
@@ -58,6 +59,8 @@ def test_an_express_claim_past_5_minutes_and_the_margin_is_marked_failed_and_red
 
 
 def test_a_standard_claim_is_checked_with_step_functions_not_timed_out() -> None:
+    """F1 (STANDARD lane): an ended run's claim is found, a long-running one is not failed by age;
+    fails before: no watchdog."""
     # GIVEN a STANDARD run's claim: it has no fixed limit (thousands of batch waves are legitimate)
     young = _file("IN_PROGRESS", lane="standard", age=timedelta(minutes=29))
     old = _file("IN_PROGRESS", lane="standard", age=timedelta(hours=30))
@@ -84,6 +87,8 @@ def test_a_hand_off_never_claimed_is_stranded_no_longer() -> None:
 
 @pytest.mark.parametrize(("done", "wait_minutes"), [(0, 5), (1, 10), (2, 20)])
 def test_a_failed_file_is_redriven_after_a_doubling_backoff(done: int, wait_minutes: int) -> None:
+    """F1/F11: a FAILED file is re-driven automatically (5, 10, 20 min);
+    fails before: FAILED waited for a manual re-delivery."""
     before = _file("FAILED", age=timedelta(minutes=wait_minutes) - timedelta(seconds=1), redrives=done)
     after = _file("FAILED", age=timedelta(minutes=wait_minutes), redrives=done)
     assert decide(before, now=NOW, settings=SETTINGS) == NOTHING
@@ -91,6 +96,7 @@ def test_a_failed_file_is_redriven_after_a_doubling_backoff(done: int, wait_minu
 
 
 def test_re_drives_are_bounded_then_given_up_on() -> None:
+    """F1/F11: re-drives are bounded (MaxRedrives), then alarmed; fails before: no watchdog."""
     # GIVEN a file re-driven MaxRedrives times whose last run failed
     failed = _file("FAILED", age=timedelta(days=1), redrives=3)
     # THEN it is given up on (alarm), not re-driven again; a stuck one is marked FAILED and given up on
@@ -104,6 +110,8 @@ def test_re_drives_are_bounded_then_given_up_on() -> None:
 
 
 def test_the_counter_survives_the_redriven_runs_claim_through_its_execution_name() -> None:
+    """F1/F11: the bound holds although a re-driven run's claim replaces the item;
+    fails before: no watchdog."""
     # GIVEN the ledger item after the second re-drive's run claimed it (the claim replaced the item)
     name = redrive_name(_file("FAILED", age=timedelta(0)), 2)
     item = _file(
@@ -116,6 +124,7 @@ def test_the_counter_survives_the_redriven_runs_claim_through_its_execution_name
 
 
 def test_a_file_without_its_object_identity_is_given_up_on_not_guessed() -> None:
+    """F1: a claim without s3_object (written before this change) is marked and alarmed, never guessed."""
     item = _file("IN_PROGRESS", age=timedelta(hours=1), s3_object=None)
     assert decide(item, now=NOW, settings=SETTINGS) == Decision(
         mark_failed=True, cause=CAUSE_LANE_DEADLINE, give_up=True
@@ -126,12 +135,15 @@ def test_a_file_without_its_object_identity_is_given_up_on_not_guessed() -> None
     ("status", "cause"), [("TIMED_OUT", "States.Timeout"), ("ABORTED", "ExecutionAborted")]
 )
 def test_an_ended_standard_execution_that_still_holds_the_file_is_stuck(status: str, cause: str) -> None:
+    """F1 (STANDARD lane): TIMED_OUT / ABORTED runs run no Catch;
+    fails before: the claim stayed IN_PROGRESS."""
     item = _file("IN_PROGRESS", lane="standard", age=timedelta(minutes=1))
     found = decide_ended(item, execution_arn=STANDARD_ARN, status=status, settings=SETTINGS)
     assert found == Decision(mark_failed=True, cause=cause, redrive=1)
 
 
 def test_an_ended_execution_leaves_other_claims_alone() -> None:
+    """F11: only the ended run's claim (or a still HANDED_OFF file) is ended; fails before: no watchdog."""
     # GIVEN the file claimed by another execution, DONE, or FAILED by the run itself
     other = _file("IN_PROGRESS", lane="standard", age=timedelta(minutes=1), execution_arn=STANDARD_ARN + "2")
     done = _file("DONE", lane="standard", age=timedelta(minutes=1))
@@ -146,6 +158,7 @@ def test_an_ended_execution_leaves_other_claims_alone() -> None:
 
 
 def test_the_redrive_event_has_the_same_file_id_as_the_original() -> None:
+    """F1/F11: the re-drive claims the same ledger item; fails before: no re-drive existed."""
     for s3_object, identity in (
         (S3_OBJECT, "v1"),
         ({"bucket": "b", "key": "k#1.json", "version_id": None, "etag": "e-2", "file_id": "x"}, "e-2"),
@@ -156,6 +169,7 @@ def test_the_redrive_event_has_the_same_file_id_as_the_original() -> None:
 
 
 def test_redrive_names_are_valid_deterministic_and_unique_per_claim() -> None:
+    """F1/F11: a retried start is the same execution, a later cycle a new one; fails before: no re-drive."""
     item = _file("FAILED", age=timedelta(0))
     name = redrive_name(item, 1)
     assert name == redrive_name(item, 1) != redrive_name(item, 2)
@@ -164,6 +178,7 @@ def test_redrive_names_are_valid_deterministic_and_unique_per_claim() -> None:
 
 
 def test_file_id_of_refuses_what_names_no_file() -> None:
+    """F1/F11: a status-change input that names no file is ignored; fails before: no watchdog."""
     for text in (
         "",
         "not json",
