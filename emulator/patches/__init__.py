@@ -20,6 +20,7 @@ from emulator.patches import (
     cfn_state_machine_arn,
     dynamodb_numbers,
     eventbridge_disabled_rule,
+    eventbridge_lambda_target,
     eventbridge_schedule_rule,
     eventbridge_state_machine_target,
     lambda_in_process,
@@ -34,11 +35,12 @@ from emulator.patches import (
 
 PINNED_MOTO_VERSION = "5.2.5"
 
-# Install order matters only for the four wrappers of `Rule.send_to_targets`: the S3 event gets
+# Install order matters only for the five wrappers of `Rule.send_to_targets`: the S3 event gets
 # the AWS shape first (outermost), then disabled and scheduled rules stop, then state machine
-# targets start.
+# targets start and Lambda function targets are invoked.
 PATCHES: tuple[ModuleType, ...] = (
     lambda_in_process,
+    eventbridge_lambda_target,
     eventbridge_state_machine_target,
     eventbridge_schedule_rule,
     eventbridge_disabled_rule,

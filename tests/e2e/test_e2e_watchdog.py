@@ -105,12 +105,11 @@ def test_a_file_left_open_is_marked_failed_and_redriven_to_done(
     assert all(pipeline.item(order_id) is not None for order_id in order_ids)
 
 
-def test_a_standard_execution_that_ended_without_marking_its_file_is_redriven(
-    pipeline: Pipeline, uid: str
-) -> None:
+def test_a_stopped_standard_run_is_redriven_through_its_rule(pipeline: Pipeline, uid: str) -> None:
     """F1/F11 for the STANDARD lane: an execution stopped or timed out (no Catch runs) leaves its claim
-    IN_PROGRESS; its status-change event (as EventBridge delivers it through ExecutionEndedRule) makes
-    the watchdog mark the file FAILED (ExecutionAborted) and re-drive it to DONE."""
+    IN_PROGRESS; its status-change event, routed by ExecutionEndedRule to WatchdogFunction, makes the
+    watchdog mark the file FAILED (ExecutionAborted) and re-drive it to DONE. Fails before the change
+    (no rule, no watchdog: the claim stayed IN_PROGRESS)."""
     # GIVEN a file larger than the small lane's 64 KiB, processed by StateMachine, whose ledger is then
     # put back as the run left it when it was stopped part-way
     order_ids = [f"wd-large-{uid}-{i}" for i in range(RECORDS)]
@@ -122,28 +121,26 @@ def test_a_standard_execution_that_ended_without_marking_its_file_is_redriven(
     assert stopped["stateMachineArn"] == pipeline.stack.output("StateMachineArn")
     _leave_open(pipeline, target, status="IN_PROGRESS", order_ids=order_ids)
 
-    # WHEN the run's status-change event reaches the watchdog
-    event = {
-        "version": "0",
-        "source": "aws.states",
-        "detail-type": "Step Functions Execution Status Change",
-        "detail": {
-            "executionArn": stopped["executionArn"],
-            "stateMachineArn": stopped["stateMachineArn"],
-            "status": "ABORTED",
-            "input": stopped["input"],
-        },
+    # WHEN Step Functions announces the run's end (ABORTED) on the default bus: ExecutionEndedRule
+    # matches it and invokes the watchdog (asynchronously)
+    detail = {
+        "executionArn": stopped["executionArn"],
+        "stateMachineArn": stopped["stateMachineArn"],
+        "name": stopped["name"],
+        "status": "ABORTED",
+        "input": stopped["input"],
     }
-    response = _lambda(pipeline).invoke(
-        FunctionName=pipeline.stack.resources["WatchdogFunction"], Payload=json.dumps(event).encode()
+    put = pipeline.stack.clients.events.put_events(
+        Entries=[
+            {
+                "Source": "aws.states",
+                "DetailType": "Step Functions Execution Status Change",
+                "Resources": [stopped["executionArn"]],
+                "Detail": json.dumps(detail),
+            }
+        ]
     )
-    assert "FunctionError" not in response, response["Payload"].read()
-    assert json.loads(response["Payload"].read()) == {
-        "examined": 1,
-        "marked_failed": 1,
-        "redriven": 1,
-        "given_up": 0,
-    }
+    assert put["FailedEntryCount"] == 0
 
     # THEN the re-drive finished the file: DONE, every record stored
     runs = pipeline.executions.wait([target], at_least=2, timeout=120)[target]
