@@ -52,7 +52,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
         sfn = boto3.client("stepfunctions")
         machine = sfn.create_state_machine(
             name="StateMachine-x",
-            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+            # A run that lasts (whether or not this process's moto executes state machines: the
+            # emulator's patches, once applied by another test, make it execute).
+            definition=json.dumps(
+                {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 600, "End": True}}}
+            ),
             roleArn="arn:aws:iam::123456789012:role/r",
         )["stateMachineArn"]
         monkeypatch.setenv(FILE_LEDGER_TABLE_ENV, TABLE)
@@ -216,6 +220,7 @@ def test_an_old_standard_claim_is_failed_only_if_its_execution_ended(aws: Any) -
     assert _item(dynamodb, lost)["error_name"] == {"S": "ExecutionAborted"}
     started = _started(sfn, machine)
     assert lost in started and long_run not in started
+    sfn.stop_execution(executionArn=running)
 
 
 def test_re_drives_are_bounded_then_alarmed(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
