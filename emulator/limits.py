@@ -30,7 +30,8 @@ NOT_EMULATED: tuple[str, ...] = (
     "as STANDARD (moto's grammar rejects EXPRESS: the one rewrite applied at deploy time, `output/` keeps "
     "the AWS form) and the tolerated-failure threshold is checked when every child has finished; "
     "EventBridge delivers once, synchronously, without retries (a failed start goes straight to the "
-    "target's dead-letter queue).",
+    "target's dead-letter queue; a Lambda function target is invoked in a thread, its failure only "
+    "logged), and schedules never fire (tests invoke the watchdog's sweep directly).",
     "EventBridge target input transformation (`Input`, `InputPath`, `InputTransformer`) on a state "
     "machine target (such a target is dead-lettered) and a state machine's `DefinitionS3Location` "
     "(the deploy fails): the template uses neither.",
