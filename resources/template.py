@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import Output, Ref, Template
+from troposphere import AWSHelperFn, Output, Ref, Template
+from troposphere.awslambda import Function
 from troposphere.cloudwatch import Alarm
 from troposphere.iam import PolicyType, Role
 from troposphere.logs import LogGroup
+from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
 from resources import (
@@ -24,7 +26,7 @@ from resources import (
     storage,
     watchdog,
 )
-from resources.parameters import has_alarm_email, has_alarm_topic, pipeline_parameters
+from resources.parameters import PipelineParameters, has_alarm_email, has_alarm_topic, pipeline_parameters
 from workflow.definition import build_small_file_definition
 
 DESCRIPTION = (
@@ -235,14 +237,14 @@ def build_template(
 
 def _alarms(
     *,
-    notify: Any,
-    params: Any,
-    dead_letter_queue: Any,
-    review_queue: Any,
+    notify: AWSHelperFn,
+    params: PipelineParameters,
+    dead_letter_queue: Queue,
+    review_queue: Queue,
     machine: StateMachine,
     small_machine: StateMachine,
-    validator: Any,
-    watchdog_function: Any,
+    validator: Function,
+    watchdog_function: Function,
 ) -> list[Alarm]:
     """Every alarm; each notifies `notify` (resources/alerts.py)."""
     age_days = params.message_age_alarm_days
