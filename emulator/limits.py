@@ -15,19 +15,23 @@ from pathlib import Path
 UNSUPPORTED_RESOURCE_TYPES: tuple[str, ...] = (
     "AWS::CloudWatch::Alarm",
     "AWS::S3::BucketPolicy",
+    "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
 )
 
 NOT_EMULATED: tuple[str, ...] = (
     "IAM enforcement: roles and policies are created but never checked (a missing permission passes here).",
-    "Alarms and policies, which moto cannot create (they stay in the template; the emulated stack lacks "
-    "them): " + ", ".join(f"`{kind}`" for kind in UNSUPPORTED_RESOURCE_TYPES) + ".",
+    "Alarms, policies and the alarm email subscription, which moto cannot create (they stay in the "
+    "template; the emulated stack lacks them): "
+    + ", ".join(f"`{kind}`" for kind in UNSUPPORTED_RESOURCE_TYPES)
+    + ".",
     "Real concurrency and limits: Lambda runs one invocation at a time, in-process, on the local Python "
     "(not python3.12/arm64), timeouts are not enforced, nothing throttles; Distributed Map children run "
     "as STANDARD (moto's grammar rejects EXPRESS: the one rewrite applied at deploy time, `output/` keeps "
     "the AWS form) and the tolerated-failure threshold is checked when every child has finished; "
     "EventBridge delivers once, synchronously, without retries (a failed start goes straight to the "
-    "target's dead-letter queue).",
+    "target's dead-letter queue; a Lambda function target is invoked in a thread, its failure only "
+    "logged), and schedules never fire (tests invoke the watchdog's sweep directly).",
     "EventBridge target input transformation (`Input`, `InputPath`, `InputTransformer`) on a state "
     "machine target (such a target is dead-lettered) and a state machine's `DefinitionS3Location` "
     "(the deploy fails): the template uses neither.",

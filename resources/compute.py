@@ -1,18 +1,23 @@
-"""The two Lambda functions (code: the handlers/ folder, uploaded by `aws cloudformation package`)."""
+"""The Lambda functions (code: the handlers/ folder, uploaded by `aws cloudformation package`)."""
 
 from __future__ import annotations
 
 from troposphere import GetAtt, Parameter, Ref
-from troposphere.awslambda import Environment, Function, LoggingConfig
+from troposphere.awslambda import DeadLetterConfig, Environment, Function, LoggingConfig
 from troposphere.dynamodb import Table
 from troposphere.iam import Role
 from troposphere.logs import LogGroup
+from troposphere.sqs import Queue
+from troposphere.stepfunctions import StateMachine
 
 from handlers.contract import (
+    FILE_LEDGER_TABLE_ENV,
     LEDGER_RETENTION_DAYS_ENV,
     MAX_FILE_BYTES_ENV,
+    MAX_REDRIVES_ENV,
     MAX_REJECTED_RECORDS_ENV,
     ORDERS_TABLE_ENV,
+    REDRIVE_STATE_MACHINE_ENV,
 )
 from resources import ids
 from resources.skips import checkov_skips
@@ -39,12 +44,13 @@ def _function(
     timeout: int,
     memory_size: object,
     extra_skips: tuple[str, ...] = (),
+    base_skips: tuple[str, ...] = LAMBDA_SKIPS,
     **properties: object,
 ) -> Function:
     function = Function(
         title,
         Metadata={
-            **checkov_skips(*LAMBDA_SKIPS, *extra_skips),
+            **checkov_skips(*base_skips, *extra_skips),
             # W3002 "may only work with 'package'": intended, Code is the folder `package` uploads.
             "cfn-lint": {"config": {"ignore_checks": ["W3002"]}},
         },
@@ -109,4 +115,46 @@ def store_large_function(*, role: Role, log_group: LogGroup, orders_table: Table
         memory_size=STORE_LARGE_MEMORY_MB,
         extra_skips=("CKV_AWS_115", "CKV_AWS_173"),
         Environment=Environment(Variables={ORDERS_TABLE_ENV: Ref(orders_table)}),
+    )
+
+
+# One sweep: a query per open status and a conditional write (+ a start) per stuck file; the sweep stops
+# taking files 20 s before this (handlers/watchdog.py TIME_RESERVE_MS).
+WATCHDOG_TIMEOUT_SECONDS = 120
+WATCHDOG_MEMORY_MB = 256
+
+
+def watchdog_function(
+    *,
+    role: Role,
+    log_group: LogGroup,
+    file_ledger_table: Table,
+    redrive_state_machine: StateMachine,
+    max_redrives: Parameter,
+    dead_letter_queue: Queue,
+) -> Function:
+    """Marks stuck files FAILED and re-drives them (handlers/watchdog.py), run by EventBridge.
+
+    Reserved concurrency 1: one sweep at a time (the writes are conditional anyway); an invocation
+    EventBridge cannot hand over, or that fails its asynchronous retries, goes to the dead-letter queue.
+    """
+    return _function(
+        ids.WATCHDOG_FUNCTION,
+        handler="watchdog.handler",
+        role=role,
+        log_group=log_group,
+        timeout=WATCHDOG_TIMEOUT_SECONDS,
+        memory_size=WATCHDOG_MEMORY_MB,
+        # Invoked asynchronously (EventBridge): it has a dead-letter queue, so only the VPC skip applies.
+        base_skips=("CKV_AWS_117",),
+        extra_skips=("CKV_AWS_173",),
+        ReservedConcurrentExecutions=1,
+        DeadLetterConfig=DeadLetterConfig(TargetArn=GetAtt(dead_letter_queue, "Arn")),
+        Environment=Environment(
+            Variables={
+                FILE_LEDGER_TABLE_ENV: Ref(file_ledger_table),
+                REDRIVE_STATE_MACHINE_ENV: Ref(redrive_state_machine),
+                MAX_REDRIVES_ENV: Ref(max_redrives),
+            }
+        ),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from handlers import metrics
 from handlers.contract import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
+from handlers.watchdog import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
 # Fn::Sub variables the body uses (resources/monitoring.py fills each from a resource object).
 VALIDATOR = "ValidatorName"
@@ -18,7 +19,19 @@ ORDERS_TABLE = "OrdersTableName"
 REVIEW_QUEUE = "ReviewQueueName"
 DEAD_LETTER_QUEUE = "DeadLetterQueueName"
 STATE_MACHINE = "StateMachineArn"
-VARIABLES = (VALIDATOR, ORDERS_TABLE, REVIEW_QUEUE, DEAD_LETTER_QUEUE, STATE_MACHINE)
+SMALL_FILE_STATE_MACHINE = "SmallFileStateMachineArn"
+WATCHDOG = "WatchdogName"
+VARIABLES = (
+    VALIDATOR,
+    ORDERS_TABLE,
+    REVIEW_QUEUE,
+    DEAD_LETTER_QUEUE,
+    STATE_MACHINE,
+    SMALL_FILE_STATE_MACHINE,
+    WATCHDOG,
+)
+# Every way an execution ends, per state machine (AWS/States, dimension StateMachineArn).
+EXECUTION_OUTCOMES = ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionsSucceeded")
 PERIOD_SECONDS = 300
 RIGHT_AXIS = {"yAxis": "right"}
 # Records stored: valid ones less those whose put condition failed (conflicts); identical re-puts succeed.
@@ -96,11 +109,8 @@ def widgets() -> list[dict[str, Any]]:
             y=6,
         ),
         _widget(
-            "Executions",
-            [
-                ["AWS/States", name, "StateMachineArn", _var(STATE_MACHINE)]
-                for name in ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsSucceeded")
-            ],
+            "Executions: large-file lane (StateMachine, STANDARD)",
+            [["AWS/States", name, "StateMachineArn", _var(STATE_MACHINE)] for name in EXECUTION_OUTCOMES],
             x=12,
             y=6,
         ),
@@ -138,6 +148,27 @@ def widgets() -> list[dict[str, Any]]:
             [["AWS/Lambda", name, "FunctionName", _var(VALIDATOR)] for name in ("Errors", "Throttles")],
             x=12,
             y=18,
+        ),
+        _widget(
+            "Executions: small-file lane (SmallFileStateMachine, EXPRESS)",
+            [
+                ["AWS/States", name, "StateMachineArn", _var(SMALL_FILE_STATE_MACHINE)]
+                for name in EXECUTION_OUTCOMES
+            ],
+            x=0,
+            y=24,
+        ),
+        _widget(
+            "Watchdog: stuck files marked FAILED, re-driven, given up",
+            [
+                *(
+                    [metrics.NAMESPACE, name, metrics.FUNCTION_DIMENSION, _var(WATCHDOG)]
+                    for name in (FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED)
+                ),
+                ["AWS/Lambda", "Errors", "FunctionName", _var(WATCHDOG), {"label": "watchdog errors"}],
+            ],
+            x=12,
+            y=24,
         ),
     ]
 

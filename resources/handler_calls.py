@@ -112,12 +112,43 @@ def _services(modules: list[Path]) -> set[str]:
     return services
 
 
-def _index_name(call: ast.Call) -> str | None:
-    for keyword in call.keywords:
-        if keyword.arg == "IndexName":
-            value = keyword.value
-            return str(value.value) if isinstance(value, ast.Constant) else "*"
-    return None
+def _index_name(call: ast.Call, function: ast.AST, constants: dict[str, str]) -> str | None:
+    """The IndexName a call passes: as a keyword, or in a dict literal of the enclosing function that
+    the call unpacks (`query(**request)`); a module-level string constant is resolved, else "*"."""
+    values = [keyword.value for keyword in call.keywords if keyword.arg == "IndexName"]
+    unpacked = {k.value.id for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name)}
+    if unpacked:
+        for node in ast.walk(function):
+            if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id in unpacked for t in targets):
+                    values += [
+                        value
+                        for key, value in zip(node.value.keys, node.value.values, strict=True)
+                        if isinstance(key, ast.Constant) and key.value == "IndexName"
+                    ]
+    if not values:
+        return None
+    value = values[0]
+    if isinstance(value, ast.Constant):
+        return str(value.value)
+    if isinstance(value, ast.Name) and value.id in constants:
+        return constants[value.id]
+    return "*"
+
+
+def _constants(modules: list[Path]) -> dict[str, str]:
+    """Module-level string constants (`NAME = "text"`) of the modules, by name."""
+    found: dict[str, str] = {}
+    for path in modules:
+        for node in _parse(path).body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                found |= {t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)}
+    return found
 
 
 def _keywords(node: ast.AST) -> set[str]:
@@ -140,6 +171,7 @@ def aws_calls(handler: str, root: Path = HANDLERS) -> tuple[Call, ...]:
     """Every AWS call reachable from `handler`, in file and line order (cached: code is read once)."""
     modules = reachable_modules(handler_module(handler, root), root)
     services = sorted(_services(modules))
+    constants = _constants(modules)
     calls: list[Call] = []
     for path in modules:
         tree = _parse(path)
@@ -154,7 +186,7 @@ def aws_calls(handler: str, root: Path = HANDLERS) -> tuple[Call, ...]:
                     operation = operations(service).get(node.func.attr)
                     if operation is not None:
                         where = f"{root.name}/{path.relative_to(root).as_posix()}:{node.lineno}"
-                        index = _index_name(node)
+                        index = _index_name(node, function, constants)
                         calls.append(Call(service, operation, where, by_version, tells_not_found, index))
     # A nested function's calls are found from each enclosing function too: keep one of each.
     unique = {(c.where, c.service, c.operation): c for c in calls}

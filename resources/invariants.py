@@ -42,6 +42,8 @@ def template_invariants(template: Template) -> list[str]:
         kind = resource.get("Type", "")
         props: dict[str, Any] = resource.get("Properties", {})
         problems += [f"{name}: {p}" for p in _resource_problems(kind, props, resources)]
+        if kind == "AWS::Events::Rule":
+            problems += [f"{name}: {p}" for p in _rule_problems(name, props, resources)]
         problems += [f"{name}: {p}" for p in _skip_problems(resource.get("Metadata", {}))]
     return problems
 
@@ -52,9 +54,7 @@ def _resource_problems(kind: str, props: dict[str, Any], resources: dict[str, An
         yield f"{physical} fixes a physical name (a second deployment would collide)"
     for document in _policy_documents(kind, props):
         yield from _policy_problems(document)
-    if kind == "AWS::Events::Rule":
-        yield from _rule_problems(props)
-    elif kind == "AWS::StepFunctions::StateMachine":
+    if kind == "AWS::StepFunctions::StateMachine":
         yield from _state_machine_problems(props)
     elif kind == "AWS::Lambda::Function":
         yield from _function_problems(props, resources)
@@ -94,15 +94,43 @@ def _policy_problems(document: dict[str, Any]) -> Iterator[str]:
                 yield f'statement {sid} allows Resource "*" for {", ".join(extra)}'
 
 
-def _rule_problems(props: dict[str, Any]) -> Iterator[str]:
+def _rule_problems(rule: str, props: dict[str, Any], resources: dict[str, Any]) -> Iterator[str]:
     for target in props.get("Targets", []):
         target_id = target.get("Id", "<no Id>")
-        if not target.get("RoleArn"):
+        function = _function_target(target, resources)
+        if function is not None:
+            # EventBridge invokes a Lambda function under the function's resource policy, not a role.
+            if not _permits(resources, function=function, rule=rule):
+                yield f"target {target_id}: no AWS::Lambda::Permission lets this rule invoke {function}"
+        elif not target.get("RoleArn"):
             yield f"target {target_id} has no RoleArn"
         if not target.get("DeadLetterConfig", {}).get("Arn"):
             yield f"target {target_id} has no DeadLetterConfig"
         if "RetryPolicy" not in target:
             yield f"target {target_id} has no RetryPolicy"
+
+
+def _function_target(target: dict[str, Any], resources: dict[str, Any]) -> str | None:
+    """The logical id of the Lambda function a target's Arn is a GetAtt of, else None."""
+    arn = target.get("Arn")
+    attribute = arn.get("Fn::GetAtt") if isinstance(arn, dict) else None
+    if (
+        isinstance(attribute, list)
+        and attribute[1:] == ["Arn"]
+        and resources.get(attribute[0], {}).get("Type") == "AWS::Lambda::Function"
+    ):
+        return str(attribute[0])
+    return None
+
+
+def _permits(resources: dict[str, Any], *, function: str, rule: str) -> bool:
+    return any(
+        resource.get("Type") == "AWS::Lambda::Permission"
+        and resource.get("Properties", {}).get("FunctionName") == {"Fn::GetAtt": [function, "Arn"]}
+        and resource.get("Properties", {}).get("Principal") == "events.amazonaws.com"
+        and resource.get("Properties", {}).get("SourceArn") == {"Fn::GetAtt": [rule, "Arn"]}
+        for resource in resources.values()
+    )
 
 
 def _state_machine_problems(props: dict[str, Any]) -> Iterator[str]:

@@ -277,6 +277,10 @@ def _function_needs(stack: SampleStack, logical_id: str, props: dict[str, Any]) 
         Need(role, action, stream, f"{logical_id} writes its logs")
         for action in ("logs:CreateLogStream", "logs:PutLogEvents")
     ]
+    dead_letter = props.get("DeadLetterConfig", {}).get("TargetArn")
+    if dead_letter:  # asynchronous invocations that fail are sent there with the function's role
+        queue = str(stack.resolve(dead_letter))
+        needs.append(Need(role, "sqs:SendMessage", queue, f"{logical_id} sends failed events there"))
     handler = str(props["Handler"])
     environment = props.get("Environment", {}).get("Variables", {})
     for call in aws_calls(handler):

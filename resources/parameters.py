@@ -9,6 +9,7 @@ from troposphere import Equals, Not, Parameter, Ref
 from handlers.contract import (
     DEFAULT_LEDGER_RETENTION_DAYS,
     DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_REDRIVES,
     DEFAULT_MAX_REJECTED_RECORDS,
 )
 from resources import ids
@@ -23,6 +24,12 @@ REVIEW_RETENTION_DAYS = 14
 DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
 # Share of rejected records (over 5 minutes) above which RejectionRatioAlarm fires.
 DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD = "0.05"
+# The age alarms fire when the oldest message of the review queue or the rule's dead-letter queue is
+# this many days old: half of SQS's 14-day retention, so an operator has a week to act before a message
+# (a rejected record, an undelivered upload event) expires.
+DEFAULT_MESSAGE_AGE_ALARM_DAYS = "7"
+MAX_MESSAGE_AGE_ALARM_DAYS = REVIEW_RETENTION_DAYS - 1
+MAX_REDRIVES_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,9 @@ class PipelineParameters:
     ledger_retention_days: Parameter
     alarm_topic_arn: Parameter
     rejection_ratio_alarm_threshold: Parameter
+    alarm_email: Parameter
+    message_age_alarm_days: Parameter
+    max_redrives: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -52,6 +62,9 @@ class PipelineParameters:
             self.ledger_retention_days,
             self.alarm_topic_arn,
             self.rejection_ratio_alarm_threshold,
+            self.alarm_email,
+            self.message_age_alarm_days,
+            self.max_redrives,
         )
 
 
@@ -135,7 +148,7 @@ def pipeline_parameters() -> PipelineParameters:
             Type="String",
             Default="",
             AllowedPattern=r"^$|^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]+:[A-Za-z0-9_-]+(\.fifo)?$",
-            Description="Optional SNS topic ARN notified by the alarms (empty: alarms without actions).",
+            Description="Optional existing SNS topic ARN notified by every alarm (with AlarmEmail: both).",
         ),
         rejection_ratio_alarm_threshold=Parameter(
             ids.REJECTION_RATIO_ALARM_THRESHOLD,
@@ -148,9 +161,46 @@ def pipeline_parameters() -> PipelineParameters:
                 "this share (0.05: more than 5 in 100 records rejected)."
             ),
         ),
+        alarm_email=Parameter(
+            ids.ALARM_EMAIL,
+            Type="String",
+            Default="",
+            AllowedPattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            Description=(
+                "Optional email address notified by every alarm: creates an encrypted SNS topic with an "
+                "email subscription (confirm it from the message AWS sends). Empty: no topic."
+            ),
+        ),
+        message_age_alarm_days=Parameter(
+            ids.MESSAGE_AGE_ALARM_DAYS,
+            Type="Number",
+            Default=DEFAULT_MESSAGE_AGE_ALARM_DAYS,
+            MinValue=1,
+            MaxValue=MAX_MESSAGE_AGE_ALARM_DAYS,
+            Description=(
+                "ReviewQueueAlarm and RuleDeadLetterQueueAgeAlarm fire when the queue's oldest message is "
+                "this many days old (SQS drops messages after 14 days)."
+            ),
+        ),
+        max_redrives=Parameter(
+            ids.MAX_REDRIVES,
+            Type="Number",
+            Default=str(DEFAULT_MAX_REDRIVES),
+            MinValue=0,
+            MaxValue=MAX_REDRIVES_LIMIT,
+            Description=(
+                "Times the watchdog re-drives a file whose run failed or got stuck before "
+                "RedrivesExhaustedAlarm fires and the file is left FAILED (0: mark and alarm only)."
+            ),
+        ),
     )
 
 
 def has_alarm_topic(*, parameters: PipelineParameters) -> object:
     """Condition expression: an alarm topic was given."""
     return Not(Equals(Ref(parameters.alarm_topic_arn), ""))
+
+
+def has_alarm_email(*, parameters: PipelineParameters) -> object:
+    """Condition expression: an alarm email was given (the stack creates AlarmTopic for it)."""
+    return Not(Equals(Ref(parameters.alarm_email), ""))

@@ -34,12 +34,13 @@ SKIP_REASONS: dict[str, str] = {
         "and routes them; a Lambda dead-letter queue applies to asynchronous invocations only."
     ),
     "CKV_AWS_117": (
-        "The function reaches only S3 and DynamoDB through their public AWS endpoints and no VPC resource; "
-        "a VPC would add NAT or endpoints without reducing what the function can reach (IAM scopes that)."
+        "The functions reach only AWS services (S3, DynamoDB, Step Functions, SQS) through their public "
+        "endpoints and no VPC resource; a VPC would add NAT or endpoints without reducing what a function "
+        "can reach (IAM scopes that)."
     ),
     "CKV_AWS_173": (
-        "The environment variables are a table name and numeric per-file limits, not secrets; Lambda "
-        "encrypts environment variables at rest with its service key."
+        "The environment variables are resource names (a table, a state machine ARN) and numeric limits, "
+        "not secrets; Lambda encrypts environment variables at rest with its service key."
     ),
     "CKV_AWS_158": (
         "CloudWatch Logs encrypts log data at rest by default; these logs hold no record content (Lambda "

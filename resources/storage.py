@@ -8,8 +8,10 @@ from awacs.aws import Condition, Deny, PolicyDocument, Principal, Statement
 from troposphere import GetAtt, Parameter, Ref, Sub
 from troposphere.dynamodb import (
     AttributeDefinition,
+    GlobalSecondaryIndex,
     KeySchema,
     PointInTimeRecoverySpecification,
+    Projection,
     SSESpecification,
     Table,
     TimeToLiveSpecification,
@@ -33,7 +35,16 @@ from troposphere.s3 import (
     VersioningConfiguration,
 )
 
-from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX, WORKING_PREFIX
+from handlers.contract import (
+    CLAIMS_PREFIX,
+    KEY_ATTRIBUTE,
+    LEDGER_OPEN_INDEX,
+    LEDGER_OPEN_SINCE,
+    LEDGER_REDRIVES,
+    LEDGER_S3_OBJECT,
+    WORK_PREFIX,
+    WORKING_PREFIX,
+)
 from resources import ids
 from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips
@@ -182,13 +193,39 @@ def file_ledger_table() -> Table:
         TimeToLiveSpecification=TimeToLiveSpecification(
             AttributeName=FILE_LEDGER_TTL_ATTRIBUTE, Enabled=True
         ),
-        **_on_demand_table(key=FILE_LEDGER_KEY),
+        GlobalSecondaryIndexes=[open_files_index()],
+        **_on_demand_table(
+            key=FILE_LEDGER_KEY,
+            indexed=[
+                AttributeDefinition(AttributeName="status", AttributeType="S"),
+                AttributeDefinition(AttributeName=LEDGER_OPEN_SINCE, AttributeType="S"),
+            ],
+        ),
     )
 
 
-def _on_demand_table(*, key: str) -> dict[str, object]:
+def open_files_index() -> GlobalSecondaryIndex:
+    """The ledger's open files (IN_PROGRESS, HANDED_OFF, FAILED not given up on) by status and since
+    when: sparse, as only open items carry `open_since`, so the watchdog queries what may be stuck
+    instead of scanning every file ever processed. One partition per status: its write rate (~1,000
+    per second per partition) bounds the claims per second, far above the validator's concurrency."""
+    return GlobalSecondaryIndex(
+        IndexName=LEDGER_OPEN_INDEX,
+        KeySchema=[
+            KeySchema(AttributeName="status", KeyType="HASH"),
+            KeySchema(AttributeName=LEDGER_OPEN_SINCE, KeyType="RANGE"),
+        ],
+        # What the watchdog decides on; the key attributes (file_id included) come with any projection.
+        Projection=Projection(
+            ProjectionType="INCLUDE",
+            NonKeyAttributes=["lane", "execution_arn", LEDGER_REDRIVES, LEDGER_S3_OBJECT],
+        ),
+    )
+
+
+def _on_demand_table(*, key: str, indexed: list[AttributeDefinition] | None = None) -> dict[str, object]:
     return {
-        "AttributeDefinitions": [AttributeDefinition(AttributeName=key, AttributeType="S")],
+        "AttributeDefinitions": [AttributeDefinition(AttributeName=key, AttributeType="S"), *(indexed or [])],
         "KeySchema": [KeySchema(AttributeName=key, KeyType="HASH")],
         "BillingMode": "PAY_PER_REQUEST",
         "PointInTimeRecoverySpecification": PointInTimeRecoverySpecification(PointInTimeRecoveryEnabled=True),

@@ -5,13 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import Output, Ref, Template
+from troposphere import AWSHelperFn, Output, Ref, Template
+from troposphere.awslambda import Function
+from troposphere.cloudwatch import Alarm
 from troposphere.iam import PolicyType, Role
 from troposphere.logs import LogGroup
+from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from resources import compute, events, iam, ids, monitoring, orchestration, queues, references, storage
-from resources.parameters import has_alarm_topic, pipeline_parameters
+from resources import (
+    alerts,
+    compute,
+    events,
+    iam,
+    ids,
+    monitoring,
+    orchestration,
+    queues,
+    references,
+    storage,
+    watchdog,
+)
+from resources.parameters import PipelineParameters, has_alarm_email, has_alarm_topic, pipeline_parameters
 from workflow.definition import build_small_file_definition
 
 DESCRIPTION = (
@@ -37,6 +52,11 @@ def build_template(
     for parameter in params.all():
         template.add_parameter(parameter)
     template.add_condition(ids.HAS_ALARM_TOPIC, has_alarm_topic(parameters=params))
+    template.add_condition(ids.HAS_ALARM_EMAIL, has_alarm_email(parameters=params))
+    template.add_mapping(monitoring.CONSOLE_MAPPING, monitoring.CONSOLE_DOMAINS)
+    alarm_key = alerts.alarm_topic_key()
+    alarm_topic = alerts.alarm_topic(key=alarm_key)
+    notify = alerts.alarm_actions(topic=alarm_topic, parameters=params)
 
     bucket = storage.ingest_bucket(
         work_retention_days=params.work_retention_days, claim_retention_days=params.claim_retention_days
@@ -114,6 +134,35 @@ def build_template(
         lane=events.LANE_SMALL,
     )
 
+    watchdog_logs = monitoring.log_group(ids.WATCHDOG_LOG_GROUP, retention_days=params.log_retention_days)
+    watchdog_role = watchdog.watchdog_role(
+        file_ledger_table=file_ledger_table,
+        redrive_state_machine=machine,
+        dead_letter_queue=dead_letter_queue,
+        log_group=watchdog_logs,
+    )
+    watchdog_function = compute.watchdog_function(
+        role=watchdog_role,
+        log_group=watchdog_logs,
+        file_ledger_table=file_ledger_table,
+        redrive_state_machine=machine,
+        max_redrives=params.max_redrives,
+        dead_letter_queue=dead_letter_queue,
+    )
+    schedule = watchdog.schedule_rule(watchdog=watchdog_function, dead_letter_queue=dead_letter_queue)
+    execution_ended = watchdog.execution_ended_rule(
+        watchdog=watchdog_function, state_machine=machine, dead_letter_queue=dead_letter_queue
+    )
+    dashboard = monitoring.pipeline_dashboard(
+        validator=validator,
+        orders_table=orders_table,
+        review_queue=review_queue,
+        dead_letter_queue=dead_letter_queue,
+        state_machine=machine,
+        small_file_state_machine=small.machine,
+        watchdog=watchdog_function,
+    )
+
     template.add_resource(
         [
             bucket,
@@ -123,7 +172,9 @@ def build_template(
             review_queue,
             queues.review_queue_policy(queue=review_queue),
             dead_letter_queue,
-            queues.rule_dead_letter_queue_policy(queue=dead_letter_queue, rules=[rule, small_rule]),
+            queues.rule_dead_letter_queue_policy(
+                queue=dead_letter_queue, rules=[rule, small_rule, schedule, execution_ended]
+            ),
             validator_logs,
             validator_role,
             validator,
@@ -142,37 +193,31 @@ def build_template(
             rule_role,
             rule,
             small_rule,
-            monitoring.queue_not_empty_alarm(
-                ids.RULE_DEAD_LETTER_QUEUE_ALARM,
-                queue=dead_letter_queue,
-                description="Uploads were not processed: EventBridge could not start the pipeline. "
-                "Inspect RuleDeadLetterQueue and re-drive.",
-                alarm_topic_arn=params.alarm_topic_arn,
+            watchdog_logs,
+            watchdog_role,
+            watchdog_function,
+            schedule,
+            watchdog.invoke_permission(
+                ids.WATCHDOG_SCHEDULE_PERMISSION, watchdog=watchdog_function, rule=schedule
             ),
-            monitoring.queue_not_empty_alarm(
-                ids.REVIEW_QUEUE_ALARM,
-                queue=review_queue,
-                description="Informational: records or files are waiting for review in ReviewQueue.",
-                alarm_topic_arn=params.alarm_topic_arn,
+            execution_ended,
+            watchdog.invoke_permission(
+                ids.EXECUTION_ENDED_PERMISSION, watchdog=watchdog_function, rule=execution_ended
             ),
-            monitoring.executions_failed_alarm(state_machine=machine, alarm_topic_arn=params.alarm_topic_arn),
-            monitoring.rejection_ratio_alarm(
-                validator=validator,
-                threshold=params.rejection_ratio_alarm_threshold,
-                alarm_topic_arn=params.alarm_topic_arn,
-            ),
-            monitoring.pipeline_dashboard(
-                validator=validator,
-                orders_table=orders_table,
-                review_queue=review_queue,
+            alarm_key,
+            alarm_topic,
+            alerts.alarm_email_subscription(topic=alarm_topic, parameters=params),
+            *_alarms(
+                notify=notify,
+                params=params,
                 dead_letter_queue=dead_letter_queue,
-                state_machine=machine,
+                review_queue=review_queue,
+                machine=machine,
+                small_machine=small.machine,
+                validator=validator,
+                watchdog_function=watchdog_function,
             ),
-            monitoring.executions_failed_alarm(
-                state_machine=small.machine,
-                alarm_topic_arn=params.alarm_topic_arn,
-                title=ids.SMALL_FILE_STATE_MACHINE_FAILED_ALARM,
-            ),
+            dashboard,
         ]
     )
     _add_outputs(
@@ -185,12 +230,108 @@ def build_template(
             "StateMachineArn": (Ref(machine), "The pipeline's (large-file) state machine."),
             "SmallFileStateMachineArn": (Ref(small.machine), "The small-file lane's state machine."),
             "RuleDeadLetterQueueUrl": (Ref(dead_letter_queue), "Events that could not start the pipeline."),
+            "DashboardUrl": (monitoring.dashboard_url(dashboard), "The pipeline's CloudWatch dashboard."),
         },
     )
     return template
 
 
-def _add_outputs(template: Template, outputs: dict[str, tuple[Ref, str]]) -> None:
+def _alarms(
+    *,
+    notify: AWSHelperFn,
+    params: PipelineParameters,
+    dead_letter_queue: Queue,
+    review_queue: Queue,
+    machine: StateMachine,
+    small_machine: StateMachine,
+    validator: Function,
+    watchdog_function: Function,
+) -> list[Alarm]:
+    """Every alarm; each notifies `notify` (resources/alerts.py)."""
+    age_days = params.message_age_alarm_days
+    found = [
+        monitoring.queue_not_empty_alarm(
+            ids.RULE_DEAD_LETTER_QUEUE_ALARM,
+            queue=dead_letter_queue,
+            description="Events were not delivered: EventBridge could not start the pipeline (or run the "
+            "watchdog). Inspect RuleDeadLetterQueue and re-drive.",
+            actions=notify,
+        ),
+        monitoring.queue_age_alarm(
+            ids.RULE_DEAD_LETTER_QUEUE_AGE_ALARM,
+            queue=dead_letter_queue,
+            days=age_days,
+            description="An undelivered upload event has waited MessageAgeAlarmDays in RuleDeadLetterQueue; "
+            "SQS drops it at 14 days: re-drive it now.",
+            actions=notify,
+        ),
+        monitoring.queue_age_alarm(
+            ids.REVIEW_QUEUE_ALARM,
+            queue=review_queue,
+            days=age_days,
+            description="A rejected record or file has waited MessageAgeAlarmDays for review; SQS drops it "
+            "at 14 days: `python -m review export` it now.",
+            actions=notify,
+        ),
+        monitoring.rejection_ratio_alarm(
+            validator=validator, threshold=params.rejection_ratio_alarm_threshold, actions=notify
+        ),
+        monitoring.function_alarm(
+            ids.VALIDATOR_ERRORS_ALARM,
+            function=validator,
+            metric="Errors",
+            description="The validator raised an error (its file is retried, handed off or marked FAILED): "
+            "see ValidatorLogGroup.",
+            actions=notify,
+        ),
+        monitoring.function_alarm(
+            ids.VALIDATOR_THROTTLES_ALARM,
+            function=validator,
+            metric="Throttles",
+            description="The validator was throttled for 15 minutes in a row: uploads arrive faster than "
+            "ValidatorReservedConcurrency lets them be validated (files wait, retried for up to ~2 h).",
+            actions=notify,
+            periods=VALIDATOR_THROTTLE_PERIODS,
+        ),
+        monitoring.function_alarm(
+            ids.WATCHDOG_ERRORS_ALARM,
+            function=watchdog_function,
+            metric="Errors",
+            description="The watchdog failed: stuck files are not being marked or re-driven. See "
+            "WatchdogLogGroup.",
+            actions=notify,
+        ),
+        monitoring.redrives_exhausted_alarm(watchdog=watchdog_function, actions=notify),
+    ]
+    lanes = (
+        (
+            machine,
+            ids.STATE_MACHINE_FAILED_ALARM,
+            ids.STATE_MACHINE_TIMED_OUT_ALARM,
+            ids.STATE_MACHINE_ABORTED_ALARM,
+        ),
+        (
+            small_machine,
+            ids.SMALL_FILE_STATE_MACHINE_FAILED_ALARM,
+            ids.SMALL_FILE_STATE_MACHINE_TIMED_OUT_ALARM,
+            ids.SMALL_FILE_STATE_MACHINE_ABORTED_ALARM,
+        ),
+    )
+    for state_machine, *titles in lanes:
+        for title, metric in zip(
+            titles, ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"), strict=True
+        ):
+            found.append(
+                monitoring.execution_alarm(title, state_machine=state_machine, metric=metric, actions=notify)
+            )
+    return found
+
+
+# ValidatorThrottlesAlarm: throttling in this many consecutive 5-minute periods (a burst is retried).
+VALIDATOR_THROTTLE_PERIODS = 3
+
+
+def _add_outputs(template: Template, outputs: dict[str, tuple[Any, str]]) -> None:
     for title, (value, description) in outputs.items():
         template.add_output(Output(title, Value=value, Description=description))
 

@@ -11,7 +11,18 @@ from typing import Any
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
-from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
+from handlers.contract import (
+    LEDGER_LANE_EXPRESS,
+    LEDGER_LANE_STANDARD,
+    LEDGER_OPEN_SINCE,
+    LEDGER_S3_OBJECT,
+    LEDGER_STATUS_DONE,
+    LEDGER_STATUS_FAILED,
+    LEDGER_STATUS_HANDED_OFF,
+    LEDGER_STATUS_IN_PROGRESS,
+    MANIFEST_NAME,
+    WORKING_PREFIX,
+)
 from handlers.shapes import (
     BATCH_LEDGER,
     BATCH_NUMBER,
@@ -58,13 +69,16 @@ _VERSION_ID = f"{_OBJECT}['version-id']"
 LEDGER_COUNTS = RESULT_COUNTS
 MINIMAL_FILE_REVIEW = "$.minimal_review"
 # File ledger statuses (`status`) and lanes (`lane`: which state machine claimed the file last).
-STATUS_IN_PROGRESS = "IN_PROGRESS"
-STATUS_DONE = "DONE"
-STATUS_FAILED = "FAILED"
+STATUS_IN_PROGRESS = LEDGER_STATUS_IN_PROGRESS
+STATUS_DONE = LEDGER_STATUS_DONE
+STATUS_FAILED = LEDGER_STATUS_FAILED
 # Set by the small-file lane when it hands a file to the large-file lane (which may then claim it).
-STATUS_HANDED_OFF = "HANDED_OFF"
-LANE_STANDARD = "standard"
-LANE_EXPRESS = "express"
+STATUS_HANDED_OFF = LEDGER_STATUS_HANDED_OFF
+LANE_STANDARD = LEDGER_LANE_STANDARD
+LANE_EXPRESS = LEDGER_LANE_EXPRESS
+# Statuses that keep a file in the open-files index (LEDGER_OPEN_SINCE set: the watchdog looks at it);
+# DONE removes it.
+OPEN_STATUSES = (STATUS_IN_PROGRESS, STATUS_FAILED, STATUS_HANDED_OFF)
 # Attempts of a ledger write's transient retrier (workflow/retries.py `transient`).
 LEDGER_ATTEMPTS = 6
 
@@ -105,6 +119,10 @@ def _identify_file() -> Pass:
     )
 
 
+# A ledger write after the claim: only while this execution holds it (ClaimFile wrote its id).
+CLAIM_OWNED = "#execution_arn = :execution"
+
+
 def ledger_update(
     state_id: str,
     *,
@@ -113,14 +131,27 @@ def ledger_update(
     attributes: dict[str, dict[str, Any] | str] | None = None,
     max_attempts: int = LEDGER_ATTEMPTS,
 ) -> Task:
-    """Set the file's ledger status (DONE or FAILED) and when; FAILED also records the error's name.
+    """Set the file's ledger status (DONE, FAILED, HANDED_OFF) and when; FAILED also records the error's
+    name. Only the claim this execution owns: the write is conditional on the item's execution_arn, so
+    a retried or late write never ends another execution's claim (a failed condition is an error).
+    An open status (re)sets open_since (the watchdog's index); DONE removes it.
 
     `attributes`: more attributes to set, name -> DynamoDB JSON value, or a path (str) to one in the
     state (always through `#name`, so a reserved word is never a problem).
     """
     expression = "SET #status = :status, finished_at = :now"
-    attribute_names: dict[str, str] = {"#status": "status"}
-    values: dict[str, Any] = {":status": {"S": status}, ":now": {"S.$": "$$.State.EnteredTime"}}
+    attribute_names: dict[str, str] = {
+        "#status": "status",
+        "#execution_arn": "execution_arn",
+        "#open_since": LEDGER_OPEN_SINCE,
+    }
+    values: dict[str, Any] = {
+        ":status": {"S": status},
+        ":now": {"S.$": "$$.State.EnteredTime"},
+        ":execution": {"S.$": "$$.Execution.Id"},
+    }
+    if status in OPEN_STATUSES:
+        expression += ", #open_since = :now"
     if error_path:
         expression += ", error_name = :error"
         values[":error"] = {"S.$": error_path}
@@ -131,6 +162,8 @@ def ledger_update(
             values[f":{name}.$"] = value
         else:
             values[f":{name}"] = value
+    if status not in OPEN_STATUSES:
+        expression += " REMOVE #open_since"
     return Task(
         state_id,
         resource=names.service("dynamodb:updateItem"),
@@ -138,6 +171,7 @@ def ledger_update(
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Key": {"file_id": {"S.$": "$.file.file_id"}},
             "UpdateExpression": expression,
+            "ConditionExpression": CLAIM_OWNED,
             "ExpressionAttributeNames": attribute_names,
             "ExpressionAttributeValues": values,
         },
@@ -197,8 +231,15 @@ def record_validation(*, catch: Catch) -> Task:
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Key": {"file_id": {"S.$": "$.file.file_id"}},
             "UpdateExpression": f"SET #{REJECTED_BY_REASON} = :reasons",
-            "ExpressionAttributeNames": {f"#{REJECTED_BY_REASON}": REJECTED_BY_REASON},
-            "ExpressionAttributeValues": {":reasons.$": VALIDATOR_REASONS},
+            "ConditionExpression": CLAIM_OWNED,
+            "ExpressionAttributeNames": {
+                f"#{REJECTED_BY_REASON}": REJECTED_BY_REASON,
+                "#execution_arn": "execution_arn",
+            },
+            "ExpressionAttributeValues": {
+                ":reasons.$": VALIDATOR_REASONS,
+                ":execution": {"S.$": "$$.Execution.Id"},
+            },
         },
         result_path=None,
         retry=transient(DYNAMODB_TRANSIENT, max_attempts=LEDGER_ATTEMPTS),
@@ -387,6 +428,10 @@ def claim_file(
                 "lane": {"S": lane},
                 "execution_arn": {"S.$": "$$.Execution.Id"},
                 "started_at": {"S.$": "$$.Execution.StartTime"},
+                # Open from the claim (the watchdog's deadline counts from here), and what a
+                # re-drive rebuilds the event from (handlers/watchdog_rules.py).
+                LEDGER_OPEN_SINCE: {"S.$": "$$.State.EnteredTime"},
+                LEDGER_S3_OBJECT: {"S.$": "States.JsonToString($.file)"},
                 # The outcome counters start at zero at every claim (a re-claim replaces the item):
                 # the large lane's batches ADD to them, the small lane's MarkFileDone sets them.
                 **{name: {"N": "0"} for name in LEDGER_OUTCOME_COUNTS},

@@ -21,6 +21,8 @@ from emulator.patches import (
     cfn_state_machine_arn,
     dynamodb_numbers,
     eventbridge_disabled_rule,
+    eventbridge_lambda_target,
+    eventbridge_schedule_rule,
     eventbridge_state_machine_target,
     lambda_in_process,
     s3_event_shape,
@@ -36,11 +38,14 @@ from emulator.patches import (
 
 PINNED_MOTO_VERSION = "5.2.5"
 
-# Install order matters only for the three wrappers of `Rule.send_to_targets`: the S3 event gets
-# the AWS shape first (outermost), then disabled rules stop, then state machine targets start.
+# Install order matters only for the five wrappers of `Rule.send_to_targets`: the S3 event gets
+# the AWS shape first (outermost), then disabled and scheduled rules stop, then state machine
+# targets start and Lambda function targets are invoked.
 PATCHES: tuple[ModuleType, ...] = (
     lambda_in_process,
+    eventbridge_lambda_target,
     eventbridge_state_machine_target,
+    eventbridge_schedule_rule,
     eventbridge_disabled_rule,
     s3_event_shape,
     s3_secure_transport,

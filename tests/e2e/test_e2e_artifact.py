@@ -6,9 +6,11 @@ import json
 import re
 from typing import Any
 
+import boto3
 import pytest
 
 from emulator import DeployedStack, not_emulated
+from emulator.deploy import deploy
 from emulator.limits import UNSUPPORTED_RESOURCE_TYPES
 from emulator.patches.asl_grammar import moto_compatible_definition
 
@@ -54,8 +56,31 @@ def test_every_template_resource_is_deployed_except_the_listed_unsupported_types
 ) -> None:
     resources = json.loads(TEMPLATE.read_text())["Resources"]
     expected = {name for name, r in resources.items() if r["Type"] not in UNSUPPORTED_RESOURCE_TYPES}
-    assert set(stack.resources) == expected
+    # Resources with a Condition (the alarm topic for AlarmEmail) exist only when it holds: below.
+    conditional = {name for name, r in resources.items() if "Condition" in r}
+    assert set(stack.resources) == expected - conditional
     assert {name for name, _ in not_emulated(TEMPLATE)} == set(resources) - expected
+
+
+def test_alarm_email_deploys_the_encrypted_alarm_topic(stack: DeployedStack) -> None:
+    """Issue 15 item 4: with AlarmEmail set, the stack creates AlarmTopic (KMS-encrypted with
+    AlarmTopicKey) and subscribes the address (moto skips the subscription: emulator/limits.py)."""
+    # GIVEN a second stack deployed with AlarmEmail
+    emailed = deploy(stack.clients, TEMPLATE, parameters={"AlarmEmail": "ops@example.com"})
+    resources = json.loads(TEMPLATE.read_text())["Resources"]
+    conditional = {name for name, r in resources.items() if r.get("Condition") == "HasAlarmEmail"}
+    assert conditional == {"AlarmTopic", "AlarmTopicKey", "AlarmEmailSubscription"}
+    # THEN every conditional resource moto can create is there, the topic encrypted with the key
+    assert conditional - set(emailed.resources) == {"AlarmEmailSubscription"}
+    sns = boto3.client(
+        "sns",
+        endpoint_url=stack.clients.s3.meta.endpoint_url,
+        region_name=stack.clients.s3.meta.region_name,
+        aws_access_key_id="emulator",
+        aws_secret_access_key="emulator",
+    )
+    attributes = sns.get_topic_attributes(TopicArn=emailed.resources["AlarmTopic"])["Attributes"]
+    assert attributes["KmsMasterKeyId"] == emailed.resources["AlarmTopicKey"]
 
 
 def test_stack_has_every_contract_output(stack: DeployedStack) -> None:
@@ -66,5 +91,11 @@ def test_stack_has_every_contract_output(stack: DeployedStack) -> None:
         "ReviewQueueUrl",
         "StateMachineArn",
         "RuleDeadLetterQueueUrl",
+        "DashboardUrl",
     }
     assert contract <= set(stack.outputs)
+    # The dashboard's console address in the stack's partition (moto's is "aws") and region
+    assert re.fullmatch(
+        r"https://console\.aws\.amazon\.com/cloudwatch/home\?region=[a-z0-9-]+#dashboards/dashboard/\S+",
+        stack.output("DashboardUrl"),
+    ), stack.output("DashboardUrl")

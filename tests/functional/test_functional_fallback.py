@@ -44,8 +44,12 @@ class Aws:
     sfn: Any
     queue_url: str
 
-    def run(self, definition: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-        """Create `definition` as a state machine, run it on `payload`, wait for the end."""
+    def run(
+        self, definition: dict[str, Any], payload: dict[str, Any], *, claimed: str | None = None
+    ) -> dict[str, Any]:
+        """Create `definition` as a state machine, run it on `payload`, wait for the end. `claimed`: a
+        file_id the run holds the ledger claim of (IN_PROGRESS, its execution ARN), as ClaimFile leaves
+        it: the ledger writes after the claim change only the claim their execution owns."""
         text = json.dumps(moto_compatible_definition(_fast_retries(definition)))
         for name, value in self._substitutions().items():
             text = text.replace("${" + name + "}", value)
@@ -53,6 +57,16 @@ class Aws:
         machine = self.sfn.create_state_machine(
             name=name, definition=text, roleArn=f"arn:aws:iam::{'1' * 12}:role/r"
         )["stateMachineArn"]
+        if claimed is not None:
+            execution_arn = machine.replace(":stateMachine:", ":execution:") + ":" + name
+            self.dynamodb.put_item(
+                TableName="ledger",
+                Item={
+                    "file_id": {"S": claimed},
+                    "status": {"S": "IN_PROGRESS"},
+                    "execution_arn": {"S": execution_arn},
+                },
+            )
         execution = self.sfn.start_execution(stateMachineArn=machine, name=name, input=json.dumps(payload))
         for _ in range(600):
             described: dict[str, Any] = self.sfn.describe_execution(executionArn=execution["executionArn"])
@@ -242,10 +256,8 @@ def test_unsendable_record_reviews_fall_back_to_minimal_reviews(aws: Aws) -> Non
     assert stored["_pipeline_hash"] == {"S": "stored"}
 
 
-def _claimed(aws: Aws, file_id: str) -> dict[str, Any]:
-    aws.dynamodb.put_item(
-        TableName="ledger", Item={"file_id": {"S": file_id}, "status": {"S": "IN_PROGRESS"}}
-    )
+def _claimed(file_id: str) -> dict[str, Any]:
+    """The state of a run that claimed `file_id` (Aws.run(..., claimed=file_id) writes the claim)."""
     return {"file": {**SOURCE, "file_id": file_id}}
 
 
@@ -262,12 +274,12 @@ def test_a_rejected_file_is_reviewed_and_recorded_as_rejected_in_the_ledger(
     aws: Aws, message_bytes: int
 ) -> None:
     # GIVEN a rejected file whose review fits the queue, or does not
-    state = _claimed(aws, f"in/orders.json#{message_bytes}")
+    state = _claimed(f"in/orders.json#{message_bytes}")
     review = _file_review("m" * message_bytes)
     state["validation"] = {"file_rejected": True, "records": None, "reason": "not_json", "review": review}
     state["validation"]["ledger"] = {"expires_at": {"N": "1900000000"}}
     # WHEN the parent routes it
-    result = aws.run(_parent_from(build_definition(), "RouteFile"), state)
+    result = aws.run(_parent_from(build_definition(), "RouteFile"), state, claimed=state["file"]["file_id"])
     # THEN the file is processed: one review message, whole or minimal
     assert result["status"] == "SUCCEEDED", result
     (sent,) = aws.reviews()
@@ -291,7 +303,7 @@ def test_a_rejected_file_is_reviewed_and_recorded_as_rejected_in_the_ledger(
 def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) -> None:
     # GIVEN an accepted file with no batch to run (0 batches goes straight to MarkFileDone); the ASL
     # does not check the counts, so distinct values show that each lands in its own attribute
-    state = _claimed(aws, "in/orders.json#counts")
+    state = _claimed("in/orders.json#counts")
     state["validation"] = {
         "file_rejected": False, "records": 9, "valid": 5, "large": 1, "invalid": 3, "batches": 0,
         "manifest": {"bucket": "in", "key": "_pipeline/work/x/batches.manifest", "version_id": "m1"},
@@ -299,7 +311,7 @@ def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) 
                    "rejected_by_rule": {"M": {"/a type": {"N": "2"}}}},  # issue 16: the validator's map
     }  # fmt: skip
     # WHEN the parent routes it
-    result = aws.run(_parent_from(build_definition(), "RouteFile"), state)
+    result = aws.run(_parent_from(build_definition(), "RouteFile"), state, claimed=state["file"]["file_id"])
     # THEN the ledger holds the counts as numbers and file_rejected false
     assert result["status"] == "SUCCEEDED", result
     ledger = aws.ledger(state["file"]["file_id"])

@@ -112,6 +112,28 @@ def test_disabled_rule_does_not_start_executions(fixture_stack: DeployedStack) -
         events.enable_rule(Name=rule)
 
 
+def test_a_scheduled_rule_receives_no_put_event(fixture_stack: DeployedStack) -> None:
+    # GIVEN a scheduled rule (no event pattern) whose target is a queue
+    events, sqs = fixture_stack.clients.events, fixture_stack.clients.sqs
+    name = f"every-5-min-{uuid.uuid4().hex[:8]}"
+    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.put_rule(Name=name, ScheduleExpression="rate(5 minutes)")
+    events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": queue_arn}])
+    try:
+        # WHEN an upload's event is put on the bus
+        target = upload(fixture_stack, f"scheduled-{uuid.uuid4().hex[:8]}.json", _records("sch-1"))
+        # THEN the scheduled rule delivers nothing (moto: the queue got the S3 event), the upload's
+        # own rule still starts its execution
+        assert sqs.receive_message(QueueUrl=queue_url).get("Messages", []) == []
+        assert Executions(fixture_stack).wait([target], timeout=60)[target]
+    finally:
+        events.remove_targets(Rule=name, Ids=["q"])
+        events.delete_rule(Name=name)
+
+
 def test_a_start_that_fails_is_dead_lettered(fixture_stack: DeployedStack) -> None:
     # GIVEN a second rule whose state machine does not exist, with the stack's DLQ
     events = fixture_stack.clients.events

@@ -11,6 +11,7 @@ from cfn_helpers import arn_of, props, ref
 
 from handlers import metrics
 from handlers.contract import FILE_REASONS, RECORD_REASONS
+from handlers.watchdog import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
 # The AWS-published metrics the dashboard relies on: (namespace, metric, dimension names), each from
 # the service's CloudWatch metrics documentation (SQS "Available CloudWatch metrics for Amazon SQS",
@@ -21,6 +22,7 @@ AWS_PUBLISHED = {
     ("AWS/SQS", "ApproximateAgeOfOldestMessage", ("QueueName",)),
     ("AWS/States", "ExecutionsFailed", ("StateMachineArn",)),
     ("AWS/States", "ExecutionsTimedOut", ("StateMachineArn",)),
+    ("AWS/States", "ExecutionsAborted", ("StateMachineArn",)),
     ("AWS/States", "ExecutionsSucceeded", ("StateMachineArn",)),
     ("AWS/Lambda", "Duration", ("FunctionName",)),
     ("AWS/Lambda", "Errors", ("FunctionName",)),
@@ -29,6 +31,8 @@ AWS_PUBLISHED = {
 }
 # What the validator's EMF documents emit (handlers/metrics.py): metric names per dimension set.
 EMITTED_PER_FILE = set(metrics.FILE_METRICS)
+# What the watchdog's EMF document emits (handlers/watchdog.py), dimension FunctionName = the watchdog.
+WATCHDOG_EMITTED = {FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED}
 EMITTED_PER_REASON = {
     metrics.REJECTED_RECORDS: set(RECORD_REASONS),
     metrics.FILE_REJECTIONS: set(FILE_REASONS),
@@ -58,6 +62,9 @@ def test_every_metric_on_the_dashboard_is_emitted_or_published(resources: dict[s
         names, values = tuple(dimensions[0::2]), dict(zip(dimensions[0::2], dimensions[1::2], strict=True))
         if namespace == metrics.NAMESPACE:
             # THEN the validator's own metrics are named and dimensioned as its EMF documents are
+            if values[metrics.FUNCTION_DIMENSION] == "<WatchdogName>":
+                assert names == (metrics.FUNCTION_DIMENSION,) and name in WATCHDOG_EMITTED, name
+                continue
             assert values[metrics.FUNCTION_DIMENSION] == "<ValidatorName>"
             if names == (metrics.FUNCTION_DIMENSION,):
                 assert name in EMITTED_PER_FILE, name
@@ -83,7 +90,22 @@ def test_the_dashboard_shows_what_an_operator_asks_for(resources: dict[str, Any]
     queues = {line[3] for line in _metric_lines(body) if line[0] == "AWS/SQS"}
     assert queues == {"<ReviewQueueName>", "<DeadLetterQueueName>"}
     titles = [widget["properties"]["title"] for widget in body["widgets"]]
-    assert len(titles) == len(set(titles)) == 8
+    assert len(titles) == len(set(titles)) == 10
+
+
+def test_the_dashboard_covers_both_state_machines_and_the_watchdog(resources: dict[str, Any]) -> None:
+    """Issue 15 item 4: SmallFileStateMachine (every file up to 64 KiB) is on the dashboard, with every
+    way an execution ends. Fails before the change (only StateMachine was shown)."""
+    body, _ = _body(resources)
+    executions = {(line[3], line[1]) for line in _metric_lines(body) if line[0] == "AWS/States"}
+    outcomes = ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionsSucceeded")
+    assert executions == {
+        (machine, outcome)
+        for machine in ("<StateMachineArn>", "<SmallFileStateMachineArn>")
+        for outcome in outcomes
+    }
+    watchdog = {line[1] for line in _metric_lines(body) if line[3] == "<WatchdogName>"}
+    assert watchdog == WATCHDOG_EMITTED | {"Errors"}
 
 
 def test_the_body_names_resources_by_object_and_nothing_regional(resources: dict[str, Any]) -> None:
@@ -98,6 +120,8 @@ def test_the_body_names_resources_by_object_and_nothing_regional(resources: dict
         "ReviewQueueName": arn_of("ReviewQueue", "QueueName"),
         "DeadLetterQueueName": arn_of("RuleDeadLetterQueue", "QueueName"),
         "StateMachineArn": ref("StateMachine"),
+        "SmallFileStateMachineArn": ref("SmallFileStateMachine"),
+        "WatchdogName": ref("WatchdogFunction"),
     }
     assert not re.search(r"(us|eu|ap|sa|ca|me|af)-[a-z]+-\d|arn:aws|\d{12}", text)
     assert "DashboardName" not in props(resources, "PipelineDashboard")  # no name to collide

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from awacs.aws import Action, Allow, PolicyDocument, Statement
-from troposphere import Template
+from troposphere import GetAtt, Template
 from troposphere.iam import PolicyType
 
 from resources import template_invariants
@@ -106,7 +106,26 @@ def _empty_skip_reason(template: Template) -> None:
     template.resources["ReviewQueue"].Metadata["checkov"]["skip"][0]["comment"] = " "
 
 
+def _drop_watchdog_permission(template: Template) -> None:
+    del template.resources["ExecutionEndedPermission"]
+
+
+def _permission_for_another_rule(template: Template) -> None:
+    template.resources["WatchdogSchedulePermission"].SourceArn = GetAtt("ExecutionEndedRule", "Arn")
+
+
 VIOLATIONS: list[tuple[Callable[[Template], None], str]] = [
+    # A Lambda target needs no role, but a Permission letting exactly its rule invoke the function.
+    (
+        _drop_watchdog_permission,
+        "ExecutionEndedRule: target Watchdog: no AWS::Lambda::Permission lets this rule invoke "
+        "WatchdogFunction",
+    ),
+    (
+        _permission_for_another_rule,
+        "WatchdogScheduleRule: target Watchdog: no AWS::Lambda::Permission lets this rule invoke "
+        "WatchdogFunction",
+    ),
     (_drop_role_arn, "ObjectCreatedRule: target StateMachine has no RoleArn"),
     (_drop_dead_letter_config, "ObjectCreatedRule: target StateMachine has no DeadLetterConfig"),
     (_drop_retry_policy, "ObjectCreatedRule: target StateMachine has no RetryPolicy"),

@@ -318,3 +318,16 @@ def test_a_policy_the_evaluator_cannot_decide_is_one_line_not_a_traceback() -> N
     policy = template["Resources"]["IngestBucketPolicy"]["Properties"]["PolicyDocument"]
     policy["Statement"][0]["Condition"] = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
     assert permission_problems(template) == ["permissions: cannot prove: condition operator IpAddress"]
+
+
+def test_an_index_query_through_an_unpacked_request_and_a_dead_letter_target_are_derived_needs() -> None:
+    """Found merging the watchdog (issue 20 item 2) under the proof (issue 21): its ledger query passes
+    IndexName inside a request dict (`query(**request)`) named by a constant, and its function has an
+    asynchronous dead-letter queue; before, the proof asked for the table instead of the index and
+    called the dead-letter grant unused."""
+    needs = {(n.principal, n.action, n.resource) for n in derive_needs(SHIPPED)}
+    queries = {r for p, a, r in needs if p == "WatchdogRole" and a == "dynamodb:Query"}
+    assert queries and all(r.endswith("/index/OpenFiles") for r in queries)
+    assert any(
+        p == "WatchdogRole" and a == "sqs:SendMessage" and "RuleDeadLetterQueue" in r for p, a, r in needs
+    )

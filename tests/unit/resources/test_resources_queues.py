@@ -17,19 +17,27 @@ def test_queues_are_encrypted_and_keep_messages_fourteen_days(resources: dict[st
         assert "QueueName" not in queue
 
 
-def test_only_the_two_object_created_rules_may_send_dead_letters(resources: dict[str, Any]) -> None:
+def test_only_the_stacks_rules_may_send_dead_letters(resources: dict[str, Any]) -> None:
     # GIVEN the dead-letter queue's policy
     policy = props(resources, "RuleDeadLetterQueuePolicy")
     # THEN it is attached to the dead-letter queue
     assert policy["Queues"] == [ref("RuleDeadLetterQueue")]
-    # AND its one statement lets EventBridge send, only on behalf of ObjectCreatedRule and SmallFileRule
+    # AND its one statement lets EventBridge send, only on behalf of the two object-created rules and
+    # the watchdog's two rules (its schedule and the STANDARD executions' status changes)
     (statement,) = policy["PolicyDocument"]["Statement"]
     assert statement["Effect"] == "Allow"
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Action"] == ["sqs:SendMessage"]
     assert statement["Resource"] == [arn_of("RuleDeadLetterQueue")]
     assert statement["Condition"] == {
-        "ArnEquals": {"aws:SourceArn": [arn_of("ObjectCreatedRule"), arn_of("SmallFileRule")]}
+        "ArnEquals": {
+            "aws:SourceArn": [
+                arn_of("ObjectCreatedRule"),
+                arn_of("SmallFileRule"),
+                arn_of("WatchdogScheduleRule"),
+                arn_of("ExecutionEndedRule"),
+            ]
+        }
     }
 
 

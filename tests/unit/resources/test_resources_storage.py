@@ -131,7 +131,7 @@ def test_tables_are_on_demand_recoverable_and_encrypted(resources: dict[str, Any
         table = props(resources, name)
         # THEN each is keyed by a string attribute, on demand, with PITR and SSE
         assert table["KeySchema"] == [{"AttributeName": key, "KeyType": "HASH"}]
-        assert table["AttributeDefinitions"] == [{"AttributeName": key, "AttributeType": "S"}]
+        assert table["AttributeDefinitions"][0] == {"AttributeName": key, "AttributeType": "S"}
         assert table["BillingMode"] == "PAY_PER_REQUEST"
         assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert table["SSESpecification"]["SSEEnabled"] is True
@@ -145,3 +145,27 @@ def test_orders_are_retained_and_the_ledger_expires_by_ttl(resources: dict[str, 
     assert (orders["DeletionPolicy"], orders["UpdateReplacePolicy"]) == ("Retain", "Retain")
     # AND ledger items expire through the expires_at TTL attribute
     assert ledger["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_the_ledger_has_a_sparse_index_of_open_files_for_the_watchdog(resources: dict[str, Any]) -> None:
+    """F11/F1: the watchdog finds stuck files by query, not by scanning every file ever processed.
+    Fails before the watchdog change (the ledger had no index)."""
+    # GIVEN the ledger table
+    table = props(resources, "FileLedgerTable")
+    # THEN its one index is keyed by status and open_since (set only while a file is open: sparse)
+    [index] = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "OpenFiles"
+    assert index["KeySchema"] == [
+        {"AttributeName": "status", "KeyType": "HASH"},
+        {"AttributeName": "open_since", "KeyType": "RANGE"},
+    ]
+    # AND it carries what the watchdog decides on
+    assert index["Projection"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["lane", "execution_arn", "redrives", "s3_object"],
+    }
+    assert table["AttributeDefinitions"] == [
+        {"AttributeName": "file_id", "AttributeType": "S"},
+        {"AttributeName": "status", "AttributeType": "S"},
+        {"AttributeName": "open_since", "AttributeType": "S"},
+    ]

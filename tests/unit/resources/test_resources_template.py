@@ -52,6 +52,15 @@ def test_outputs_are_exactly_the_contracts(rendered: dict[str, Any]) -> None:
         "StateMachineArn": ref("StateMachine"),
         "SmallFileStateMachineArn": ref("SmallFileStateMachine"),
         "RuleDeadLetterQueueUrl": ref("RuleDeadLetterQueue"),
+        "DashboardUrl": {
+            "Fn::Sub": [
+                "https://${Console}/cloudwatch/home?region=${AWS::Region}#dashboards/dashboard/${Dashboard}",
+                {
+                    "Console": {"Fn::FindInMap": ["PartitionConsole", ref("AWS::Partition"), "Domain"]},
+                    "Dashboard": ref("PipelineDashboard"),
+                },
+            ]
+        },
     }
     assert arn_of("StateMachine") not in [output["Value"] for output in rendered["Outputs"].values()]
 
@@ -71,6 +80,9 @@ def test_parameters_have_defaults_a_user_can_deploy_with(rendered: dict[str, Any
         "LedgerRetentionDays": True,
         "AlarmTopicArn": True,
         "RejectionRatioAlarmThreshold": True,
+        "AlarmEmail": True,
+        "MessageAgeAlarmDays": True,
+        "MaxRedrives": True,
     }
     log_retention = parameters["LogRetentionDays"]
     assert log_retention["AllowedValues"] == [str(days) for days in LOG_RETENTION_ALLOWED_DAYS]
@@ -101,5 +113,3 @@ def test_rendering_is_deterministic(definition: dict[str, Any]) -> None:
 def test_built_template_has_no_invariant_violation(template: Any) -> None:
     # GIVEN the built template / WHEN checking its invariants / THEN there is none
     assert template_invariants(template) == []
-
-

@@ -80,7 +80,11 @@ def test_the_large_lane_records_the_validators_reasons_before_its_batches() -> N
     assert states["RouteFile"]["Choices"][1]["Next"] == "RecordValidation"
     assert states["RecordValidation"]["Next"] == "ProcessBatches"
     values = states["RecordValidation"]["Parameters"]["ExpressionAttributeValues"]
-    assert values == {":reasons.$": "$.validation.ledger.rejected_by_reason"}
+    assert values == {
+        ":reasons.$": "$.validation.ledger.rejected_by_reason",
+        ":execution": {"S.$": "$$.Execution.Id"},
+    }
+    assert states["RecordValidation"]["Parameters"]["ConditionExpression"] == "#execution_arn = :execution"
     assert "stored" not in states["MarkFileDone"]["Parameters"]["UpdateExpression"]
 
 
@@ -101,3 +105,44 @@ def test_done_files_get_the_validators_expiry(definition: dict[str, Any], state:
     assert "#expires_at = :expires_at" in parameters["UpdateExpression"]
     assert parameters["ExpressionAttributeValues"][":expires_at.$"] == "$.validation.ledger.expires_at"
     assert "expires_at" not in json.dumps(definition["States"]["MarkFileFailed"])
+
+
+@pytest.mark.parametrize("definition", [LARGE, SMALL], ids=["standard", "express"])
+def test_every_ledger_write_after_the_claim_changes_only_the_claim_it_owns(
+    definition: dict[str, Any],
+) -> None:
+    """F11: a retried or late MarkFileFailed (or any later ledger write) cannot overwrite another
+    execution's claim, e.g. a running STANDARD run's IN_PROGRESS after a hand-off. Fails before the
+    watchdog change (the updates were unconditional)."""
+    states = definition["States"]
+    writes = [
+        name
+        for name, state in states.items()
+        if state.get("Resource") == "${DynamodbUpdateItemArn}"
+        and state["Parameters"]["TableName"] == "${FileLedgerTableName}"
+    ]
+    expected = {"MarkFileDone", "MarkFileRejected", "MarkFileFailed"}
+    expected |= {"RecordValidation"} if definition is LARGE else {"MarkFileHandedOff"}
+    assert set(writes) == expected
+    for name in writes:
+        parameters = states[name]["Parameters"]
+        assert parameters["ConditionExpression"] == "#execution_arn = :execution", name
+        assert parameters["ExpressionAttributeNames"]["#execution_arn"] == "execution_arn", name
+        assert parameters["ExpressionAttributeValues"][":execution"] == {"S.$": "$$.Execution.Id"}, name
+
+
+@pytest.mark.parametrize("definition", [LARGE, SMALL], ids=["standard", "express"])
+def test_open_files_carry_open_since_and_done_files_leave_the_index(definition: dict[str, Any]) -> None:
+    """F1/F11: the watchdog's sparse index holds exactly the open files: the claim, a hand-off and a
+    failure set open_since (the deadline counts from it), DONE removes it; the claim records the
+    object's identity a re-drive is rebuilt from. Fails before the watchdog change."""
+    states = definition["States"]
+    claim = states["ClaimFile"]["Parameters"]["Item"]
+    assert claim["open_since"] == {"S.$": "$$.State.EnteredTime"}
+    assert claim["s3_object"] == {"S.$": "States.JsonToString($.file)"}
+    opened = {"MarkFileFailed"} | ({"MarkFileHandedOff"} if definition is SMALL else set())
+    for name in opened:
+        expression = states[name]["Parameters"]["UpdateExpression"]
+        assert "#open_since = :now" in expression and "REMOVE" not in expression, name
+    for name in ("MarkFileDone", "MarkFileRejected"):
+        assert states[name]["Parameters"]["UpdateExpression"].endswith(" REMOVE #open_since"), name

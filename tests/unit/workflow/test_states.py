@@ -77,6 +77,10 @@ TO_MARK_FAILED = {"ErrorEquals": ["States.ALL"], "Next": "MarkFileFailed", "Resu
 TO_PIPELINE_FAILED = {"ErrorEquals": ["States.ALL"], "Next": "PipelineFailed", "ResultPath": "$.error"}
 
 
+# The attribute names of a ledger write that ends the file's claim (only this execution's: F11).
+CLAIM_NAMES = {"#status": "status", "#execution_arn": "execution_arn", "#open_since": "open_since"}
+
+
 @pytest.fixture(scope="module")
 def definition() -> dict[str, Any]:
     return build_definition()
@@ -164,6 +168,9 @@ def test_claim_file_dedupes_duplicate_deliveries_through_the_ledger(parent: dict
                 "lane": {"S": "standard"},
                 "execution_arn": {"S.$": "$$.Execution.Id"},
                 "started_at": {"S.$": "$$.Execution.StartTime"},
+                # the watchdog's: open from the claim, and the identity a re-drive is rebuilt from
+                "open_since": {"S.$": "$$.State.EnteredTime"},
+                "s3_object": {"S.$": "States.JsonToString($.file)"},
                 # the reconciliation's counters, from zero at every claim (the batches add to them)
                 "stored": {"N": "0"},
                 "duplicates": {"N": "0"},
@@ -493,11 +500,15 @@ def test_permanent_failures_mark_the_ledger_then_end_in_a_named_fail(parent: dic
     assert mark_failed["Parameters"] == {
         "TableName": "${FileLedgerTableName}",
         "Key": {"file_id": {"S.$": "$.file.file_id"}},
-        "UpdateExpression": "SET #status = :status, finished_at = :now, error_name = :error",
-        "ExpressionAttributeNames": {"#status": "status"},
+        # FAILED stays open (the watchdog re-drives it), and only this execution's claim is changed
+        "UpdateExpression": "SET #status = :status, finished_at = :now, #open_since = :now, "
+        "error_name = :error",
+        "ConditionExpression": "#execution_arn = :execution",
+        "ExpressionAttributeNames": CLAIM_NAMES,
         "ExpressionAttributeValues": {
             ":status": {"S": "FAILED"},
             ":now": {"S.$": "$$.State.EnteredTime"},
+            ":execution": {"S.$": "$$.Execution.Id"},
             ":error": {"S.$": "$.error.Error"},
         },
     }
@@ -514,9 +525,10 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
         "Key": {"file_id": {"S.$": "$.file.file_id"}},
         "UpdateExpression": "SET #status = :status, finished_at = :now, #records = :records, "
         "#valid = :valid, #large = :large, #invalid = :invalid, #file_rejected = :file_rejected, "
-        "#expires_at = :expires_at, #rejected_by_rule = :rejected_by_rule",
+        "#expires_at = :expires_at, #rejected_by_rule = :rejected_by_rule REMOVE #open_since",
+        "ConditionExpression": "#execution_arn = :execution",
         "ExpressionAttributeNames": {
-            "#status": "status",
+            **CLAIM_NAMES,
             "#records": "records",
             "#valid": "valid",
             "#large": "large",
@@ -528,6 +540,7 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
         "ExpressionAttributeValues": {
             ":status": {"S": "DONE"},
             ":now": {"S.$": "$$.State.EnteredTime"},
+            ":execution": {"S.$": "$$.Execution.Id"},
             ":records": {"N.$": "States.JsonToString($.validation.records)"},
             ":valid": {"N.$": "States.JsonToString($.validation.valid)"},
             ":large": {"N.$": "States.JsonToString($.validation.large)"},
@@ -551,9 +564,11 @@ def test_a_rejected_file_is_done_with_its_reason_and_no_counts(parent: dict[str,
             "TableName": "${FileLedgerTableName}",
             "Key": {"file_id": {"S.$": "$.file.file_id"}},
             "UpdateExpression": "SET #status = :status, finished_at = :now, "
-            "#file_rejected = :file_rejected, #reason = :reason, #expires_at = :expires_at",
+            "#file_rejected = :file_rejected, #reason = :reason, #expires_at = :expires_at "
+            "REMOVE #open_since",
+            "ConditionExpression": "#execution_arn = :execution",
             "ExpressionAttributeNames": {
-                "#status": "status",
+                **CLAIM_NAMES,
                 "#file_rejected": "file_rejected",
                 "#reason": "reason",
                 "#expires_at": "expires_at",
@@ -561,6 +576,7 @@ def test_a_rejected_file_is_done_with_its_reason_and_no_counts(parent: dict[str,
             "ExpressionAttributeValues": {
                 ":status": {"S": "DONE"},
                 ":now": {"S.$": "$$.State.EnteredTime"},
+                ":execution": {"S.$": "$$.Execution.Id"},
                 ":file_rejected": {"BOOL": True},
                 ":reason": {"S.$": "$.validation.reason"},
                 ":expires_at.$": "$.validation.ledger.expires_at",

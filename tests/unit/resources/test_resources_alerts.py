@@ -1,0 +1,57 @@
+"""Alarms reach someone: AlarmEmail creates an encrypted SNS topic with an email subscription (issue 15
+item 4). Fails before the change: the template had no topic, no subscription and no AlarmEmail."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cfn_helpers import grants, props, ref, statements
+
+
+def test_alarm_email_creates_the_topic_its_key_and_the_subscription(
+    rendered: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    # GIVEN the AlarmEmail parameter and its condition
+    parameter = rendered["Parameters"]["AlarmEmail"]
+    assert parameter["Default"] == ""
+    assert rendered["Conditions"]["HasAlarmEmail"] == {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+    # THEN the topic, its key and the subscription exist only when it is set
+    for name in ("AlarmTopic", "AlarmTopicKey", "AlarmEmailSubscription"):
+        assert resources[name]["Condition"] == "HasAlarmEmail", name
+    # AND the topic is encrypted with the stack's own key, the email subscribed to it
+    assert props(resources, "AlarmTopic")["KmsMasterKeyId"] == ref("AlarmTopicKey")
+    assert "TopicName" not in props(resources, "AlarmTopic")
+    assert props(resources, "AlarmEmailSubscription") == {
+        "Protocol": "email",
+        "Endpoint": ref("AlarmEmail"),
+        "TopicArn": ref("AlarmTopic"),
+    }
+
+
+def test_the_key_lets_only_this_accounts_cloudwatch_alarms_use_it(resources: dict[str, Any]) -> None:
+    # GIVEN the alarm topic's key
+    key = props(resources, "AlarmTopicKey")
+    assert key["EnableKeyRotation"] is True
+    policy = statements(key["KeyPolicy"])
+    # THEN the account administers it (AWS's default statement: IAM policies can then grant the key)
+    assert policy["AccountAdministersKey"]["Principal"] == {
+        "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    }
+    # AND CloudWatch may encrypt with it (what publishing to an encrypted topic needs), for this account
+    assert grants({"CloudWatchAlarmsPublish": policy["CloudWatchAlarmsPublish"]}) == {
+        "CloudWatchAlarmsPublish": (["kms:Decrypt", "kms:GenerateDataKey"], ["*"])
+    }
+    assert policy["CloudWatchAlarmsPublish"]["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert policy["CloudWatchAlarmsPublish"]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}
+    }
+    assert set(policy) == {"AccountAdministersKey", "CloudWatchAlarmsPublish"}
+
+
+def test_alarm_email_pattern(rendered: dict[str, Any]) -> None:
+    pattern = re.compile(rendered["Parameters"]["AlarmEmail"]["AllowedPattern"])
+    for good in ("", "ops@example.com", "a.b+alerts@sub.example.org"):
+        assert pattern.fullmatch(good), good
+    for bad in ("ops", "ops@", "@example.com", "ops@example", "two words@example.com"):
+        assert not pattern.fullmatch(bad), bad
