@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import build
-from contract_build import CONTRACT_TABLE_FILE
+from handlers.recordcontract.buildcheck import CONTRACT_TABLE_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +25,8 @@ def _contract(tmp_path: Path, document: dict[str, object]) -> Path:
     ("document", "named"),
     [
         (
-            {"properties": {"order-info": {"if": {"type": "object"}}}},
-            "unsupported keyword 'if' at #/properties/order-info",
+            {"properties": {"order-info": {"requird": ["order_id"]}}},
+            "unsupported keyword 'requird' at #/properties/order-info",
         ),
         ({"properties": {"qty": {"minimun": 1}}}, "unsupported keyword 'minimun' at #/properties/qty"),
         (

@@ -26,8 +26,15 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
 from handlers.jsonnumbers import HugeNumber, parse_float
-from handlers.schema import Contract, compile_contract
-from handlers.schema_formats import full_date, full_date_time, is_date, is_date_time, is_email, is_uuid
+from handlers.recordcontract.compiler import Contract, compile_contract
+from handlers.recordcontract.formats import (
+    full_date,
+    full_date_time,
+    is_date,
+    is_date_time,
+    is_email,
+    is_uuid,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE_DOCUMENT = json.loads(
@@ -211,7 +218,7 @@ def test_the_example_contract_agrees_with_the_reference(record: Any) -> None:
 
 
 def test_the_formats_are_stricter_than_the_reference_where_documented() -> None:
-    # The reference accepts these; the validator refuses them, on purpose (handlers/schema_formats.py).
+    # The reference accepts these; the validator refuses them, on purpose (recordcontract/formats.py).
     for text, check in [
         ("a@b", is_email),
         ("12345678-1234-1234-1234-1234567890ab-", is_uuid),
@@ -225,7 +232,7 @@ def test_the_formats_are_stricter_than_the_reference_where_documented() -> None:
 
 def _nested(depth: int) -> dict[str, Any]:
     """`depth` levels of objects under "a" (with arrays on the way), a number rule at the bottom:
-    deeper than the generated hot path inlines (handlers/schema_fast.py MAX_INLINE_DEPTH)."""
+    deeper than the generated hot path inlines (handlers/recordcontract/codegen.py MAX_INLINE_DEPTH)."""
     schema: dict[str, Any] = {"type": "integer", "minimum": 0}
     for level in range(depth):
         inner = {"type": "array", "items": schema} if level % 3 == 1 else schema

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 import handlers.records
 from handlers.contract import REASON_CONTRACT_VIOLATION, RECORD_REASONS
 from handlers.jsonnumbers import HugeNumber
+from handlers.recordcontract.compiler import ContractError, compile_contract
 from handlers.records import MESSAGES, Invalid, Valid, classify
 from handlers.rules import MAX_PATH_CHARS, MAX_VIOLATIONS, RULES, Rules, load_rules
-from handlers.schema import ContractError, compile_contract
 from handlers.sqssafe import is_sqs_safe
 from tests.order_builder import valid_order
 
@@ -219,11 +219,23 @@ def test_a_relaxed_contract_cannot_relax_the_key() -> None:
 @pytest.mark.parametrize(
     ("schema", "location"),
     [
-        ({"if": {"type": "string"}}, "unsupported keyword 'if' at #"),
         (
-            {"properties": {"a": {"dependentRequired": {}}}},
-            "unsupported keyword 'dependentRequired' at #/properties/a",
+            {"$dynamicRef": "#meta"},
+            "unsupported keyword '$dynamicRef' (dynamic scopes make no sense for one contract: use $ref) at #",
         ),
+        (
+            {"properties": {"a": {"contentEncoding": "base64"}}},
+            "unsupported keyword 'contentEncoding' (the validator never decodes a string's content) at "
+            "#/properties/a",
+        ),
+        (
+            {"dependencies": {"a": ["b"]}},
+            "unsupported keyword 'dependencies' (a draft 7 keyword: use dependentRequired or "
+            "dependentSchemas) at #",
+        ),
+        ({"$ref": "#nowhere"}, "$ref '#nowhere' names no $anchor of the contract at #/$ref"),
+        ({"x-reason": "Bad Code"}, "x-reason must be lower-case letters"),
+        ({"x-reason": "too_large"}, "x-reason 'too_large' is a code the validator itself gives at #/x-reason"),
         (
             {"items": {"format": "ipv4"}},
             "unsupported format 'ipv4' (supported: email, date, date-time, uuid) at #/items/format",
