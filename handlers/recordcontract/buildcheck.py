@@ -65,6 +65,18 @@ def module_name(name: str) -> str:
     return "_".join("".join(c if c.isalnum() else "_" for c in part) for part in kept).lower()
 
 
+def shipping_problems(path: Path, *, name: str, directory: Path = GENERATED_DIR) -> list[str]:
+    """What stops the validator's cold start with this contract, one line each: the contract's problems,
+    else a generated module that is missing or not the one build.py would write now."""
+    problems = contract_problems(path, name=name)
+    if problems:
+        return problems
+    module = directory / f"{module_name(name)}.py"
+    if not module.is_file() or module.read_text(encoding="utf-8") != render_generated(path, name=name):
+        return [f"{name}: changed since {module.name} was generated from it (run `python build.py`)"]
+    return []
+
+
 def render_generated(path: Path, *, name: str) -> str:
     """The generated module's source for the contract file (call contract_problems first)."""
     contract = load_contract(path, name=name)

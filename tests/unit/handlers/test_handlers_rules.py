@@ -221,7 +221,8 @@ def test_a_relaxed_contract_cannot_relax_the_key() -> None:
     [
         (
             {"$dynamicRef": "#meta"},
-            "unsupported keyword '$dynamicRef' (dynamic scopes make no sense for one contract: use $ref) at #",
+            "unsupported keyword '$dynamicRef' (dynamic scopes make no sense for one contract: "
+            "use $ref) at #",
         ),
         (
             {"properties": {"a": {"contentEncoding": "base64"}}},
@@ -235,7 +236,10 @@ def test_a_relaxed_contract_cannot_relax_the_key() -> None:
         ),
         ({"$ref": "#nowhere"}, "$ref '#nowhere' names no $anchor of the contract at #/$ref"),
         ({"x-reason": "Bad Code"}, "x-reason must be lower-case letters"),
-        ({"x-reason": "too_large"}, "x-reason 'too_large' is a code the validator itself gives at #/x-reason"),
+        (
+            {"x-reason": "too_large"},
+            "x-reason 'too_large' is a code the validator itself gives at #/x-reason",
+        ),
         (
             {"items": {"format": "ipv4"}},
             "unsupported format 'ipv4' (supported: email, date, date-time, uuid) at #/items/format",
