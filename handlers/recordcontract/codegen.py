@@ -129,7 +129,7 @@ class _Writer:
         key = (str, source)
         name = self.known.get(key)
         if name is None:
-            name = self.known[key] = f"k{len(self.known)}"
+            name = self.known[key] = f"c{len(self.known)}"
             self.constants.append(f"    {name} = {source}  # {comment(note)}")
         return name
 

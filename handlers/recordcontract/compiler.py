@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from handlers.jsonnumbers import parse_float
 from handlers.recordcontract.checks import (
@@ -276,6 +277,8 @@ class _Compiler:
 
     def count(self, schema: dict[str, Any], keyword: str, location: tuple[str | int, ...]) -> int | None:
         value = schema[keyword]
+        if type(value) is Decimal and value.is_finite() and value == value.to_integral_value():
+            value = int(value)  # 2.0 is an integer in JSON Schema
         if type(value) is not int or value < 0:
             self.problem((*location, keyword), f"{keyword} must be a non-negative integer")
             return None
@@ -363,7 +366,8 @@ class _Compiler:
             condition = self.sub(schema, "if", location)
             then = self.sub(schema, "then", location) if "then" in schema else None
             orelse = self.sub(schema, "else", location) if "else" in schema else None
-            return [] if then is None and orelse is None else [IfThenElse(condition, then, orelse)]
+            # Without then/else it asserts nothing, but what `if` evaluates counts for unevaluated*.
+            return [IfThenElse(condition, then, orelse)]
         if keyword in ("unevaluatedProperties", "unevaluatedItems"):
             check = Unevaluated(
                 self.sub(schema, keyword, location), members=keyword == "unevaluatedProperties"
@@ -430,8 +434,9 @@ class _Compiler:
                 "are not supported",
             )
             return Node([])
+        # A URI fragment: percent-decoded first (RFC 3986), then a JSON Pointer (RFC 6901).
         target: tuple[str | int, ...] = tuple(
-            _unescape(part) for part in reference[2:].split("/") if reference != "#"
+            _unescape(unquote(part)) for part in reference[2:].split("/") if reference != "#"
         )
         if target and self._lookup(target) is None:
             self.problem(here, f"$ref {_one_line(reference)!r} names no schema of the contract")

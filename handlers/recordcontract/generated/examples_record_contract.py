@@ -28,24 +28,24 @@ CONTRACT_SHA256 = '2ef9b0729ae48768d0c2d5e0ec011280b9351a87c62bca1cff49c080d09d0
 def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any], bool]]:
     """Each schema's test (by its JSON Pointer in the contract), given the keywords' own tests."""
     remainder = REMAINDER.remainder
-    k0 = frozenset({Decimal, HugeNumber, int, str})  # types
-    k1 = Decimal('0.01')  # a limit
-    k2 = re.compile('^[0-9]+(\\.[0-9]{1,2})?$').search  # pattern
-    k3 = re.compile('^[A-Za-z0-9][A-Za-z0-9_-]*$').search  # pattern
-    k4 = frozenset({'CAD', 'EUR', 'GBP', 'JPY', 'USD'})  # 5 names
-    k5 = FORMATS['date']  # format
-    k6 = FORMATS['date-time']  # format
-    k7 = tests['/properties/order-info/properties/tags/uniqueItems']  # the test of #/properties/order-info/properties/tags/uniqueItems
-    k8 = re.compile('^SKU-[0-9]{6}$').search  # pattern
-    k9 = frozenset({'item', 'line', 'quantity', 'sku', 'unit_price'})  # 5 names
-    k10 = frozenset({'currency', 'gift', 'item', 'lines', 'order_date', 'order_id', 'ordered_at', 'price', 'quantity', 'tags'})  # 10 names
-    k11 = FORMATS['email']  # format
-    k12 = re.compile('^\\+?[0-9][0-9 -]{3,20}$').search  # pattern
-    k13 = FORMATS['uuid']  # format
-    k14 = re.compile('^[A-Z]{2}$').search  # pattern
-    k15 = frozenset({'city', 'country', 'postcode', 'region', 'street'})  # 5 names
-    k16 = frozenset({'address', 'customer_id', 'email', 'name', 'phone'})  # 5 names
-    k17 = frozenset({'contact-info', 'order-info'})  # 2 names
+    c0 = frozenset({Decimal, HugeNumber, int, str})  # types
+    c1 = Decimal('0.01')  # a limit
+    c2 = re.compile('^[0-9]+(\\.[0-9]{1,2})?$').search  # pattern
+    c3 = re.compile('^[A-Za-z0-9][A-Za-z0-9_-]*$').search  # pattern
+    c4 = frozenset({'CAD', 'EUR', 'GBP', 'JPY', 'USD'})  # 5 names
+    c5 = FORMATS['date']  # format
+    c6 = FORMATS['date-time']  # format
+    c7 = tests['/properties/order-info/properties/tags/uniqueItems']  # the test of #/properties/order-info/properties/tags/uniqueItems
+    c8 = re.compile('^SKU-[0-9]{6}$').search  # pattern
+    c9 = frozenset({'item', 'line', 'quantity', 'sku', 'unit_price'})  # 5 names
+    c10 = frozenset({'currency', 'gift', 'item', 'lines', 'order_date', 'order_id', 'ordered_at', 'price', 'quantity', 'tags'})  # 10 names
+    c11 = FORMATS['email']  # format
+    c12 = re.compile('^\\+?[0-9][0-9 -]{3,20}$').search  # pattern
+    c13 = FORMATS['uuid']  # format
+    c14 = re.compile('^[A-Z]{2}$').search  # pattern
+    c15 = frozenset({'city', 'country', 'postcode', 'region', 'street'})  # 5 names
+    c16 = frozenset({'address', 'customer_id', 'email', 'name', 'phone'})  # 5 names
+    c17 = frozenset({'contact-info', 'order-info'})  # 2 names
 
     def f0(v0: Any) -> bool:  # #/$defs/quantity
         # #/$defs/quantity/type
@@ -59,18 +59,18 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
     def f1(v0: Any) -> bool:  # #/$defs/money
         # #/$defs/money/type
         t0 = type(v0)
-        if t0 not in k0: return False
+        if t0 not in c0: return False
         # #/$defs/money/minimum
         # #/$defs/money/multipleOf
         if t0 is HugeNumber: return False
         if t0 is int or t0 is Decimal:
             if not (v0 >= 0): return False
             try:
-                if remainder(v0, k1) != 0: return False
+                if remainder(v0, c1) != 0: return False
             except InvalidOperation:  # the quotient has more than 80 digits
-                if not is_multiple(v0, k1): return False
+                if not is_multiple(v0, c1): return False
         # #/$defs/money/pattern
-        if type(v0) is str and k2(v0) is None: return False
+        if type(v0) is str and c2(v0) is None: return False
         return True
 
     def f2(v0: Any) -> bool:  # #/properties/order-info/properties/order_id
@@ -81,7 +81,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/order_id/maxLength
         if len(v0) > 64: return False
         # #/properties/order-info/properties/order_id/pattern
-        if k3(v0) is None: return False
+        if c3(v0) is None: return False
         return True
 
     def f3(v0: Any) -> bool:  # #/properties/order-info/properties/item
@@ -107,37 +107,37 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/price/$ref
         # #/$defs/money/type
         t0 = type(v0)
-        if t0 not in k0: return False
+        if t0 not in c0: return False
         # #/$defs/money/minimum
         # #/$defs/money/multipleOf
         if t0 is HugeNumber: return False
         if t0 is int or t0 is Decimal:
             if not (v0 >= 0): return False
             try:
-                if remainder(v0, k1) != 0: return False
+                if remainder(v0, c1) != 0: return False
             except InvalidOperation:  # the quotient has more than 80 digits
-                if not is_multiple(v0, k1): return False
+                if not is_multiple(v0, c1): return False
         # #/$defs/money/pattern
-        if type(v0) is str and k2(v0) is None: return False
+        if type(v0) is str and c2(v0) is None: return False
         return True
 
     def f6(v0: Any) -> bool:  # #/properties/order-info/properties/currency
         # #/properties/order-info/properties/currency/enum
-        if type(v0) is not str or v0 not in k4: return False
+        if type(v0) is not str or v0 not in c4: return False
         return True
 
     def f7(v0: Any) -> bool:  # #/properties/order-info/properties/order_date
         # #/properties/order-info/properties/order_date/type
         if type(v0) is not str: return False
         # #/properties/order-info/properties/order_date/format
-        if not k5(v0): return False
+        if not c5(v0): return False
         return True
 
     def f8(v0: Any) -> bool:  # #/properties/order-info/properties/ordered_at
         # #/properties/order-info/properties/ordered_at/type
         if type(v0) is not str: return False
         # #/properties/order-info/properties/ordered_at/format
-        if not k6(v0): return False
+        if not c6(v0): return False
         return True
 
     def f9(v0: Any) -> bool:  # #/properties/order-info/properties/gift
@@ -165,7 +165,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/tags/maxItems
         if len(v0) > 10: return False
         # #/properties/order-info/properties/tags/uniqueItems
-        if not k7(v0): return False
+        if not c7(v0): return False
         return True
 
     def f12(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/line
@@ -180,7 +180,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/lines/items/properties/sku/type
         if type(v0) is not str: return False
         # #/properties/order-info/properties/lines/items/properties/sku/pattern
-        if k8(v0) is None: return False
+        if c8(v0) is None: return False
         return True
 
     def f14(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/item
@@ -204,18 +204,18 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/lines/items/properties/unit_price/$ref
         # #/$defs/money/type
         t0 = type(v0)
-        if t0 not in k0: return False
+        if t0 not in c0: return False
         # #/$defs/money/minimum
         # #/$defs/money/multipleOf
         if t0 is HugeNumber: return False
         if t0 is int or t0 is Decimal:
             if not (v0 >= 0): return False
             try:
-                if remainder(v0, k1) != 0: return False
+                if remainder(v0, c1) != 0: return False
             except InvalidOperation:  # the quotient has more than 80 digits
-                if not is_multiple(v0, k1): return False
+                if not is_multiple(v0, c1): return False
         # #/$defs/money/pattern
-        if type(v0) is str and k2(v0) is None: return False
+        if type(v0) is str and c2(v0) is None: return False
         return True
 
     def f17(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/additionalProperties
@@ -241,7 +241,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/lines/items/properties/sku/type
         if type(v1) is not str: return False
         # #/properties/order-info/properties/lines/items/properties/sku/pattern
-        if k8(v1) is None: return False
+        if c8(v1) is None: return False
         if 'item' in v0:
             n0 += 1
             v1 = v0['item']
@@ -261,18 +261,18 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/lines/items/properties/unit_price/$ref
         # #/$defs/money/type
         t1 = type(v1)
-        if t1 not in k0: return False
+        if t1 not in c0: return False
         # #/$defs/money/minimum
         # #/$defs/money/multipleOf
         if t1 is HugeNumber: return False
         if t1 is int or t1 is Decimal:
             if not (v1 >= 0): return False
             try:
-                if remainder(v1, k1) != 0: return False
+                if remainder(v1, c1) != 0: return False
             except InvalidOperation:  # the quotient has more than 80 digits
-                if not is_multiple(v1, k1): return False
+                if not is_multiple(v1, c1): return False
         # #/$defs/money/pattern
-        if type(v1) is str and k2(v1) is None: return False
+        if type(v1) is str and c2(v1) is None: return False
         if len(v0) != n0: return False
         pass
         return True
@@ -300,7 +300,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/lines/items/properties/sku/type
             if type(v2) is not str: return False
             # #/properties/order-info/properties/lines/items/properties/sku/pattern
-            if k8(v2) is None: return False
+            if c8(v2) is None: return False
             if 'item' in v1:
                 n1 += 1
                 v2 = v1['item']
@@ -320,18 +320,18 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/lines/items/properties/unit_price/$ref
             # #/$defs/money/type
             t2 = type(v2)
-            if t2 not in k0: return False
+            if t2 not in c0: return False
             # #/$defs/money/minimum
             # #/$defs/money/multipleOf
             if t2 is HugeNumber: return False
             if t2 is int or t2 is Decimal:
                 if not (v2 >= 0): return False
                 try:
-                    if remainder(v2, k1) != 0: return False
+                    if remainder(v2, c1) != 0: return False
                 except InvalidOperation:  # the quotient has more than 80 digits
-                    if not is_multiple(v2, k1): return False
+                    if not is_multiple(v2, c1): return False
             # #/$defs/money/pattern
-            if type(v2) is str and k2(v2) is None: return False
+            if type(v2) is str and c2(v2) is None: return False
             if len(v1) != n1: return False
             pass
             pass
@@ -360,7 +360,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/order_id/maxLength
         if len(v1) > 64: return False
         # #/properties/order-info/properties/order_id/pattern
-        if k3(v1) is None: return False
+        if c3(v1) is None: return False
         v1 = v0['item']
         # #/properties/order-info/properties/item/type
         if type(v1) is not str: return False
@@ -382,37 +382,37 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/price/$ref
             # #/$defs/money/type
             t1 = type(v1)
-            if t1 not in k0: return False
+            if t1 not in c0: return False
             # #/$defs/money/minimum
             # #/$defs/money/multipleOf
             if t1 is HugeNumber: return False
             if t1 is int or t1 is Decimal:
                 if not (v1 >= 0): return False
                 try:
-                    if remainder(v1, k1) != 0: return False
+                    if remainder(v1, c1) != 0: return False
                 except InvalidOperation:  # the quotient has more than 80 digits
-                    if not is_multiple(v1, k1): return False
+                    if not is_multiple(v1, c1): return False
             # #/$defs/money/pattern
-            if type(v1) is str and k2(v1) is None: return False
+            if type(v1) is str and c2(v1) is None: return False
         if 'currency' in v0:
             n0 += 1
             v1 = v0['currency']
             # #/properties/order-info/properties/currency/enum
-            if type(v1) is not str or v1 not in k4: return False
+            if type(v1) is not str or v1 not in c4: return False
         if 'order_date' in v0:
             n0 += 1
             v1 = v0['order_date']
             # #/properties/order-info/properties/order_date/type
             if type(v1) is not str: return False
             # #/properties/order-info/properties/order_date/format
-            if not k5(v1): return False
+            if not c5(v1): return False
         if 'ordered_at' in v0:
             n0 += 1
             v1 = v0['ordered_at']
             # #/properties/order-info/properties/ordered_at/type
             if type(v1) is not str: return False
             # #/properties/order-info/properties/ordered_at/format
-            if not k6(v1): return False
+            if not c6(v1): return False
         if 'gift' in v0:
             n0 += 1
             v1 = v0['gift']
@@ -433,7 +433,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/tags/maxItems
             if len(v1) > 10: return False
             # #/properties/order-info/properties/tags/uniqueItems
-            if not k7(v1): return False
+            if not c7(v1): return False
         if 'lines' in v0:
             n0 += 1
             v1 = v0['lines']
@@ -459,7 +459,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
                 # #/properties/order-info/properties/lines/items/properties/sku/type
                 if type(v3) is not str: return False
                 # #/properties/order-info/properties/lines/items/properties/sku/pattern
-                if k8(v3) is None: return False
+                if c8(v3) is None: return False
                 if 'item' in v2:
                     n2 += 1
                     v3 = v2['item']
@@ -479,18 +479,18 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
                 # #/properties/order-info/properties/lines/items/properties/unit_price/$ref
                 # #/$defs/money/type
                 t3 = type(v3)
-                if t3 not in k0: return False
+                if t3 not in c0: return False
                 # #/$defs/money/minimum
                 # #/$defs/money/multipleOf
                 if t3 is HugeNumber: return False
                 if t3 is int or t3 is Decimal:
                     if not (v3 >= 0): return False
                     try:
-                        if remainder(v3, k1) != 0: return False
+                        if remainder(v3, c1) != 0: return False
                     except InvalidOperation:  # the quotient has more than 80 digits
-                        if not is_multiple(v3, k1): return False
+                        if not is_multiple(v3, c1): return False
                 # #/$defs/money/pattern
-                if type(v3) is str and k2(v3) is None: return False
+                if type(v3) is str and c2(v3) is None: return False
                 if len(v2) != n2: return False
                 pass
                 pass
@@ -515,21 +515,21 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/email/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/email/format
-        if not k11(v0): return False
+        if not c11(v0): return False
         return True
 
     def f24(v0: Any) -> bool:  # #/properties/contact-info/properties/phone
         # #/properties/contact-info/properties/phone/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/phone/pattern
-        if k12(v0) is None: return False
+        if c12(v0) is None: return False
         return True
 
     def f25(v0: Any) -> bool:  # #/properties/contact-info/properties/customer_id
         # #/properties/contact-info/properties/customer_id/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/customer_id/format
-        if not k13(v0): return False
+        if not c13(v0): return False
         return True
 
     def f26(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/street
@@ -560,7 +560,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/address/properties/country/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/address/properties/country/pattern
-        if k14(v0) is None: return False
+        if c14(v0) is None: return False
         return True
 
     def f31(v0: Any) -> bool:  # #/properties/contact-info/properties/address
@@ -592,7 +592,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/address/properties/country/type
         if type(v1) is not str: return False
         # #/properties/contact-info/properties/address/properties/country/pattern
-        if k14(v1) is None: return False
+        if c14(v1) is None: return False
         pass
         return True
 
@@ -618,21 +618,21 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/email/type
         if type(v1) is not str: return False
         # #/properties/contact-info/properties/email/format
-        if not k11(v1): return False
+        if not c11(v1): return False
         if 'phone' in v0:
             n0 += 1
             v1 = v0['phone']
             # #/properties/contact-info/properties/phone/type
             if type(v1) is not str: return False
             # #/properties/contact-info/properties/phone/pattern
-            if k12(v1) is None: return False
+            if c12(v1) is None: return False
         if 'customer_id' in v0:
             n0 += 1
             v1 = v0['customer_id']
             # #/properties/contact-info/properties/customer_id/type
             if type(v1) is not str: return False
             # #/properties/contact-info/properties/customer_id/format
-            if not k13(v1): return False
+            if not c13(v1): return False
         if 'address' in v0:
             n0 += 1
             v1 = v0['address']
@@ -664,7 +664,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/contact-info/properties/address/properties/country/type
             if type(v2) is not str: return False
             # #/properties/contact-info/properties/address/properties/country/pattern
-            if k14(v2) is None: return False
+            if c14(v2) is None: return False
             pass
         if len(v0) != n0: return False
         pass
@@ -696,7 +696,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/order_id/maxLength
         if len(v2) > 64: return False
         # #/properties/order-info/properties/order_id/pattern
-        if k3(v2) is None: return False
+        if c3(v2) is None: return False
         v2 = v1['item']
         # #/properties/order-info/properties/item/type
         if type(v2) is not str: return False
@@ -718,37 +718,37 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/price/$ref
             # #/$defs/money/type
             t2 = type(v2)
-            if t2 not in k0: return False
+            if t2 not in c0: return False
             # #/$defs/money/minimum
             # #/$defs/money/multipleOf
             if t2 is HugeNumber: return False
             if t2 is int or t2 is Decimal:
                 if not (v2 >= 0): return False
                 try:
-                    if remainder(v2, k1) != 0: return False
+                    if remainder(v2, c1) != 0: return False
                 except InvalidOperation:  # the quotient has more than 80 digits
-                    if not is_multiple(v2, k1): return False
+                    if not is_multiple(v2, c1): return False
             # #/$defs/money/pattern
-            if type(v2) is str and k2(v2) is None: return False
+            if type(v2) is str and c2(v2) is None: return False
         if 'currency' in v1:
             n1 += 1
             v2 = v1['currency']
             # #/properties/order-info/properties/currency/enum
-            if type(v2) is not str or v2 not in k4: return False
+            if type(v2) is not str or v2 not in c4: return False
         if 'order_date' in v1:
             n1 += 1
             v2 = v1['order_date']
             # #/properties/order-info/properties/order_date/type
             if type(v2) is not str: return False
             # #/properties/order-info/properties/order_date/format
-            if not k5(v2): return False
+            if not c5(v2): return False
         if 'ordered_at' in v1:
             n1 += 1
             v2 = v1['ordered_at']
             # #/properties/order-info/properties/ordered_at/type
             if type(v2) is not str: return False
             # #/properties/order-info/properties/ordered_at/format
-            if not k6(v2): return False
+            if not c6(v2): return False
         if 'gift' in v1:
             n1 += 1
             v2 = v1['gift']
@@ -769,7 +769,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/tags/maxItems
             if len(v2) > 10: return False
             # #/properties/order-info/properties/tags/uniqueItems
-            if not k7(v2): return False
+            if not c7(v2): return False
         if 'lines' in v1:
             n1 += 1
             v2 = v1['lines']
@@ -795,7 +795,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
                 # #/properties/order-info/properties/lines/items/properties/sku/type
                 if type(v4) is not str: return False
                 # #/properties/order-info/properties/lines/items/properties/sku/pattern
-                if k8(v4) is None: return False
+                if c8(v4) is None: return False
                 if 'item' in v3:
                     n3 += 1
                     v4 = v3['item']
@@ -815,18 +815,18 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
                 # #/properties/order-info/properties/lines/items/properties/unit_price/$ref
                 # #/$defs/money/type
                 t4 = type(v4)
-                if t4 not in k0: return False
+                if t4 not in c0: return False
                 # #/$defs/money/minimum
                 # #/$defs/money/multipleOf
                 if t4 is HugeNumber: return False
                 if t4 is int or t4 is Decimal:
                     if not (v4 >= 0): return False
                     try:
-                        if remainder(v4, k1) != 0: return False
+                        if remainder(v4, c1) != 0: return False
                     except InvalidOperation:  # the quotient has more than 80 digits
-                        if not is_multiple(v4, k1): return False
+                        if not is_multiple(v4, c1): return False
                 # #/$defs/money/pattern
-                if type(v4) is str and k2(v4) is None: return False
+                if type(v4) is str and c2(v4) is None: return False
                 if len(v3) != n3: return False
                 pass
                 pass
@@ -854,21 +854,21 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/email/type
         if type(v2) is not str: return False
         # #/properties/contact-info/properties/email/format
-        if not k11(v2): return False
+        if not c11(v2): return False
         if 'phone' in v1:
             n1 += 1
             v2 = v1['phone']
             # #/properties/contact-info/properties/phone/type
             if type(v2) is not str: return False
             # #/properties/contact-info/properties/phone/pattern
-            if k12(v2) is None: return False
+            if c12(v2) is None: return False
         if 'customer_id' in v1:
             n1 += 1
             v2 = v1['customer_id']
             # #/properties/contact-info/properties/customer_id/type
             if type(v2) is not str: return False
             # #/properties/contact-info/properties/customer_id/format
-            if not k13(v2): return False
+            if not c13(v2): return False
         if 'address' in v1:
             n1 += 1
             v2 = v1['address']
@@ -900,7 +900,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/contact-info/properties/address/properties/country/type
             if type(v3) is not str: return False
             # #/properties/contact-info/properties/address/properties/country/pattern
-            if k14(v3) is None: return False
+            if c14(v3) is None: return False
             pass
         if len(v1) != n1: return False
         pass

@@ -28,8 +28,8 @@ CONTRACT_SHA256 = '94186da9c95d7237659fdfada93c6d564821ef67994be3b004650effb3cdb
 def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any], bool]]:
     """Each schema's test (by its JSON Pointer in the contract), given the keywords' own tests."""
     remainder = REMAINDER.remainder
-    k0 = frozenset({'order_id'})  # 1 name
-    k1 = frozenset({'contact-info', 'order-info'})  # 2 names
+    c0 = frozenset({'order_id'})  # 1 name
+    c1 = frozenset({'contact-info', 'order-info'})  # 2 names
 
     def f0(v0: Any) -> bool:  # #/properties/order-info/properties/order_id
         # #/properties/order-info/properties/order_id/type
