@@ -15,11 +15,15 @@ from handlers.jsontext import dumps
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import (
     ANNOTATIONS,
+    MAX_CONTRACT_NESTING,
     ContractError,
     compile_contract,
     load_contract,
     load_contract_document,
+    nesting,
+    one_line,
     pointer,
+    shown_location,
 )
 from handlers.recordcontract.reasons import BUILT_IN_REASONS, REASON_KEYWORD
 
@@ -44,10 +48,12 @@ def contract_problems(path: Path, *, name: str) -> list[str]:
         document = load_contract_document(path, name=name)
     except ContractError as error:
         return error.problems
+    if nesting(document) > MAX_CONTRACT_NESTING:  # before the metaschema, whose walk would recurse too deep
+        return [f"{name}: the contract nests deeper than {MAX_CONTRACT_NESTING} levels"]
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     problems = [
-        f"{name}: not a valid JSON Schema 2020-12 at #{pointer(tuple(e.absolute_path))}: "
-        + e.message.replace("\n", " ")[:200]
+        f"{name}: not a valid JSON Schema 2020-12 at {shown_location(tuple(e.absolute_path))}: "
+        + one_line(e.message, limit=200)
         for e in meta.iter_errors(document)
     ]
     try:

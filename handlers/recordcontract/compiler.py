@@ -94,6 +94,9 @@ _ANCHOR = re.compile(r"[A-Za-z_][-A-Za-z0-9._]*\Z")
 _NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _COUNTS = ("minLength", "maxLength", "minItems", "maxItems")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+# Records nest at most 32 levels (DynamoDB): a deeper contract is a mistake, and would exhaust the
+# compiler's stack (a JSON level is about half a schema level: properties, then the member's schema).
+MAX_CONTRACT_NESTING = 200
 # A pattern is quoted in a review only when this short (and SQS-safe); else "(see the contract)".
 _SHOWN_PATTERN_CHARS = 80
 # One value of each JSON type: a $ref cycle that never descends into the value shows on one of them.
@@ -112,6 +115,12 @@ class ContractError(Exception):
 def pointer(parts: tuple[str | int, ...]) -> str:
     """JSON Pointer (RFC 6901) of a path: `~` as `~0`, `/` as `~1`."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def shown_location(location: tuple[str | int, ...]) -> str:
+    """A location in the contract for a one-line message: `#` and its JSON Pointer, control characters
+    (a member name may hold a newline) as JSON escapes."""
+    return "#" + one_line(pointer(location), limit=300)
 
 
 def _unescape(part: str) -> str:
@@ -176,7 +185,7 @@ class _Compiler:
         self.unevaluated: list[tuple[Unevaluated, Node]] = []
 
     def problem(self, location: tuple[str | int, ...], text: str) -> None:
-        self.problems.append(f"{text} at #{pointer(location)}")
+        self.problems.append(f"{text} at {shown_location(location)}")
 
     def compile(self, schema: Any, location: tuple[str | int, ...]) -> Node:
         if location in self.nodes:  # a $ref target already compiled where it stands
@@ -270,7 +279,7 @@ class _Compiler:
             )
         elif name in self.anchors and self.anchors[name] != location:
             self.problem(
-                (*location, "$anchor"), f"$anchor {name!r} is also at #{pointer(self.anchors[name])}"
+                (*location, "$anchor"), f"$anchor {name!r} is also at {shown_location(self.anchors[name])}"
             )
         else:
             self.anchors[name] = location
@@ -417,7 +426,7 @@ class _Compiler:
         try:
             re.compile(pattern)
         except (re.error, RecursionError, OverflowError) as error:
-            self.problem(here, f"the pattern does not compile ({_one_line(str(error))})")
+            self.problem(here, f"the pattern does not compile ({one_line(str(error))})")
             return []
         short = len(pattern) <= _SHOWN_PATTERN_CHARS and is_sqs_safe(pattern) and pattern.isascii()
         return [pattern_check(pattern, json.dumps(pattern) if short else "(see the contract)")]
@@ -439,7 +448,7 @@ class _Compiler:
             _unescape(unquote(part)) for part in reference[2:].split("/") if reference != "#"
         )
         if target and self._lookup(target) is None:
-            self.problem(here, f"$ref {_one_line(reference)!r} names no schema of the contract")
+            self.problem(here, f"$ref {one_line(reference)!r} names no schema of the contract")
             return Node([])
 
         def resolve() -> Node:
@@ -467,14 +476,33 @@ class _Compiler:
         return found
 
 
-def _one_line(text: str) -> str:
-    """Text for a one-line message: control characters escaped, at most 120 characters."""
-    shown = json.dumps(text, ensure_ascii=False)[1:-1]
-    return shown if len(shown) <= 120 else shown[:117] + "..."
+# Line boundaries (str.splitlines) that JSON leaves as they are: escaped too.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Text for a one-line message: control characters and line breaks escaped, at most `limit` long."""
+    shown = json.dumps(text, ensure_ascii=False)[1:-1].translate(_LINE_BREAKS)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def nesting(document: Any) -> int:
+    """How deeply `document` nests arrays and objects (iteratively: any depth is measured)."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend(
+                (child, depth + 1) for child in (value.values() if isinstance(value, dict) else value)
+            )
+    return deepest
 
 
 def compile_contract(document: Any) -> Contract:
     """Compile a parsed contract (numbers as int/Decimal); ContractError lists every problem."""
+    if nesting(document) > MAX_CONTRACT_NESTING:
+        raise ContractError([f"the contract nests deeper than {MAX_CONTRACT_NESTING} levels"])
     compiler = _Compiler(document)
     root = compiler.compile(document, ())
     for here, name in compiler.anchor_refs:
@@ -534,7 +562,7 @@ def load_contract_document(path: Path, *, name: str | None = None) -> Any:
             [f"{shown}: not JSON at line {error.lineno}, column {error.colno} ({error.msg})"]
         ) from None
     except (ValueError, RecursionError) as error:  # a number beyond the digit limit, too deep
-        raise ContractError([f"{shown}: not usable JSON ({_one_line(str(error))})"]) from None
+        raise ContractError([f"{shown}: not usable JSON ({one_line(str(error))})"]) from None
 
 
 def load_contract(path: Path, *, name: str | None = None) -> Contract:
