@@ -8,9 +8,10 @@ the one definition of every keyword (and find violations), and this module write
 one function per schema answering exactly what the schema's checks answer: `type` + `required` +
 `properties` + `additionalProperties` + `items` and the scalar keywords (lengths, numeric limits,
 pattern, format, enum of strings) inlined, a child schema nested inside its parent's code, no
-allocation on the valid path. Anything less common (patternProperties, prefixItems, const,
-uniqueItems, anyOf/oneOf/not, if/then/else, contains, dependent*, propertyNames, unevaluated*) calls
-the compiled keyword's own test, `tests["<JSON Pointer of the keyword>"]`.
+allocation on the valid path; dependentRequired and if/then/else (the condition's function, then the
+branch inlined) too. Anything less common (patternProperties, prefixItems, const, uniqueItems,
+anyOf/oneOf/not, contains, dependentSchemas, propertyNames, min/maxProperties, unevaluated*) calls the
+compiled keyword's own test, `tests["<JSON Pointer of the keyword>"]`.
 
 `render_module(contract, ...)` is called by build.py, which writes the text to
 handlers/recordcontract/generated/<contract>.py (committed: a reviewer reads the code that runs;
@@ -32,6 +33,8 @@ from handlers.jsonnumbers import HugeNumber
 from handlers.recordcontract.checks import (
     AllOf,
     Check,
+    DependentRequired,
+    IfThenElse,
     Items,
     Members,
     Node,
@@ -221,14 +224,33 @@ class _Writer:
                     kinds = self.node(check.target, v, depth, indent, kinds)
                 else:
                     self.fail_if(indent, f"not {self.function(check.target)}({v})")
-
             elif kind is AllOf:
                 assert isinstance(check, AllOf)
                 for part in check.nodes:
                     kinds = self.child(part, v, depth, indent, kinds)
+            elif kind is DependentRequired:
+                assert isinstance(check, DependentRequired)
+                guard = self.typed(kinds, dict, v)
+                for name, needed in check.pairs if guard is not None else ():
+                    missing = " or ".join(f"{literal(other)} not in {v}" for other in needed)
+                    self.fail_if(indent, f"{guard}{literal(name)} in {v} and ({missing})")
+            elif kind is IfThenElse and isinstance(check, IfThenElse) and (check.then or check.orelse):
+                self.branches(check, v, depth, indent, kinds)
             else:
                 self.fail_if(indent, f"not {self.test(check)}({v})")
         return kinds
+
+    def branches(self, check: IfThenElse, v: str, depth: int, indent: int, kinds: Kinds) -> None:
+        """if/then/else: the condition's function, then the branch inlined (what a branch learns of
+        the value's type is forgotten after it: the other branch may have run)."""
+        known = set(self.has_type)
+        condition = f"{self.function(check.condition)}({v})"
+        for branch, test in ((check.then, condition), (check.orelse, f"not {condition}")):
+            if branch is not None and not _accepts_all(branch):
+                self.emit(indent, f"if {test}:")
+                self.child(branch, v, depth, indent + 1, kinds)
+                self.emit(indent + 1, "pass")
+                self.has_type = set(known)
 
     def child(self, node: Node, v: str, depth: int, indent: int, kinds: Kinds) -> Kinds:
         """`node` applied to `v`: inlined, or a call when nested too deep."""

@@ -22,7 +22,7 @@ from handlers.recordcontract.values import is_multiple
 
 NoneType = type(None)
 CONTRACT = 'examples/record-contract.json'
-CONTRACT_SHA256 = '2ef9b0729ae48768d0c2d5e0ec011280b9351a87c62bca1cff49c080d09d054e'
+CONTRACT_SHA256 = '0a678586dc34e5710e197f30461ba2beb75c55fab7ceb2d77d65759f49e4a659'
 
 
 def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any], bool]]:
@@ -36,16 +36,24 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
     c5 = FORMATS['date']  # format
     c6 = FORMATS['date-time']  # format
     c7 = tests['/properties/order-info/properties/tags/uniqueItems']  # the test of #/properties/order-info/properties/tags/uniqueItems
-    c8 = re.compile('^SKU-[0-9]{6}$').search  # pattern
-    c9 = frozenset({'item', 'line', 'quantity', 'sku', 'unit_price'})  # 5 names
-    c10 = frozenset({'currency', 'gift', 'item', 'lines', 'order_date', 'order_id', 'ordered_at', 'price', 'quantity', 'tags'})  # 10 names
-    c11 = FORMATS['email']  # format
-    c12 = re.compile('^\\+?[0-9][0-9 -]{3,20}$').search  # pattern
-    c13 = FORMATS['uuid']  # format
-    c14 = re.compile('^[A-Z]{2}$').search  # pattern
-    c15 = frozenset({'city', 'country', 'postcode', 'region', 'street'})  # 5 names
-    c16 = frozenset({'address', 'customer_id', 'email', 'name', 'phone'})  # 5 names
-    c17 = frozenset({'contact-info', 'order-info'})  # 2 names
+    c8 = frozenset({Decimal, HugeNumber, bool, int, str})  # types
+    c9 = re.compile('^[a-z][a-z0-9_]{0,39}$').search  # pattern
+    c10 = frozenset()  # types
+    c11 = tests['/properties/order-info/properties/attributes/maxProperties']  # the test of #/properties/order-info/properties/attributes/maxProperties
+    c12 = tests['/properties/order-info/properties/attributes/propertyNames']  # the test of #/properties/order-info/properties/attributes/propertyNames
+    c13 = re.compile('^SKU-[0-9]{6}$').search  # pattern
+    c14 = frozenset({'item', 'line', 'quantity', 'sku', 'unit_price'})  # 5 names
+    c15 = tests['/properties/order-info/if/properties/currency/const']  # the test of #/properties/order-info/if/properties/currency/const
+    c16 = frozenset({'currency'})  # 1 name
+    c17 = frozenset({'price'})  # 1 name
+    c18 = frozenset({'attributes', 'currency', 'gift', 'item', 'lines', 'order_date', 'order_id', 'ordered_at', 'price', 'quantity', 'tags'})  # 11 names
+    c19 = FORMATS['email']  # format
+    c20 = re.compile('^\\+?[0-9][0-9 -]{3,20}$').search  # pattern
+    c21 = FORMATS['uuid']  # format
+    c22 = re.compile('^[A-Z]{2}$').search  # pattern
+    c23 = frozenset({'city', 'country', 'postcode', 'region', 'street'})  # 5 names
+    c24 = frozenset({'address', 'customer_id', 'email', 'name', 'phone'})  # 5 names
+    c25 = frozenset({'contact-info', 'order-info'})  # 2 names
 
     def f0(v0: Any) -> bool:  # #/$defs/quantity
         # #/$defs/quantity/type
@@ -168,7 +176,34 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         if not c7(v0): return False
         return True
 
-    def f12(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/line
+    def f12(v0: Any) -> bool:  # #/properties/order-info/properties/attributes/additionalProperties
+        # #/properties/order-info/properties/attributes/additionalProperties/type
+        t0 = type(v0)
+        if t0 not in c8: return False
+        return True
+
+    def f13(v0: Any) -> bool:  # #/properties/order-info/properties/attributes/propertyNames
+        # #/properties/order-info/properties/attributes/propertyNames/pattern
+        if type(v0) is str and c9(v0) is None: return False
+        return True
+
+    def f14(v0: Any) -> bool:  # #/properties/order-info/properties/attributes
+        # #/properties/order-info/properties/attributes/type
+        if type(v0) is not dict: return False
+        # #/properties/order-info/properties/attributes/additionalProperties
+        for k0, v1 in v0.items():
+            if k0 not in c10:
+                # #/properties/order-info/properties/attributes/additionalProperties/type
+                t1 = type(v1)
+                if t1 not in c8: return False
+        pass
+        # #/properties/order-info/properties/attributes/maxProperties
+        if not c11(v0): return False
+        # #/properties/order-info/properties/attributes/propertyNames
+        if not c12(v0): return False
+        return True
+
+    def f15(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/line
         # #/properties/order-info/properties/lines/items/properties/line/type
         t0 = type(v0)
         if t0 is not int and (t0 is not Decimal or not (v0.is_finite() and v0 == v0.to_integral_value())): return False
@@ -176,21 +211,21 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         if not (v0 >= 1): return False
         return True
 
-    def f13(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/sku
+    def f16(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/sku
         # #/properties/order-info/properties/lines/items/properties/sku/type
         if type(v0) is not str: return False
         # #/properties/order-info/properties/lines/items/properties/sku/pattern
-        if c8(v0) is None: return False
+        if c13(v0) is None: return False
         return True
 
-    def f14(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/item
+    def f17(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/item
         # #/properties/order-info/properties/lines/items/properties/item/type
         if type(v0) is not str: return False
         # #/properties/order-info/properties/lines/items/properties/item/minLength
         if not v0: return False
         return True
 
-    def f15(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/quantity
+    def f18(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/quantity
         # #/properties/order-info/properties/lines/items/properties/quantity/$ref
         # #/$defs/quantity/type
         t0 = type(v0)
@@ -200,7 +235,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         if not (1 <= v0 <= 10000): return False
         return True
 
-    def f16(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/unit_price
+    def f19(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/properties/unit_price
         # #/properties/order-info/properties/lines/items/properties/unit_price/$ref
         # #/$defs/money/type
         t0 = type(v0)
@@ -218,11 +253,11 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         if type(v0) is str and c2(v0) is None: return False
         return True
 
-    def f17(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/additionalProperties
+    def f20(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items/additionalProperties
         return False
         return True
 
-    def f18(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items
+    def f21(v0: Any) -> bool:  # #/properties/order-info/properties/lines/items
         # #/properties/order-info/properties/lines/items/type
         if type(v0) is not dict: return False
         # #/properties/order-info/properties/lines/items/required
@@ -241,7 +276,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/order-info/properties/lines/items/properties/sku/type
         if type(v1) is not str: return False
         # #/properties/order-info/properties/lines/items/properties/sku/pattern
-        if c8(v1) is None: return False
+        if c13(v1) is None: return False
         if 'item' in v0:
             n0 += 1
             v1 = v0['item']
@@ -277,7 +312,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         pass
         return True
 
-    def f19(v0: Any) -> bool:  # #/properties/order-info/properties/lines
+    def f22(v0: Any) -> bool:  # #/properties/order-info/properties/lines
         # #/properties/order-info/properties/lines/type
         if type(v0) is not list: return False
         # #/properties/order-info/properties/lines/items
@@ -300,7 +335,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/order-info/properties/lines/items/properties/sku/type
             if type(v2) is not str: return False
             # #/properties/order-info/properties/lines/items/properties/sku/pattern
-            if c8(v2) is None: return False
+            if c13(v2) is None: return False
             if 'item' in v1:
                 n1 += 1
                 v2 = v1['item']
@@ -341,11 +376,48 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         if len(v0) > 100: return False
         return True
 
-    def f20(v0: Any) -> bool:  # #/properties/order-info/additionalProperties
+    def f23(v0: Any) -> bool:  # #/properties/order-info/additionalProperties
         return False
         return True
 
-    def f21(v0: Any) -> bool:  # #/properties/order-info
+    def f24(v0: Any) -> bool:  # #/properties/order-info/if/properties/currency
+        # #/properties/order-info/if/properties/currency/const
+        if not c15(v0): return False
+        return True
+
+    def f25(v0: Any) -> bool:  # #/properties/order-info/if
+        # #/properties/order-info/if/required
+        if type(v0) is dict and ('currency' not in v0): return False
+        # #/properties/order-info/if/properties
+        if type(v0) is dict:
+            v1 = v0['currency']
+            # #/properties/order-info/if/properties/currency/const
+            if not c15(v1): return False
+            pass
+        return True
+
+    def f26(v0: Any) -> bool:  # #/properties/order-info/then/properties/price
+        # #/properties/order-info/then/properties/price/multipleOf
+        t0 = type(v0)
+        if t0 is HugeNumber: return False
+        if t0 is int or t0 is Decimal:
+            if (v0 % 1 != 0 if type(v0) is int else not multiple_of(v0, 1)): return False
+        return True
+
+    def f27(v0: Any) -> bool:  # #/properties/order-info/then
+        # #/properties/order-info/then/properties
+        if type(v0) is dict:
+            if 'price' in v0:
+                v1 = v0['price']
+                # #/properties/order-info/then/properties/price/multipleOf
+                t1 = type(v1)
+                if t1 is HugeNumber: return False
+                if t1 is int or t1 is Decimal:
+                    if (v1 % 1 != 0 if type(v1) is int else not multiple_of(v1, 1)): return False
+            pass
+        return True
+
+    def f28(v0: Any) -> bool:  # #/properties/order-info
         # #/properties/order-info/type
         if type(v0) is not dict: return False
         # #/properties/order-info/required
@@ -434,6 +506,22 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             if len(v1) > 10: return False
             # #/properties/order-info/properties/tags/uniqueItems
             if not c7(v1): return False
+        if 'attributes' in v0:
+            n0 += 1
+            v1 = v0['attributes']
+            # #/properties/order-info/properties/attributes/type
+            if type(v1) is not dict: return False
+            # #/properties/order-info/properties/attributes/additionalProperties
+            for k1, v2 in v1.items():
+                if k1 not in c10:
+                    # #/properties/order-info/properties/attributes/additionalProperties/type
+                    t2 = type(v2)
+                    if t2 not in c8: return False
+            pass
+            # #/properties/order-info/properties/attributes/maxProperties
+            if not c11(v1): return False
+            # #/properties/order-info/properties/attributes/propertyNames
+            if not c12(v1): return False
         if 'lines' in v0:
             n0 += 1
             v1 = v0['lines']
@@ -459,7 +547,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
                 # #/properties/order-info/properties/lines/items/properties/sku/type
                 if type(v3) is not str: return False
                 # #/properties/order-info/properties/lines/items/properties/sku/pattern
-                if c8(v3) is None: return False
+                if c13(v3) is None: return False
                 if 'item' in v2:
                     n2 += 1
                     v3 = v2['item']
@@ -500,9 +588,23 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             if len(v1) > 100: return False
         if len(v0) != n0: return False
         pass
+        # #/properties/order-info/dependentRequired
+        if 'price' in v0 and ('currency' not in v0): return False
+        # #/properties/order-info/if
+        if f25(v0):
+            # #/properties/order-info/then/properties
+            if 'price' in v0:
+                v1 = v0['price']
+                # #/properties/order-info/then/properties/price/multipleOf
+                t1 = type(v1)
+                if t1 is HugeNumber: return False
+                if t1 is int or t1 is Decimal:
+                    if (v1 % 1 != 0 if type(v1) is int else not multiple_of(v1, 1)): return False
+            pass
+            pass
         return True
 
-    def f22(v0: Any) -> bool:  # #/properties/contact-info/properties/name
+    def f29(v0: Any) -> bool:  # #/properties/contact-info/properties/name
         # #/properties/contact-info/properties/name/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/name/minLength
@@ -511,59 +613,59 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         if len(v0) > 200: return False
         return True
 
-    def f23(v0: Any) -> bool:  # #/properties/contact-info/properties/email
+    def f30(v0: Any) -> bool:  # #/properties/contact-info/properties/email
         # #/properties/contact-info/properties/email/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/email/format
-        if not c11(v0): return False
+        if not c19(v0): return False
         return True
 
-    def f24(v0: Any) -> bool:  # #/properties/contact-info/properties/phone
+    def f31(v0: Any) -> bool:  # #/properties/contact-info/properties/phone
         # #/properties/contact-info/properties/phone/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/phone/pattern
-        if c12(v0) is None: return False
+        if c20(v0) is None: return False
         return True
 
-    def f25(v0: Any) -> bool:  # #/properties/contact-info/properties/customer_id
+    def f32(v0: Any) -> bool:  # #/properties/contact-info/properties/customer_id
         # #/properties/contact-info/properties/customer_id/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/customer_id/format
-        if not c13(v0): return False
+        if not c21(v0): return False
         return True
 
-    def f26(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/street
+    def f33(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/street
         # #/properties/contact-info/properties/address/properties/street/type
         if type(v0) is not str: return False
         return True
 
-    def f27(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/city
+    def f34(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/city
         # #/properties/contact-info/properties/address/properties/city/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/address/properties/city/minLength
         if not v0: return False
         return True
 
-    def f28(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/region
+    def f35(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/region
         # #/properties/contact-info/properties/address/properties/region/type
         if type(v0) is not str: return False
         return True
 
-    def f29(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/postcode
+    def f36(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/postcode
         # #/properties/contact-info/properties/address/properties/postcode/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/address/properties/postcode/maxLength
         if len(v0) > 12: return False
         return True
 
-    def f30(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/country
+    def f37(v0: Any) -> bool:  # #/properties/contact-info/properties/address/properties/country
         # #/properties/contact-info/properties/address/properties/country/type
         if type(v0) is not str: return False
         # #/properties/contact-info/properties/address/properties/country/pattern
-        if c14(v0) is None: return False
+        if c22(v0) is None: return False
         return True
 
-    def f31(v0: Any) -> bool:  # #/properties/contact-info/properties/address
+    def f38(v0: Any) -> bool:  # #/properties/contact-info/properties/address
         # #/properties/contact-info/properties/address/type
         if type(v0) is not dict: return False
         # #/properties/contact-info/properties/address/required
@@ -592,15 +694,15 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/address/properties/country/type
         if type(v1) is not str: return False
         # #/properties/contact-info/properties/address/properties/country/pattern
-        if c14(v1) is None: return False
+        if c22(v1) is None: return False
         pass
         return True
 
-    def f32(v0: Any) -> bool:  # #/properties/contact-info/additionalProperties
+    def f39(v0: Any) -> bool:  # #/properties/contact-info/additionalProperties
         return False
         return True
 
-    def f33(v0: Any) -> bool:  # #/properties/contact-info
+    def f40(v0: Any) -> bool:  # #/properties/contact-info
         # #/properties/contact-info/type
         if type(v0) is not dict: return False
         # #/properties/contact-info/required
@@ -618,21 +720,21 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/email/type
         if type(v1) is not str: return False
         # #/properties/contact-info/properties/email/format
-        if not c11(v1): return False
+        if not c19(v1): return False
         if 'phone' in v0:
             n0 += 1
             v1 = v0['phone']
             # #/properties/contact-info/properties/phone/type
             if type(v1) is not str: return False
             # #/properties/contact-info/properties/phone/pattern
-            if c12(v1) is None: return False
+            if c20(v1) is None: return False
         if 'customer_id' in v0:
             n0 += 1
             v1 = v0['customer_id']
             # #/properties/contact-info/properties/customer_id/type
             if type(v1) is not str: return False
             # #/properties/contact-info/properties/customer_id/format
-            if not c13(v1): return False
+            if not c21(v1): return False
         if 'address' in v0:
             n0 += 1
             v1 = v0['address']
@@ -664,17 +766,17 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/contact-info/properties/address/properties/country/type
             if type(v2) is not str: return False
             # #/properties/contact-info/properties/address/properties/country/pattern
-            if c14(v2) is None: return False
+            if c22(v2) is None: return False
             pass
         if len(v0) != n0: return False
         pass
         return True
 
-    def f34(v0: Any) -> bool:  # #/additionalProperties
+    def f41(v0: Any) -> bool:  # #/additionalProperties
         return False
         return True
 
-    def f35(v0: Any) -> bool:  # #
+    def f42(v0: Any) -> bool:  # #
         # #/type
         if type(v0) is not dict: return False
         # #/required
@@ -770,6 +872,22 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             if len(v2) > 10: return False
             # #/properties/order-info/properties/tags/uniqueItems
             if not c7(v2): return False
+        if 'attributes' in v1:
+            n1 += 1
+            v2 = v1['attributes']
+            # #/properties/order-info/properties/attributes/type
+            if type(v2) is not dict: return False
+            # #/properties/order-info/properties/attributes/additionalProperties
+            for k2, v3 in v2.items():
+                if k2 not in c10:
+                    # #/properties/order-info/properties/attributes/additionalProperties/type
+                    t3 = type(v3)
+                    if t3 not in c8: return False
+            pass
+            # #/properties/order-info/properties/attributes/maxProperties
+            if not c11(v2): return False
+            # #/properties/order-info/properties/attributes/propertyNames
+            if not c12(v2): return False
         if 'lines' in v1:
             n1 += 1
             v2 = v1['lines']
@@ -795,7 +913,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
                 # #/properties/order-info/properties/lines/items/properties/sku/type
                 if type(v4) is not str: return False
                 # #/properties/order-info/properties/lines/items/properties/sku/pattern
-                if c8(v4) is None: return False
+                if c13(v4) is None: return False
                 if 'item' in v3:
                     n3 += 1
                     v4 = v3['item']
@@ -836,6 +954,20 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             if len(v2) > 100: return False
         if len(v1) != n1: return False
         pass
+        # #/properties/order-info/dependentRequired
+        if 'price' in v1 and ('currency' not in v1): return False
+        # #/properties/order-info/if
+        if f25(v1):
+            # #/properties/order-info/then/properties
+            if 'price' in v1:
+                v2 = v1['price']
+                # #/properties/order-info/then/properties/price/multipleOf
+                t2 = type(v2)
+                if t2 is HugeNumber: return False
+                if t2 is int or t2 is Decimal:
+                    if (v2 % 1 != 0 if type(v2) is int else not multiple_of(v2, 1)): return False
+            pass
+            pass
         v1 = v0['contact-info']
         # #/properties/contact-info/type
         if type(v1) is not dict: return False
@@ -854,21 +986,21 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         # #/properties/contact-info/properties/email/type
         if type(v2) is not str: return False
         # #/properties/contact-info/properties/email/format
-        if not c11(v2): return False
+        if not c19(v2): return False
         if 'phone' in v1:
             n1 += 1
             v2 = v1['phone']
             # #/properties/contact-info/properties/phone/type
             if type(v2) is not str: return False
             # #/properties/contact-info/properties/phone/pattern
-            if c12(v2) is None: return False
+            if c20(v2) is None: return False
         if 'customer_id' in v1:
             n1 += 1
             v2 = v1['customer_id']
             # #/properties/contact-info/properties/customer_id/type
             if type(v2) is not str: return False
             # #/properties/contact-info/properties/customer_id/format
-            if not c13(v2): return False
+            if not c21(v2): return False
         if 'address' in v1:
             n1 += 1
             v2 = v1['address']
@@ -900,7 +1032,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
             # #/properties/contact-info/properties/address/properties/country/type
             if type(v3) is not str: return False
             # #/properties/contact-info/properties/address/properties/country/pattern
-            if c14(v3) is None: return False
+            if c22(v3) is None: return False
             pass
         if len(v1) != n1: return False
         pass
@@ -921,28 +1053,35 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
         '/properties/order-info/properties/gift': f9,
         '/properties/order-info/properties/tags/items': f10,
         '/properties/order-info/properties/tags': f11,
-        '/properties/order-info/properties/lines/items/properties/line': f12,
-        '/properties/order-info/properties/lines/items/properties/sku': f13,
-        '/properties/order-info/properties/lines/items/properties/item': f14,
-        '/properties/order-info/properties/lines/items/properties/quantity': f15,
-        '/properties/order-info/properties/lines/items/properties/unit_price': f16,
-        '/properties/order-info/properties/lines/items/additionalProperties': f17,
-        '/properties/order-info/properties/lines/items': f18,
-        '/properties/order-info/properties/lines': f19,
-        '/properties/order-info/additionalProperties': f20,
-        '/properties/order-info': f21,
-        '/properties/contact-info/properties/name': f22,
-        '/properties/contact-info/properties/email': f23,
-        '/properties/contact-info/properties/phone': f24,
-        '/properties/contact-info/properties/customer_id': f25,
-        '/properties/contact-info/properties/address/properties/street': f26,
-        '/properties/contact-info/properties/address/properties/city': f27,
-        '/properties/contact-info/properties/address/properties/region': f28,
-        '/properties/contact-info/properties/address/properties/postcode': f29,
-        '/properties/contact-info/properties/address/properties/country': f30,
-        '/properties/contact-info/properties/address': f31,
-        '/properties/contact-info/additionalProperties': f32,
-        '/properties/contact-info': f33,
-        '/additionalProperties': f34,
-        '': f35,
+        '/properties/order-info/properties/attributes/additionalProperties': f12,
+        '/properties/order-info/properties/attributes/propertyNames': f13,
+        '/properties/order-info/properties/attributes': f14,
+        '/properties/order-info/properties/lines/items/properties/line': f15,
+        '/properties/order-info/properties/lines/items/properties/sku': f16,
+        '/properties/order-info/properties/lines/items/properties/item': f17,
+        '/properties/order-info/properties/lines/items/properties/quantity': f18,
+        '/properties/order-info/properties/lines/items/properties/unit_price': f19,
+        '/properties/order-info/properties/lines/items/additionalProperties': f20,
+        '/properties/order-info/properties/lines/items': f21,
+        '/properties/order-info/properties/lines': f22,
+        '/properties/order-info/additionalProperties': f23,
+        '/properties/order-info/if/properties/currency': f24,
+        '/properties/order-info/if': f25,
+        '/properties/order-info/then/properties/price': f26,
+        '/properties/order-info/then': f27,
+        '/properties/order-info': f28,
+        '/properties/contact-info/properties/name': f29,
+        '/properties/contact-info/properties/email': f30,
+        '/properties/contact-info/properties/phone': f31,
+        '/properties/contact-info/properties/customer_id': f32,
+        '/properties/contact-info/properties/address/properties/street': f33,
+        '/properties/contact-info/properties/address/properties/city': f34,
+        '/properties/contact-info/properties/address/properties/region': f35,
+        '/properties/contact-info/properties/address/properties/postcode': f36,
+        '/properties/contact-info/properties/address/properties/country': f37,
+        '/properties/contact-info/properties/address': f38,
+        '/properties/contact-info/additionalProperties': f39,
+        '/properties/contact-info': f40,
+        '/additionalProperties': f41,
+        '': f42,
     }
