@@ -110,7 +110,7 @@ def literal(value: Any) -> str:
             items = sorted(repr(item) for item in value)
         else:
             items = sorted(_TYPE_NAMES[item] for item in value)
-        return f"frozenset({{{', '.join(items)}}})" if items else "frozenset()"
+        return f"frozenset({{{', '.join(items)}}})" if items else "frozenset[str]()"
     raise TypeError(f"no literal for {kind.__name__}")
 
 
@@ -230,10 +230,10 @@ class _Writer:
                     kinds = self.child(part, v, depth, indent, kinds)
             elif kind is DependentRequired:
                 assert isinstance(check, DependentRequired)
-                guard = self.typed(kinds, dict, v)
-                for name, needed in check.pairs if guard is not None else ():
+                on_dict = self.typed(kinds, dict, v)
+                for name, needed in check.pairs if on_dict is not None else ():
                     missing = " or ".join(f"{literal(other)} not in {v}" for other in needed)
-                    self.fail_if(indent, f"{guard}{literal(name)} in {v} and ({missing})")
+                    self.fail_if(indent, f"{on_dict}{literal(name)} in {v} and ({missing})")
             elif kind is IfThenElse and isinstance(check, IfThenElse) and (check.then or check.orelse):
                 self.branches(check, v, depth, indent, kinds)
             else:

@@ -38,7 +38,7 @@ def bind(tests: Mapping[str, Callable[[Any], bool]]) -> dict[str, Callable[[Any]
     c7 = tests['/properties/order-info/properties/tags/uniqueItems']  # the test of #/properties/order-info/properties/tags/uniqueItems
     c8 = frozenset({Decimal, HugeNumber, bool, int, str})  # types
     c9 = re.compile('^[a-z][a-z0-9_]{0,39}$').search  # pattern
-    c10 = frozenset()  # types
+    c10 = frozenset[str]()  # types
     c11 = tests['/properties/order-info/properties/attributes/maxProperties']  # the test of #/properties/order-info/properties/attributes/maxProperties
     c12 = tests['/properties/order-info/properties/attributes/propertyNames']  # the test of #/properties/order-info/properties/attributes/propertyNames
     c13 = re.compile('^SKU-[0-9]{6}$').search  # pattern
