@@ -29,6 +29,8 @@ from handlers.recordcontract.reasons import BUILT_IN_REASONS, REASON_KEYWORD
 
 CONTRACT_TABLE_FILE = "record-contract.md"
 GENERATED_DIR = Path(__file__).resolve().parent / "generated"
+# The contract the validator ships with (handlers/rules.py reads it at cold start).
+SHIPPED_CONTRACT = Path(__file__).resolve().parent.parent / "record_contract.json"
 _REASONS = {(pointer(path), rule): reason for (path, rule), reason in BUILT_IN_REASONS.items()}
 _CHILDREN = (
     "properties", "patternProperties", "additionalProperties", "items", "prefixItems", "then", "else",
@@ -61,6 +63,11 @@ def contract_problems(path: Path, *, name: str) -> list[str]:
     except ContractError as error:
         problems += [f"{name}: {problem}" for problem in error.problems]
     return problems
+
+
+def contract_reason_codes(path: Path = SHIPPED_CONTRACT) -> tuple[str, ...]:
+    """The x-reason codes of a contract, sorted (a metric dimension's values: at most MAX_REASON_CODES)."""
+    return tuple(sorted(load_contract(path).reasons))
 
 
 def module_name(name: str) -> str:
