@@ -174,13 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; fail if output/ is stale")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
     parser.add_argument("--contract", type=Path, default=CONTRACT, help=argparse.SUPPRESS)
-    # Where the generated contract modules go (default: beside a redirected --output, so tests that
-    # redirect the output never touch the repository's modules).
+    # Where the generated contract modules go: the repository's for the shipped contract; beside the
+    # output for another --contract (its module must never replace the shipped contract's).
     parser.add_argument("--generated", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    generated: Path = args.generated or (
-        GENERATED_DIR if args.output == OUTPUT else args.output / "generated"
-    )
+    shipped = args.contract.resolve() == CONTRACT.resolve()
+    generated: Path = args.generated or (GENERATED_DIR if shipped else args.output.parent / "generated")
     problems = all_contract_problems(args.contract)
     if problems:  # one line each, naming the file: nothing else to say
         print("\n".join(problems), file=sys.stderr)

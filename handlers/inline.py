@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from handlers.contract import REASON_FILE_TOO_LARGE
+from handlers.contract import SMALL_FILE_MAX_BYTES as SMALL_FILE_MAX_BYTES  # defined with the shared limits
 from handlers.errors import FileRejected
 from handlers.model import Source
 from handlers.pipeline import Summary, process_file

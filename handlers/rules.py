@@ -2,9 +2,10 @@
 committed module build.py generated from it) and the reason code and violations of a record that
 breaks it. DynamoDB's own rules come later (handlers/records.py).
 
-`reason` is one stable code (handlers/recordcontract/reasons.py): the `x-reason` of the first violation
-that has one; else the original product's codes for the rules the default contract carries
-(not_an_object, missing_order_info, missing_contact_info, missing_order_id); else contract_violation.
+`reason` is one stable code (handlers/recordcontract/reasons.py): the code of the first violation that
+has one, in the order violations are listed: its `x-reason`, or, when that violation is one of the
+original product's rules (not_an_object, missing_order_info, missing_contact_info, missing_order_id),
+the best of the original codes the record earns (their own precedence); else contract_violation.
 Each violation names its JSON Pointer path, the keyword and a sentence that quotes the contract only;
 a path holds record member names, so it is made SQS-safe like a review source.
 
@@ -85,7 +86,7 @@ class Rules:
         except RecursionError:
             return Broken(REASON_TOO_DEEP, [], 0)
         found = [violation(pointer(path), rule, message) for path, rule, message in out.found]
-        if out.code is not None:
+        if out.code:  # the first violation with a code has an x-reason
             return Broken(out.code, found, out.omitted)
         codes = [BUILT_IN_REASONS[key] for key in out.noted] or [REASON_CONTRACT_VIOLATION]
         return Broken(min(codes, key=_RANK.__getitem__), found, out.omitted)

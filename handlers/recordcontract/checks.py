@@ -30,7 +30,8 @@ Path = tuple[str | int, ...]
 class Collector:
     """Violations as found: the first `limit` kept, the rest only counted; `watch`ed (path, keyword)
     pairs are noted even past the limit (the caller derives a reason code from them), and so is `code`:
-    the `x-reason` of the first violation found inside a schema that carries one (`context`)."""
+    of the first violation with a code, its `x-reason` (the innermost schema around it that carries
+    one: `context`), or "" when that violation is a watched one without an x-reason."""
 
     __slots__ = ("code", "context", "found", "limit", "noted", "omitted", "watch")
 
@@ -44,10 +45,11 @@ class Collector:
         self.code: str | None = None
 
     def add(self, path: Path, rule: str, message: str) -> None:
-        if (path, rule) in self.watch:
+        watched = (path, rule) in self.watch
+        if watched:
             self.noted.add((path, rule))
-        if self.code is None:
-            self.code = self.context
+        if self.code is None and (self.context is not None or watched):
+            self.code = self.context or ""  # "": the first coded violation is a watched one
         if len(self.found) < self.limit:
             self.found.append((path, rule, message))
         else:

@@ -1,9 +1,10 @@
 """Reason codes of a record that breaks the contract: the original product's four codes (built into the
 default contract's rules) and the codes a contract carries itself (`"x-reason": "<code>"` on a schema).
 
-Which code a record gets (docs/CONTRACT.md "Reason codes"): the `x-reason` of the first violation that
-has one, in the order violations are listed; else the best-ranked original code among the rules it
-breaks; else contract_violation.
+Which code a record gets (docs/CONTRACT.md "Reason codes"): the code of the first violation that has
+one, in the order violations are listed; an original rule's code is the best-ranked original code
+among the rules the record breaks (their precedence is the original product's); else
+contract_violation.
 """
 
 from __future__ import annotations

@@ -92,13 +92,13 @@ def test_the_rule_table_gives_each_rule_its_x_reason_code(tmp_path: Path) -> Non
 
 
 def test_build_writes_each_contracts_generated_module_and_check_finds_it_stale(tmp_path: Path) -> None:
-    # GIVEN a redirected output: the generated modules go beside it
-    out = tmp_path / "output"
-    assert build.main(["--output", str(out)]) == 0
-    module = out / "generated" / "record_contract.py"
+    # GIVEN the generated modules redirected
+    out, generated = tmp_path / "output", tmp_path / "generated"
+    assert build.main(["--output", str(out), "--generated", str(generated)]) == 0
+    module = generated / "record_contract.py"
     assert module.read_text(encoding="utf-8") == (
         ROOT / "handlers/recordcontract/generated/record_contract.py"
     ).read_text(encoding="utf-8")
     # WHEN the module is edited by hand, THEN --check names it
     module.write_text(module.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    assert build.main(["--check", "--output", str(out)]) == 1
+    assert build.main(["--check", "--output", str(out), "--generated", str(generated)]) == 1
