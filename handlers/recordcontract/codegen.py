@@ -30,11 +30,10 @@ from decimal import Decimal
 from typing import Any
 
 from handlers.jsonnumbers import HugeNumber
+from handlers.recordcontract.applicators import DependentRequired, IfThenElse
 from handlers.recordcontract.checks import (
     AllOf,
     Check,
-    DependentRequired,
-    IfThenElse,
     Items,
     Members,
     Node,

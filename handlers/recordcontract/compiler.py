@@ -22,27 +22,29 @@ from typing import Any
 from urllib.parse import unquote
 
 from handlers.jsonnumbers import parse_float
-from handlers.recordcontract.checks import (
-    UNIQUE_ITEMS,
-    AllOf,
+from handlers.recordcontract.applicators import (
     AnyOf,
-    Check,
-    Collector,
     Contains,
     DependentRequired,
     DependentSchemas,
     IfThenElse,
+    Not,
+    PropertyNames,
+    Unevaluated,
+    count_members,
+)
+from handlers.recordcontract.checks import (
+    UNIQUE_ITEMS,
+    AllOf,
+    Check,
+    Collector,
     Items,
     Members,
     Node,
-    Not,
-    PropertyNames,
     Ref,
     Required,
-    Unevaluated,
     const_check,
     count_check,
-    count_members,
     enum_check,
     fast_test,
     format_check,
