@@ -3,7 +3,11 @@
 The one composition root. Output is byte-identical across runs and machines and needs no AWS
 credentials or region: every artifact comes from a pure function and is serialised with sorted keys.
 Each `<name>.asl.json` gets a `<name>.md` beside it: the same state machine as a Mermaid flowchart,
-so that a reviewer sees in a pull request what a change does to the graph.
+so that a reviewer sees in a pull request what a change does to the graph. Each record contract gets
+its generated hot path, handlers/recordcontract/generated/<contract>.py (committed and checked too).
+
+A contract the validator cannot enforce stops the build first, one line per problem naming the file
+(exit 2): nothing the build imports loads the shipped contract (handlers/rules.py does, at cold start).
 """
 
 from __future__ import annotations
@@ -16,7 +20,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from contract_build import CONTRACT_TABLE_FILE, contract_problems, render_contract_table
+from handlers.recordcontract.buildcheck import (
+    CONTRACT_TABLE_FILE,
+    GENERATED_DIR,
+    contract_problems,
+    module_name,
+    render_contract_table,
+    render_generated,
+)
 from resources.invariants import template_invariants
 from resources.permissions import permission_problems
 from resources.template import build_template
@@ -72,11 +83,26 @@ def picture_name(asl_name: str) -> str:
     return asl_name.removesuffix(ASL_SUFFIX) + ".md"
 
 
+def all_contract_problems(contract: Path = CONTRACT) -> list[str]:
+    """The shipped contract's and the examples' problems, one line each (empty: all can ship)."""
+    return [
+        problem
+        for path in (contract, *EXAMPLE_CONTRACTS)
+        for problem in contract_problems(path, name=_shown(path))
+    ]
+
+
+def render_code(contract: Path = CONTRACT) -> dict[str, str]:
+    """Each contract's generated module (file name -> source; call after all_contract_problems)."""
+    return {
+        f"{module_name(_shown(path))}.py": render_generated(path, name=_shown(path))
+        for path in (contract, *EXAMPLE_CONTRACTS)
+    }
+
+
 def render(contract: Path = CONTRACT) -> dict[str, str]:
     """Build, check and serialise every artifact; raise BuildError listing every problem."""
-    problems: list[str] = []
-    for path in (contract, *EXAMPLE_CONTRACTS):
-        problems += contract_problems(path, name=_shown(path))
+    problems = all_contract_problems(contract)
     if problems:  # the rule table of a contract the validator cannot enforce is not rendered
         raise BuildError("\n".join(problems))
     definition = build_definition()
@@ -160,28 +186,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; fail if output/ is stale")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
     parser.add_argument("--contract", type=Path, default=CONTRACT, help=argparse.SUPPRESS)
+    # Where the generated contract modules go: the repository's for the shipped contract; beside the
+    # output for another --contract (its module must never replace the shipped contract's).
+    parser.add_argument("--generated", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    shipped = args.contract.resolve() == CONTRACT.resolve()
+    generated: Path = args.generated or (GENERATED_DIR if shipped else args.output.parent / "generated")
+    problems = all_contract_problems(args.contract)
+    if problems:  # one line each, naming the file: nothing else to say
+        print("\n".join(problems), file=sys.stderr)
+        return 2
     try:
-        files = render(args.contract)
+        targets = {args.output: render(args.contract), generated: render_code(args.contract)}
     except BuildError as error:
         print(f"build.py: refusing to write output/:\n{error}", file=sys.stderr)
         return 2
-    stale = stale_files(files, args.output)
+    stale = {directory: stale_files(files, directory) for directory, files in targets.items()}
     if args.check:
-        for name in stale:
-            print(f"stale: {args.output.name}/{name} (run `python build.py`)", file=sys.stderr)
-            print("\n".join(stale_diff(name, files[name], args.output)), file=sys.stderr)
-        if not stale:
+        for directory, names in stale.items():
+            for name in names:
+                print(f"stale: {_shown_dir(directory)}/{name} (run `python build.py`)", file=sys.stderr)
+                print("\n".join(stale_diff(name, targets[directory][name], directory)), file=sys.stderr)
+        if not any(stale.values()):
             print(f"{args.output.name}/ is up to date")
-        return 1 if stale else 0
-    args.output.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        path = args.output / name
-        status = "wrote" if name in stale else "unchanged"
-        if name in stale:
-            path.write_text(text, encoding="utf-8")
-        print(f"{status} {args.output.name}/{name} ({len(text.encode('utf-8'))} bytes)")
+        return 1 if any(stale.values()) else 0
+    for directory, files in targets.items():
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            status = "wrote" if name in stale[directory] else "unchanged"
+            if name in stale[directory]:
+                (directory / name).write_text(text, encoding="utf-8")
+            print(f"{status} {_shown_dir(directory)}/{name} ({len(text.encode('utf-8'))} bytes)")
     return 0
+
+
+def _shown_dir(directory: Path) -> str:
+    resolved = directory.resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else directory.name
 
 
 if __name__ == "__main__":

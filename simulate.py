@@ -7,7 +7,7 @@ its execution. `records` is the pipeline's own count (the file ledger, else the 
 `stored` counts the records whose item is in the emulated table with that record's hash, `rejected`
 the records named by a review message; every record index must be one or the other.
 Exit status: 0 when every execution SUCCEEDED and every record is accounted for, 1 otherwise (lost
-records are named), 2 for a usage error.
+records are named), 2 for a usage error or a record contract the validator cannot load (one line each).
 While a file is processed, a heartbeat on stderr every HEARTBEAT_SECONDS (5; the environment variable
 SIMULATE_HEARTBEAT_SECONDS overrides it) says how many records were classified, stored and rejected so
 far, also under --json (stdout holds only the JSON lines).
@@ -28,6 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from handlers.contract import ACCEPTED_SUFFIXES
+
+# The record contract the deployed validator carries (handlers/ is its code), as errors name it.
+CONTRACT = Path(__file__).resolve().parent / "handlers" / "record_contract.json"
+CONTRACT_NAME = "handlers/record_contract.json"
 
 if TYPE_CHECKING:
     from emulator.outcome import FileOutcome
@@ -369,6 +373,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = expand(arguments.files)
     except UsageError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    # A contract the validator cannot load would fail every execution without naming why: say it first.
+    from handlers.recordcontract.buildcheck import shipping_problems
+
+    problems = shipping_problems(CONTRACT, name=CONTRACT_NAME)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
         return 2
     # moto warns about every template resource it skips and every unenforced ASL field.
     logging.getLogger("moto").setLevel(logging.ERROR)

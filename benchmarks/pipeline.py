@@ -201,7 +201,7 @@ def measure(sizes: list[int], profile: str) -> tuple[dict[str, Run], dict[str, R
     files the small-file lane takes (at most SMALL_FILE_MAX_BYTES) again, with their own order ids, as
     today's design (STANDARD only, `count_file(standard_only=True)`): (this design, today's)."""
     import emulator
-    from handlers.inline import SMALL_FILE_MAX_BYTES
+    from handlers.contract import SMALL_FILE_MAX_BYTES
 
     stack = emulator.deploy_stack()
     run_id = uuid.uuid4().hex[:8]

@@ -18,6 +18,10 @@ SOURCE_ATTRIBUTE = "_pipeline_source"
 RESERVED_PREFIX = "_pipeline"
 KEY_ATTRIBUTE = "order_id"
 
+# Objects up to this size (bytes as stored, from the S3 event's detail.object.size) take the
+# small-file lane (handlers/inline.py); the EventBridge rules split on it (resources/events.py). A 64 KiB
+# upload holds ~100-300 typical orders: one manifest batch.
+SMALL_FILE_MAX_BYTES = 64 * 1024
 # Batch sizes and concurrency: handlers/throughput.py.
 # Claim-check bodies are appended to one "claim pack" object per CLAIM_PACK_BYTES (read back by byte
 # range), so S3 requests grow with claimed bytes, not with claimed records. Manifest entries that wait

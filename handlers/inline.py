@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from handlers.contract import REASON_FILE_TOO_LARGE
+from handlers.contract import SMALL_FILE_MAX_BYTES as SMALL_FILE_MAX_BYTES  # defined with the shared limits
 from handlers.errors import FileRejected
 from handlers.model import Source
 from handlers.pipeline import Summary, process_file
@@ -26,10 +27,6 @@ from handlers.throughput import INLINE_MAX_RECORDS
 
 # The validator event's flag that asks for an inline result.
 INLINE_FLAG = "inline"
-# Objects up to this size (bytes as stored, from the S3 event's detail.object.size) take the
-# small-file lane; the EventBridge rules split on it (resources/events.py). A 64 KiB upload holds
-# ~100-300 typical orders: one manifest batch.
-SMALL_FILE_MAX_BYTES = 64 * 1024
 # The inline batch travels in the EXPRESS execution's state data (256 KiB payload limit) next to the
 # file's identity and counts; 200,000 bytes of manifest leaves room for both.
 INLINE_MAX_BYTES = 200_000

@@ -1,47 +1,41 @@
-"""The business rules: the record contract (record_contract.json, read at cold start) and the reason
-code and violations of a record that breaks it. DynamoDB's own rules come later (handlers/records.py).
+"""The business rules: the record contract (record_contract.json, read at cold start, its hot path the
+committed module build.py generated from it) and the reason code and violations of a record that
+breaks it. DynamoDB's own rules come later (handlers/records.py).
 
-`reason` stays one stable code: the original product's codes for the rules the default contract
-carries (not_an_object, missing_order_info, missing_contact_info, missing_order_id), else
-contract_violation. Each violation names its JSON Pointer path, the keyword and a sentence that quotes
-the contract only; a path holds record member names, so it is made SQS-safe like a review source.
+`reason` is one stable code (handlers/recordcontract/reasons.py): the code of the first violation that
+has one, in the order violations are listed: its `x-reason`, or, when that violation is one of the
+original product's rules (not_an_object, missing_order_info, missing_contact_info, missing_order_id),
+the best of the original codes the record earns (their own precedence); else contract_violation.
+Each violation names its JSON Pointer path, the keyword and a sentence that quotes the contract only;
+a path holds record member names, so it is made SQS-safe like a review source.
+
+A contract that cannot be enforced, or whose generated module is missing or stale, stops the cold start
+with ContractError (one line per problem, naming the file): never a record judged by other rules.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 from pathlib import Path
 from typing import Any
 
-from handlers.contract import (
-    REASON_CONTRACT_VIOLATION,
-    REASON_MISSING_CONTACT_INFO,
-    REASON_MISSING_ORDER_ID,
-    REASON_MISSING_ORDER_INFO,
-    REASON_NOT_AN_OBJECT,
-    REASON_TOO_DEEP,
-    RECORD_REASONS,
-)
-from handlers.schema import Contract, compile_contract, load_contract_document, pointer
-from handlers.schema_checks import Path as InstancePath
+from handlers.contract import REASON_CONTRACT_VIOLATION, REASON_TOO_DEEP, RECORD_REASONS
+from handlers.recordcontract.compiler import Contract, ContractError, load_contract, pointer
+from handlers.recordcontract.reasons import BUILT_IN_REASONS
 from handlers.sqssafe import KEY_ENCODING, is_sqs_safe
 
 CONTRACT_FILE = Path(__file__).resolve().parent / "record_contract.json"
+# How errors name the shipped contract (on Lambda the file is /var/task/record_contract.json).
+CONTRACT_NAME = "handlers/record_contract.json"
+# The generated module of the shipped contract: handlers/recordcontract/generated/<name>.py.
+CONTRACT_MODULE = "record_contract"
+GENERATED_PACKAGE = "handlers.recordcontract.generated"
 # A review lists at most this many violations, then counts the rest (a review stays small).
 MAX_VIOLATIONS = 20
 # A violation's path is cut to this many characters (after escaping): member names can be 64 KB.
 MAX_PATH_CHARS = 200
-# (path, keyword) of the original product's rules -> their reason codes.
-BUILT_IN_REASONS: dict[tuple[InstancePath, str], str] = {
-    ((), "type"): REASON_NOT_AN_OBJECT,
-    (("order-info",), "required"): REASON_MISSING_ORDER_INFO,
-    (("order-info",), "type"): REASON_MISSING_ORDER_INFO,
-    (("contact-info",), "required"): REASON_MISSING_CONTACT_INFO,
-    (("contact-info",), "type"): REASON_MISSING_CONTACT_INFO,
-    (("order-info", "order_id"), "required"): REASON_MISSING_ORDER_ID,
-    (("order-info", "order_id"), "type"): REASON_MISSING_ORDER_ID,
-    (("order-info", "order_id"), "minLength"): REASON_MISSING_ORDER_ID,
-}
 _WATCH = frozenset(BUILT_IN_REASONS)
 _RANK = {reason: rank for rank, reason in enumerate(RECORD_REASONS)}
 
@@ -94,7 +88,7 @@ class Rules:
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
-        self.ok = contract.fast  # the generated hot path (handlers/schema_fast.py)
+        self.ok = contract.fast  # the generated hot path once bound (handlers/recordcontract/codegen.py)
 
     def check(self, record: Any) -> Broken | None:
         """None when the record meets the contract; else why not. A record nested too deep for the
@@ -105,14 +99,46 @@ class Rules:
             out = self.contract.violations(record, limit=MAX_VIOLATIONS, watch=_WATCH)
         except RecursionError:
             return Broken(REASON_TOO_DEEP, [], 0)
-        codes = [BUILT_IN_REASONS[key] for key in out.noted] or [REASON_CONTRACT_VIOLATION]
         found = [violation(pointer(path), rule, message) for path, rule, message in out.found]
+        if out.code:  # the first violation with a code has an x-reason
+            return Broken(out.code, found, out.omitted)
+        codes = [BUILT_IN_REASONS[key] for key in out.noted] or [REASON_CONTRACT_VIOLATION]
         return Broken(min(codes, key=_RANK.__getitem__), found, out.omitted)
 
 
-def load_rules(path: Path = CONTRACT_FILE) -> Rules:
-    """The rules of a contract file (ContractError when it uses a keyword the validator lacks)."""
-    return Rules(compile_contract(load_contract_document(path)))
+def load_rules(path: Path = CONTRACT_FILE, *, name: str | None = None, generated: str | None = None) -> Rules:
+    """The rules of a contract file (ContractError when the validator cannot enforce it). `generated`:
+    the name of its generated module (handlers/recordcontract/generated/), which must match the file;
+    without one the compiled checks run alone (same verdicts, slower: tests, other contracts)."""
+    shown = name or str(path)
+    contract = load_contract(path, name=shown)
+    if generated is not None:
+        module = _generated_module(generated, shown)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if getattr(module, "CONTRACT_SHA256", None) != digest:
+            raise ContractError(
+                [f"{shown}: changed since {generated}.py was generated from it (run `python build.py`)"]
+            )
+        try:
+            functions = module.bind(contract.tests())
+        except KeyError:  # it names a keyword this engine did not compile there: another engine made it
+            raise ContractError(
+                [
+                    f"{shown}: {generated}.py was generated by another version of the engine "
+                    "(run `python build.py`)"
+                ]
+            ) from None
+        contract.bind(functions)
+    return Rules(contract)
 
 
-RULES = load_rules()
+def _generated_module(generated: str, shown: str) -> Any:
+    try:
+        return importlib.import_module(f"{GENERATED_PACKAGE}.{generated}")
+    except ModuleNotFoundError:
+        raise ContractError(
+            [f"{shown}: no generated module {generated}.py (run `python build.py`)"]
+        ) from None
+
+
+RULES = load_rules(CONTRACT_FILE, name=CONTRACT_NAME, generated=CONTRACT_MODULE)

@@ -11,6 +11,7 @@ from typing import Any
 
 from handlers import metrics
 from handlers.contract import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
+from handlers.recordcontract.buildcheck import contract_reason_codes
 from handlers.watchdog import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
 # Fn::Sub variables the body uses (resources/monitoring.py fills each from a resource object).
@@ -38,6 +39,11 @@ RIGHT_AXIS = {"yAxis": "right"}
 STORED_EXPRESSION = "FILL(valid, 0) - FILL(conflicts, 0)"
 # Record reasons the validator counts (a conflict is found later, by DynamoDB's put condition).
 VALIDATOR_RECORD_REASONS = tuple(reason for reason in RECORD_REASONS if reason != REASON_CONFLICT)
+
+
+def record_reasons() -> tuple[str, ...]:
+    """The validator's record reasons, then the shipped contract's own codes (x-reason), sorted."""
+    return (*VALIDATOR_RECORD_REASONS, *contract_reason_codes())
 
 
 def _var(name: str) -> str:
@@ -96,7 +102,7 @@ def widgets() -> list[dict[str, Any]]:
         _widget(
             "Rejected records by reason",
             [
-                *(_own(metrics.REJECTED_RECORDS, reason=r, label=r) for r in VALIDATOR_RECORD_REASONS),
+                *(_own(metrics.REJECTED_RECORDS, reason=r, label=r) for r in record_reasons()),
                 conflicts,
             ],
             x=12,

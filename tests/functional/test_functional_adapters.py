@@ -258,16 +258,15 @@ def test_validator_streams_the_body_it_is_given(aws, monkeypatch):
 
 @pytest.mark.parametrize("module", ["validator", "store_large"])
 def test_entry_modules_import_from_the_zip_root_alone(tmp_path, module):
-    # GIVEN the handlers folder's files (code and the record contract) at the root of a directory,
-    # as in the Lambda zip
+    # GIVEN the handlers folder (code, the record contract, the contract engine's package and its
+    # generated module) at the root of a directory, as in the Lambda zip
     import shutil
     import subprocess
     import sys
     from pathlib import Path
 
     source = Path(validator.__file__).parent
-    for path in [*source.glob("*.py"), *source.glob("*.json")]:
-        shutil.copy(path, tmp_path / path.name)
+    shutil.copytree(source, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     # WHEN a fresh interpreter imports the entry module by its Lambda handler name, repo not on sys.path
     code = f"import {module}, sys; print({module}.handler.__module__, sys.modules['handlers'].__file__)"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env={})

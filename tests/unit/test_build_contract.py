@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import build
-from contract_build import CONTRACT_TABLE_FILE
+from handlers.recordcontract.buildcheck import CONTRACT_TABLE_FILE, render_contract_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +25,8 @@ def _contract(tmp_path: Path, document: dict[str, object]) -> Path:
     ("document", "named"),
     [
         (
-            {"properties": {"order-info": {"if": {"type": "object"}}}},
-            "unsupported keyword 'if' at #/properties/order-info",
+            {"properties": {"order-info": {"requird": ["order_id"]}}},
+            "unsupported keyword 'requird' at #/properties/order-info",
         ),
         ({"properties": {"qty": {"minimun": 1}}}, "unsupported keyword 'minimun' at #/properties/qty"),
         (
@@ -72,3 +72,33 @@ def test_the_committed_rule_table_lists_the_default_rules_with_their_codes() -> 
         "| `/order-info/order_id` | minLength | 1 | missing_order_id |",
     ):
         assert row in table
+
+
+def test_the_rule_table_gives_each_rule_its_x_reason_code(tmp_path: Path) -> None:
+    # GIVEN the example contract (codes on quantities, prices, the currency, the yen rule)
+    table = render_contract_table(
+        ROOT / "examples" / "record-contract.json", name="examples/record-contract.json"
+    )
+    # THEN a rule inside a schema with a code shows it; the if/then branch's own code too; others none
+    for row in (
+        "| `$defs/quantity` | minimum | 1 | invalid_quantity |",
+        "| `$defs/money` | multipleOf | 0.01 | invalid_price |",
+        '| `/order-info/currency` | enum | ["USD","EUR","GBP","JPY","CAD"] | invalid_currency |',
+        "| `/order-info (then)/price` | multipleOf | 1 | invalid_price |",
+        '| `/order-info/currency` | dependentRequired | "present when price is" | contract_violation |',
+        "| `/order-info/attributes` | maxProperties | 20 | contract_violation |",
+    ):
+        assert row in table, row
+
+
+def test_build_writes_each_contracts_generated_module_and_check_finds_it_stale(tmp_path: Path) -> None:
+    # GIVEN the generated modules redirected
+    out, generated = tmp_path / "output", tmp_path / "generated"
+    assert build.main(["--output", str(out), "--generated", str(generated)]) == 0
+    module = generated / "record_contract.py"
+    assert module.read_text(encoding="utf-8") == (
+        ROOT / "handlers/recordcontract/generated/record_contract.py"
+    ).read_text(encoding="utf-8")
+    # WHEN the module is edited by hand, THEN --check names it
+    module.write_text(module.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert build.main(["--check", "--output", str(out), "--generated", str(generated)]) == 1

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 import handlers.records
 from handlers.contract import REASON_CONTRACT_VIOLATION, RECORD_REASONS
 from handlers.jsonnumbers import HugeNumber
+from handlers.recordcontract.compiler import ContractError, compile_contract
 from handlers.records import MESSAGES, Invalid, Valid, classify
 from handlers.rules import MAX_PATH_CHARS, MAX_VIOLATIONS, RULES, Rules, load_rules
-from handlers.schema import ContractError, compile_contract
 from handlers.sqssafe import is_sqs_safe
 from tests.order_builder import valid_order
 
@@ -97,8 +97,9 @@ def test_a_contract_breach_lists_every_violation_with_pointer_rule_and_message()
     del record["contact-info"]["name"]
     # WHEN it is classified
     result = classify(record, source=source_for("k.json"), index=0, rules=EXAMPLE)
-    # THEN one reason code, and every violation with its JSON Pointer and keyword
-    assert isinstance(result, Invalid) and result.reason == REASON_CONTRACT_VIOLATION
+    # THEN one reason code (the first violation's x-reason: the example's quantity rule), and every
+    # violation with its JSON Pointer and keyword
+    assert isinstance(result, Invalid) and result.reason == "invalid_quantity"
     assert result.message == "the record breaks 5 rule(s) of the record contract (listed under violations)"
     assert [(v["path"], v["rule"]) for v in result.violations] == [
         ("/order-info/quantity", "minimum"),
@@ -114,7 +115,8 @@ def test_an_original_rule_keeps_its_code_even_beside_user_rules() -> None:
     # GIVEN a record without contact-info that also breaks a user rule
     record = valid_order(quantity=0)
     del record["contact-info"]
-    # WHEN classified by the example contract / THEN the original code wins, both are listed
+    # WHEN classified by the example contract / THEN the original code wins (its violation is listed
+    # before the quantity's, which has an x-reason), both are listed
     result = classify(record, source=source_for("k.json"), index=0, rules=EXAMPLE)
     assert isinstance(result, Invalid) and result.reason == "missing_contact_info"
     assert {v["path"] for v in result.violations} == {"/order-info/quantity", "/contact-info"}
@@ -219,10 +221,26 @@ def test_a_relaxed_contract_cannot_relax_the_key() -> None:
 @pytest.mark.parametrize(
     ("schema", "location"),
     [
-        ({"if": {"type": "string"}}, "unsupported keyword 'if' at #"),
         (
-            {"properties": {"a": {"dependentRequired": {}}}},
-            "unsupported keyword 'dependentRequired' at #/properties/a",
+            {"$dynamicRef": "#meta"},
+            "unsupported keyword '$dynamicRef' (dynamic scopes make no sense for one contract: "
+            "use $ref) at #",
+        ),
+        (
+            {"properties": {"a": {"contentEncoding": "base64"}}},
+            "unsupported keyword 'contentEncoding' (the validator never decodes a string's content) at "
+            "#/properties/a",
+        ),
+        (
+            {"dependencies": {"a": ["b"]}},
+            "unsupported keyword 'dependencies' (a draft 7 keyword: use dependentRequired or "
+            "dependentSchemas) at #",
+        ),
+        ({"$ref": "#nowhere"}, "$ref '#nowhere' names no $anchor of the contract at #/$ref"),
+        ({"x-reason": "Bad Code"}, "x-reason must be lower-case letters"),
+        (
+            {"x-reason": "too_large"},
+            "x-reason 'too_large' is a code the validator itself gives at #/x-reason",
         ),
         (
             {"items": {"format": "ipv4"}},
@@ -250,7 +268,7 @@ def test_the_example_contract_through_the_core_gives_one_review_per_bad_record(m
     # WHEN the core runs
     outcome = run_bytes(body, "orders.jsonl")
     # THEN the valid record is stored and each bad record has one review listing its violations
-    assert outcome.outcomes() == ["valid", REASON_CONTRACT_VIOLATION, REASON_CONTRACT_VIOLATION]
+    assert outcome.outcomes() == ["valid", "invalid_quantity", REASON_CONTRACT_VIOLATION]
     reviews = [e["review"] for e in outcome.entries if e["status"] == "invalid"]
     assert [[(v["path"], v["rule"]) for v in r["violations"]] for r in reviews] == [
         [("/order-info/quantity", "type"), ("/order-info/currency", "enum")],

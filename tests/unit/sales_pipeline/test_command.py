@@ -84,7 +84,8 @@ def test_top_help_lists_commands_and_exit_statuses(capsys: pytest.CaptureFixture
         (["serve", "extra"], "sales-pipeline serve: error: unrecognized arguments: extra "
          "(see sales-pipeline serve --help)"),
         (["review", "sumary"], "sales-pipeline review: error: argument COMMAND: invalid choice: 'sumary' "
-         "(choose from 'summary', 'export', 'show', 'report', 'replay', 'status') (see sales-pipeline review --help)"),
+         "(choose from 'summary', 'export', 'show', 'report', 'replay', 'status') "
+         "(see sales-pipeline review --help)"),
         (["review", "summary", "--output", "yaml"], "sales-pipeline review summary: error: argument "
          "--output: invalid choice: 'yaml' (choose from 'table', 'json') "
          "(see sales-pipeline review summary --help)"),

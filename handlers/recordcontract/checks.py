@@ -1,5 +1,6 @@
 """Compiled JSON Schema keywords: each answers `ok(value)` fast and, for a failing value, `collect`s
 every violation (instance path, keyword, a sentence that quotes only the contract, never the value).
+The common keywords are here; the other applicator and object keywords in applicators.py.
 
 A schema object compiles to a Node (its keywords' checks); `ok` is the hot path (valid records pay
 only that), `collect` runs only for a value `ok` refused and descends only into failing children.
@@ -14,8 +15,8 @@ from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from handlers.jsonnumbers import HugeNumber
-from handlers.schema_formats import FORMAT_NAMES, FORMATS
-from handlers.schema_values import (
+from handlers.recordcontract.formats import FORMAT_NAMES, FORMATS
+from handlers.recordcontract.values import (
     is_integer,
     is_multiple,
     json_equal,
@@ -27,9 +28,11 @@ Path = tuple[str | int, ...]
 
 class Collector:
     """Violations as found: the first `limit` kept, the rest only counted; `watch`ed (path, keyword)
-    pairs are noted even past the limit (the caller derives a reason code from them)."""
+    pairs are noted even past the limit (the caller derives a reason code from them), and so is `code`:
+    of the first violation with a code, its `x-reason` (the innermost schema around it that carries
+    one: `context`), or "" when that violation is a watched one without an x-reason."""
 
-    __slots__ = ("found", "limit", "noted", "omitted", "watch")
+    __slots__ = ("code", "context", "found", "limit", "noted", "omitted", "watch")
 
     def __init__(self, limit: int, watch: frozenset[tuple[Path, str]] = frozenset()) -> None:
         self.limit = limit
@@ -37,10 +40,15 @@ class Collector:
         self.found: list[tuple[Path, str, str]] = []
         self.noted: set[tuple[Path, str]] = set()
         self.omitted = 0
+        self.context: str | None = None
+        self.code: str | None = None
 
     def add(self, path: Path, rule: str, message: str) -> None:
-        if (path, rule) in self.watch:
+        watched = (path, rule) in self.watch
+        if watched:
             self.noted.add((path, rule))
+        if self.code is None and (self.context is not None or watched):
+            self.code = self.context or ""  # "": the first coded violation is a watched one
         if len(self.found) < self.limit:
             self.found.append((path, rule, message))
         else:
@@ -58,15 +66,24 @@ class Check:
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         raise NotImplementedError
 
+    def members_seen(self, value: dict[str, Any]) -> set[str]:
+        """The members of `value` this keyword evaluated (for unevaluatedProperties; `value` meets it)."""
+        return set()
+
+    def items_seen(self, value: list[Any]) -> set[int]:
+        """The indices of `value` this keyword evaluated (for unevaluatedItems; `value` meets it)."""
+        return set()
+
 
 class Node(Check):
-    """A schema object (or `true`/`false`): all of its checks."""
+    """A schema object (or `true`/`false`): all of its checks; `reason`: its x-reason, if any."""
 
-    __slots__ = ("checks", "fast", "oks", "refuse_all")
+    __slots__ = ("checks", "fast", "oks", "reason", "refuse_all")
 
-    def __init__(self, checks: list[Check], *, refuse_all: bool = False) -> None:
+    def __init__(self, checks: list[Check], *, refuse_all: bool = False, reason: str | None = None) -> None:
         self.checks = checks
         self.refuse_all = refuse_all
+        self.reason = reason
         self.oks: tuple[Callable[[Any], bool], ...] = ()
         self.fast: Callable[[Any], bool] = self.ok
         self.link()
@@ -90,7 +107,23 @@ class Node(Check):
                 return False
         return True
 
+    def members_seen(self, value: dict[str, Any]) -> set[str]:
+        return seen_members(self, value)
+
+    def items_seen(self, value: list[Any]) -> set[int]:
+        return seen_items(self, value)
+
     def collect(self, value: Any, path: Path, out: Collector) -> None:
+        if self.reason is None:
+            self._collect(value, path, out)
+            return
+        outer, out.context = out.context, self.reason
+        try:
+            self._collect(value, path, out)
+        finally:
+            out.context = outer
+
+    def _collect(self, value: Any, path: Path, out: Collector) -> None:
         if self.refuse_all:
             out.add(path, "false", "is not allowed by the contract")
             return
@@ -110,6 +143,23 @@ class Node(Check):
                     check.collect(value, path, out)
             elif not check.ok(value):
                 check.collect(value, path, out)
+
+
+def seen_members(node: Node, value: dict[str, Any], skip: Check | None = None) -> set[str]:
+    """The members of `value` the keywords of `node` (which `value` meets) evaluated, but `skip`."""
+    seen: set[str] = set()
+    for check in node.checks:
+        if check is not skip:
+            seen |= check.members_seen(value)
+    return seen
+
+
+def seen_items(node: Node, value: list[Any], skip: Check | None = None) -> set[int]:
+    seen: set[int] = set()
+    for check in node.checks:
+        if check is not skip:
+            seen |= check.items_seen(value)
+    return seen
 
 
 def _refuse(value: Any) -> bool:
@@ -150,7 +200,8 @@ def fast_test(check: Check) -> Callable[[Any], bool]:
 class Simple(Check):
     """A keyword whose failure is one violation at the value's own path. `param` is the keyword's
     compiled value (type names, limit, enum values, pattern search, format name) for the generated
-    hot path (handlers/schema_fast.py), which inlines the common keywords instead of calling `test`."""
+    hot path (handlers/recordcontract/codegen.py), which inlines the common keywords instead of calling
+    `test` (a pattern's text, a format's name)."""
 
     __slots__ = ("message", "param", "rule", "test")
 
@@ -264,7 +315,7 @@ def pattern_check(pattern: str, shown: str) -> Check:
         "pattern",
         f"must match the contract's pattern {shown}",
         lambda value: type(value) is not str or search(value) is not None,
-        search,
+        pattern,
     )
 
 
@@ -274,7 +325,7 @@ def format_check(name: str) -> Check:
         "format",
         f"must be {FORMAT_NAMES[name]}",
         lambda value: type(value) is not str or test(value),
-        test,
+        name,
     )
 
 
@@ -399,6 +450,9 @@ class Members(Check):
                 return False
         return True
 
+    def members_seen(self, value: dict[str, Any]) -> set[str]:
+        return {name for name, _, _ in self._members(value)}
+
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for name, node, keyword in self._members(value):
             member = value[name]
@@ -446,6 +500,9 @@ class Items(Check):
                 return False
         return True
 
+    def items_seen(self, value: list[Any]) -> set[int]:
+        return {index for index, _ in self._pairs(value)}
+
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for index, node in self._pairs(value):
             if not node.fast(value[index]):
@@ -475,6 +532,12 @@ class Ref(Check):
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         self.node().collect(value, path, out)
 
+    def members_seen(self, value: dict[str, Any]) -> set[str]:
+        return self.node().members_seen(value)
+
+    def items_seen(self, value: list[Any]) -> set[int]:
+        return self.node().items_seen(value)
+
 
 class AllOf(Check):
     __slots__ = ("nodes",)
@@ -483,29 +546,15 @@ class AllOf(Check):
         self.nodes = tuple(nodes)
 
     def ok(self, value: Any) -> bool:
-        return all(node.ok(value) for node in self.nodes)
+        return all(node.fast(value) for node in self.nodes)
 
     def collect(self, value: Any, path: Path, out: Collector) -> None:
         for node in self.nodes:
             if not node.fast(value):
                 node.collect(value, path, out)
 
+    def members_seen(self, value: dict[str, Any]) -> set[str]:
+        return set().union(*(node.members_seen(value) for node in self.nodes))
 
-def any_of(nodes: list[Node]) -> Check:
-    return Simple(
-        "anyOf",
-        f"must match at least one of the contract's {len(nodes)} alternatives",
-        lambda value: any(node.ok(value) for node in nodes),
-    )
-
-
-def one_of(nodes: list[Node]) -> Check:
-    return Simple(
-        "oneOf",
-        f"must match exactly one of the contract's {len(nodes)} alternatives",
-        lambda value: sum(1 for node in nodes if node.ok(value)) == 1,
-    )
-
-
-def not_check(node: Node) -> Check:
-    return Simple("not", "must not match the schema the contract excludes", lambda value: not node.ok(value))
+    def items_seen(self, value: list[Any]) -> set[int]:
+        return set().union(*(node.items_seen(value) for node in self.nodes))
