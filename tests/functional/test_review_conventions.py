@@ -108,7 +108,7 @@ def test_summary_and_export_keep_then_move(
     code, out, _ = stack.review(capsys, "summary", "--output", "json")
     assert code == 0 and json.loads(out) == {
         "visible": 1, "in_flight": 0, "scanned": 1, "by_reason": {"missing_contact_info": 1},
-        "by_file": {f"s3://{stack.bucket}/orders.jsonl": 1},
+        "by_rule": {}, "by_file": {f"s3://{stack.bucket}/orders.jsonl": 1},
     }  # fmt: skip
     code, out, _ = stack.review(capsys, "summary")
     assert (
