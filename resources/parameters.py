@@ -21,6 +21,9 @@ LOG_RETENTION_ALLOWED_DAYS = (
 REVIEW_RETENTION_DAYS = 14
 # The validator's share of the account's concurrency: uploads beyond it queue (throttling retried).
 DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
+# X-Ray tracing of both state machines: off unless asked for ($5.00 per million traces recorded).
+TRACING_OFF = "Off"
+TRACING_ON = "On"
 # Share of rejected records (over 5 minutes) above which RejectionRatioAlarm fires.
 DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD = "0.05"
 
@@ -39,6 +42,7 @@ class PipelineParameters:
     ledger_retention_days: Parameter
     alarm_topic_arn: Parameter
     rejection_ratio_alarm_threshold: Parameter
+    tracing: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -52,6 +56,7 @@ class PipelineParameters:
             self.ledger_retention_days,
             self.alarm_topic_arn,
             self.rejection_ratio_alarm_threshold,
+            self.tracing,
         )
 
 
@@ -148,7 +153,23 @@ def pipeline_parameters() -> PipelineParameters:
                 "this share (0.05: more than 5 in 100 records rejected)."
             ),
         ),
+        tracing=Parameter(
+            ids.TRACING,
+            Type="String",
+            Default=TRACING_OFF,
+            AllowedValues=[TRACING_OFF, TRACING_ON],
+            Description=(
+                "X-Ray tracing of both state machines. On: AWS X-Ray bills $5.00 per million traces "
+                "recorded (first 100,000 a month free; default sampling 1 request/s + 5 %), which at a "
+                "trickle of small files roughly doubles their cost. Off by default."
+            ),
+        ),
     )
+
+
+def tracing_enabled(*, parameters: PipelineParameters) -> object:
+    """Condition expression: X-Ray tracing was asked for."""
+    return Equals(Ref(parameters.tracing), TRACING_ON)
 
 
 def has_alarm_topic(*, parameters: PipelineParameters) -> object:

@@ -11,7 +11,7 @@ from troposphere.logs import LogGroup
 from troposphere.stepfunctions import StateMachine
 
 from resources import compute, events, iam, ids, monitoring, orchestration, queues, references, storage
-from resources.parameters import has_alarm_topic, pipeline_parameters
+from resources.parameters import has_alarm_topic, pipeline_parameters, tracing_enabled
 from workflow.definition import build_small_file_definition
 
 DESCRIPTION = (
@@ -37,6 +37,7 @@ def build_template(
     for parameter in params.all():
         template.add_parameter(parameter)
     template.add_condition(ids.HAS_ALARM_TOPIC, has_alarm_topic(parameters=params))
+    template.add_condition(ids.TRACING_ENABLED, tracing_enabled(parameters=params))
 
     bucket = storage.ingest_bucket(
         work_retention_days=params.work_retention_days, claim_retention_days=params.claim_retention_days
