@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from handlers import clients
 from handlers.awserrors import error_code, transient_as_named_error
 from handlers.contract import (
     DEFAULT_LEDGER_RETENTION_DAYS,
@@ -62,9 +63,8 @@ _RETRY_DECODED = _NOT_FOUND | {"AccessDenied", "403"}
 
 
 def _s3_client() -> Any:
-    import boto3  # Lambda runtime library; imported here so the core needs none
-
-    return boto3.client("s3")
+    """The container's S3 client (handlers/clients.py: created once, not per invocation)."""
+    return clients.client("s3")
 
 
 def _get(s3: Any, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
