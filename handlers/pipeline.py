@@ -235,6 +235,7 @@ def process_file(
     pack_bytes: int = CLAIM_PACK_BYTES,
     remaining_ms: Callable[[], int] | None = None,
     time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
+    stored_bytes: int | None = None,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
@@ -243,13 +244,17 @@ def process_file(
     `max_file_bytes` decoded bytes). The summary carries the committed manifest's version.
     `remaining_ms` (the Lambda context's get_remaining_time_in_millis): when less than `time_margin_ms`
     is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
+    `stored_bytes` (the object's size when known): an uncompressed file larger than `max_file_bytes`
+    is file_too_large before its first record is parsed.
     """
     try:
         writer = BatchWriter(manifest, source, review_source(source))
         packs = ClaimPacks(claims, bucket=source["bucket"], digest=file_hash(source), pack_bytes=pack_bytes)
         router = _Router(source, writer, packs, RejectionTally(max_rejected))
         json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
-        chunks = text_chunks(body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes)
+        chunks = text_chunks(
+            body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes, stored_bytes=stored_bytes
+        )
         countdown = _BUDGET_EVERY
         for element in iter_elements(chunks, json_lines=json_lines, element_max=element_max):
             router.route(element)

@@ -160,6 +160,9 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     location_key = manifest_key(file_hash(source))
     body = response["Body"]
     inline = event.get(INLINE_FLAG) is True
+    # The stored size: an uncompressed object past MAX_FILE_BYTES is rejected before it is streamed.
+    length = response.get("ContentLength")
+    stored_bytes = length if isinstance(length, int) else None
 
     def emit_counts(summary: Summary) -> None:
         """An accepted file's metrics (both lanes)."""
@@ -183,6 +186,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                     max_rejected=max_rejected,
                     max_file_bytes=max_file_bytes,
                     on_summary=emit_counts,
+                    stored_bytes=stored_bytes,
                 )
                 _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
                 if not inline_result["handoff"]:
@@ -200,6 +204,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 max_rejected=max_rejected,
                 max_file_bytes=max_file_bytes,
                 remaining_ms=_remaining_ms(context),
+                stored_bytes=stored_bytes,
             )
     except FileRejected as rejected:
         _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)
