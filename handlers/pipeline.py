@@ -27,7 +27,7 @@ from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
-from handlers.records import MESSAGES, Invalid, Valid
+from handlers.records import MESSAGES, Invalid, Valid, source_suffix
 from handlers.replay import classify_line
 from handlers.review import record_review
 from handlers.shapes import (
@@ -75,14 +75,15 @@ class Summary:
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
 
-def valid_entry(element: Element, valid: Valid) -> str:
-    """`dumps({"status": "valid", "index", "line", "order_id", "hash", "item"})`, from the item's text."""
+def valid_entry(element: Element, valid: Valid, item_text: str | None = None) -> str:
+    """`dumps({"status": "valid", "index", "line", "order_id", "hash", "item"})`, from the item's text
+    (`item_text`: the item without its `_pipeline_source`; default the whole item)."""
     line = "null" if element.line is None else str(element.line)
     # The keys and the status from handlers/shapes.py, in the order the entry dict had (byte-identical).
     return (
         f'{{"{KEY_STATUS}":"{STATUS_VALID}","{KEY_INDEX}":{element.index},"{KEY_LINE}":{line},'
         f'"{KEY_ORDER_ID}":{encode_basestring_ascii(valid.order_id)},"{KEY_HASH}":"{valid.hash}",'
-        f'"{KEY_ITEM}":{valid.item_text}}}'
+        f'"{KEY_ITEM}":{valid.item_text if item_text is None else item_text}}}'
     )
 
 
@@ -122,7 +123,13 @@ class _Router:
     def store(self, element: Element, valid: Valid) -> None:
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
-            text = valid_entry(element, valid)
+            # The item without `_pipeline_source` (the batch's item_source + the index rebuild it); a
+            # replayed record's source ends otherwise (replay_of) and stays whole.
+            item = valid.item_text
+            suffix = source_suffix(self.source, element.index)
+            if item.endswith(suffix):
+                item = item[: -len(suffix)] + "}"
+            text = valid_entry(element, valid, item)
             if len(text) <= self.inline_max:
                 self.summary.valid += 1
                 self._emit(text)
