@@ -48,8 +48,12 @@ FREE: dict[str, str] = {
     "AWS::S3::BucketPolicy": "a bucket policy is free",
     "AWS::SQS::QueuePolicy": "a queue policy is free",
     "AWS::Events::Rule": (
-        "S3 events on the default event bus and their delivery to Step Functions targets are free "
-        "(EventBridge bills custom and partner events, not AWS service events)"
+        "S3 events on the default event bus, scheduled rules and delivery to Step Functions targets are "
+        "free (EventBridge bills custom and partner events, not AWS service events)"
+    ),
+    "AWS::SNS::Topic": (
+        "a topic is free; alarm notifications are a few a month (SNS: the first million requests and "
+        "1,000 email deliveries a month are free)"
     ),
 }
 

@@ -38,10 +38,10 @@ def test_every_resource_type_of_the_template_is_priced_or_known_free(template: d
 def test_a_new_resource_type_without_a_price_fails(template: dict[str, Any]) -> None:
     # GIVEN the template with one more resource of a type the model does not know
     grown = copy.deepcopy(template)
-    grown["Resources"]["Topic"] = {"Type": "AWS::SNS::Topic", "Properties": {}}
+    grown["Resources"]["Schedule"] = {"Type": "AWS::Scheduler::Schedule", "Properties": {}}
     # THEN it is reported; and an item name the model does not print is reported too
     assert fixed.unpriced_types(grown, priced_items()) == [
-        "AWS::SNS::Topic: no priced item and not known to be free"
+        "AWS::Scheduler::Schedule: no priced item and not known to be free"
     ]
     assert fixed.unpriced_types(template, priced_items() - {"X-Ray traces"}) == [
         "AWS::StepFunctions::StateMachine: 'X-Ray traces' is not a priced item"
