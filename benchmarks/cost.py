@@ -6,9 +6,18 @@ requests (64 KB chunks), S3 PUT/GET requests, Lambda invocations with duration a
 prices it with benchmarks/prices.py, applying each service's billing units (Express: 100 ms × 64 MB;
 Lambda: 1 ms × configured MB; DynamoDB: 1 KB writes, 4 KB reads; SQS: 64 KB chunks).
 
-The floor is what storing the records costs at the least: one write per valid record at its write
-units and one SQS request per invalid record. The seed design is the original product's shape
-(a Standard workflow, an inline Map, a Lambda per record, ~3 transitions per record) in the same model.
+Issue 17 adds every other billed item: Lambda INIT (cold starts, billed since August 2025), DynamoDB
+and PITR storage, S3 storage of the pipeline's own objects for their retention, CloudWatch Logs
+ingestion and storage, X-Ray traces (`items` lists each with its count and unit price; storage is
+priced for the first month and recurs while kept). Fixed monthly costs (custom metrics, alarms, the
+dashboard) are in benchmarks/fixed.py.
+
+The floor (`honest_floor`) is what any design that stores each valid order as one DynamoDB item and
+reports each rejected record must pay at least: one S3 GET per file, the write units of each valid
+record's item at its real size (and that item's storage for the month), and the cheapest report of
+the rejects (one SQS SendMessageBatch request per 10 messages or 64 KB, or one S3 PUT of a review
+object per file, whichever is cheaper). The seed design is the original product's shape (a Standard
+workflow, an inline Map, a Lambda per record, ~3 transitions per record) in the same model.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from benchmarks import prices
 
@@ -87,6 +97,14 @@ class Usage:
     s3_get: int = 0
     lambdas: tuple[Lambda, ...] = ()
     requests: dict[str, int] = field(default_factory=dict)  # by "service:Operation", for the record
+    # Issue 17: fractional counts (shares of cold starts, sampled traces, bytes) as Decimals.
+    lambda_init_gb_seconds: Decimal = Decimal(0)
+    xray_traces: Decimal = Decimal(0)
+    log_bytes: Decimal = Decimal(0)  # CloudWatch Logs ingested
+    log_byte_months: Decimal = Decimal(0)  # CloudWatch Logs kept (retention)
+    dynamodb_byte_months: Decimal = Decimal(0)  # table storage (items + 100 bytes each), first month
+    pitr_byte_months: Decimal = Decimal(0)
+    s3_byte_months: Decimal = Decimal(0)  # the pipeline's own objects for their retention
 
     def __add__(self, other: Usage) -> Usage:
         merged = dict(self.requests)
@@ -104,6 +122,7 @@ class Usage:
             s3_get=self.s3_get + other.s3_get,
             lambdas=self.lambdas + other.lambdas,
             requests=merged,
+            **{name: getattr(self, name) + getattr(other, name) for name in _DECIMAL_FIELDS},
         )
 
     def times(self, files: int) -> Usage:
@@ -121,16 +140,40 @@ class Usage:
             s3_get=self.s3_get * files,
             lambdas=tuple(replace(f, invocations=f.invocations * files) for f in self.lambdas),
             requests={name: count * files for name, count in self.requests.items()},
+            **{name: getattr(self, name) * files for name in _DECIMAL_FIELDS},
         )
 
 
+_DECIMAL_FIELDS = (
+    "lambda_init_gb_seconds",
+    "xray_traces",
+    "log_bytes",
+    "log_byte_months",
+    "dynamodb_byte_months",
+    "pitr_byte_months",
+    "s3_byte_months",
+)
+
+
+_EXPRESS_UNIT_GB_SECONDS = (Decimal(prices.EXPRESS_MEMORY_UNIT_MB) / 1024) * (
+    Decimal(prices.EXPRESS_DURATION_UNIT_MS) / 1000
+)
+# One Express duration unit (100 ms x 64 MB) in dollars.
+EXPRESS_UNIT_PRICE = _EXPRESS_UNIT_GB_SECONDS * prices.EXPRESS_GB_HOUR.each / 3600
+
+
 def _express_duration(runs: tuple[Express, ...]) -> Decimal:
-    unit_gb_seconds = (Decimal(prices.EXPRESS_MEMORY_UNIT_MB) / 1024) * (
-        Decimal(prices.EXPRESS_DURATION_UNIT_MS) / 1000
-    )
-    per_gb_second = prices.EXPRESS_GB_HOUR.each / 3600
+    return sum((run.executions * run.billed_units * EXPRESS_UNIT_PRICE for run in runs), Decimal(0))
+
+
+def _express_units(runs: tuple[Express, ...]) -> int:
+    return sum(run.executions * run.billed_units for run in runs)
+
+
+def _lambda_gb_seconds(runs: tuple[Lambda, ...]) -> Decimal:
     return sum(
-        (run.executions * run.billed_units * unit_gb_seconds * per_gb_second for run in runs), Decimal(0)
+        (run.invocations * Decimal(run.memory_mb) / 1024 * Decimal(run.billed_ms) / 1000 for run in runs),
+        Decimal(0),
     )
 
 
@@ -156,7 +199,99 @@ def bill(usage: Usage) -> dict[str, Decimal]:
         "S3 GET requests": usage.s3_get * prices.S3_GET.each,
         "Lambda requests": sum(run.invocations for run in usage.lambdas) * prices.LAMBDA_REQUEST.each,
         "Lambda duration": _lambda_duration(usage.lambdas),
+        "Lambda INIT duration": usage.lambda_init_gb_seconds * prices.LAMBDA_INIT_GB_SECOND.each,
+        "DynamoDB storage": usage.dynamodb_byte_months / prices.GB * prices.DYNAMODB_STORAGE.each,
+        "DynamoDB PITR": usage.pitr_byte_months / prices.GB * prices.DYNAMODB_PITR.each,
+        "S3 storage": usage.s3_byte_months / prices.GB * prices.S3_STORAGE.each,
+        "CloudWatch Logs ingestion": usage.log_bytes / prices.GB * prices.LOGS_INGESTION.each,
+        "CloudWatch Logs storage": usage.log_byte_months / prices.GB * prices.LOGS_STORAGE.each,
+        "X-Ray traces": usage.xray_traces * prices.XRAY_TRACE.each,
     }
+
+
+# Each line item's count (in its billed unit) and list price per unit.
+UNITS = {
+    "Step Functions Standard transitions": "transitions",
+    "Distributed Map child starts": "child executions",
+    "Express requests": "executions",
+    "Express duration": "units of 100 ms x 64 MB",
+    "DynamoDB writes": "write request units",
+    "DynamoDB reads": "read request units",
+    "SQS requests": "requests (64 KB chunks)",
+    "S3 PUT requests": "PUT/COPY/POST/LIST requests",
+    "S3 GET requests": "GET/HEAD requests",
+    "Lambda requests": "invocations",
+    "Lambda duration": "GB-seconds",
+    "Lambda INIT duration": "GB-seconds",
+    "DynamoDB storage": "GB-months (first month)",
+    "DynamoDB PITR": "GB-months (first month)",
+    "S3 storage": "GB-months (manifests, claim packs, for their retention)",
+    "CloudWatch Logs ingestion": "GB ingested",
+    "CloudWatch Logs storage": "GB-months (log retention)",
+    "X-Ray traces": "traces",
+}
+
+
+def counts(usage: Usage) -> dict[str, Decimal]:
+    """Each line item's count in its billed unit (UNITS)."""
+    return {
+        "Step Functions Standard transitions": Decimal(usage.standard_transitions),
+        "Distributed Map child starts": Decimal(usage.map_child_starts),
+        "Express requests": Decimal(sum(run.executions for run in usage.express)),
+        "Express duration": Decimal(_express_units(usage.express)),
+        "DynamoDB writes": Decimal(usage.dynamodb_write_units),
+        "DynamoDB reads": Decimal(usage.dynamodb_read_units),
+        "SQS requests": Decimal(usage.sqs_requests),
+        "S3 PUT requests": Decimal(usage.s3_put),
+        "S3 GET requests": Decimal(usage.s3_get),
+        "Lambda requests": Decimal(sum(run.invocations for run in usage.lambdas)),
+        "Lambda duration": _lambda_gb_seconds(usage.lambdas),
+        "Lambda INIT duration": usage.lambda_init_gb_seconds,
+        "DynamoDB storage": usage.dynamodb_byte_months / prices.GB,
+        "DynamoDB PITR": usage.pitr_byte_months / prices.GB,
+        "S3 storage": usage.s3_byte_months / prices.GB,
+        "CloudWatch Logs ingestion": usage.log_bytes / prices.GB,
+        "CloudWatch Logs storage": usage.log_byte_months / prices.GB,
+        "X-Ray traces": usage.xray_traces,
+    }
+
+
+LIST_PRICES = {
+    "Step Functions Standard transitions": prices.STANDARD_TRANSITION.each,
+    "Distributed Map child starts": prices.MAP_CHILD_START.each,
+    "Express requests": prices.EXPRESS_REQUEST.each,
+    "Express duration": EXPRESS_UNIT_PRICE,
+    "DynamoDB writes": prices.DYNAMODB_WRITE_UNIT.each,
+    "DynamoDB reads": prices.DYNAMODB_READ_UNIT.each,
+    "SQS requests": prices.SQS_REQUEST.each,
+    "S3 PUT requests": prices.S3_PUT.each,
+    "S3 GET requests": prices.S3_GET.each,
+    "Lambda requests": prices.LAMBDA_REQUEST.each,
+    "Lambda duration": prices.LAMBDA_GB_SECOND["arm64"].each,
+    "Lambda INIT duration": prices.LAMBDA_INIT_GB_SECOND.each,
+    "DynamoDB storage": prices.DYNAMODB_STORAGE.each,
+    "DynamoDB PITR": prices.DYNAMODB_PITR.each,
+    "S3 storage": prices.S3_STORAGE.each,
+    "CloudWatch Logs ingestion": prices.LOGS_INGESTION.each,
+    "CloudWatch Logs storage": prices.LOGS_STORAGE.each,
+    "X-Ray traces": prices.XRAY_TRACE.each,
+}
+
+
+def items(usage: Usage, records: int) -> list[dict[str, Any]]:
+    """Every line item per million records: {"item", "unit", "count_per_million", "unit_price",
+    "dollars"} (dollars = count x unit price, up to the billed-unit rounding already in the count)."""
+    dollars, found = bill(usage), counts(usage)
+    return [
+        {
+            "item": name,
+            "unit": UNITS[name],
+            "count_per_million": per_million(found[name], records),
+            "unit_price": LIST_PRICES[name],
+            "dollars": per_million(dollars[name], records),
+        }
+        for name in dollars
+    ]
 
 
 def total(usage: Usage) -> Decimal:
@@ -171,6 +306,32 @@ def per_million(dollars: Decimal, records: int) -> Decimal:
 def floor_usage(*, valid_write_units: int, invalid_sqs_requests: int) -> Usage:
     """The least any design pays: one write per valid record (its units), one send per invalid one."""
     return Usage(dynamodb_write_units=valid_write_units, sqs_requests=invalid_sqs_requests)
+
+
+# SendMessageBatch: up to 10 messages and 1 MiB a request, each 64 KB chunk billed as one request.
+SQS_BATCH_MESSAGES = 10
+
+
+def cheapest_reject_report(*, rejects: int, review_bytes: int) -> Usage:
+    """The cheapest way to report `rejects` records of one file (their reviews `review_bytes` in all):
+    batched SQS sends, or one S3 PUT of a review object for the file, whichever costs less."""
+    if rejects <= 0:
+        return Usage()
+    sends = Usage(sqs_requests=max(math.ceil(rejects / SQS_BATCH_MESSAGES), sqs_requests(review_bytes)))
+    put = Usage(s3_put=1)
+    return sends if total(sends) <= total(put) else put
+
+
+def honest_floor(
+    *, valid_write_units: int, valid_item_bytes: int, valid_items: int, rejects: int, review_bytes: int
+) -> Usage:
+    """What any design that stores each valid order as one DynamoDB item (at its real size) and reports
+    each rejected record pays at least, for one file: one S3 GET of the file, the items' write units and
+    first month of storage (with DynamoDB's 100 bytes per item), and the cheapest reject report."""
+    stored = valid_item_bytes + valid_items * prices.DYNAMODB_ITEM_OVERHEAD_BYTES
+    return Usage(
+        s3_get=1, dynamodb_write_units=valid_write_units, dynamodb_byte_months=Decimal(stored)
+    ) + cheapest_reject_report(rejects=rejects, review_bytes=review_bytes)
 
 
 @dataclass(frozen=True)

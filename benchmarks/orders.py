@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-PROFILES = ("realistic", "sample")
+PROFILES = ("realistic", "sample", "flat")
 FORMS = {"jsonl": ".jsonl", "array": ".json"}
 INVALID_KINDS = ("missing_contact_info", "missing_order_id", "missing_order_info", "not_an_object")
+# The flat profile's invalid records are of five kinds (an empty order id besides the four).
+FLAT_INVALID_KINDS = (*INVALID_KINDS, "empty_order_id")
+_TAGS = ("electronics", "sale", "eu", "b2b", "gift", "refurbished", "bundle")
 
 _ITEMS = (
     ("Laptop", "1299.99"),
@@ -106,6 +109,33 @@ def sample_order(rng: random.Random, order_id: str) -> dict[str, Any]:
     }
 
 
+def flat_order(rng: random.Random, order_id: str) -> dict[str, Any]:
+    """A flat order of ~350 bytes: scalar fields with floats (some in exponent form), booleans, nulls
+    and a list of tags; the shape where converting values to DynamoDB JSON is most of the work."""
+    name, price = _ITEMS[rng.randrange(len(_ITEMS))]
+    return {
+        "order-info": {
+            "order_id": order_id,
+            "sku": f"SKU-{rng.randrange(10**6):06d}",
+            "item": name,
+            "quantity": rng.randint(1, 9),
+            "unit_price": _money(rng, price),
+            "discount": _Raw(f"0.{rng.randrange(100):02d}"),
+            "weight_kg": _Raw(f"{rng.randrange(1, 20000) / 1000}"),
+            "score": _Raw(f"{rng.randrange(1, 999)}e-3"),
+            "in_stock": rng.random() < 0.8,
+            "gift": rng.random() < 0.1,
+            "coupon": None if rng.random() < 0.7 else f"C{rng.randrange(10**4):04d}",
+            "tags": [_TAGS[rng.randrange(len(_TAGS))] for _ in range(rng.randint(0, 4))],
+        },
+        "contact-info": {
+            "email": f"customer{rng.randrange(10**7)}@example.com",
+            "vip": rng.random() < 0.05,
+            "phone": None,
+        },
+    }
+
+
 def spoil(record: dict[str, Any], kind: str) -> Any:
     """The record made invalid in one way the validator checks (kind from INVALID_KINDS)."""
     if kind == "missing_contact_info":
@@ -114,6 +144,8 @@ def spoil(record: dict[str, Any], kind: str) -> Any:
         return {**record, "order-info": {k: v for k, v in record["order-info"].items() if k != "order_id"}}
     if kind == "missing_order_info":
         return {**record, "order-info": "see attachment"}
+    if kind == "empty_order_id":
+        return {**record, "order-info": {**record["order-info"], "order_id": ""}}
     return [record["order-info"]["order_id"]]
 
 
@@ -122,12 +154,13 @@ def records(
 ) -> Iterator[Any]:
     """`count` records, reproducible from `seed`; every `invalid_every`-th one invalid (0: none)."""
     rng = random.Random(seed)
-    make = realistic_order if profile == "realistic" else sample_order
+    make = {"realistic": realistic_order, "sample": sample_order, "flat": flat_order}[profile]
+    kinds = FLAT_INVALID_KINDS if profile == "flat" else INVALID_KINDS
     invalid = 0
     for index in range(count):
         record = make(rng, f"{prefix}-{index:08d}")
         if invalid_every and index % invalid_every == invalid_every - 1:
-            yield spoil(record, INVALID_KINDS[invalid % len(INVALID_KINDS)])
+            yield spoil(record, kinds[invalid % len(kinds)])
             invalid += 1
         else:
             yield record

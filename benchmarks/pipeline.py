@@ -1,17 +1,23 @@
-"""The whole pipeline in the emulator, counted, and what it costs in dollars per million records.
+"""The whole pipeline in the emulator, counted, and every billed item priced per million records.
 
-    python -m benchmarks.pipeline [--sizes 1 100 1000] [--scale 10000 1000000] [--profile sample]
-                                  [--validator-rate R] [--json]
+    python -m benchmarks.pipeline [--sizes 100 1000] [--json]
 
-Deploys output/template.json into the moto emulator and sends files through it: one valid and one
-invalid one-record file, then one file per size (every 10th record invalid). For each file it counts,
-where they happen, every request the pipeline makes to the emulated AWS (Step Functions' service
-integrations and the Lambda handlers' own calls) by service and operation, every state entered
-(parent and Distributed Map children), the DynamoDB size of every stored item (write units) and the
-size of every review message (SQS requests). benchmarks/cost.py prices the counts; larger files
-(--scale) are the two largest measured files' per-file and per-record parts scaled, with the batch
-count from the validator core run on the same records. Prints the markdown table the README quotes.
-Throughput here is moto's interpreter (tens of records/s), not AWS's: it is not reported as speed.
+Deploys output/template.json into the moto emulator and sends realistic orders (benchmarks/orders.py,
+every 10th invalid) through it under a real-length key in the stack's versioned bucket: one valid and
+one invalid one-order file, then one file per size (and the smallest again through the large-file
+lane, the basis of the scaled scenario). For each file it counts, where they happen, every request the
+pipeline makes to the emulated AWS (Step Functions' integrations and the handlers' own calls), every
+state entered, the DynamoDB size of every stored item and of the file's ledger item, every review
+message's bytes, the handlers' log output (benchmarks/logbytes.py) and the pipeline's own S3 objects.
+benchmarks/cost.py prices them with benchmarks/prices.py; what the emulator cannot measure (durations
+on AWS, the cold-start share, X-Ray sampling) is an input stated in the output. The 1,000,000-order
+file is the two largest large-lane runs' per-file and per-record parts scaled, with the batch count
+of the validator core on the same orders under the same source. Fixed monthly costs: benchmarks/fixed.py.
+
+Prints the markdown tables the README quotes; `--json` prints one JSON object per scenario:
+{"scenario", "records_per_file", "dollars_per_million_records", "floor", "ratio_to_floor", "items":
+[{"item", "count_per_million", "unit_price", "dollars", "unit"}], "fixed_monthly_dollars", ...}.
+moto's interpreter runs tens of records/s: a property of the emulator, not reported as speed.
 """
 
 from __future__ import annotations
@@ -23,19 +29,56 @@ import math
 import time
 import uuid
 import warnings
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cost, orders, prices
+from benchmarks import coldstart, cost, fixed, orders, prices
 from benchmarks.contenders import MemorySink
 from benchmarks.counting import counting
 from benchmarks.itemsize import item_bytes
+from benchmarks.logbytes import aws_log_bytes, lambda_logs
 from benchmarks.usage import Assumptions, Run, Scenario, extrapolate, scenario, unpriced
+from handlers import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE_BATCH_SAMPLE = 10_000
+PROFILE = "realistic"
+INVALID_EVERY = 10
+# A real S3 version id is 32 characters; the core's batch count uses one of that length.
+VERSION_ID = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"[:32]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One scenario: files of `records_per_file` realistic orders and the inputs the emulator cannot
+    measure (`cold_start_share` of invocations, `xray_sampled_share` of executions traced)."""
+
+    name: str
+    records_per_file: int
+    cold_start_share: float = 0.02
+    xray_sampled_share: float = 0.0
+    # Named when the default MaxRejectedRecords (1,000) would reject the file whole.
+    max_rejected_records: int | None = None
+
+
+MILLION = 1_000_000
+SCENARIOS = (
+    Spec("one-order files at a trickle (2 % cold starts)", 1),
+    Spec("one-order files in bursts (0.5 % cold starts)", 1, cold_start_share=0.005),
+    # X-Ray's price, for a user who turns Tracing On: at a trickle every execution is sampled
+    # (the default rule's 1 request/s reservoir), in bursts about 5 %.
+    Spec("one-order files at a trickle, Tracing On", 1, xray_sampled_share=1.0),
+    Spec("100 orders per file", 100),
+    Spec("1,000 orders per file", 1000),
+    Spec(
+        "1,000,000 orders per file (MaxRejectedRecords=100000)",
+        MILLION,
+        cold_start_share=0.0,
+        max_rejected_records=MILLION // INVALID_EVERY,
+    ),
+)
 
 
 def _sqs_payload_bytes(message: dict[str, Any]) -> int:
@@ -67,6 +110,16 @@ def _states_entered(stack: Any, execution: dict[str, Any]) -> int:
     return sum(e["type"].endswith("StateEntered") for page in pages for e in page["events"])
 
 
+def _object_bytes(stack: Any, prefix: str) -> dict[tuple[str, str], int]:
+    """Every version under `prefix` in the stack's bucket: {(key, version): size}."""
+    found: dict[tuple[str, str], int] = {}
+    paginator = stack.clients.s3.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=stack.output("BucketName"), Prefix=prefix):
+        for version in page.get("Versions", []):
+            found[version["Key"], str(version.get("VersionId"))] = int(version["Size"])
+    return found
+
+
 def _s3_event(stack: Any, target: Any, size: int) -> dict[str, Any]:
     """The S3 Object Created event EventBridge would deliver for `target` (the fields the ASL reads)."""
     found: dict[str, Any] = {"key": target.key, "size": size, "etag": target.etag}
@@ -81,23 +134,25 @@ def _s3_event(stack: Any, target: Any, size: int) -> dict[str, Any]:
     }
 
 
-def count_file(stack: Any, key: str, body: bytes, *, standard_only: bool = False) -> Run:
+def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False) -> Run:
     """Upload one file, wait for it, and count what it cost.
 
-    `standard_only`: today's design before the small-file lane, measured in the same stack: the
-    SmallFileRule is disabled while the file is uploaded and its STANDARD execution is started with
-    the event the rule would have delivered (a `states` request, which is not counted as the pipeline's).
+    `large_lane`: the file is sent through the large-file (STANDARD) lane even when it is small: the
+    SmallFileRule is disabled while it is uploaded and the STANDARD execution is started with the event
+    the rule would have delivered (a `states` request, not counted as the pipeline's).
     """
     from emulator import outcome
 
     executions = outcome.Executions(stack)
-    small_rule = stack.resources.get("SmallFileRule") if standard_only else None
+    small_rule = stack.resources.get("SmallFileRule") if large_lane else None
+    prefixes = ("_pipeline/work/", "_pipeline/claims/")
+    before = {prefix: _object_bytes(stack, prefix) for prefix in prefixes}
     if small_rule:
         stack.clients.events.disable_rule(Name=small_rule)
     try:
-        with counting() as (requests, states):
+        with counting() as (requests, states), lambda_logs() as logs:
             target = outcome.upload(stack, key, body)
-            if standard_only:
+            if large_lane:
                 stack.clients.stepfunctions.start_execution(
                     stateMachineArn=stack.output("StateMachineArn"),
                     name=f"bench-{uuid.uuid4()}",
@@ -110,6 +165,10 @@ def count_file(stack: Any, key: str, body: bytes, *, standard_only: bool = False
     failed = [e["status"] for e in found if e["status"] != "SUCCEEDED"]
     if failed:
         raise RuntimeError(f"{key}: an execution ended {failed[0]}")
+    written = {}
+    for prefix in prefixes:
+        after = _object_bytes(stack, prefix)
+        written[prefix] = sum(size for name, size in after.items() if name not in before[prefix])
     small_arn = stack.outputs.get("SmallFileStateMachineArn")
     express = [e for e in found if e["stateMachineArn"] == small_arn]
     parents = [e for e in found if e["stateMachineArn"] != small_arn]
@@ -122,6 +181,7 @@ def count_file(stack: Any, key: str, body: bytes, *, standard_only: bool = False
     pipeline["s3:PutObject"] -= 1
     pipeline = {name: n for name, n in pipeline.items() if n}
     items = outcome.stored_items(stack, target)
+    ledger = outcome.ledger_item(stack, target)
     messages = _drain(stack)
     return Run(
         records=int(summary.get("records") or 0),
@@ -138,19 +198,22 @@ def count_file(stack: Any, key: str, body: bytes, *, standard_only: bool = False
         review_sqs_requests=sum(cost.sqs_requests(_sqs_payload_bytes(m)) for m in messages),
         express_executions=len(express),
         express_states=express_states,
+        order_item_bytes=sum(item_bytes(item) for item in items),
+        ledger_item_bytes=item_bytes(ledger) if ledger else 0,
+        review_bytes=sum(_sqs_payload_bytes(m) for m in messages),
+        lambda_log_bytes=sum(aws_log_bytes(text) for text in logs),
+        work_bytes=written["_pipeline/work/"],
+        claim_bytes=written["_pipeline/claims/"],
+        executions=len(found),
     )
 
 
-def core_records_per_batch(profile: str, records: int = CORE_BATCH_SAMPLE) -> tuple[float, float]:
-    """(records per batch, records/s) of the validator core on `records` generated records."""
-    import os
-
+def core_records_per_batch(source: dict[str, Any], records: int = CORE_BATCH_SAMPLE) -> tuple[float, float]:
+    """(records per batch, records/s) of the validator core on `records` realistic orders from `source`."""
     from handlers.pipeline import process_file
 
-    os.environ.setdefault("MAX_REJECTED_RECORDS", str(10**12))
-    body = orders.body(records, profile=profile)
+    body = orders.body(records, profile=PROFILE, invalid_every=INVALID_EVERY)
     sink = MemorySink()
-    source = {"bucket": "bench", "key": "cost.jsonl", "version_id": None, "etag": "0"}
 
     class Body:
         def __init__(self) -> None:
@@ -162,14 +225,24 @@ def core_records_per_batch(profile: str, records: int = CORE_BATCH_SAMPLE) -> tu
             return data
 
     started = time.perf_counter()
-    summary = process_file(Body(), source=source, manifest=sink, claims=sink)  # type: ignore[arg-type]
+    summary = process_file(
+        Body(),  # type: ignore[arg-type]
+        source=source,  # type: ignore[arg-type]
+        manifest=sink,
+        claims=sink,
+        max_rejected=10**12,
+    )
     seconds = time.perf_counter() - started
     return records / max(1, summary.batches), records / seconds
 
 
-def template_memory_mb() -> int:
-    template = json.loads((ROOT / "output" / "template.json").read_text())
-    return int(template["Parameters"].get("ValidatorMemorySize", {}).get("Default", 1024))
+def _template() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((ROOT / "output" / "template.json").read_text())
+    return loaded
+
+
+def _default(template: dict[str, Any], name: str, fallback: int) -> int:
+    return int(template["Parameters"].get(name, {}).get("Default", fallback))
 
 
 def small_file_definition_bytes() -> int:
@@ -186,173 +259,200 @@ def child_definition_bytes() -> int:
     return 20_000
 
 
-def _bodies(sizes: list[int], profile: str, prefix: str) -> dict[str, bytes]:
-    """A valid and an invalid one-record file, and one file per size, their order ids under `prefix`."""
-    valid, invalid = orders.records(2, invalid_every=2, profile=profile, prefix=f"{prefix}-single")
-    bodies = {"1 valid": orders.encode(valid).encode(), "1 invalid": orders.encode(invalid).encode()}
-    for size in sizes:
-        if size > 1:
-            bodies[str(size)] = orders.body(size, profile=profile, prefix=f"{prefix}-{size}")
-    return bodies
+def file_key(run_id: str, label: str, *, suffix: str) -> str:
+    """A real-length upload key: dated folders, a store, a timestamped name."""
+    return f"incoming/2026/12/06/store-0042/orders-{run_id}-{label}-2026-12-06T05-30-00Z{suffix}"
 
 
-def measure(sizes: list[int], profile: str) -> tuple[dict[str, Run], dict[str, Run]]:
-    """Deploy once; run the one-record files and one file per size; their counts by label. Then the
-    files the small-file lane takes (at most SMALL_FILE_MAX_BYTES) again, with their own order ids, as
-    today's design (STANDARD only, `count_file(standard_only=True)`): (this design, today's)."""
-    import emulator
+def measure(stack: Any, sizes: list[int], run_id: str) -> dict[str, Run]:
+    """The one-order files (one valid, one invalid), one file per size, and the smallest size again
+    through the large-file lane ("<n> large"): their counts by label."""
     from handlers.contract import SMALL_FILE_MAX_BYTES
 
-    stack = emulator.deploy_stack()
-    run_id = uuid.uuid4().hex[:8]
+    valid, invalid = orders.records(2, invalid_every=2, profile=PROFILE, prefix=f"{run_id}-single")
+    bodies = {"1 valid": orders.encode(valid).encode(), "1 invalid": orders.encode(invalid).encode()}
+    for size in sizes:
+        bodies[str(size)] = orders.body(size, profile=PROFILE, prefix=f"{run_id}-{size}")
     runs: dict[str, Run] = {}
-    today: dict[str, Run] = {}
-    for design, found, standard_only in (("new", runs, False), ("std", today, True)):
-        for label, body in _bodies(sizes, profile, f"{run_id}-{design}").items():
-            if standard_only and len(body) > SMALL_FILE_MAX_BYTES:
-                continue  # the same path in both designs: measured once
-            suffix = "json" if label.startswith("1 ") else "jsonl"
-            key = f"bench-{run_id}-{design}-{label.replace(' ', '-')}.{suffix}"
-            found[label] = count_file(stack, key, body, standard_only=standard_only)
-    return runs, today
+    for label, body in bodies.items():
+        suffix = ".json" if label.startswith("1 ") else ".jsonl"
+        runs[label] = count_file(stack, file_key(run_id, label.replace(" ", "-"), suffix=suffix), body)
+    smallest = min(sizes)
+    body = orders.body(smallest, profile=PROFILE, prefix=f"{run_id}-{smallest}-large")
+    if len(body) <= SMALL_FILE_MAX_BYTES:
+        key = file_key(run_id, f"{smallest}-large", suffix=".jsonl")
+        runs[f"{smallest} large"] = count_file(stack, key, body, large_lane=True)
+    return runs
 
 
-def scenarios(
-    runs: dict[str, Run],
-    assume: Assumptions,
-    *,
-    scale: list[int],
-    records_per_batch: float,
-    invalid_every: int = 10,
-    basis: dict[str, Run] | None = None,
-) -> list[Scenario]:
-    """One row per file size: one-record files mixed 9:1 valid:invalid, measured files, scaled files.
+def _large_lane(runs: dict[str, Run]) -> list[Run]:
+    found = [run for label, run in runs.items() if label[0].isdigit() and run.records > 1]
+    return sorted((run for run in found if not run.express_executions), key=lambda run: run.records)
 
-    Scaled files are extrapolated from the two largest measured files that took the large-file lane
-    (`basis`, default `runs`): a file of 10,000 records takes that lane too, so a line through a
-    small-lane run would mix two designs.
-    """
-    rows = [
-        scenario([runs["1 valid"]] * (invalid_every - 1) + [runs["1 invalid"]], assume, records_per_file=1)
-    ]
-    sized = sorted((run for label, run in runs.items() if label.isdigit()), key=lambda run: run.records)
-    rows += [scenario([run], assume, records_per_file=run.records) for run in sized]
-    large_lane = sorted(
-        (run for label, run in (basis or runs).items() if label.isdigit() and not run.express_executions),
-        key=lambda run: run.records,
-    )
-    if len(large_lane) >= 2:
-        small, big = large_lane[-2], large_lane[-1]
-        for records in scale:
-            batches = math.ceil(records / records_per_batch)
-            rows.append(
-                scenario(
-                    [extrapolate(small, big, records=records, batches=batches)],
-                    assume,
-                    records_per_file=records,
-                )
-            )
+
+def build_scenarios(
+    runs: dict[str, Run], base: Assumptions, *, records_per_batch: float
+) -> list[tuple[Spec, Scenario]]:
+    """One priced Scenario per Spec: one-order files mixed 9:1 valid:invalid, measured files, scaled."""
+    rows: list[tuple[Spec, Scenario]] = []
+    for spec in SCENARIOS:
+        assume = replace(
+            base, cold_start_share=spec.cold_start_share, xray_sampled_share=spec.xray_sampled_share
+        )
+        if spec.records_per_file == 1:
+            mix = [runs["1 valid"]] * (INVALID_EVERY - 1) + [runs["1 invalid"]]
+        elif str(spec.records_per_file) in runs:
+            mix = [runs[str(spec.records_per_file)]]
+        else:
+            small, big = _large_lane(runs)[-2:]
+            batches = math.ceil(spec.records_per_file / records_per_batch)
+            mix = [extrapolate(small, big, records=spec.records_per_file, batches=batches)]
+        rows.append((spec, scenario(mix, assume, records_per_file=spec.records_per_file)))
     return rows
 
 
-def _usd(value: Decimal) -> str:
+def _n(value: Decimal, places: int = 6) -> float:
+    return float(round(value, places))
+
+
+def scenario_json(spec: Spec, row: Scenario, fixed_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The scenario's JSON object (the issue's shape, plus what it was computed from)."""
+    design = cost.per_million(cost.total(row.usage), row.records)
+    floor = cost.per_million(cost.total(row.floor), row.records)
+    return {
+        "scenario": spec.name,
+        "records_per_file": spec.records_per_file,
+        "dollars_per_million_records": _n(design),
+        "floor": _n(floor),
+        "ratio_to_floor": _n(design / floor, 3),
+        "dollars_per_million_files": _n(design * spec.records_per_file),
+        "items": [
+            {
+                "item": item["item"],
+                "unit": item["unit"],
+                "count_per_million": _n(item["count_per_million"], 3),
+                "unit_price": float(item["unit_price"]),
+                "dollars": _n(item["dollars"]),
+            }
+            for item in cost.items(row.usage, row.records)
+        ],
+        "floor_items": [
+            {"item": item["item"], "dollars": _n(item["dollars"])}
+            for item in cost.items(row.floor, row.records)
+            if item["dollars"]
+        ],
+        "fixed_monthly_dollars": _n(fixed.fixed_total(fixed_rows), 2),
+        "max_rejected_records": spec.max_rejected_records,
+        "cold_start_share": spec.cold_start_share,
+        "xray_sampled_share": spec.xray_sampled_share,
+        "upload_put_excluded": True,
+    }
+
+
+def _usd(value: float) -> str:
     return f"${value:,.2f}" if value >= 10 else f"${value:,.3f}"
 
 
-def markdown(rows: list[Scenario], today: list[Scenario] | None = None) -> str:
-    """One line per file size; `today`: the same sizes in today's design (STANDARD only), beside it."""
-    before = {row.records_per_file: row for row in today or []}
+def markdown(objects: list[dict[str, Any]]) -> str:
     lines = [
-        "| records per file | this design, $ per million records | today's design (STANDARD only) "
-        "| floor | × floor | seed design | seed × floor |",
-        "|---|---|---|---|---|---|---|",
+        "| scenario | $ per million records | $ per million files | honest floor | × floor |",
+        "|---|---|---|---|---|",
     ]
-    for row in rows:
-        d = row.dollars_per_million()
-        old = before.get(row.records_per_file)
-        then = _usd(old.dollars_per_million()["design"]) if old else _usd(d["design"])
+    for o in objects:
         lines.append(
-            f"| {row.records_per_file:,} | {_usd(d['design'])} | {then} | {_usd(d['floor'])} | "
-            f"{d['design'] / d['floor']:.2f} | {_usd(d['seed'])} | {d['seed'] / d['floor']:.1f} |"
+            f"| {o['scenario']} | {_usd(o['dollars_per_million_records'])} | "
+            f"{_usd(o['dollars_per_million_files'])} | {_usd(o['floor'])} | {o['ratio_to_floor']:.2f} |"
         )
     return "\n".join(lines)
 
 
-def critical_path(after: Run, before: Run) -> str:
-    """A one-record file's state transitions and service calls, today's design and this one."""
-    lines = ["| one valid record | states entered | service calls (pipeline's own) |", "|---|---|---|"]
-    for name, run in (("today's design (STANDARD + Distributed Map)", before), ("small-file lane", after)):
-        states = run.parent_states + run.child_states + run.express_states
-        calls = ", ".join(f"{op} {n}" for op, n in sorted(run.requests.items()))
-        lines.append(f"| {name} | {states} | {sum(run.requests.values())}: {calls} |")
+def breakdown(objects: list[dict[str, Any]]) -> str:
+    """Dollars per million records by line item, one column per scenario (every item, zeros too)."""
+    head = "| line item (unit price) | " + " | ".join(f"S{n + 1}" for n in range(len(objects))) + " |"
+    lines = [head, "|---|" + "---|" * len(objects)]
+    for position, item in enumerate(objects[0]["items"]):
+        cells = [f"{o['items'][position]['dollars']:.4f}" for o in objects]
+        lines.append(
+            f"| {item['item']} (${item['unit_price']:.10g} per {item['unit']}) | " + " | ".join(cells) + " |"
+        )
+    lines.append("")
+    lines += [f"S{n + 1}: {o['scenario']}" for n, o in enumerate(objects)]
     return "\n".join(lines)
 
 
-def breakdown(rows: list[Scenario]) -> str:
-    """Dollars per million records by line item, one column per file size."""
-    names = list(cost.bill(cost.Usage()))
-    head = "| line item | " + " | ".join(f"{row.records_per_file:,}/file" for row in rows) + " |"
-    lines = [head, "|---|" + "---|" * len(rows)]
-    bills = [cost.bill(row.usage) for row in rows]
-    for name in names:
-        cells = [f"{cost.per_million(b[name], row.records):.4f}" for b, row in zip(bills, rows, strict=True)]
-        if any(float(cell) for cell in cells):
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+def fixed_markdown(rows: list[dict[str, Any]], *, reasons: int) -> str:
+    lines = ["| fixed monthly item | count | $ per month | to turn it off |", "|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['item']} | {row['count']} | ${row['dollars']:.2f} | {row['turn_off']} |")
+    lines.append(f"| **total** | | **${fixed.fixed_total(rows):.2f}** | |")
+    lines.append("")
+    lines.append(
+        f"Custom metrics: {len(metrics.FILE_METRICS)} per-file metrics + one per reason code seen "
+        f"in the month ({reasons} in these runs; at most {fixed.max_reasons()}: "
+        f"${fixed.custom_metrics(fixed.max_reasons()) * prices.CUSTOM_METRIC.each:.2f})."
+    )
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 1_000_000])
-    parser.add_argument("--profile", choices=orders.PROFILES, default="sample")
-    parser.add_argument(
-        "--validator-rate", type=float, help="records/s of the validator core (default: measured)"
-    )
-    parser.add_argument("--json", action="store_true", help="also the counts and usage as JSON")
+    parser.add_argument("--json", action="store_true", help="one JSON object per scenario")
     args = parser.parse_args(argv)
+    if len(set(args.sizes)) < 2 or min(args.sizes) < 2:
+        parser.error("--sizes needs at least two sizes above 1 (the scaled scenario's basis)")
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
-    records_per_batch, core_rate = core_records_per_batch(args.profile)
-    assume = Assumptions(
-        validator_records_per_s=args.validator_rate or core_rate,
-        validator_memory_mb=template_memory_mb(),
+    import emulator
+
+    template = _template()
+    stack = emulator.deploy_stack()
+    run_id = uuid.uuid4().hex[:8]
+    source = {
+        "bucket": stack.output("BucketName"),
+        "key": file_key(run_id, "million", suffix=".jsonl"),
+        "version_id": VERSION_ID,
+        "etag": "0" * 32,
+    }
+    records_per_batch, core_rate = core_records_per_batch(source)
+    init_cpu = coldstart.init_cpu_seconds()
+    memory = _default(template, "ValidatorMemorySize", 1024)
+    base = Assumptions(
+        validator_records_per_s=core_rate,
+        validator_memory_mb=memory,
         child_definition_bytes=child_definition_bytes(),
         small_file_definition_bytes=small_file_definition_bytes(),
+        init_seconds=init_cpu / min(1.0, memory / 1769),
+        log_retention_days=_default(template, "LogRetentionDays", 30),
+        work_retention_days=_default(template, "WorkRetentionDays", 7),
+        claim_retention_days=_default(template, "ClaimRetentionDays", 30),
     )
-    runs, today = measure(args.sizes, args.profile)
-    basis = {**runs, **today}  # today's runs of the small sizes took the large-file lane
-    rows = scenarios(runs, assume, scale=args.scale, records_per_batch=records_per_batch, basis=basis)
-    today_rows = scenarios(basis, assume, scale=args.scale, records_per_batch=records_per_batch)
+    runs = measure(stack, args.sizes, run_id)
+    rows = build_scenarios(runs, base, records_per_batch=records_per_batch)
+    reasons = len(orders.INVALID_KINDS)
+    fixed_rows = fixed.fixed_monthly(template, reasons=reasons)
+    objects = [scenario_json(spec, row, fixed_rows) for spec, row in rows]
     print(
-        f"\nCost per million records ({args.profile} orders, every 10th invalid; "
-        f"{prices.REGION} list prices of {prices.PRICES_CHECKED}, benchmarks/prices.py):\n"
+        f"\nCost per million records (realistic orders, every {INVALID_EVERY}th invalid, real-length key "
+        f"and version id; {prices.REGION} list prices of {prices.PRICES_CHECKED}, benchmarks/prices.py; "
+        "the upload's own S3 PUT excluded):\n"
     )
-    print(markdown(rows, today_rows))
-    print("\nCritical path of a one-record file (counted in the emulator):\n")
-    print(critical_path(runs["1 valid"], today["1 valid"]))
-    print("\nBy line item ($ per million records):\n")
-    print(breakdown(rows))
+    print(markdown(objects))
+    print("\nEvery billed item, $ per million records:\n")
+    print(breakdown(objects))
+    print("\nFixed monthly (whatever the traffic):\n")
+    print(fixed_markdown(fixed_rows, reasons=reasons))
     print(
-        f"\nAssumptions (not measurable in the emulator): {asdict(assume)}; "
-        f"records per batch {records_per_batch:.1f} (validator core, {CORE_BATCH_SAMPLE:,} records)."
+        f"\nInputs: records per batch {records_per_batch:.1f} (validator core, {CORE_BATCH_SAMPLE:,} "
+        f"orders, this source); cold start {init_cpu:.3f} CPU s here = {base.init_seconds:.3f} s at "
+        f"{memory} MB; {json.dumps(asdict(base))}"
     )
-    result = {
-        "runs": {label: asdict(run) for label, run in runs.items()},
-        "today_runs": {label: asdict(run) for label, run in today.items()},
-        "unpriced_requests": {label: unpriced(run.requests) for label, run in runs.items()},
-        "assumptions": asdict(assume),
-        "dollars_per_million": {
-            row.records_per_file: {k: str(round(v, 4)) for k, v in row.dollars_per_million().items()}
-            for row in rows
-        },
-        "today_dollars_per_million": {
-            row.records_per_file: str(round(row.dollars_per_million()["design"], 4)) for row in today_rows
-        },
-    }
+    unknown = {label: unpriced(run.requests) for label, run in runs.items() if unpriced(run.requests)}
+    print(f"Counted requests not priced (free or none): {json.dumps(unknown)}")
     if args.json:
-        print(json.dumps(result))
-    return result
+        for obj in objects:
+            print(json.dumps(obj))
+    return objects
 
 
 if __name__ == "__main__":

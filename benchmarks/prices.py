@@ -6,7 +6,8 @@ requests, plus duration rounded up to 100 ms with memory billed in 64-MB chunks,
 for the first 1,000 GB-hours a month, i.e. $0.0000166667 per GB-second; lower tiers beyond are not
 used here) and the "one transition per child execution" rule on the Step Functions developer guide's
 transitions page. The others are the us-east-1 list prices of the pages named (DynamoDB's on-demand
-figures are those after the November 2024 reduction). Change a price here and only here.
+figures are those after the November 2024 reduction). Storage, CloudWatch and X-Ray prices (added for
+issue 17) are the us-east-1 list prices of their pages. Change a price here and only here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 REGION = "us-east-1"
-PRICES_CHECKED = "2026-11-29"
+PRICES_CHECKED = "2026-12-06"
 
 STEP_FUNCTIONS_PAGE = "https://aws.amazon.com/step-functions/pricing/"
 TRANSITIONS_PAGE = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-transitions.html"
@@ -23,6 +24,12 @@ DYNAMODB_PAGE = "https://aws.amazon.com/dynamodb/pricing/on-demand/"
 SQS_PAGE = "https://aws.amazon.com/sqs/pricing/"
 S3_PAGE = "https://aws.amazon.com/s3/pricing/"
 LAMBDA_PAGE = "https://aws.amazon.com/lambda/pricing/"
+CLOUDWATCH_PAGE = "https://aws.amazon.com/cloudwatch/pricing/"
+XRAY_PAGE = "https://aws.amazon.com/xray/pricing/"
+LAMBDA_INIT_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html"
+# Storage is billed per GB-month, GB = 2^30 bytes; a month is 730 hours.
+GB = 2**30
+MONTH_DAYS = Decimal(730) / 24
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,26 @@ LAMBDA_GB_SECOND = {
     "x86_64": Price(Decimal("0.0000166667"), 1, "GB-second (x86_64, first 6 billion)", LAMBDA_PAGE),
 }
 LAMBDA_DURATION_UNIT_MS = 1
+# Since 1 August 2025 the INIT phase of on-demand ZIP functions is billed as duration (same GB-second
+# price); counted separately here, for the cold-start share of invocations.
+LAMBDA_INIT_GB_SECOND = Price(
+    Decimal("0.0000133334"), 1, "GB-second of Lambda INIT (arm64, billed since 2025-08-01)", LAMBDA_INIT_PAGE
+)
+# Storage: DynamoDB Standard table class and its point-in-time recovery; S3 Standard (first 50 TB).
+DYNAMODB_STORAGE = Price(Decimal("0.25"), 1, "GB-month of DynamoDB storage (Standard)", DYNAMODB_PAGE)
+DYNAMODB_PITR = Price(Decimal("0.20"), 1, "GB-month of DynamoDB point-in-time recovery", DYNAMODB_PAGE)
+# DynamoDB stores 100 bytes of overhead with every item (billed storage, not write units).
+DYNAMODB_ITEM_OVERHEAD_BYTES = 100
+S3_STORAGE = Price(Decimal("0.023"), 1, "GB-month of S3 Standard storage", S3_PAGE)
+# CloudWatch: Logs ingestion and storage (Standard class), custom metrics (EMF: each name x dimension
+# combination is a metric), standard-resolution alarms (per metric), dashboards (beyond 3 free).
+LOGS_INGESTION = Price(Decimal("0.50"), 1, "GB of CloudWatch Logs ingested (Standard)", CLOUDWATCH_PAGE)
+LOGS_STORAGE = Price(Decimal("0.03"), 1, "GB-month of CloudWatch Logs archived", CLOUDWATCH_PAGE)
+CUSTOM_METRIC = Price(Decimal("0.30"), 1, "custom metric-month (first 10,000)", CLOUDWATCH_PAGE)
+ALARM_METRIC = Price(Decimal("0.10"), 1, "standard-resolution alarm metric-month", CLOUDWATCH_PAGE)
+DASHBOARD = Price(Decimal("3.00"), 1, "dashboard-month (beyond 3 free per account)", CLOUDWATCH_PAGE)
+# X-Ray: traces recorded (first 100,000 a month free; not applied here, like every free tier).
+XRAY_TRACE = Price(Decimal("5.00"), 1_000_000, "X-Ray trace recorded", XRAY_PAGE)
 
 ALL = {
     "STANDARD_TRANSITION": STANDARD_TRANSITION,
@@ -84,6 +111,16 @@ ALL = {
     "LAMBDA_REQUEST": LAMBDA_REQUEST,
     "LAMBDA_GB_SECOND_ARM64": LAMBDA_GB_SECOND["arm64"],
     "LAMBDA_GB_SECOND_X86_64": LAMBDA_GB_SECOND["x86_64"],
+    "LAMBDA_INIT_GB_SECOND": LAMBDA_INIT_GB_SECOND,
+    "DYNAMODB_STORAGE": DYNAMODB_STORAGE,
+    "DYNAMODB_PITR": DYNAMODB_PITR,
+    "S3_STORAGE": S3_STORAGE,
+    "LOGS_INGESTION": LOGS_INGESTION,
+    "LOGS_STORAGE": LOGS_STORAGE,
+    "XRAY_TRACE": XRAY_TRACE,
+    "CUSTOM_METRIC": CUSTOM_METRIC,
+    "ALARM_METRIC": ALARM_METRIC,
+    "DASHBOARD": DASHBOARD,
 }
 
 

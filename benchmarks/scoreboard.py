@@ -2,11 +2,13 @@
 
     python -m benchmarks.scoreboard [--records N | --gigabyte] [--runs 3] [--seed 7] [--dir DIR]
 
-Writes one seeded file per form (realistic orders, every 10th record invalid), runs every contender
-`--runs` times on it, each run in a fresh process (a clean peak RSS), and prints one JSON line per
-contender × form: median records/s and MB/s (wall clock), median CPU seconds and CPU records/s, peak
-RSS, and the ratios to the naive and bare contenders measured in this same run (ratios of CPU time: a
-contender's own process time, steady when the 2-core machine runs other work; wall time is shown).
+Writes one seeded file per form and record shape (`--profiles`: realistic orders; a flat shape of
+floats, tags, nulls and booleans with five kinds of invalid record, run with the naive and validator
+contenders only; every 10th record invalid), runs every contender `--runs` times on it, each run in a
+fresh process (a clean peak RSS), and prints one JSON line per shape x contender x form: median
+records/s and MB/s (wall clock), median CPU seconds and CPU records/s, peak RSS, and the ratios to the
+naive and bare contenders measured in this same run (ratios of CPU time: a contender's own process
+time, steady when the 2-core machine runs other work; wall time is shown).
 The validator's line carries validator/naive and validator/bare; with the validator-ifs contender,
 the validator and validator-example lines carry `contract_cost`: the share of throughput the record
 contract costs against the original `if`s, issue 9's budget being 0.10 for the default contract and
@@ -120,25 +122,43 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--forms", nargs="+", choices=sorted(orders.FORMS), default=["jsonl", "array"])
     parser.add_argument("--contenders", nargs="+", choices=CONTENDERS, default=list(CONTENDERS))
     parser.add_argument("--dir", type=Path, help="where the generated files go (default: a temp dir)")
+    parser.add_argument("--profiles", nargs="+", choices=orders.PROFILES, default=["realistic", "flat"])
     args = parser.parse_args(argv)
-    count = records_for_bytes(GIGABYTE, seed=args.seed) if args.gigabyte else args.records
+    lines: list[dict[str, Any]] = []
+    for profile in args.profiles:
+        contenders = (
+            args.contenders
+            if profile == "realistic"
+            else [name for name in args.contenders if name in SHAPE_CONTENDERS]
+        )
+        found = _profile_lines(args, profile, contenders)
+        for line in found:
+            print(json.dumps(line), flush=True)
+        lines += found
+    return lines
+
+
+# Another record shape than the realistic orders: the validator against the naive baseline.
+SHAPE_CONTENDERS = ("naive", "validator")
+
+
+def _profile_lines(args: argparse.Namespace, profile: str, contenders: list[str]) -> list[dict[str, Any]]:
+    count = records_for_bytes(GIGABYTE, seed=args.seed, profile=profile) if args.gigabyte else args.records
     with tempfile.TemporaryDirectory(dir=args.dir) as directory:
         runs = []
         for form in args.forms:
-            stats = orders.write_file(Path(directory), form, count, seed=args.seed)
+            stats = orders.write_file(Path(directory), form, count, seed=args.seed, profile=profile)
             print(
-                f"# {form}: {stats.records} records ({stats.invalid} invalid), {stats.bytes / _MB:.1f} MB",
+                f"# {profile} {form}: {stats.records} records ({stats.invalid} invalid), "
+                f"{stats.bytes / _MB:.1f} MB",
                 file=sys.stderr,
                 flush=True,
             )
             for _ in range(args.runs):  # interleaved, so a slow spell of the machine hits every contender
-                for name in args.contenders:
+                for name in contenders:
                     runs.append(run_once(name, form, stats.path))
             stats.path.unlink()
-    lines = summarise(runs)
-    for line in lines:
-        print(json.dumps(line), flush=True)
-    return lines
+    return [{"profile": profile, **line} for line in summarise(runs)]
 
 
 if __name__ == "__main__":

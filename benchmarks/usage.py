@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from benchmarks import cost
+from benchmarks import cost, prices
 from handlers.throughput import RECORD_CONCURRENCY
 
 S3_PUT_CLASS = frozenset(
@@ -55,6 +55,17 @@ class Run:
     # The small-file lane: its top-level EXPRESS executions and the states they entered.
     express_executions: int = 0
     express_states: int = 0
+    # Issue 17, measured in the same run: the stored items' DynamoDB bytes (orders; the file's ledger
+    # item), the review messages' bytes, the Lambda handlers' log output (as AWS would write the lines,
+    # benchmarks/logbytes.py), the pipeline's own S3 objects written (manifests, claim packs) and the
+    # top-level executions started (what X-Ray would trace).
+    order_item_bytes: int = 0
+    ledger_item_bytes: int = 0
+    review_bytes: int = 0
+    lambda_log_bytes: int = 0
+    work_bytes: int = 0
+    claim_bytes: int = 0
+    executions: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,16 @@ class Assumptions:
     child_definition_bytes: int = 20_000
     small_file_definition_bytes: int = 30_000
     architecture: str = "arm64"  # resources/compute.py ARCHITECTURE
+    # Issue 17: scenario inputs and the template's retention defaults.
+    cold_start_share: float = 0.02  # invocations that start a new container (billed INIT)
+    init_seconds: float = 0.25  # one INIT at the function's CPU share (measured: benchmarks/coldstart.py)
+    xray_sampled_share: float = 0.0  # executions traced: 0 with Tracing Off (the default)
+    platform_log_bytes: int = 330  # Lambda's START, END and REPORT lines per invocation
+    init_log_bytes: int = 90  # INIT_START line and REPORT's "Init Duration" on a cold start
+    log_retention_days: int = 30  # LogRetentionDays default
+    work_retention_days: int = 7  # WorkRetentionDays default (+1 day: noncurrent version expiry)
+    claim_retention_days: int = 30  # ClaimRetentionDays default (+1 day likewise)
+    months_stored: int = 1  # DynamoDB storage and PITR priced for this many months
 
     def validator_seconds(self, records: int, *, inline: bool = False) -> float:
         share = min(1.0, self.validator_memory_mb / self.full_core_mb)
@@ -157,7 +178,38 @@ def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
             definition_bytes=assume.small_file_definition_bytes, data_bytes=CHILD_DATA_BYTES
         )
         express += (cost.Express(run.express_executions, seconds, memory),)
+    invocations = sum(fn.invocations for fn in lambdas)
+    init = sum(
+        (
+            Decimal(fn.invocations)
+            * Decimal(str(assume.cold_start_share))
+            * Decimal(str(assume.init_seconds))
+            * Decimal(fn.memory_mb)
+            / 1024
+            for fn in lambdas
+        ),
+        Decimal(0),
+    )
+    logs = Decimal(run.lambda_log_bytes + invocations * assume.platform_log_bytes) + Decimal(
+        invocations * assume.init_log_bytes
+    ) * Decimal(str(assume.cold_start_share))
+    month = prices.MONTH_DAYS
+    table_bytes = (
+        run.order_item_bytes
+        + run.ledger_item_bytes
+        + (run.order_items + 1) * prices.DYNAMODB_ITEM_OVERHEAD_BYTES
+    ) * assume.months_stored
+    objects = run.work_bytes * (assume.work_retention_days + 1) + run.claim_bytes * (
+        assume.claim_retention_days + 1
+    )
     return cost.Usage(
+        lambda_init_gb_seconds=init,
+        xray_traces=Decimal(run.executions) * Decimal(str(assume.xray_sampled_share)),
+        log_bytes=logs,
+        log_byte_months=logs * assume.log_retention_days / month,
+        dynamodb_byte_months=Decimal(table_bytes),
+        pitr_byte_months=Decimal(table_bytes),
+        s3_byte_months=Decimal(objects) / month,
         standard_transitions=run.parent_states,
         map_child_starts=children,
         express=express,
@@ -173,7 +225,14 @@ def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
 
 
 def floor_of(run: Run) -> cost.Usage:
-    return cost.floor_usage(valid_write_units=run.order_write_units, invalid_sqs_requests=run.invalid)
+    """The honest floor of the file `run` counted (benchmarks/cost.py honest_floor)."""
+    return cost.honest_floor(
+        valid_write_units=run.order_write_units,
+        valid_item_bytes=run.order_item_bytes,
+        valid_items=run.order_items,
+        rejects=run.invalid,
+        review_bytes=run.review_bytes,
+    )
 
 
 def seed_of(run: Run, design: cost.SeedDesign | None = None) -> cost.Usage:
@@ -217,6 +276,13 @@ def extrapolate(small: Run, big: Run, *, records: int, batches: int) -> Run:
         review_sqs_requests=line(small.review_sqs_requests, big.review_sqs_requests),
         express_executions=line(small.express_executions, big.express_executions),
         express_states=line(small.express_states, big.express_states),
+        order_item_bytes=line(small.order_item_bytes, big.order_item_bytes),
+        ledger_item_bytes=line(small.ledger_item_bytes, big.ledger_item_bytes),
+        review_bytes=line(small.review_bytes, big.review_bytes),
+        lambda_log_bytes=line(small.lambda_log_bytes, big.lambda_log_bytes),
+        work_bytes=line(small.work_bytes, big.work_bytes),
+        claim_bytes=line(small.claim_bytes, big.claim_bytes),
+        executions=line(small.executions, big.executions),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from handlers.jsontext import dumps
 from handlers.model import Source
+from handlers.records import source_members
 from handlers.sinks import ManifestSink
 from handlers.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
 
@@ -18,8 +19,16 @@ class BatchWriter:
 
     def __init__(self, sink: ManifestSink, source: Source, review_source: dict[str, Any]) -> None:
         self._sink = sink
-        # Each batch carries the exact source (item provenance) and the SQS-safe one (for its reviews).
-        provenance = '"source":' + dumps(source) + ',"review_source":' + dumps(review_source)
+        # Each batch carries the exact source, the SQS-safe one (for its reviews) and the items' shared
+        # `_pipeline_source` members (once per batch, not per entry: batches fill by bytes).
+        provenance = (
+            '"source":'
+            + dumps(source)
+            + ',"review_source":'
+            + dumps(review_source)
+            + ',"item_source":'
+            + dumps(source_members(source))
+        )
         self._head = '{"batch":%d,' + provenance.replace("%", "%%") + ',"records":['
         self._frame = len(self._head) + _BATCH_NUMBER_ROOM + len("]}")
         self._entries: list[str] = []

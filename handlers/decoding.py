@@ -111,6 +111,12 @@ def _with_magic_check(body: BinaryBody, size: int) -> tuple[bool, Iterator[bytes
     return head.startswith(GZIP_MAGIC), chunks()
 
 
+def _too_large(max_bytes: int) -> FileRejected:
+    return FileRejected(
+        REASON_FILE_TOO_LARGE, f"the file is larger than {max_bytes} bytes (after gzip decompression)"
+    )
+
+
 def _limited(data: Iterator[bytes], max_bytes: int) -> Iterator[bytes]:
     """`data` up to `max_bytes` bytes in all; FileRejected(file_too_large) past it."""
     total = 0
@@ -120,21 +126,27 @@ def _limited(data: Iterator[bytes], max_bytes: int) -> Iterator[bytes]:
             allowed = len(chunk) - (total - max_bytes)
             if allowed > 0:
                 yield chunk[:allowed]
-            raise FileRejected(
-                REASON_FILE_TOO_LARGE, f"the file is larger than {max_bytes} bytes (after gzip decompression)"
-            )
+            raise _too_large(max_bytes)
         yield chunk
 
 
 def text_chunks(
-    body: BinaryBody, *, chunk_bytes: int = CHUNK_BYTES, max_bytes: int | None = None
+    body: BinaryBody,
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+    max_bytes: int | None = None,
+    stored_bytes: int | None = None,
 ) -> Iterator[str]:
     """Decoded text of `body`, about `chunk_bytes` a chunk.
 
     FileRejected: not_utf8, corrupt_gzip, and file_too_large once more than `max_bytes` bytes (after
-    gunzip, before UTF-8 decoding) have been read.
+    gunzip, before UTF-8 decoding) have been read. `stored_bytes` (the object's size, GetObject's
+    ContentLength): an uncompressed body larger than `max_bytes` is file_too_large before its first
+    text is yielded (only the gzip magic check has read anything), not after `max_bytes` were streamed.
     """
     gzipped, chunks = _with_magic_check(body, chunk_bytes)
+    if not gzipped and max_bytes is not None and stored_bytes is not None and stored_bytes > max_bytes:
+        raise _too_large(max_bytes)
     data = _gunzip(chunks, chunk_bytes) if gzipped else chunks
     if max_bytes is not None:
         data = _limited(data, max_bytes)

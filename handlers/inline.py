@@ -88,6 +88,7 @@ def validate_inline(
     max_rejected: int,
     max_file_bytes: int,
     on_summary: Callable[[Summary], None] | None = None,
+    stored_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Classify `body`; the one batch of entries inline, or a hand-off. Raises FileRejected as the
     large path would (same reasons, same reviews), except a size past the inline cap (a hand-off)."""
@@ -101,6 +102,7 @@ def validate_inline(
             claims=claims,
             max_rejected=max_rejected,
             max_file_bytes=decoded_cap,
+            stored_bytes=stored_bytes,
         )
     except HandOff as handoff:
         return handoff_result(handoff.reason)

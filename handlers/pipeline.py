@@ -27,7 +27,7 @@ from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
-from handlers.records import MESSAGES, Invalid, Valid
+from handlers.records import MESSAGES, Invalid, Valid, source_suffix
 from handlers.replay import classify_line
 from handlers.review import record_review
 from handlers.rules import Rules, rule_keys
@@ -83,14 +83,15 @@ class Summary:
     rule_examples: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
 
 
-def valid_entry(element: Element, valid: Valid) -> str:
-    """`dumps({"status": "valid", "index", "line", "order_id", "hash", "item"})`, from the item's text."""
+def valid_entry(element: Element, valid: Valid, item_text: str | None = None) -> str:
+    """`dumps({"status": "valid", "index", "line", "order_id", "hash", "item"})`, from the item's text
+    (`item_text`: the item without its `_pipeline_source`; default the whole item)."""
     line = "null" if element.line is None else str(element.line)
     # The keys and the status from handlers/shapes.py, in the order the entry dict had (byte-identical).
     return (
         f'{{"{KEY_STATUS}":"{STATUS_VALID}","{KEY_INDEX}":{element.index},"{KEY_LINE}":{line},'
         f'"{KEY_ORDER_ID}":{encode_basestring_ascii(valid.order_id)},"{KEY_HASH}":"{valid.hash}",'
-        f'"{KEY_ITEM}":{valid.item_text}}}'
+        f'"{KEY_ITEM}":{valid.item_text if item_text is None else item_text}}}'
     )
 
 
@@ -140,7 +141,13 @@ class _Router:
     def store(self, element: Element, valid: Valid) -> None:
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
-            text = valid_entry(element, valid)
+            # The item without `_pipeline_source` (the batch's item_source + the index rebuild it); a
+            # replayed record's source ends otherwise (replay_of) and stays whole.
+            item = valid.item_text
+            suffix = source_suffix(self.source, element.index)
+            if item.endswith(suffix):
+                item = item[: -len(suffix)] + "}"
+            text = valid_entry(element, valid, item)
             if len(text) <= self.inline_max:
                 self.summary.valid += 1
                 self._emit(text)
@@ -260,6 +267,7 @@ def process_file(
     remaining_ms: Callable[[], int] | None = None,
     time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
     rules: Rules | None = None,
+    stored_bytes: int | None = None,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
@@ -269,13 +277,17 @@ def process_file(
     `remaining_ms` (the Lambda context's get_remaining_time_in_millis): when less than `time_margin_ms`
     is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
     `rules`: the record contract (default: the deployed one, handlers/rules.py RULES).
+    `stored_bytes` (the object's size when known): an uncompressed file larger than `max_file_bytes`
+    is file_too_large before its first record is parsed.
     """
     try:
         writer = BatchWriter(manifest, source, review_source(source))
         packs = ClaimPacks(claims, bucket=source["bucket"], digest=file_hash(source), pack_bytes=pack_bytes)
         router = _Router(source, writer, packs, RejectionTally(max_rejected), rules)
         json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
-        chunks = text_chunks(body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes)
+        chunks = text_chunks(
+            body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes, stored_bytes=stored_bytes
+        )
         countdown = _BUDGET_EVERY
         for element in iter_elements(chunks, json_lines=json_lines, element_max=element_max):
             router.route(element)

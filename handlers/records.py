@@ -155,6 +155,19 @@ def source_attribute(source: Source, index: int, origin: dict[str, Any] | None =
     return {"M": members}
 
 
+def source_members(source: Source) -> dict[str, AttributeValue]:
+    """`_pipeline_source`'s members shared by every record of a file (all but record_index): what a
+    manifest batch carries once (`item_source`), from which the state machine rebuilds each item's."""
+    members = source_attribute(source, 0)["M"]
+    return {name: value for name, value in members.items() if name != "record_index"}
+
+
+def source_suffix(source: Source, index: int) -> str:
+    """The end of a (non-replayed) valid record's item text from its `_pipeline_source` member on."""
+    head, tail = _source_text(source["bucket"], source["key"], source["version_id"])
+    return head + str(index) + tail
+
+
 @functools.lru_cache(maxsize=64)
 def _source_text(bucket: str, key: str, version_id: str | None) -> tuple[str, str]:
     """The `_pipeline_source` member's text around its record_index digits."""

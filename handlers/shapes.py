@@ -43,6 +43,10 @@ BATCH_NUMBER: Final = "batch"
 BATCH_SOURCE: Final = "source"
 BATCH_REVIEW_SOURCE: Final = "review_source"
 BATCH_RECORDS: Final = "records"
+# The members of `_pipeline_source` every item of the batch shares (DynamoDB JSON: bucket, key,
+# version_id), written once per batch; each record's item carries it with its own record_index, added
+# by the per-record state that puts the item (a replayed record's entry keeps its whole source).
+BATCH_ITEM_SOURCE: Final = "item_source"
 # Added to a batch by the parent's ItemSelector (ChildInput): {"file_id", "execution_arn"}.
 BATCH_LEDGER: Final = "ledger"
 
@@ -94,7 +98,9 @@ LAMBDA_ERRORS: Final = (
 
 
 class ValidEntry(TypedDict):
-    """An entirely SQS-safe valid record small enough to travel inline."""
+    """An entirely SQS-safe valid record small enough to travel inline. Its `item` has no
+    `_pipeline_source` (the batch's `item_source` and the entry's index give it), except a replayed
+    record's, whose source has a per-record `replay_of`."""
 
     status: str
     index: int
@@ -128,6 +134,7 @@ class Batch(TypedDict):
     batch: int
     source: Source
     review_source: dict[str, Any]
+    item_source: dict[str, Any]
     records: list[ValidEntry | LargeEntry | InvalidEntry]
 
 

@@ -11,6 +11,7 @@ if not __package__:
 import os
 from typing import Any
 
+from handlers import clients
 from handlers.awserrors import error_code, transient_as_named_error
 from handlers.claims import item_from_claim
 from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
@@ -28,9 +29,8 @@ from handlers.shapes import (
 
 
 def _client(name: str) -> Any:
-    import boto3  # Lambda runtime library; imported here so the core needs none
-
-    return boto3.client(name)
+    """The container's client for `name` (handlers/clients.py: created once, not per invocation)."""
+    return clients.client(name)
 
 
 def table_name() -> str:

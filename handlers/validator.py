@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from handlers import clients
 from handlers.awserrors import error_code, transient_as_named_error
 from handlers.contract import (
     DEFAULT_LEDGER_RETENTION_DAYS,
@@ -62,9 +63,8 @@ _RETRY_DECODED = _NOT_FOUND | {"AccessDenied", "403"}
 
 
 def _s3_client() -> Any:
-    import boto3  # Lambda runtime library; imported here so the core needs none
-
-    return boto3.client("s3")
+    """The container's S3 client (handlers/clients.py: created once, not per invocation)."""
+    return clients.client("s3")
 
 
 def _get(s3: Any, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
@@ -161,6 +161,9 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     location_key = manifest_key(file_hash(source))
     body = response["Body"]
     inline = event.get(INLINE_FLAG) is True
+    # The stored size: an uncompressed object past MAX_FILE_BYTES is rejected before it is streamed.
+    length = response.get("ContentLength")
+    stored_bytes = length if isinstance(length, int) else None
 
     def emit_counts(summary: Summary) -> None:
         """An accepted file's metrics (both lanes)."""
@@ -184,6 +187,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                     max_rejected=max_rejected,
                     max_file_bytes=max_file_bytes,
                     on_summary=emit_counts,
+                    stored_bytes=stored_bytes,
                 )
                 _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
                 if not inline_result["handoff"]:
@@ -202,6 +206,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 max_rejected=max_rejected,
                 max_file_bytes=max_file_bytes,
                 remaining_ms=_remaining_ms(context),
+                stored_bytes=stored_bytes,
             )
     except FileRejected as rejected:
         _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)

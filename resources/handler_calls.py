@@ -92,23 +92,32 @@ def _is_boto3_client(node: ast.Call) -> bool:
 
 
 def _services(modules: list[Path]) -> set[str]:
-    """Literal service names passed to boto3.client, or to a function whose body calls it."""
+    """Literal service names passed to boto3.client, or to a function that calls it, directly or
+    through another such function (`clients.client("s3")`, `_client("dynamodb")`)."""
     factories: set[str] = set()
+
+    def is_factory_call(node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        return _is_boto3_client(node) or name in factories
+
+    functions = [
+        node for path in modules for node in ast.walk(_parse(path)) if isinstance(node, ast.FunctionDef)
+    ]
+    while True:  # to a fixed point: a wrapper of a wrapper of boto3.client is a factory too
+        found = {f.name for f in functions if any(is_factory_call(inner) for inner in ast.walk(f))}
+        if found <= factories:
+            break
+        factories |= found
     services: set[str] = set()
     for path in modules:
         for node in ast.walk(_parse(path)):
-            if isinstance(node, ast.FunctionDef) and any(
-                isinstance(inner, ast.Call) and _is_boto3_client(inner) for inner in ast.walk(node)
-            ):
-                factories.add(node.name)
-    for path in modules:
-        for node in ast.walk(_parse(path)):
-            if not isinstance(node, ast.Call) or not node.args:
-                continue
-            first = node.args[0]
-            named = isinstance(node.func, ast.Name) and node.func.id in factories
-            if (_is_boto3_client(node) or named) and isinstance(first, ast.Constant):
-                services.add(str(first.value))
+            if is_factory_call(node) and isinstance(node, ast.Call) and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant):
+                    services.add(str(first.value))
     return services
 
 

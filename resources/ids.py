@@ -77,6 +77,8 @@ ALARM_EMAIL = "AlarmEmail"
 HAS_ALARM_EMAIL = "HasAlarmEmail"
 MESSAGE_AGE_ALARM_DAYS = "MessageAgeAlarmDays"
 MAX_REDRIVES = "MaxRedrives"
+TRACING = "Tracing"
+TRACING_ENABLED = "TracingEnabled"
 
 # Rule target Id (unique within the rule).
 STATE_MACHINE_TARGET_ID = "StateMachine"

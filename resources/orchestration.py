@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt
+from troposphere import GetAtt, If
 from troposphere.iam import PolicyType, Role
 from troposphere.logs import LogGroup
 from troposphere.stepfunctions import (
@@ -50,5 +50,6 @@ def state_machine(
                 )
             ],
         ),
-        TracingConfiguration=TracingConfiguration(Enabled=True),
+        # X-Ray only when the stack's Tracing parameter is On (TracingEnabled): it bills per trace.
+        TracingConfiguration=TracingConfiguration(Enabled=If(ids.TRACING_ENABLED, True, False)),
     )

@@ -22,6 +22,9 @@ LOG_RETENTION_ALLOWED_DAYS = (
 REVIEW_RETENTION_DAYS = 14
 # The validator's share of the account's concurrency: uploads beyond it queue (throttling retried).
 DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
+# X-Ray tracing of both state machines: off unless asked for ($5.00 per million traces recorded).
+TRACING_OFF = "Off"
+TRACING_ON = "On"
 # Share of rejected records (over 5 minutes) above which RejectionRatioAlarm fires.
 DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD = "0.05"
 # The age alarms fire when the oldest message of the review queue or the rule's dead-letter queue is
@@ -49,6 +52,7 @@ class PipelineParameters:
     alarm_email: Parameter
     message_age_alarm_days: Parameter
     max_redrives: Parameter
+    tracing: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -65,6 +69,7 @@ class PipelineParameters:
             self.alarm_email,
             self.message_age_alarm_days,
             self.max_redrives,
+            self.tracing,
         )
 
 
@@ -193,7 +198,23 @@ def pipeline_parameters() -> PipelineParameters:
                 "RedrivesExhaustedAlarm fires and the file is left FAILED (0: mark and alarm only)."
             ),
         ),
+        tracing=Parameter(
+            ids.TRACING,
+            Type="String",
+            Default=TRACING_OFF,
+            AllowedValues=[TRACING_OFF, TRACING_ON],
+            Description=(
+                "X-Ray tracing of both state machines. On: AWS X-Ray bills $5.00 per million traces "
+                "recorded (first 100,000 a month free; default sampling 1 request/s + 5 %), which at a "
+                "trickle of small files roughly doubles their cost. Off by default."
+            ),
+        ),
     )
+
+
+def tracing_enabled(*, parameters: PipelineParameters) -> object:
+    """Condition expression: X-Ray tracing was asked for."""
+    return Equals(Ref(parameters.tracing), TRACING_ON)
 
 
 def has_alarm_topic(*, parameters: PipelineParameters) -> object:

@@ -26,7 +26,13 @@ from resources import (
     storage,
     watchdog,
 )
-from resources.parameters import PipelineParameters, has_alarm_email, has_alarm_topic, pipeline_parameters
+from resources.parameters import (
+    PipelineParameters,
+    has_alarm_email,
+    has_alarm_topic,
+    pipeline_parameters,
+    tracing_enabled,
+)
 from workflow.definition import build_small_file_definition
 
 DESCRIPTION = (
@@ -57,6 +63,7 @@ def build_template(
     alarm_key = alerts.alarm_topic_key()
     alarm_topic = alerts.alarm_topic(key=alarm_key)
     notify = alerts.alarm_actions(topic=alarm_topic, parameters=params)
+    template.add_condition(ids.TRACING_ENABLED, tracing_enabled(parameters=params))
 
     bucket = storage.ingest_bucket(
         work_retention_days=params.work_retention_days, claim_retention_days=params.claim_retention_days

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.contract import REASON_CONFLICT
+from handlers.contract import REASON_CONFLICT, SOURCE_ATTRIBUTE
+from handlers.records import source_members
 from handlers.shapes import (
+    BATCH_ITEM_SOURCE,
     BATCH_LEDGER,
     BATCH_NUMBER,
     BATCH_RECORDS,
     BATCH_REVIEW_SOURCE,
     BATCH_SOURCE,
+    KEY_INDEX,
     KEY_OUTCOME,
     KEY_OUTCOME_REASON,
     OUTCOME_DUPLICATE,
@@ -32,7 +35,7 @@ from handlers.shapes import (
 )
 from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
-from workflow.paths import RECORD_KEY
+from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY
 from workflow.records import build_record_processor
 from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, transient
 from workflow.sdk import Catch, InlineMap, Pass, Task
@@ -63,6 +66,15 @@ def outcome_counts() -> dict[str, Any]:
     }
 
 
+def source_attribute(batch_path: str) -> dict[str, Any]:
+    """One record's `{"_pipeline_source": {"M": ...}}`: the batch's item_source members, each by path,
+    and the entry's index as record_index (the item as the validator sized it, one copy per batch)."""
+    shared = source_members({"bucket": "", "key": "", "version_id": None, "etag": None})
+    members: dict[str, Any] = {f"{name}.$": f"{batch_path}.{BATCH_ITEM_SOURCE}.{name}" for name in shared}
+    members["record_index"] = {"N.$": f"States.JsonToString($$.Map.Item.Value.{KEY_INDEX})"}
+    return {SOURCE_ATTRIBUTE: {"M": members}}
+
+
 def record_map(
     state_id: str,
     *,
@@ -81,6 +93,7 @@ def record_map(
             f"{RECORD_KEY}.$": "$$.Map.Item.Value",
             f"{BATCH_SOURCE}.$": f"{batch_path}.{BATCH_SOURCE}",
             f"{BATCH_REVIEW_SOURCE}.$": f"{batch_path}.{BATCH_REVIEW_SOURCE}",
+            SOURCE_ATTRIBUTE_KEY: source_attribute(batch_path),
         },
         max_concurrency=max_concurrency,
         result_selector=outcome_counts(),

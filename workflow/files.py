@@ -24,6 +24,7 @@ from handlers.contract import (
     WORKING_PREFIX,
 )
 from handlers.shapes import (
+    BATCH_ITEM_SOURCE,
     BATCH_LEDGER,
     BATCH_NUMBER,
     BATCH_RECORDS,
@@ -360,7 +361,7 @@ def build_file_workflow() -> Choice:
         item_selector={
             **{
                 f"{key}.$": f"$$.Map.Item.Value.{key}"
-                for key in (BATCH_NUMBER, BATCH_SOURCE, BATCH_REVIEW_SOURCE, BATCH_RECORDS)
+                for key in (BATCH_NUMBER, BATCH_SOURCE, BATCH_REVIEW_SOURCE, BATCH_ITEM_SOURCE, BATCH_RECORDS)
             },
             BATCH_LEDGER: {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
         },

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from handlers.shapes import BATCH_RECORDS, BATCH_REVIEW_SOURCE, BATCH_SOURCE, RESULT_MANIFEST
+from handlers.shapes import BATCH_RECORDS, BATCH_REVIEW_SOURCE, BATCH_SOURCE, KEY_ITEM, RESULT_MANIFEST
 
 # A per-record iteration's input: {"record": <manifest entry>, "source": ..., "review_source": ...}
 # (the child's ItemSelector builds it from the batch).
@@ -18,6 +18,12 @@ RECORD: Final = f"$.{RECORD_KEY}"
 SOURCE: Final = f"$.{BATCH_SOURCE}"
 REVIEW_SOURCE: Final = f"$.{BATCH_REVIEW_SOURCE}"
 RECORDS: Final = f"$.{BATCH_RECORDS}"
+# A per-record iteration's `{"_pipeline_source": {"M": {bucket, key, version_id, record_index}}}`,
+# built by the record Map's ItemSelector from the batch's item_source and the entry's index.
+SOURCE_ATTRIBUTE_KEY: Final = "source_attribute"
+# The item to put: the entry's item with that `_pipeline_source` (a replayed record's entry item has its
+# own, with replay_of, which wins: JsonMerge keeps the second object's members).
+STORED_ITEM: Final = f"States.JsonMerge($.{SOURCE_ATTRIBUTE_KEY}, {RECORD}.{KEY_ITEM}, false)"
 # Where the parent keeps the validator's result.
 VALIDATION: Final = "$.validation"
 MANIFEST: Final = f"{VALIDATION}.{RESULT_MANIFEST}"

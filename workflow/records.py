@@ -1,7 +1,8 @@
 """Per-record routing, run for every manifest entry inside a child: store, claim-check store, or review.
 
 Iteration input: `{"record": <manifest entry>, "source": <exact source>, "review_source": <review
-source>}` (docs/CONTRACT.md).
+source>, "source_attribute": {"_pipeline_source": ...}}` (docs/CONTRACT.md); the item put is the
+entry's item with that `_pipeline_source` (workflow/paths.py STORED_ITEM).
 Every path ends with the record's outcome only, `{"outcome": "stored" | "duplicate"}` or `{"outcome":
 "rejected", "reason": <code>}`, so a batch's Map result stays small and counts for the file ledger
 (workflow/batches.py).
@@ -18,7 +19,6 @@ from handlers.shapes import (
     EVENT_SOURCE,
     KEY_HASH,
     KEY_INDEX,
-    KEY_ITEM,
     KEY_OUTCOME,
     KEY_OUTCOME_REASON,
     KEY_POINTER,
@@ -31,7 +31,7 @@ from handlers.shapes import (
     STATUS_VALID,
 )
 from workflow import names
-from workflow.paths import SOURCE, entry
+from workflow.paths import SOURCE, STORED_ITEM, entry
 from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, LAMBDA_TRANSIENT, transient
 from workflow.reviews import (
     ERROR_PATH,
@@ -98,7 +98,7 @@ def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_record
         resource=names.service("dynamodb:putItem"),
         parameters={
             "TableName": names.sub(names.ORDERS_TABLE_NAME),
-            "Item.$": entry(KEY_ITEM),
+            "Item.$": STORED_ITEM,
             "ConditionExpression": PUT_CONDITION,
             "ExpressionAttributeNames": {"#hash": HASH_ATTRIBUTE},
             "ExpressionAttributeValues": {":hash": {"S.$": entry(KEY_HASH)}},

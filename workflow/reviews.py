@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.contract import REASON_CONFLICT, REVIEW_SCHEMA
-from handlers.shapes import KEY_INDEX, KEY_ITEM, KEY_LINE, KEY_ORDER_ID, KEY_POINTER, KEY_REVIEW
+from handlers.shapes import KEY_INDEX, KEY_LINE, KEY_ORDER_ID, KEY_POINTER, KEY_REVIEW
 from workflow import names
-from workflow.paths import RECORD_KEY, REVIEW_SOURCE, entry
+from workflow.paths import RECORD_KEY, REVIEW_SOURCE, STORED_ITEM, entry
 from workflow.retries import DEFAULT_ATTEMPTS, SQS_TRANSIENT, transient
 from workflow.sdk import Pass, Task
 
@@ -79,7 +79,8 @@ def conflict_review(state_id: str, *, inline: bool) -> Pass:
     }
     if inline:
         del review["record_item"]
-        review["record_item.$"] = entry(KEY_ITEM)
+        # The item as it would have been stored, `_pipeline_source` included.
+        review["record_item.$"] = STORED_ITEM
     else:
         del review["record_pointer"]
         review["record_pointer.$"] = entry(KEY_POINTER)

@@ -14,7 +14,7 @@ from typing import Any
 from handlers import shapes
 from handlers.review import record_review
 from workflow import names
-from workflow.paths import RECORD_KEY
+from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY
 from workflow.reviews import ERROR_PATH
 
 # `$.a.b['c-d']` in a path field or inside an intrinsic function; `$$.` (the context object) is not state.
@@ -71,7 +71,7 @@ def _param_keys(parameters: dict[str, Any]) -> frozenset[str]:
 
 def _record_path_problems(segments: list[str]) -> Iterator[str]:
     error_root = ERROR_PATH.removeprefix("$.")
-    roots = {RECORD_KEY, shapes.BATCH_SOURCE, shapes.BATCH_REVIEW_SOURCE, error_root}
+    roots = {RECORD_KEY, shapes.BATCH_SOURCE, shapes.BATCH_REVIEW_SOURCE, SOURCE_ATTRIBUTE_KEY, error_root}
     root, rest = segments[0], segments[1:]
     if root not in roots:
         yield f"reads ${'.'.join(['', *segments])}: a record iteration has no {root!r}"
@@ -161,7 +161,7 @@ def _shape_problems(scopes: dict[str, dict[str, Any]]) -> Iterator[str]:
         if _param_keys(review) != review_keys():
             yield f"{name} builds a review with {sorted(_param_keys(review))}, not {sorted(review_keys())}"
     store_batch = scopes["batch"][names.STORE_BATCH]
-    iteration = {RECORD_KEY, shapes.BATCH_SOURCE, shapes.BATCH_REVIEW_SOURCE}
+    iteration = {RECORD_KEY, shapes.BATCH_SOURCE, shapes.BATCH_REVIEW_SOURCE, SOURCE_ATTRIBUTE_KEY}
     if _param_keys(store_batch.get("ItemSelector", {})) != iteration:
         yield f"{names.STORE_BATCH} selects {sorted(_param_keys(store_batch.get('ItemSelector', {})))}"
 

@@ -22,6 +22,7 @@ from moto import mock_aws
 from emulator.patches import sfn_indefinite_paths
 from emulator.patches.asl_grammar import moto_compatible_definition
 from handlers.contract import REVIEW_SCHEMA
+from handlers.records import source_members
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
 from workflow.reviews import MINIMAL_MESSAGE
@@ -202,6 +203,8 @@ def test_unsendable_record_reviews_fall_back_to_minimal_reviews(aws: Aws) -> Non
         "batch": 0,
         "source": SOURCE,
         "review_source": REVIEW_SOURCE,
+        # the items' shared `_pipeline_source` members, once per batch (issue 17)
+        "item_source": source_members(SOURCE),
         "records": [
             _invalid_entry(0, "small"),
             _invalid_entry(1, "x" * 2000),

@@ -88,3 +88,20 @@ def test_a_contract_contender_leaves_the_product_rules_in_place(tmp_path) -> Non
     stats = _orders.write_file(tmp_path, "jsonl", 20, seed=3)
     _contenders.run("validator-example", "jsonl", stats.path)
     assert vars(handlers.records)["RULES"] is before
+
+
+@pytest.mark.parametrize("form", ["jsonl", "array"])
+def test_the_flat_shape_has_five_invalid_kinds_and_the_contenders_agree(tmp_path: Path, form: str) -> None:
+    """The second record shape of the scoreboard (issue 17): floats, tags, nulls, booleans; 10 % invalid
+    of five kinds, which every contender counts alike."""
+    records = list(orders.records(50, profile="flat"))
+    spoiled = [r for i, r in enumerate(records) if i % 10 == 9]
+    assert [contenders.check(r) for r in spoiled] == [
+        "missing_contact_info", "missing_order_id", "missing_order_info", "not_an_object", "missing_order_id"
+    ]  # fmt: skip
+    assert spoiled[4]["order-info"]["order_id"] == ""  # the fifth kind: an empty id, not a missing one
+    assert any(isinstance(v, bool) for v in records[0]["order-info"].values())
+    stats = orders.write_file(tmp_path, form, 250, profile="flat")
+    results = {name: contenders.run(name, form, stats.path) for name in ("naive", "validator")}
+    for result in results.values():
+        assert (result["records"], result["valid"], result["invalid"]) == (250, 225, 25)

@@ -50,11 +50,46 @@ def test_usage_of_a_counted_run() -> None:
 
 
 def test_floor_and_seed_of_the_same_run() -> None:
-    row = scenario([_run(1000, 10, invalid=100)], ASSUME, records_per_file=1000)
+    # GIVEN a 1,000-record file: 900 valid items of 1 write unit and 500 bytes, 100 rejects of 1 KB each
+    run = replace(_run(1000, 10, invalid=100), order_item_bytes=900 * 500, review_bytes=100 * 1024)
+    row = scenario([run], ASSUME, records_per_file=1000)
     dollars = row.dollars_per_million()
-    assert dollars["floor"] == Decimal("0.6025")
+    # THEN the honest floor is one GET, 900 write units, the items' first month (600 bytes each with
+    # DynamoDB's 100 bytes overhead) and the cheapest reject report: 10 batched SQS requests
+    # (100 messages / 10; 100 KB in two 64 KB chunks) cost less than one S3 PUT
+    floor = (
+        Decimal("0.0000004")
+        + 900 * Decimal("0.000000625")
+        + Decimal(900 * 600) / 2**30 * Decimal("0.25")
+        + 10 * Decimal("0.0000004")
+    )
+    assert dollars["floor"] == floor * 1000
     assert dollars["design"] > dollars["floor"]
     assert dollars["seed"] > 3 * 25  # three Standard transitions per record, $25 per million each
+
+
+def test_usage_of_a_run_prices_init_logs_and_storage() -> None:
+    """Issue 17: INIT at the cold-start share, log bytes with Lambda's own lines, storage by retention."""
+    run = replace(
+        _run(100, 1, invalid=10),
+        order_item_bytes=90 * 900,
+        ledger_item_bytes=400,
+        lambda_log_bytes=1000,
+        work_bytes=50_000,
+        claim_bytes=0,
+        executions=1,
+    )
+    assume = replace(ASSUME, cold_start_share=0.5, init_seconds=2.0, xray_sampled_share=1.0)
+    usage = usage_of(run, assume)
+    # one validator invocation at 1,769 MB: half a cold start of 2 s
+    assert usage.lambda_init_gb_seconds == Decimal("0.5") * 2 * Decimal(1769) / 1024
+    assert usage.xray_traces == 1
+    # the handler's 1,000 bytes + START/END/REPORT (330) + half an INIT line (90)
+    assert usage.log_bytes == 1000 + 330 + 45
+    # 90 orders + the ledger item, each with 100 bytes overhead, for one month; PITR the same
+    assert usage.dynamodb_byte_months == 90 * 900 + 400 + 91 * 100 == usage.pitr_byte_months
+    # the manifest for 7 + 1 days of a 730-hour month
+    assert usage.s3_byte_months == Decimal(50_000 * 8) / (Decimal(730) / 24)
 
 
 def test_extrapolation_splits_per_file_and_per_record_parts() -> None:
@@ -106,17 +141,20 @@ def test_a_small_lane_run_is_one_express_execution_and_an_inline_validation() ->
 
 
 def test_scaled_files_are_extrapolated_from_large_lane_runs_only() -> None:
-    from benchmarks.pipeline import scenarios
+    from benchmarks.pipeline import SCENARIOS, build_scenarios
 
     small_lane = replace(_small_lane_run(), records=100, valid=100, order_items=100, order_write_units=100)
-    big = _run(1000, 10, invalid=0)
-    standard_100 = _run(100, 1, invalid=0)
-    runs = {"1 valid": _small_lane_run(), "1 invalid": _small_lane_run(), "100": small_lane, "1000": big}
-    with_basis = scenarios(
-        runs, ASSUME, scale=[10_000], records_per_batch=100, basis={**runs, "100": standard_100}
-    )
-    without = scenarios(runs, ASSUME, scale=[10_000], records_per_batch=100)
-    # THEN with a large-lane run of 100 records there is a 10,000-record row; a line through a
-    # small-lane run would mix designs, so without one there is none
-    assert [r.records_per_file for r in with_basis] == [1, 100, 1000, 10_000]
-    assert [r.records_per_file for r in without] == [1, 100, 1000]
+    runs = {
+        "1 valid": _small_lane_run(),
+        "1 invalid": _small_lane_run(),
+        "100": small_lane,
+        "1000": _run(1000, 10, invalid=0),
+        "100 large": _run(100, 1, invalid=0),
+    }
+    rows = build_scenarios(runs, ASSUME, records_per_batch=100)
+    # THEN every scenario has a row; the million-record one is scaled from the two large-lane runs
+    # (a line through the small-lane run would mix designs) with the core's batch count
+    assert [row.records_per_file for _, row in rows] == [spec.records_per_file for spec in SCENARIOS]
+    million = rows[-1][1]
+    assert million.usage.map_child_starts == 10_000
+    assert million.usage.express_transitions > 0 and not any(e.executions == 1 for e in million.usage.express)

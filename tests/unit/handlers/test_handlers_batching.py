@@ -42,13 +42,16 @@ def test_batches_hold_at_most_batch_max_records(run_data):
     assert outcome.summary.batches == 3
 
 
-def test_sample_orders_fill_batches_by_bytes():
-    # GIVEN records like the sample order (the benchmark's "sample" profile, every 10th invalid)
+def test_realistic_orders_fill_batches_by_bytes():
+    """Realistic orders (the benchmark's "realistic" profile, every 10th invalid) under a real-length
+    key fill batches by bytes, well under the record cap: the source is carried once per batch (issue
+    17; before, every entry repeated `_pipeline_source` and sample orders too filled by bytes)."""
     from handlers_testkit import run_bytes
 
     from benchmarks import orders
 
-    outcome = run_bytes(orders.body(1000, profile="sample"), "sample.jsonl")
+    key = "incoming/2026/12/06/store-0042/orders-2026-12-06T05-30-00Z.jsonl"
+    outcome = run_bytes(orders.body(1000, profile="realistic"), key, max_rejected=10**9)
     # THEN every batch but the last is filled to the byte limit (within one entry), not cut by a count
     sizes = batch_sizes(outcome.manifest.committed)
     entry_max = max(len(json.dumps(e, separators=(",", ":"))) for e in outcome.entries)

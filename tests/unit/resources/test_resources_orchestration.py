@@ -116,12 +116,30 @@ def test_state_machine_is_standard_with_its_role_error_logging_and_tracing(resou
     assert machine["RoleArn"] == arn_of("StateMachineRole")
     assert "StateMachineName" not in machine
     # AND it logs errors without execution data (record content) to its own log group, and traces
+    # only when the Tracing parameter is On (X-Ray bills per trace)
     assert machine["LoggingConfiguration"] == {
         "Level": "ERROR",
         "IncludeExecutionData": False,
         "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": arn_of("StateMachineLogGroup")}}],
     }
-    assert machine["TracingConfiguration"] == {"Enabled": True}
+    assert machine["TracingConfiguration"] == {"Enabled": {"Fn::If": ["TracingEnabled", True, False]}}
+
+
+def test_xray_tracing_is_a_parameter_off_by_default_on_both_state_machines(
+    resources: dict[str, Any], rendered: dict[str, Any]
+) -> None:
+    """Failure class: a cost nobody asked for. Fails before issue 17: tracing was always on (X-Ray
+    bills $5 per million traces; at a trickle of one-order files nearly every execution is sampled)."""
+    # GIVEN the Tracing parameter and its condition
+    parameter = rendered["Parameters"]["Tracing"]
+    # THEN it is off by default, with On as the only other value, and its price is in its description
+    assert (parameter["Default"], parameter["AllowedValues"]) == ("Off", ["Off", "On"])
+    assert "$5.00 per million traces" in parameter["Description"]
+    assert rendered["Conditions"]["TracingEnabled"] == {"Fn::Equals": [{"Ref": "Tracing"}, "On"]}
+    # AND both state machines trace only under that condition
+    for name in ("StateMachine", "SmallFileStateMachine"):
+        tracing = props(resources, name)["TracingConfiguration"]
+        assert tracing == {"Enabled": {"Fn::If": ["TracingEnabled", True, False]}}, name
 
 
 def test_state_machine_is_created_after_its_log_delivery_permissions(resources: dict[str, Any]) -> None:

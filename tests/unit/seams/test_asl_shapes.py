@@ -51,6 +51,7 @@ def test_the_typed_shapes_use_the_declared_key_names() -> None:
         shapes.BATCH_NUMBER,
         shapes.BATCH_SOURCE,
         shapes.BATCH_REVIEW_SOURCE,
+        shapes.BATCH_ITEM_SOURCE,
         shapes.BATCH_RECORDS,
     }
     assert set(shapes.AcceptedResult.__required_keys__) == {

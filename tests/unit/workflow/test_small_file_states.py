@@ -140,6 +140,16 @@ def test_store_records_runs_the_per_record_graph_of_the_batch_children_within_th
         "record.$": "$$.Map.Item.Value",
         "source.$": "$.validation.batch.source",
         "review_source.$": "$.validation.batch.review_source",
+        "source_attribute": {
+            "_pipeline_source": {
+                "M": {
+                    "bucket.$": "$.validation.batch.item_source.bucket",
+                    "key.$": "$.validation.batch.item_source.key",
+                    "version_id.$": "$.validation.batch.item_source.version_id",
+                    "record_index": {"N.$": "States.JsonToString($$.Map.Item.Value.index)"},
+                }
+            }
+        },
     }
     # its outcome counts go to MarkFileDone (the small lane's only ledger write after the claim)
     assert store["ResultPath"] == "$.outcomes" and store["Next"] == "MarkFileDone"

@@ -304,6 +304,7 @@ def test_batches_run_as_express_children_read_from_the_manifest(parent: dict[str
             "batch.$": "$$.Map.Item.Value.batch",
             "source.$": "$$.Map.Item.Value.source",
             "review_source.$": "$$.Map.Item.Value.review_source",
+            "item_source.$": "$$.Map.Item.Value.item_source",
             "records.$": "$$.Map.Item.Value.records",
             "ledger": {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
         },
@@ -324,10 +325,22 @@ def test_a_child_maps_its_records_inline_and_outputs_only_the_batch_number(child
     assert store_batch == {
         "Type": "Map",
         "ItemsPath": "$.records",
+        # each record: its entry, the batch's sources, and its own `_pipeline_source` (batch members +
+        # the entry's index: the manifest carries the source once per batch, issue 17)
         "ItemSelector": {
             "record.$": "$$.Map.Item.Value",
             "source.$": "$.source",
             "review_source.$": "$.review_source",
+            "source_attribute": {
+                "_pipeline_source": {
+                    "M": {
+                        "bucket.$": "$.item_source.bucket",
+                        "key.$": "$.item_source.key",
+                        "version_id.$": "$.item_source.version_id",
+                        "record_index": {"N.$": "States.JsonToString($$.Map.Item.Value.index)"},
+                    }
+                }
+            },
         },
         "MaxConcurrency": 10,
         # the outcomes counted (tests/unit/workflow/test_ledger_states.py), then CountBatch
@@ -358,7 +371,8 @@ def test_store_record_is_a_conditional_put_whose_failure_is_a_conflict(records: 
         "Resource": "${DynamodbPutItemArn}",
         "Parameters": {
             "TableName": "${OrdersTableName}",
-            "Item.$": "$.record.item",
+            # the entry's item with its `_pipeline_source` (a replayed entry's own source wins)
+            "Item.$": "States.JsonMerge($.source_attribute, $.record.item, false)",
             "ConditionExpression": "attribute_not_exists(order_id) OR #hash = :hash",
             "ExpressionAttributeNames": {"#hash": "_pipeline_hash"},
             "ExpressionAttributeValues": {":hash": {"S.$": "$.record.hash"}},
@@ -421,7 +435,7 @@ def test_conflicts_become_review_messages_with_the_record_and_provenance(records
         "line.$": "$.record.line",
         "order_id.$": "$.record.order_id",
         "record": None,
-        "record_item.$": "$.record.item",
+        "record_item.$": "States.JsonMerge($.source_attribute, $.record.item, false)",
         "record_pointer": None,
         "rejections": None,
         "minimal": False,

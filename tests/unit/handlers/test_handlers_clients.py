@@ -1,0 +1,54 @@
+"""boto3 clients are created once per container, not per invocation (issue 17 item 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from handlers import clients, store_large, validator
+
+
+@pytest.fixture
+def created(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every boto3.client call, by service, with a fresh per-container cache."""
+    import boto3
+
+    made: list[str] = []
+
+    def fake_client(service: str, *args: Any, **kwargs: Any) -> object:
+        made.append(service)
+        return object()
+
+    monkeypatch.setattr(clients, "_CLIENTS", {})
+    monkeypatch.setattr(boto3, "client", fake_client)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    return made
+
+
+def test_each_handler_reuses_one_client_per_service_across_invocations(created: list[str]) -> None:
+    """Failure class: a cost paid per invocation that belongs to the container (a boto3 client is
+    ~8 ms wall, ~4 ms CPU of billed duration). Fails before issue 17: `_s3_client()` and
+    `store_large._client()` called boto3.client on every invocation."""
+    # WHEN the validator's and store-large's client getters run as three invocations would
+    first = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+    for _ in range(2):
+        again = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+        # THEN each returns the very client of the first invocation
+        assert [a is b for a, b in zip(first, again, strict=True)] == [True, True, True]
+    # AND boto3 built one client per service, once
+    assert sorted(created) == ["dynamodb", "s3"]
+
+
+def test_a_changed_endpoint_gets_its_own_client(created: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failure class: a cached client pointing at a stale endpoint/region (a test or emulator that
+    changes them must not reach the old one)."""
+    # GIVEN a client for one endpoint
+    old = clients.client("s3")
+    # WHEN the endpoint changes
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:2")
+    # THEN a new client is made for it, and the old configuration keeps its own
+    assert clients.client("s3") is not old
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    assert clients.client("s3") is old
+    assert created == ["s3", "s3"]
