@@ -20,7 +20,8 @@ from handlers.contract import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
 CUSTOM_METRICS = "CloudWatch custom metrics (EMF)"
 ALARMS = "CloudWatch alarms"
 DASHBOARDS = "CloudWatch dashboard"
-FIXED_ITEMS = (CUSTOM_METRICS, ALARMS, DASHBOARDS)
+KMS_KEYS = "KMS keys"
+FIXED_ITEMS = (CUSTOM_METRICS, ALARMS, DASHBOARDS, KMS_KEYS)
 
 _TRANSFER = ("S3 GET requests", "S3 PUT requests", "S3 storage")
 _TABLE = ("DynamoDB writes", "DynamoDB reads", "DynamoDB storage", "DynamoDB PITR")
@@ -40,6 +41,7 @@ RESOURCE_ITEMS: dict[str, tuple[str, ...]] = {
     "AWS::Logs::LogGroup": ("CloudWatch Logs ingestion", "CloudWatch Logs storage"),
     "AWS::CloudWatch::Alarm": (ALARMS,),
     "AWS::CloudWatch::Dashboard": (DASHBOARDS,),
+    "AWS::KMS::Key": (KMS_KEYS,),
 }
 # Resource types that bill nothing themselves, and why.
 FREE: dict[str, str] = {
@@ -51,6 +53,8 @@ FREE: dict[str, str] = {
         "S3 events on the default event bus, scheduled rules and delivery to Step Functions targets are "
         "free (EventBridge bills custom and partner events, not AWS service events)"
     ),
+    "AWS::Lambda::Permission": "a function's resource policy is free",
+    "AWS::SNS::Subscription": "an email subscription is free (1,000 email deliveries a month free)",
     "AWS::SNS::Topic": (
         "a topic is free; alarm notifications are a few a month (SNS: the first million requests and "
         "1,000 email deliveries a month are free)"
@@ -99,6 +103,10 @@ def dashboards(template: dict[str, Any]) -> int:
     return sum(r["Type"] == "AWS::CloudWatch::Dashboard" for r in template["Resources"].values())
 
 
+def kms_keys(template: dict[str, Any]) -> int:
+    return sum(r["Type"] == "AWS::KMS::Key" for r in template["Resources"].values())
+
+
 def fixed_monthly(template: dict[str, Any], *, reasons: int) -> list[dict[str, Any]]:
     """The fixed monthly items: {"item", "count", "unit_price", "dollars", "turn_off"}."""
     rows = [
@@ -114,6 +122,12 @@ def fixed_monthly(template: dict[str, Any], *, reasons: int) -> list[dict[str, A
             dashboards(template),
             prices.DASHBOARD.each,
             "free when the account has fewer than 3 other dashboards; deletable",
+        ),
+        (
+            KMS_KEYS,
+            kms_keys(template),
+            prices.KMS_KEY.each,
+            "only with AlarmEmail (the alarm topic's key); name your own topic in AlarmTopicArn instead",
         ),
     ]
     return [

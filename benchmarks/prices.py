@@ -26,6 +26,7 @@ S3_PAGE = "https://aws.amazon.com/s3/pricing/"
 LAMBDA_PAGE = "https://aws.amazon.com/lambda/pricing/"
 CLOUDWATCH_PAGE = "https://aws.amazon.com/cloudwatch/pricing/"
 XRAY_PAGE = "https://aws.amazon.com/xray/pricing/"
+KMS_PAGE = "https://aws.amazon.com/kms/pricing/"
 LAMBDA_INIT_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html"
 # Storage is billed per GB-month, GB = 2^30 bytes; a month is 730 hours.
 GB = 2**30
@@ -95,6 +96,8 @@ LOGS_STORAGE = Price(Decimal("0.03"), 1, "GB-month of CloudWatch Logs archived",
 CUSTOM_METRIC = Price(Decimal("0.30"), 1, "custom metric-month (first 10,000)", CLOUDWATCH_PAGE)
 ALARM_METRIC = Price(Decimal("0.10"), 1, "standard-resolution alarm metric-month", CLOUDWATCH_PAGE)
 DASHBOARD = Price(Decimal("3.00"), 1, "dashboard-month (beyond 3 free per account)", CLOUDWATCH_PAGE)
+# KMS: a customer managed key (the alarm topic's, only with AlarmEmail), per month.
+KMS_KEY = Price(Decimal("1.00"), 1, "KMS customer managed key-month", KMS_PAGE)
 # X-Ray: traces recorded (first 100,000 a month free; not applied here, like every free tier).
 XRAY_TRACE = Price(Decimal("5.00"), 1_000_000, "X-Ray trace recorded", XRAY_PAGE)
 
@@ -121,6 +124,7 @@ ALL = {
     "CUSTOM_METRIC": CUSTOM_METRIC,
     "ALARM_METRIC": ALARM_METRIC,
     "DASHBOARD": DASHBOARD,
+    "KMS_KEY": KMS_KEY,
 }
 
 

@@ -135,6 +135,10 @@ def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
     requests = run.requests
     writes = _by_service(requests, "dynamodb", DYNAMODB_WRITES)
     ledger_writes = max(0, writes - run.order_items)  # small ledger items: one unit each
+    # The ledger's sparse OpenFiles index (the watchdog's query) is written with the table: the claim
+    # inserts the item into it, DONE/REJECTED removes it, one unit each. A hand-off's status changes
+    # rewrite the index key (2 units): undercounted here by 2 units a hand-off.
+    ledger_writes *= 2
     invokes = requests.get("lambda:Invoke", 0)
     validators = min(invokes, 1)
     children = run.batches if run.child_states else 0

@@ -40,7 +40,8 @@ def test_usage_of_a_counted_run() -> None:
     usage = usage_of(_run(100, 1, invalid=10), ASSUME)
     assert usage.standard_transitions == 9
     assert usage.map_child_starts == 1
-    assert usage.dynamodb_write_units == 90 + 2  # the orders, plus the ledger's claim and update
+    # the orders, plus the ledger's claim and update, each also written to its OpenFiles index
+    assert usage.dynamodb_write_units == 90 + 2 * 2
     assert usage.sqs_requests == 10
     assert (usage.s3_put, usage.s3_get) == (1, 2)
     (validator,) = usage.lambdas
