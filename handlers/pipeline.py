@@ -53,6 +53,7 @@ from handlers.tolerance import RejectionTally
 LINE_MESSAGES = {
     REASON_UNPARSEABLE_LINE: "the line is not one complete JSON value",
     REASON_TOO_DEEP: MESSAGES[REASON_TOO_DEEP],
+    REASON_TOO_LARGE: "the line has more values than a 400 KB item can hold: not parsed",
 }
 # Reviews of these carry the raw text as a claim check, never the parsed value (deep structures,
 # unrepresentable numbers and 400 KB records stay out of state data and SQS bodies).
@@ -113,7 +114,9 @@ class _Router:
         if element.error is not None:
             self.reject(element, Invalid(element.error, LINE_MESSAGES[element.error], None), element.raw())
             return
-        record, result = classify_line(element.value, source=self.source, index=element.index)
+        record, result = classify_line(
+            element.value, source=self.source, index=element.index, text_chars=element.end - element.start
+        )
         if isinstance(result, Valid):
             self.store(element, result)
         else:

@@ -38,6 +38,7 @@ from handlers.dynamo import (
     number_size,
 )
 from handlers.model import Source
+from handlers.parsecost import size_exceeds
 from handlers.rules import MAX_VIOLATIONS, RULES, Broken, Rules, Violation, violation
 
 _HASH_HEX_LENGTH = 64
@@ -221,12 +222,17 @@ def classify(
     index: int,
     origin: dict[str, Any] | None = None,
     rules: Rules | None = None,
+    text_chars: int = 0,
 ) -> Valid | Invalid:
     """Valid, or Invalid with the first failing check, in this order: too_deep, the contract's
     (not_an_object, missing_order_info, missing_contact_info, missing_order_id, contract_violation:
     every violation listed), then DynamoDB's: not_an_object, missing_order_info, missing_order_id
     (the key), reserved_attribute, invalid_value, too_large. `origin`: a replayed record's origin,
-    kept in `_pipeline_source.replay_of`."""
+    kept in `_pipeline_source.replay_of`. `text_chars`: the length of the record's text; a record longer
+    than an item can be is too_large first when a lower bound of its item size (no text written) says
+    so: its DynamoDB JSON (up to 12 bytes a character) is never built (handlers/parsecost.py)."""
+    if text_chars > ITEM_MAX_BYTES and isinstance(record, dict) and size_exceeds(record):
+        return _invalid(REASON_TOO_LARGE, record)
     broken = (rules or RULES).check(record)
     if broken is not None:
         return _broken(record, broken)

@@ -46,13 +46,15 @@ def origin_of(value: Any) -> dict[str, Any] | None:
     return {name: origin[name] for name in ORIGIN_FIELDS}
 
 
-def classify_line(value: Any, *, source: Source, index: int) -> tuple[Any, Valid | Invalid]:
+def classify_line(
+    value: Any, *, source: Source, index: int, text_chars: int = 0
+) -> tuple[Any, Valid | Invalid]:
     """(the record to review, its classification): a replay line's record, with its origin, under the
     replay prefix; any other value exactly as `records.classify` sees it."""
     if not is_replay_file(source) or not isinstance(value, dict) or REPLAY_FIELD not in value:
-        return value, classify(value, source=source, index=index)
+        return value, classify(value, source=source, index=index, text_chars=text_chars)
     origin = origin_of(value)
     if origin is None:
         return value, Invalid(REASON_RESERVED_ATTRIBUTE, MALFORMED, None)
     record = value[RECORD_FIELD]
-    return record, classify(record, source=source, index=index, origin=origin)
+    return record, classify(record, source=source, index=index, origin=origin, text_chars=text_chars)

@@ -21,6 +21,10 @@ LOG_RETENTION_ALLOWED_DAYS = (
 REVIEW_RETENTION_DAYS = 14
 # The validator's share of the account's concurrency: uploads beyond it queue (throttling retried).
 DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
+# The validator core's proven peak on any input within the per-file limits is under 512 MB
+# (benchmarks/membound.py, docs/handlers-measurements.md "Memory bound"); boto3 and the manifest's
+# upload buffers take the rest.
+VALIDATOR_MIN_MEMORY_MB = 640
 # Share of rejected records (over 5 minutes) above which RejectionRatioAlarm fires.
 DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD = "0.05"
 
@@ -86,9 +90,12 @@ def pipeline_parameters() -> PipelineParameters:
             ids.VALIDATOR_MEMORY_SIZE,
             Type="Number",
             Default="1024",
-            MinValue=128,
+            MinValue=VALIDATOR_MIN_MEMORY_MB,
             MaxValue=10240,
-            Description="Validator Lambda memory in MB (CPU scales with it).",
+            Description=(
+                "Validator Lambda memory in MB (CPU scales with it); at least the validator core's "
+                "memory bound (512 MB, docs/handlers-measurements.md) plus boto3 and upload buffers."
+            ),
         ),
         validator_reserved_concurrency=Parameter(
             ids.VALIDATOR_RESERVED_CONCURRENCY,
