@@ -1,4 +1,4 @@
-"""`make bench`: the scoreboard (naive vs bare vs validator, both forms), the pipeline's dollars, the memory bound.
+"""`make bench`: the scoreboard (naive vs bare vs validator), the pipeline's dollars, the memory bound.
 
     python -m benchmarks.run [--records N | --gigabyte] [--runs 3]
 

@@ -10,12 +10,14 @@ from typing import Any
 
 from handlers.batching import BatchWriter
 from handlers.claimpacks import ClaimPacks
+from handlers.conflicts import CONFLICT_MESSAGE, FirstContents
 from handlers.contract import (
     CLAIM_PACK_BYTES,
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
     ELEMENT_MAX_BYTES,
     JSON_LINES_SUFFIXES,
+    REASON_CONFLICT,
     REASON_INVALID_VALUE,
     REASON_TOO_DEEP,
     REASON_TOO_LARGE,
@@ -108,6 +110,7 @@ class _Router:
         self.summary = Summary()
         self._waiting: list[str | LargeEntry | InvalidEntry] = []
         self._waiting_bytes = 0
+        self.first_contents = FirstContents()
 
     def route(self, element: Element) -> None:
         self.summary.records += 1
@@ -118,11 +121,14 @@ class _Router:
             element.value, source=self.source, index=element.index, text_chars=element.end - element.start
         )
         if isinstance(result, Valid):
-            self.store(element, result)
+            self.store(element, result, record)
         else:
             self.reject(element, result, record)
 
-    def store(self, element: Element, valid: Valid) -> None:
+    def store(self, element: Element, valid: Valid, record: Any) -> None:
+        if self.first_contents.conflicts(valid.order_id, valid.hash):
+            self.reject(element, Invalid(REASON_CONFLICT, CONFLICT_MESSAGE, valid.order_id), record)
+            return
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
             text = valid_entry(element, valid)
