@@ -51,6 +51,8 @@ LEDGER_RETENTION_DAYS = "LedgerRetentionDays"
 ALARM_TOPIC_ARN = "AlarmTopicArn"
 REJECTION_RATIO_ALARM_THRESHOLD = "RejectionRatioAlarmThreshold"
 HAS_ALARM_TOPIC = "HasAlarmTopic"
+REPLAY_WRITER_ARNS = "ReplayWriterArns"
+HAS_REPLAY_WRITERS = "HasReplayWriters"
 
 # Rule target Id (unique within the rule).
 STATE_MACHINE_TARGET_ID = "StateMachine"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import Equals, Not, Parameter, Ref
+from troposphere import Equals, Join, Not, Parameter, Ref
 
 from handlers.contract import (
     DEFAULT_LEDGER_RETENTION_DAYS,
@@ -43,6 +43,7 @@ class PipelineParameters:
     ledger_retention_days: Parameter
     alarm_topic_arn: Parameter
     rejection_ratio_alarm_threshold: Parameter
+    replay_writer_arns: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -56,6 +57,7 @@ class PipelineParameters:
             self.ledger_retention_days,
             self.alarm_topic_arn,
             self.rejection_ratio_alarm_threshold,
+            self.replay_writer_arns,
         )
 
 
@@ -155,7 +157,22 @@ def pipeline_parameters() -> PipelineParameters:
                 "this share (0.05: more than 5 in 100 records rejected)."
             ),
         ),
+        replay_writer_arns=Parameter(
+            ids.REPLAY_WRITER_ARNS,
+            Type="CommaDelimitedList",
+            Default="",
+            Description=(
+                "IAM role or user ARNs allowed to write under replay/ (review replay): a replay line "
+                "sets a stored record's origin, so the bucket policy denies everyone else. Empty (the "
+                "default): only the account's root user, so no role or user can until one is named."
+            ),
+        ),
     )
+
+
+def has_replay_writers(*, parameters: PipelineParameters) -> object:
+    """Condition expression: at least one replay writer was named."""
+    return Not(Equals(Join("", Ref(parameters.replay_writer_arns)), ""))
 
 
 def has_alarm_topic(*, parameters: PipelineParameters) -> object:

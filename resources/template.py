@@ -11,7 +11,7 @@ from troposphere.logs import LogGroup
 from troposphere.stepfunctions import StateMachine
 
 from resources import compute, events, iam, ids, monitoring, orchestration, queues, references, storage
-from resources.parameters import has_alarm_topic, pipeline_parameters
+from resources.parameters import has_alarm_topic, has_replay_writers, pipeline_parameters
 from workflow.definition import build_small_file_definition
 
 DESCRIPTION = (
@@ -37,6 +37,7 @@ def build_template(
     for parameter in params.all():
         template.add_parameter(parameter)
     template.add_condition(ids.HAS_ALARM_TOPIC, has_alarm_topic(parameters=params))
+    template.add_condition(ids.HAS_REPLAY_WRITERS, has_replay_writers(parameters=params))
 
     bucket = storage.ingest_bucket(
         work_retention_days=params.work_retention_days, claim_retention_days=params.claim_retention_days
@@ -116,7 +117,9 @@ def build_template(
     template.add_resource(
         [
             bucket,
-            storage.ingest_bucket_policy(bucket=bucket, validator_role=validator_role),
+            storage.ingest_bucket_policy(
+                bucket=bucket, validator_role=validator_role, replay_writer_arns=params.replay_writer_arns
+            ),
             orders_table,
             file_ledger_table,
             review_queue,
