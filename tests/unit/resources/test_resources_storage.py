@@ -124,9 +124,8 @@ def test_only_the_replay_writers_may_write_under_replay(
     assert statement["Resource"] == [{"Fn::Sub": ["${Bucket}/replay/*", {"Bucket": arn_of("IngestBucket")}]}]
     assert statement["Action"] == working["Action"]
     root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
-    assert statement["Condition"] == {
-        "ArnNotEquals": {"aws:PrincipalArn": {"Fn::If": ["HasReplayWriters", ref("ReplayWriterArns"), [root]]}}
-    }
+    writers = {"Fn::If": ["HasReplayWriters", ref("ReplayWriterArns"), [root]]}
+    assert statement["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": writers}}
     # AND by default nobody but the account root is named (safe: replay is off until an operator is named)
     assert (parameter["Type"], parameter["Default"]) == ("CommaDelimitedList", "")
     assert rendered["Conditions"]["HasReplayWriters"] == {
