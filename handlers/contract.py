@@ -59,6 +59,8 @@ REASON_RESERVED_ATTRIBUTE = "reserved_attribute"
 REASON_INVALID_VALUE = "invalid_value"
 REASON_TOO_LARGE = "too_large"
 REASON_UNPARSEABLE_LINE = "unparseable_line"
+# A member name given twice in one object (I-JSON): JSON parsers disagree on which one wins.
+REASON_DUPLICATE_MEMBER = "duplicate_member"
 REASON_CONFLICT = "conflict"
 RECORD_REASONS = (
     REASON_TOO_DEEP,
@@ -71,6 +73,7 @@ RECORD_REASONS = (
     REASON_INVALID_VALUE,
     REASON_TOO_LARGE,
     REASON_UNPARSEABLE_LINE,
+    REASON_DUPLICATE_MEMBER,
     REASON_CONFLICT,
 )
 # File reasons (whole-file rejection: one review message, no record stored).

@@ -18,6 +18,7 @@ from handlers.contract import (
     ELEMENT_MAX_BYTES,
     JSON_LINES_SUFFIXES,
     REASON_CONFLICT,
+    REASON_DUPLICATE_MEMBER,
     REASON_INVALID_VALUE,
     REASON_TOO_DEEP,
     REASON_TOO_LARGE,
@@ -27,6 +28,7 @@ from handlers.contract import (
 from handlers.decoding import CHUNK_BYTES, BinaryBody, text_chunks
 from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
+from handlers.members import repeats_a_name
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
 from handlers.records import MESSAGES, Invalid, Valid
@@ -121,6 +123,12 @@ class _Router:
             element.value, source=self.source, index=element.index, text_chars=element.end - element.start
         )
         if isinstance(result, Valid):
+            # A replay line's record is not the whole text: its envelope is parsed again.
+            colons = result.canonical_colons if record is element.value else None
+            if repeats_a_name(element.text, element.start, element.end, colons):
+                reason = REASON_DUPLICATE_MEMBER
+                self.reject(element, Invalid(reason, MESSAGES[reason], result.order_id), record)
+                return
             self.store(element, result, record)
         else:
             self.reject(element, result, record)

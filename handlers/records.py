@@ -17,6 +17,7 @@ from handlers.contract import (
     ITEM_MAX_BYTES,
     KEY_ATTRIBUTE,
     KEY_MAX_BYTES,
+    REASON_DUPLICATE_MEMBER,
     REASON_INVALID_VALUE,
     REASON_MISSING_CONTACT_INFO,
     REASON_MISSING_ORDER_ID,
@@ -55,6 +56,7 @@ MESSAGES = {
         'or a top-level "order_id" differs from order-info.order_id'
     ),
     REASON_TOO_LARGE: "the DynamoDB item would be larger than 400 KB",
+    REASON_DUPLICATE_MEMBER: "an object names a member twice (I-JSON): which one a parser keeps is undefined",
 }
 CONTRACT_MESSAGE = "the record breaks {count} rule(s) of the record contract (listed under violations)"
 # Where a DynamoDB rule's single violation points (the record itself otherwise).
@@ -69,12 +71,14 @@ class Valid:
     (for put_item), parsed from that text when asked for.
     """
 
-    __slots__ = ("hash", "item_text", "order_id")
+    __slots__ = ("canonical_colons", "hash", "item_text", "order_id")
 
-    def __init__(self, order_id: str, item_text: str, digest: str) -> None:
+    def __init__(self, order_id: str, item_text: str, digest: str, canonical_colons: int = 0) -> None:
         self.order_id = order_id
         self.item_text = item_text
         self.hash = digest
+        # The `:` count of the canonical text (handlers/members.py: duplicate member names).
+        self.canonical_colons = canonical_colons
 
     @property
     def item(self) -> dict[str, AttributeValue]:
@@ -260,4 +264,4 @@ def classify(
     digest = hashlib.sha256(converted.canonical.encode("utf-8")).hexdigest()
     keyed = KEY_ATTRIBUTE in record
     text = item_text(converted, order_id, digest, source, index, keyed=keyed, origin=origin)
-    return Valid(order_id, text, digest)
+    return Valid(order_id, text, digest, converted.canonical.count(":"))
