@@ -29,7 +29,10 @@ MAX_NESTING_DEPTH = 32
 # One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection.
 ELEMENT_MAX_BYTES = 64 * 1024 * 1024
 
-PUT_CONDITION = "attribute_not_exists(order_id) OR #hash = :hash"
+# A put never replaces an item: the first record of an order_id keeps its `_pipeline_source` (issue 20
+# F5). A failed condition is then an identical re-put (same `_pipeline_hash`: counted as a duplicate,
+# nothing written) or a conflict.
+PUT_CONDITION = "attribute_not_exists(order_id)"
 
 ORDERS_TABLE_ENV = "ORDERS_TABLE"
 # Per-file limits (validator environment, from template parameters): past either, the file is rejected whole.
