@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_ESCAPED_COLON = ("\\u003a", "\\u003A")
+# Any `\u003` escape (`\u003a` or `\u003A` is a colon; a digit's escape is only a false alarm).
+ESCAPE_PREFIX = "\\u003"
 
 
 class _Duplicate(Exception):
@@ -44,9 +45,7 @@ def repeats_a_name(text: str, start: int, end: int, canonical_colons: int | None
     `canonical_colons`: the `:` count of the value's canonical text, or None when it is not the value
     itself (a replay envelope's record): then the value is parsed again.
     """
-    if canonical_colons is not None and not any(
-        text.find(escaped, start, end) >= 0 for escaped in _ESCAPED_COLON
-    ):
+    if canonical_colons is not None and text.find(ESCAPE_PREFIX, start, end) < 0:
         return text.count(":", start, end) != canonical_colons
     try:
         _PAIRS_DECODER.raw_decode(text[start:end])

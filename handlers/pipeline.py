@@ -10,7 +10,7 @@ from typing import Any
 
 from handlers.batching import BatchWriter
 from handlers.claimpacks import ClaimPacks
-from handlers.conflicts import CONFLICT_MESSAGE, FirstContents
+from handlers.conflicts import CONFLICT_MESSAGE, TRACKED_ORDER_IDS
 from handlers.contract import (
     CLAIM_PACK_BYTES,
     DEFAULT_MAX_FILE_BYTES,
@@ -28,7 +28,7 @@ from handlers.contract import (
 from handlers.decoding import CHUNK_BYTES, BinaryBody, text_chunks
 from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
-from handlers.members import repeats_a_name
+from handlers.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
 from handlers.records import MESSAGES, Invalid, Valid
@@ -112,7 +112,8 @@ class _Router:
         self.summary = Summary()
         self._waiting: list[str | LargeEntry | InvalidEntry] = []
         self._waiting_bytes = 0
-        self.first_contents = FirstContents()
+        # order_id hash -> first content's hash (handlers/conflicts.py; inlined in `store`: hot path).
+        self.first_contents: dict[int, int] = {}
 
     def route(self, element: Element) -> None:
         self.summary.records += 1
@@ -123,9 +124,14 @@ class _Router:
             element.value, source=self.source, index=element.index, text_chars=element.end - element.start
         )
         if isinstance(result, Valid):
-            # A replay line's record is not the whole text: its envelope is parsed again.
-            colons = result.canonical_colons if record is element.value else None
-            if repeats_a_name(element.text, element.start, element.end, colons):
+            # handlers/members.py, its common case inlined (hot path); a replay line's record is not the
+            # whole text: the envelope is parsed again.
+            text, start, end = element.text, element.start, element.end
+            if record is element.value and text.find(ESCAPE_PREFIX, start, end) < 0:
+                repeated = text.count(":", start, end) != result.canonical_colons
+            else:
+                repeated = repeats_a_name(text, start, end, None)
+            if repeated:
                 reason = REASON_DUPLICATE_MEMBER
                 self.reject(element, Invalid(reason, MESSAGES[reason], result.order_id), record)
                 return
@@ -134,7 +140,13 @@ class _Router:
             self.reject(element, result, record)
 
     def store(self, element: Element, valid: Valid, record: Any) -> None:
-        if self.first_contents.conflicts(valid.order_id, valid.hash):
+        # handlers/conflicts.py FirstContents.conflicts, inlined (hot path).
+        seen, content = self.first_contents, hash(valid.hash)
+        if len(seen) < TRACKED_ORDER_IDS:
+            first = seen.setdefault(hash(valid.order_id), content)
+        else:
+            first = seen.get(hash(valid.order_id), content)
+        if first != content:
             self.reject(element, Invalid(REASON_CONFLICT, CONFLICT_MESSAGE, valid.order_id), record)
             return
         raw = element.raw()
