@@ -20,24 +20,34 @@ from handlers.parsecost import size_exceeds, structure_count, structure_cut
 SEED = 2020_0420
 
 
-@pytest.mark.parametrize("shape", ["containers", "del", "emoji"])
-def test_the_issue_shapes_stay_under_the_bound_and_are_one_too_large_record(shape):
-    """F2 (fails before this change: 5,016 / 1,156 / 841 MB peaks): one 63 MiB JSON Lines record."""
-    # GIVEN one JSON Lines record of 63 MiB of `[],`, DEL or emoji, gzipped to about 64 KB
+@pytest.mark.parametrize("shape", ["containers", "del", "emoji", "mixed"])
+def test_the_issue_shapes_stay_under_the_bound(shape):
+    """F2 (fails before this change: 5,016 / 1,156 / 841 / 527 MB peaks): one 63 MiB JSON Lines record."""
+    # GIVEN one JSON Lines record of 63 MiB of `[],`, DEL, emoji, or ASCII ending in an emoji (~64 KB gzip)
     # WHEN the core validates it in a fresh interpreter with discarding sinks
     measured = measure(shape)
-    # THEN it is one too_large record (claim-checked), the rest of the file unaffected
-    assert measured["outcome"] == "records: valid 0 large 0 invalid 1 ['too_large']", measured
+    # THEN the file is element_too_large (over the 32 MiB value limit), decided before the memory is spent
+    assert measured["outcome"] == "element_too_large", measured
     # AND the process's peak stays under the bound
+    assert float(measured["peak_mb"]) < BOUND_MB, measured
+
+
+@pytest.mark.parametrize("shape", ["containers", "del", "emoji"])
+def test_under_the_value_limit_they_are_one_too_large_record(shape):
+    """F2: the same shapes at 31 MiB (within the value limit): one too_large record, under the bound."""
+    measured = measure(shape, 31 * 1024 * 1024)
+    assert measured["outcome"] == "records: valid 0 large 0 invalid 1 ['too_large']", measured
     assert float(measured["peak_mb"]) < BOUND_MB, measured
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".jsonl.gz", ".json.gz"])
+@pytest.mark.parametrize("size", [31 * 1024 * 1024, 63 * 1024 * 1024])
 @pytest.mark.parametrize("shape", [*sorted(SHAPES), "generated-0", "generated-1", "generated-2"])
-def test_every_hostile_shape_stays_under_the_bound_in_both_forms(shape, suffix):
-    """F2: every shape of benchmarks/membound.py and seeded generated ones, as a line and as one object."""
-    measured = measure(shape, suffix=suffix)
+def test_every_hostile_shape_stays_under_the_bound_in_both_forms(shape, size, suffix):
+    """F2: every shape of benchmarks/membound.py and seeded generated ones, as a line and as one object,
+    just within and far beyond the value limit."""
+    measured = measure(shape, size, suffix=suffix)
     assert float(measured["peak_mb"]) < BOUND_MB, measured
 
 
