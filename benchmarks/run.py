@@ -1,4 +1,4 @@
-"""`make bench`: the scoreboard (naive vs bare vs validator, both forms), then the pipeline's dollars.
+"""`make bench`: the scoreboard (naive vs bare vs validator), the pipeline's dollars, the memory bound.
 
     python -m benchmarks.run [--records N | --gigabyte] [--runs 3]
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import pipeline, scoreboard
+from benchmarks import membound, pipeline, scoreboard
 
 
 def main() -> None:
@@ -25,6 +25,8 @@ def main() -> None:
     scoreboard.main([*board, "--runs", str(args.runs)])
     sys.stdout.flush()
     pipeline.main([])
+    sys.stdout.flush()
+    membound.main([])
 
 
 if __name__ == "__main__":

@@ -30,10 +30,16 @@ CLAIM_PACK_BYTES = 8 * 1024 * 1024
 # DynamoDB limits.
 ITEM_MAX_BYTES = 400 * 1024
 MAX_NESTING_DEPTH = 32
-# One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection.
-ELEMENT_MAX_BYTES = 64 * 1024 * 1024
+# One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection. 32 MiB
+# (64 MiB before issue 20): a value of ASCII that ends in one astral character becomes a str of 4
+# bytes a character when its window is joined, and it is parsed into as large a str again: at 64 MiB
+# that peaked at 527 MB, over the validator's 512 MB bound (docs/handlers-measurements.md).
+ELEMENT_MAX_BYTES = 32 * 1024 * 1024
 
-PUT_CONDITION = "attribute_not_exists(order_id) OR #hash = :hash"
+# A put never replaces an item: the first record of an order_id keeps its `_pipeline_source` (issue 20
+# F5). A failed condition is then an identical re-put (same `_pipeline_hash`: counted as a duplicate,
+# nothing written) or a conflict.
+PUT_CONDITION = "attribute_not_exists(order_id)"
 
 ORDERS_TABLE_ENV = "ORDERS_TABLE"
 # Per-file limits (validator environment, from template parameters): past either, the file is rejected whole.
@@ -63,6 +69,8 @@ REASON_RESERVED_ATTRIBUTE = "reserved_attribute"
 REASON_INVALID_VALUE = "invalid_value"
 REASON_TOO_LARGE = "too_large"
 REASON_UNPARSEABLE_LINE = "unparseable_line"
+# A member name given twice in one object (I-JSON): JSON parsers disagree on which one wins.
+REASON_DUPLICATE_MEMBER = "duplicate_member"
 REASON_CONFLICT = "conflict"
 RECORD_REASONS = (
     REASON_TOO_DEEP,
@@ -75,6 +83,7 @@ RECORD_REASONS = (
     REASON_INVALID_VALUE,
     REASON_TOO_LARGE,
     REASON_UNPARSEABLE_LINE,
+    REASON_DUPLICATE_MEMBER,
     REASON_CONFLICT,
 )
 # File reasons (whole-file rejection: one review message, no record stored).

@@ -10,12 +10,15 @@ from typing import Any
 
 from handlers.batching import BatchWriter
 from handlers.claimpacks import ClaimPacks
+from handlers.conflicts import CONFLICT_MESSAGE, TRACKED_ORDER_IDS
 from handlers.contract import (
     CLAIM_PACK_BYTES,
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
     ELEMENT_MAX_BYTES,
     JSON_LINES_SUFFIXES,
+    REASON_CONFLICT,
+    REASON_DUPLICATE_MEMBER,
     REASON_INVALID_VALUE,
     REASON_TOO_DEEP,
     REASON_TOO_LARGE,
@@ -25,6 +28,7 @@ from handlers.contract import (
 from handlers.decoding import CHUNK_BYTES, BinaryBody, text_chunks
 from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
+from handlers.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.model import Pointer, Source, file_hash
 from handlers.reader import Element, iter_elements
 from handlers.records import MESSAGES, Invalid, Valid, source_suffix
@@ -54,6 +58,7 @@ from handlers.tolerance import RejectionTally
 LINE_MESSAGES = {
     REASON_UNPARSEABLE_LINE: "the line is not one complete JSON value",
     REASON_TOO_DEEP: MESSAGES[REASON_TOO_DEEP],
+    REASON_TOO_LARGE: "the line has more values than a 400 KB item can hold: not parsed",
 }
 # Reviews of these carry the raw text as a claim check, never the parsed value (deep structures,
 # unrepresentable numbers and 400 KB records stay out of state data and SQS bodies).
@@ -124,6 +129,8 @@ class _Router:
         self.summary = Summary()
         self._waiting: list[str | LargeEntry | InvalidEntry] = []
         self._waiting_bytes = 0
+        # order_id hash -> first content's hash (handlers/conflicts.py; inlined in `store`: hot path).
+        self.first_contents: dict[int, int] = {}
 
     def route(self, element: Element) -> None:
         self.summary.records += 1
@@ -131,14 +138,38 @@ class _Router:
             self.reject(element, Invalid(element.error, LINE_MESSAGES[element.error], None), element.raw())
             return
         record, result = classify_line(
-            element.value, source=self.source, index=element.index, rules=self.rules
+            element.value,
+            source=self.source,
+            index=element.index,
+            rules=self.rules,
+            text_chars=element.end - element.start,
         )
         if isinstance(result, Valid):
-            self.store(element, result)
+            # handlers/members.py, its common case inlined (hot path); a replay line's record is not the
+            # whole text: the envelope is parsed again.
+            text, start, end = element.text, element.start, element.end
+            if record is element.value and text.find(ESCAPE_PREFIX, start, end) < 0:
+                repeated = text.count(":", start, end) != result.canonical_colons
+            else:
+                repeated = repeats_a_name(text, start, end, None)
+            if repeated:
+                reason = REASON_DUPLICATE_MEMBER
+                self.reject(element, Invalid(reason, MESSAGES[reason], result.order_id), record)
+                return
+            self.store(element, result, record)
         else:
             self.reject(element, result, record)
 
-    def store(self, element: Element, valid: Valid) -> None:
+    def store(self, element: Element, valid: Valid, record: Any) -> None:
+        # handlers/conflicts.py FirstContents.conflicts, inlined (hot path).
+        seen, content = self.first_contents, hash(valid.hash)
+        if len(seen) < TRACKED_ORDER_IDS:
+            first = seen.setdefault(hash(valid.order_id), content)
+        else:
+            first = seen.get(hash(valid.order_id), content)
+        if first != content:
+            self.reject(element, Invalid(REASON_CONFLICT, CONFLICT_MESSAGE, valid.order_id), record)
+            return
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
             # The item without `_pipeline_source` (the batch's item_source + the index rebuild it); a

@@ -11,10 +11,12 @@ from handlers.contract import (
     REASON_ELEMENT_TOO_LARGE,
     REASON_EMPTY_FILE,
     REASON_TOO_DEEP,
+    REASON_TOO_LARGE,
     REASON_UNPARSEABLE_LINE,
     REASON_UNSUPPORTED_TOP_LEVEL,
 )
 from handlers.errors import FileRejected
+from handlers.parsecost import too_many_values
 from handlers.textbuffer import SizeTally, TextBuffer, raw_decode, text_exceeds
 
 _ORDERS_WRAPPER = re.compile(r'\{[ \t\n\r]*"orders"[ \t\n\r]*:[ \t\n\r]*\[')
@@ -193,10 +195,12 @@ def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> 
                     raise FileRejected(REASON_ELEMENT_TOO_LARGE, _LINE_TOO_LARGE)
                 continue
         joined = "".join(pieces)
-        lines = joined.split("\n")
-        rest = lines.pop() if chunk is not None else ""
+        pieces.clear()
         # Any line may be too large only when all of them together may be (no cost on the common path).
         checked = text_exceeds(joined, element_max)
+        lines = joined.split("\n")
+        del joined  # one copy of a long line at a time, not three
+        rest = lines.pop() if chunk is not None else ""
         for raw_line in lines:
             line += 1
             if checked and text_exceeds(raw_line, element_max):
@@ -216,6 +220,9 @@ def _iter_lines(buf: TextBuffer, *, line: int, index: int, element_max: int) -> 
 
 
 def _parse_line(text: str, index: int, line: int) -> Element:
+    if too_many_values(text):
+        # Not parsed: the objects would cost up to 30 times the text (handlers/parsecost.py).
+        return Element(index, line, None, text, 0, len(text), REASON_TOO_LARGE)
     try:
         value, end = raw_decode(text)
     except RecursionError:

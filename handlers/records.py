@@ -17,6 +17,7 @@ from handlers.contract import (
     ITEM_MAX_BYTES,
     KEY_ATTRIBUTE,
     KEY_MAX_BYTES,
+    REASON_DUPLICATE_MEMBER,
     REASON_INVALID_VALUE,
     REASON_MISSING_CONTACT_INFO,
     REASON_MISSING_ORDER_ID,
@@ -38,6 +39,7 @@ from handlers.dynamo import (
     number_size,
 )
 from handlers.model import Source
+from handlers.parsecost import size_exceeds
 from handlers.rules import MAX_VIOLATIONS, RULES, Broken, Rules, Violation, violation
 
 _HASH_HEX_LENGTH = 64
@@ -54,6 +56,7 @@ MESSAGES = {
         'or a top-level "order_id" differs from order-info.order_id'
     ),
     REASON_TOO_LARGE: "the DynamoDB item would be larger than 400 KB",
+    REASON_DUPLICATE_MEMBER: "an object names a member twice (I-JSON): which one a parser keeps is undefined",
 }
 CONTRACT_MESSAGE = "the record breaks {count} rule(s) of the record contract (listed under violations)"
 # Where a DynamoDB rule's single violation points (the record itself otherwise).
@@ -68,12 +71,14 @@ class Valid:
     (for put_item), parsed from that text when asked for.
     """
 
-    __slots__ = ("hash", "item_text", "order_id")
+    __slots__ = ("canonical_colons", "hash", "item_text", "order_id")
 
-    def __init__(self, order_id: str, item_text: str, digest: str) -> None:
+    def __init__(self, order_id: str, item_text: str, digest: str, canonical_colons: int = 0) -> None:
         self.order_id = order_id
         self.item_text = item_text
         self.hash = digest
+        # The `:` count of the canonical text (handlers/members.py: duplicate member names).
+        self.canonical_colons = canonical_colons
 
     @property
     def item(self) -> dict[str, AttributeValue]:
@@ -234,12 +239,17 @@ def classify(
     index: int,
     origin: dict[str, Any] | None = None,
     rules: Rules | None = None,
+    text_chars: int = 0,
 ) -> Valid | Invalid:
     """Valid, or Invalid with the first failing check, in this order: too_deep, the contract's
     (not_an_object, missing_order_info, missing_contact_info, missing_order_id, contract_violation:
     every violation listed), then DynamoDB's: not_an_object, missing_order_info, missing_order_id
     (the key), reserved_attribute, invalid_value, too_large. `origin`: a replayed record's origin,
-    kept in `_pipeline_source.replay_of`."""
+    kept in `_pipeline_source.replay_of`. `text_chars`: the length of the record's text; a record longer
+    than an item can be is too_large first when a lower bound of its item size (no text written) says
+    so: its DynamoDB JSON (up to 12 bytes a character) is never built (handlers/parsecost.py)."""
+    if text_chars > ITEM_MAX_BYTES and isinstance(record, dict) and size_exceeds(record):
+        return _invalid(REASON_TOO_LARGE, record)
     broken = (rules or RULES).check(record)
     if broken is not None:
         return _broken(record, broken)
@@ -267,4 +277,4 @@ def classify(
     digest = hashlib.sha256(converted.canonical.encode("utf-8")).hexdigest()
     keyed = KEY_ATTRIBUTE in record
     text = item_text(converted, order_id, digest, source, index, keyed=keyed, origin=origin)
-    return Valid(order_id, text, digest)
+    return Valid(order_id, text, digest, converted.canonical.count(":"))

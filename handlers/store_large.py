@@ -86,20 +86,22 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     dynamodb = _client("dynamodb")
     try:
         with transient_as_named_error("dynamodb PutItem"):
-            response = dynamodb.put_item(
+            dynamodb.put_item(
                 TableName=table,
                 Item=valid.item,
                 ConditionExpression=PUT_CONDITION,
-                ExpressionAttributeNames={"#hash": HASH_ATTRIBUTE},
-                ExpressionAttributeValues={":hash": {"S": valid.hash}},
-                # Old attributes come back only when the item was already there: an identical re-put.
-                ReturnValues="ALL_OLD",
+                # The item already there comes back with the failure: its hash tells an identical re-put
+                # (nothing written, its first `_pipeline_source` kept) from a conflict.
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
     except Exception as exc:
-        if error_code(exc) == "ConditionalCheckFailedException":
+        if error_code(exc) != "ConditionalCheckFailedException":
+            raise
+        stored = getattr(exc, "response", {}).get("Item", {}).get(HASH_ATTRIBUTE, {}).get("S")
+        if stored != valid.hash:
             raise OrderConflict(
                 f"order_id of record {valid.order_id!r} is stored with different content"
             ) from exc
-        raise
-    outcome = OUTCOME_DUPLICATE if response.get("Attributes") else OUTCOME_STORED
+        return {"stored": True, KEY_OUTCOME: OUTCOME_DUPLICATE}
+    outcome = OUTCOME_STORED
     return {"stored": True, KEY_OUTCOME: outcome}

@@ -17,6 +17,7 @@ from handlers.contract import (
 )
 from handlers.errors import FileRejected
 from handlers.jsonnumbers import parse_float, parse_int
+from handlers.parsecost import LARGE_TEXT_CHARS, TOO_MANY_VALUES, structure_cut
 
 _NUMBER_TYPES: Final = (int, Decimal)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -204,6 +205,8 @@ class TextBuffer:
     def truncated(self) -> FileRejected:
         """truncated, positioned at the end of the text (where the parser ran out)."""
         return FileRejected(REASON_TRUNCATED, _TRUNCATED, position=self.position(len(self.text)))
+        # (window, from, cut, window[:cut]): values from `from` on parse in window[:cut] (parsecost.py).
+        self._cut: tuple[str, int, int | None, str] | None = None
 
     def next_chunk(self) -> str | None:
         """The next raw chunk (bypassing the window), or None at the end."""
@@ -247,6 +250,7 @@ class TextBuffer:
         self._drop(self.pos)
         self.text = "".join(parts)
         self.pos = 0
+        self._cut = None
         return added > 0
 
     def peek(self) -> str | None:
@@ -276,6 +280,9 @@ class TextBuffer:
         while True:
             start = self.pos
             text = self.text
+            exact = False
+            if len(text) - start > LARGE_TEXT_CHARS:
+                text, exact = self._bounded(start)
             try:
                 value, end = raw_decode(text, start)
             except json.JSONDecodeError as exc:
@@ -284,6 +291,11 @@ class TextBuffer:
                 # How far the parser read: an unterminated string ran to the end of the window.
                 reached = len(text) if unterminated else exc.pos
                 self._check_size(start, reached)
+                if incomplete and text is not self.text:
+                    if exact:
+                        raise FileRejected(REASON_ELEMENT_TOO_LARGE, TOO_MANY_VALUES) from None
+                    self._cut = None  # cut for an earlier value: count again from this one
+                    continue
                 if incomplete and not self.eof:
                     self._grow(start, reached)
                     continue
@@ -316,6 +328,19 @@ class TextBuffer:
                 continue
             self.pos = end
             return value, start, end
+
+    def _bounded(self, start: int) -> tuple[str, bool]:
+        """The text to parse the value at `start` in: the window, or the window cut just after the
+        (STRUCTURE_MAX + 1)th `[ { , :` from `start` (`exact`: counted from this value), so a parse never
+        builds more objects than that. The count is kept for the later values of the same window."""
+        cut = self._cut
+        if cut is None or cut[0] is not self.text or start < cut[1]:
+            position = structure_cut(self.text, start)
+            cut = (self.text, start, position, "" if position is None else self.text[:position])
+            self._cut = cut
+        if cut[2] is None:
+            return self.text, False
+        return cut[3], start == cut[1]
 
     def _check_size(self, start: int, end: int) -> None:
         if text_exceeds(self.text, self._element_max, start, end):

@@ -32,5 +32,5 @@ RECORD_CONCURRENCY: Final = 10
 # SMALL_FILE_RECORD_CONCURRENCY; the validator hands a file with more to the large lane. The lane's
 # worst case (every retry, every wave: output/worstcase.md) must stay under its 5 minutes with margin,
 # and build.py refuses settings that break it (workflow/budgets.py).
-INLINE_MAX_RECORDS: Final = 200
+INLINE_MAX_RECORDS: Final = 160
 SMALL_FILE_RECORD_CONCURRENCY: Final = 40

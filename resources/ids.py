@@ -79,6 +79,8 @@ MESSAGE_AGE_ALARM_DAYS = "MessageAgeAlarmDays"
 MAX_REDRIVES = "MaxRedrives"
 TRACING = "Tracing"
 TRACING_ENABLED = "TracingEnabled"
+REPLAY_WRITER_ARNS = "ReplayWriterArns"
+HAS_REPLAY_WRITERS = "HasReplayWriters"
 
 # Rule target Id (unique within the rule).
 STATE_MACHINE_TARGET_ID = "StateMachine"

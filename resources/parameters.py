@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import Equals, Not, Parameter, Ref
+from troposphere import Equals, Join, Not, Parameter, Ref
 
 from handlers.contract import (
     DEFAULT_LEDGER_RETENTION_DAYS,
@@ -25,6 +25,10 @@ DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
 # X-Ray tracing of both state machines: off unless asked for ($5.00 per million traces recorded).
 TRACING_OFF = "Off"
 TRACING_ON = "On"
+# The validator core's proven peak on any input within the per-file limits is under 512 MB
+# (benchmarks/membound.py, docs/handlers-measurements.md "Memory bound"); boto3 and the manifest's
+# upload buffers take the rest.
+VALIDATOR_MIN_MEMORY_MB = 640
 # Share of rejected records (over 5 minutes) above which RejectionRatioAlarm fires.
 DEFAULT_REJECTION_RATIO_ALARM_THRESHOLD = "0.05"
 # The age alarms fire when the oldest message of the review queue or the rule's dead-letter queue is
@@ -53,6 +57,7 @@ class PipelineParameters:
     message_age_alarm_days: Parameter
     max_redrives: Parameter
     tracing: Parameter
+    replay_writer_arns: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -70,6 +75,7 @@ class PipelineParameters:
             self.message_age_alarm_days,
             self.max_redrives,
             self.tracing,
+            self.replay_writer_arns,
         )
 
 
@@ -104,9 +110,12 @@ def pipeline_parameters() -> PipelineParameters:
             ids.VALIDATOR_MEMORY_SIZE,
             Type="Number",
             Default="1024",
-            MinValue=128,
+            MinValue=VALIDATOR_MIN_MEMORY_MB,
             MaxValue=10240,
-            Description="Validator Lambda memory in MB (CPU scales with it).",
+            Description=(
+                "Validator Lambda memory in MB (CPU scales with it); at least the validator core's "
+                "memory bound (512 MB, docs/handlers-measurements.md) plus boto3 and upload buffers."
+            ),
         ),
         validator_reserved_concurrency=Parameter(
             ids.VALIDATOR_RESERVED_CONCURRENCY,
@@ -209,12 +218,27 @@ def pipeline_parameters() -> PipelineParameters:
                 "trickle of small files roughly doubles their cost. Off by default."
             ),
         ),
+        replay_writer_arns=Parameter(
+            ids.REPLAY_WRITER_ARNS,
+            Type="CommaDelimitedList",
+            Default="",
+            Description=(
+                "IAM role or user ARNs allowed to write under replay/ (review replay): a replay line "
+                "sets a stored record's origin, so the bucket policy denies everyone else. Empty (the "
+                "default): only the account's root user, so no role or user can until one is named."
+            ),
+        ),
     )
 
 
 def tracing_enabled(*, parameters: PipelineParameters) -> object:
     """Condition expression: X-Ray tracing was asked for."""
     return Equals(Ref(parameters.tracing), TRACING_ON)
+
+
+def has_replay_writers(*, parameters: PipelineParameters) -> object:
+    """Condition expression: at least one replay writer was named."""
+    return Not(Equals(Join("", Ref(parameters.replay_writer_arns)), ""))
 
 
 def has_alarm_topic(*, parameters: PipelineParameters) -> object:

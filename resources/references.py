@@ -105,7 +105,8 @@ def state_machine_references(
         Reference(
             names.ORDERS_TABLE_NAME,
             Ref(orders_table),
-            Grant("PutOrders", (dynamodb.PutItem,), GetAtt(orders_table, "Arn")),
+            # GetItem: ReadStoredHash reads an item's hash after a failed put (workflow/records.py).
+            Grant("StoreOrders", (dynamodb.PutItem, dynamodb.GetItem), GetAtt(orders_table, "Arn")),
         ),
         Reference(
             names.FILE_LEDGER_TABLE_NAME,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from awacs import s3
 from awacs.aws import ArnNotEquals as ArnNotEqualsCondition
 from awacs.aws import Condition, Deny, PolicyDocument, Principal, Statement
-from troposphere import GetAtt, Parameter, Ref, Sub
+from troposphere import GetAtt, If, Parameter, Ref, Sub
 from troposphere.dynamodb import (
     AttributeDefinition,
     GlobalSecondaryIndex,
@@ -45,6 +45,7 @@ from handlers.contract import (
     WORK_PREFIX,
     WORKING_PREFIX,
 )
+from handlers.replay import REPLAY_PREFIX
 from resources import ids
 from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips
@@ -135,8 +136,11 @@ def _expire_prefix(*, rule_id: str, prefix: str, days: Parameter) -> LifecycleRu
     )
 
 
-def ingest_bucket_policy(*, bucket: Bucket, validator_role: Role) -> BucketPolicy:
-    """Deny every request without TLS; deny writes under the working prefix to all but the validator.
+def ingest_bucket_policy(
+    *, bucket: Bucket, validator_role: Role, replay_writer_arns: Parameter
+) -> BucketPolicy:
+    """Deny every request without TLS; deny writes under the working prefix to all but the validator,
+    and under `replay/` to all but the ReplayWriterArns principals (the account root when none is named).
 
     The manifests and claim packs under `_pipeline/` are what the Distributed Map and the store-large
     function trust: an uploader who may put objects in the bucket must not be able to replace them.
@@ -144,6 +148,9 @@ def ingest_bucket_policy(*, bucket: Bucket, validator_role: Role) -> BucketPolic
     done by S3 itself and is not subject to the policy.
     """
     objects = Sub("${Bucket}/*", Bucket=GetAtt(bucket, "Arn"))
+    # A replay line names the origin kept in a stored item (handlers/replay.py): only operators write it.
+    account_root = Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")
+    replay_writers = If(ids.HAS_REPLAY_WRITERS, Ref(replay_writer_arns), [account_root])
     return BucketPolicy(
         ids.INGEST_BUCKET_POLICY,
         Bucket=Ref(bucket),
@@ -161,6 +168,14 @@ def ingest_bucket_policy(*, bucket: Bucket, validator_role: Role) -> BucketPolic
                     Condition=Condition(
                         ArnNotEqualsCondition("aws:PrincipalArn", [GetAtt(validator_role, "Arn")])
                     ),
+                ),
+                Statement(
+                    Sid="DenyReplayPrefixWritesExceptReplayWriters",
+                    Effect=Deny,
+                    Principal=Principal("*"),
+                    Action=list(WORKING_PREFIX_WRITES),
+                    Resource=[Sub("${Bucket}/" + REPLAY_PREFIX + "*", Bucket=GetAtt(bucket, "Arn"))],
+                    Condition=Condition(ArnNotEqualsCondition("aws:PrincipalArn", replay_writers)),
                 ),
             ],
         ),

@@ -30,6 +30,7 @@ from resources.parameters import (
     PipelineParameters,
     has_alarm_email,
     has_alarm_topic,
+    has_replay_writers,
     pipeline_parameters,
     tracing_enabled,
 )
@@ -64,6 +65,7 @@ def build_template(
     alarm_topic = alerts.alarm_topic(key=alarm_key)
     notify = alerts.alarm_actions(topic=alarm_topic, parameters=params)
     template.add_condition(ids.TRACING_ENABLED, tracing_enabled(parameters=params))
+    template.add_condition(ids.HAS_REPLAY_WRITERS, has_replay_writers(parameters=params))
 
     bucket = storage.ingest_bucket(
         work_retention_days=params.work_retention_days, claim_retention_days=params.claim_retention_days
@@ -173,7 +175,9 @@ def build_template(
     template.add_resource(
         [
             bucket,
-            storage.ingest_bucket_policy(bucket=bucket, validator_role=validator_role),
+            storage.ingest_bucket_policy(
+                bucket=bucket, validator_role=validator_role, replay_writer_arns=params.replay_writer_arns
+            ),
             orders_table,
             file_ledger_table,
             review_queue,

@@ -211,6 +211,7 @@ def run(args: argparse.Namespace) -> int:
             sqs=aws.client("sqs"),
             s3=aws.client("s3"),
             queue_url=stack.queue_url,
+            bucket=stack.bucket,
             out=args.out,
             visibility_timeout=args.visibility_timeout,
             wait_seconds=args.wait_seconds,

@@ -25,6 +25,7 @@ from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, REASON_UNPARSEABLE_
 from handlers.jsonnumbers import parse_float, parse_int
 from handlers.jsontext import dumps
 from handlers.replay import RECORD_FIELD, REPLAY_PREFIX, origin_of
+from review.errors import ReviewError
 
 EXPORT_FORMAT = "sales-pipeline.review-export/1"
 Fetch = Callable[[dict[str, Any]], bytes]
@@ -122,9 +123,16 @@ def export_line(
     elif body.get("record_pointer") is not None:
         try:
             record, text = _from_text(fetch(body["record_pointer"]).decode("utf-8", "replace"), replay=replay)
+        except ReviewError as exc:  # not the stack's (review/queue.py S3Reader): reported, not fetched
+            error = str(exc)
         except Exception as exc:  # the message is kept whole in `review`: nothing is lost
             error = f"claim check not readable: {type(exc).__name__}"
-    first = replay_origin(source, body.get("line")) if replay and index is not None else None
+    first = None
+    if replay and index is not None:
+        try:
+            first = replay_origin(source, body.get("line"))
+        except ReviewError as exc:  # an object the stack does not own: reported, never fetched
+            error = error or str(exc)
     return {
         "export": EXPORT_FORMAT,
         "message_id": message_id,

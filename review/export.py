@@ -24,9 +24,23 @@ from review.words import count
 PROGRESS_EVERY = 100
 
 
+def fsync_directory(directory: Path) -> None:
+    """Make a new directory entry durable: a file's own fsync does not persist its name (POSIX)."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def open_for_append(path: Path) -> BinaryIO:
-    """Append; a torn last line (a crash mid-write) is ended first so the next line stays whole."""
+    """Append; a torn last line (a crash mid-write) is ended first so the next line stays whole. A new
+    file's directory is fsynced, so the messages deleted after their lines' fsync are never in a file
+    a crash could leave nameless."""
+    existed = path.exists()
     handle = path.open("ab")
+    if not existed:
+        fsync_directory(path.absolute().parent)
     if handle.tell() > 0:
         with path.open("rb") as existing:
             existing.seek(-1, os.SEEK_END)
@@ -53,20 +67,22 @@ def export(
     sqs: Any,
     s3: Any,
     queue_url: str,
+    bucket: str,
     out: Path,
     visibility_timeout: int,
     wait_seconds: int,
     limit: int | None,
     keep: bool = False,
 ) -> int:
-    """Export until the queue is empty (or `limit` messages); returns how many were written.
+    """Export until the queue is empty (or `limit` messages); returns how many were written. Claim checks
+    and replay files are read only from the stack's `bucket` (review/queue.py S3Reader).
 
     `keep`: nothing is deleted; the exported messages stay hidden until the export ends, then are made
     visible again (an interrupted export's come back after `visibility_timeout`).
     """
     if out.is_dir():
         raise ReviewError(f"{out} is a directory")
-    reader = S3Reader(s3)
+    reader = S3Reader(s3, bucket=bucket)
     written = not_deleted = 0
     kept: list[str] = []
     with open_for_append(out) as handle, _released(sqs, queue_url, kept):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from handlers.replay import origin_of
+from handlers.contract import CLAIM_SUFFIX, CLAIMS_PREFIX
+from handlers.replay import REPLAY_PREFIX, origin_of, origin_problem
 from review.entries import loads
 from review.errors import ReviewError
 
 BATCH = 10  # SQS's maximum per ReceiveMessage / DeleteMessageBatch
+# handlers/model.py claim_key: `_pipeline/claims/<32 hex>/<pack number>.claims`.
+_CLAIM_PACK_KEY = re.compile(re.escape(CLAIMS_PREFIX) + r"[0-9a-f]{32}/[0-9]+" + re.escape(CLAIM_SUFFIX))
 
 
 def receive(sqs: Any, queue_url: str, *, visibility_timeout: int, wait_seconds: int) -> list[dict[str, Any]]:
@@ -52,14 +56,29 @@ def body_of(message: dict[str, Any]) -> dict[str, Any]:
     return body if isinstance(body, dict) else {"reason": None, "body_text": message["Body"]}
 
 
-class S3Reader:
-    """Claim-check ranges and replay files, each read at the version it names (replay files cached)."""
+class NotOwned(ReviewError):
+    """A message names an object the stack does not own: reported, never fetched."""
 
-    def __init__(self, s3: Any) -> None:
+
+class S3Reader:
+    """Claim-check ranges and replay files, each read at the version it names (replay files cached).
+
+    Only what the stack owns is read (issue 20 F13): anyone who may send to the review queue could
+    otherwise make an export copy any object the operator can read (and `replay` upload it). Claim packs
+    must be `_pipeline/claims/*.claims` in the stack's bucket, replay files `replay/*` in it.
+    """
+
+    def __init__(self, s3: Any, *, bucket: str) -> None:
         self.s3 = s3
+        self.bucket = bucket
         self._replay_lines: dict[tuple[str, str, str | None], list[str]] = {}
 
     def claim(self, pointer: dict[str, Any]) -> bytes:
+        bucket, key = pointer.get("bucket"), pointer.get("key")
+        if bucket != self.bucket or not isinstance(key, str):
+            raise NotOwned("the claim check names another bucket than the stack's: not fetched")
+        if not _CLAIM_PACK_KEY.fullmatch(key):
+            raise NotOwned("the claim check is not a claim pack of the stack: not fetched")
         offset, length = int(pointer["offset"]), int(pointer["length"])
         request: dict[str, Any] = {
             "Bucket": pointer["bucket"],
@@ -74,8 +93,12 @@ class S3Reader:
         return body
 
     def replay_origin(self, source: dict[str, Any], line: int | None) -> dict[str, Any] | None:
-        """The first origin of a record rejected again from a replay file: its replay line's origin."""
+        """The first origin of a record rejected again from a replay file: its replay line's origin
+        (None when that line's origin is not one the validator stores). NotOwned for a source that is
+        not a replay file of the stack's bucket."""
         place = (str(source["bucket"]), str(source["key"]), source.get("version_id"))
+        if place[0] != self.bucket or not place[1].startswith(REPLAY_PREFIX):
+            raise NotOwned("the review names a replay file outside the stack's replay/ prefix: not fetched")
         if place not in self._replay_lines:
             request = {"Bucket": place[0], "Key": place[1]}
             if place[2]:
@@ -89,6 +112,15 @@ class S3Reader:
         if line is None or not 0 < line <= len(lines):
             return None
         try:
-            return origin_of(loads(lines[line - 1]))
+            first = origin_of(loads(lines[line - 1]))
         except ValueError:
             return None
+        if (
+            first is None
+            or origin_problem(
+                first, {"bucket": self.bucket, "key": place[1], "version_id": place[2], "etag": None}
+            )
+            is not None
+        ):
+            return None  # a bad origin is not copied into the operator's next replay
+        return first

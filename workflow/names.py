@@ -83,6 +83,10 @@ BATCH_ALREADY_COUNTED: Final = "BatchAlreadyCounted"
 # Per-record states (inline Map inside a child).
 ROUTE_RECORD: Final = "RouteRecord"
 STORE_RECORD: Final = "StoreRecord"
+# After StoreRecord's condition failed: the stored item's hash tells an identical re-put from a conflict.
+READ_STORED_HASH: Final = "ReadStoredHash"
+IS_IDENTICAL_RE_PUT: Final = "IsIdenticalRePut"
+RECORD_DUPLICATE: Final = "RecordDuplicate"
 STORE_LARGE_RECORD: Final = "StoreLargeRecord"
 SEND_REJECTION: Final = "SendRejection"
 DESCRIBE_CONFLICT: Final = "DescribeConflict"

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
-from handlers.contract import HASH_ATTRIBUTE, PUT_CONDITION
+from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, PUT_CONDITION
 from handlers.shapes import (
     ENTRY_STATUSES,
     ERROR_ORDER_CONFLICT,
     EVENT_SOURCE,
     KEY_HASH,
     KEY_INDEX,
+    KEY_ORDER_ID,
     KEY_OUTCOME,
     KEY_OUTCOME_REASON,
     KEY_POINTER,
@@ -44,14 +45,37 @@ from workflow.sdk import Catch, Choice, Fail, Pass, Task
 
 # Where a store keeps its outcome ({"outcome": ...}) before outputting only that.
 OUTCOME_PATH = f"$.{KEY_OUTCOME}"
-# putItem with ReturnValues ALL_OLD returns `Attributes` only when an item was already there; since the
-# put's condition passed, that item had this record's hash: an identical re-put. The deep scan is an
-# array of 0 or 1 typed hash values (an item's own maps are typed, `{"M": ...}`, so no deeper match),
-# and indexes the outcome; the old item itself never enters the state.
-_PUT_OUTCOME = (
-    f"States.ArrayGetItem(States.Array('{OUTCOME_STORED}', '{OUTCOME_DUPLICATE}'), "
-    f"States.ArrayLength($..Attributes.{HASH_ATTRIBUTE}))"
-)
+# Where ReadStoredHash keeps the stored item's hash (the next Pass replaces the whole state).
+STORED_HASH_PATH = "$.stored_hash"
+STORED_HASH_RETRIES = 2
+
+
+def _identical_or_conflict(describe_conflict: Pass) -> Task:
+    """ReadStoredHash -> IsIdenticalRePut: an item was there (StoreRecord's condition failed); its hash
+    equal to the record's is an identical re-put (`duplicate`, nothing written, the first
+    `_pipeline_source` kept), another hash a conflict. The pipeline never deletes an order item."""
+    duplicate = Pass(names.RECORD_DUPLICATE, parameters={KEY_OUTCOME: OUTCOME_DUPLICATE})
+    identical = Choice(names.IS_IDENTICAL_RE_PUT)
+    identical.add_choice(ChoiceRule.StringEqualsPath(f"{STORED_HASH_PATH}.hash", entry(KEY_HASH)), duplicate)
+    identical.default_choice(describe_conflict)
+    read = Task(
+        names.READ_STORED_HASH,
+        resource=names.service("dynamodb:getItem"),
+        parameters={
+            "TableName": names.sub(names.ORDERS_TABLE_NAME),
+            "Key": {KEY_ATTRIBUTE: {"S.$": entry(KEY_ORDER_ID)}},
+            "ProjectionExpression": "#hash",
+            "ExpressionAttributeNames": {"#hash": HASH_ATTRIBUTE},
+            "ConsistentRead": True,
+        },
+        result_selector={"hash.$": f"$.Item.{HASH_ATTRIBUTE}.S"},
+        result_path=STORED_HASH_PATH,
+        # Two retries (1 + 2 s): the small lane's worst case (every wait of a record's path, per wave)
+        # must stay within its 5-minute limit (tests/unit/workflow/test_small_file_states.py).
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=STORED_HASH_RETRIES),
+    )
+    read.next(identical)
+    return read
 
 
 def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_records: bool = True) -> Choice:
@@ -100,17 +124,14 @@ def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_record
             "TableName": names.sub(names.ORDERS_TABLE_NAME),
             "Item.$": STORED_ITEM,
             "ConditionExpression": PUT_CONDITION,
-            "ExpressionAttributeNames": {"#hash": HASH_ATTRIBUTE},
-            "ExpressionAttributeValues": {":hash": {"S.$": entry(KEY_HASH)}},
-            "ReturnValues": "ALL_OLD",
         },
-        result_selector={f"{KEY_OUTCOME}.$": _PUT_OUTCOME},
+        result_selector={KEY_OUTCOME: OUTCOME_STORED},
         result_path=OUTCOME_PATH,
         output_path=OUTCOME_PATH,
         retry=transient(DYNAMODB_TRANSIENT, max_attempts=max_attempts),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
-            next_step=describe_conflict,
+            next_step=_identical_or_conflict(describe_conflict),
             result_path=None,
         ),
     )
@@ -125,7 +146,7 @@ def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_record
             f"{KEY_INDEX}.$": entry(KEY_INDEX),
             f"{EVENT_SOURCE}.$": SOURCE,
         },
-        # The Lambda's {"stored": true, "outcome": "stored" | "duplicate"} (its own ALL_OLD put).
+        # The Lambda's {"stored": true, "outcome": "stored" | "duplicate"} (its own conditional put).
         result_selector={f"{KEY_OUTCOME}.$": f"$.{KEY_OUTCOME}"},
         result_path=OUTCOME_PATH,
         output_path=OUTCOME_PATH,

@@ -44,26 +44,28 @@ def test_same_order_id_with_different_content_is_one_item_and_one_conflict(
 
 
 def test_identical_record_uploaded_again_is_not_a_conflict(pipeline: Pipeline, uid: str) -> None:
+    """F5 (fails before this change: the identical re-put replaced the item, and its provenance became
+    the second file's): the first `_pipeline_source` is kept, the re-put counted as a duplicate."""
     # GIVEN an order stored from a first file
     order = _order(f"same-{uid}", "Laptop")
     record = json.dumps(order).encode()
-    pipeline.run(f"same-a-{uid}.json", record)
+    first, _ = pipeline.run(f"same-a-{uid}.json", record)
     # WHEN a second file carries the identical record
     second, again = pipeline.run(f"same-b-{uid}.json", record)
-    # THEN it is accounted for as stored, and no review message (conflict or other) was sent for it
+    # THEN it is accounted for as a duplicate, and no review message (conflict or other) was sent for it
     assert_no_loss(again, records=1)
     assert (again.stored, again.rejected, again.reviews) == (1, 0, [])
-    # AND the item is there with the record's hash, and the identical put went through: its provenance
-    # is the second file (a put that failed its condition, with the conflict swallowed, would leave
-    # the first file's provenance, and the record of the second file would be silently dropped)
+    ledger = pipeline.ledger(second)
+    assert ledger is not None and (ledger["stored"], ledger["duplicates"]) == (0, 1)
+    # AND the item is there with the record's hash and the FIRST file's provenance: nothing was rewritten
     item = pipeline.item(f"same-{uid}")
     assert item is not None and record_of(item) == as_decimals(order)
     canonical = json.dumps(order, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert plain(item)[HASH_ATTRIBUTE] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     provenance = plain(item)[SOURCE_ATTRIBUTE]
     assert (provenance["key"], provenance["version_id"], provenance["record_index"]) == (
-        second.key,
-        second.version_id,
+        first.key,
+        first.version_id,
         0,
     )
 

@@ -98,6 +98,7 @@ class Aws:
         integrations = {
             "SqsSendMessageArn": "sqs:sendMessage",
             "DynamodbPutItemArn": "dynamodb:putItem",
+            "DynamodbGetItemArn": "dynamodb:getItem",
             "DynamodbUpdateItemArn": "dynamodb:updateItem",
             "S3GetObjectArn": "s3:getObject",
         }

@@ -31,8 +31,8 @@ def delete_then_die(sqs, queue_url, messages):
         os.kill(os.getpid(), signal.SIGKILL)
     return real_delete(sqs, queue_url, messages)
 module.delete_batch = delete_then_die
-module.export(sqs=boto3.client("sqs"), s3=boto3.client("s3"), queue_url=sys.argv[1], out=Path(sys.argv[2]),
-              visibility_timeout=1, wait_seconds=0, limit=None)
+module.export(sqs=boto3.client("sqs"), s3=boto3.client("s3"), queue_url=sys.argv[1], bucket="b",
+              out=Path(sys.argv[2]), visibility_timeout=1, wait_seconds=0, limit=None)
 """
 
 
@@ -70,7 +70,7 @@ def test_a_kill_after_fsync_before_delete_loses_nothing(tmp_path: Path) -> None:
 
     # THEN a re-run (once the killed batch is visible again) appends the rest, and every message is there
     time.sleep(1.5)
-    export(sqs=clients.sqs, s3=clients.s3, queue_url=queue_url, out=out, visibility_timeout=30,
+    export(sqs=clients.sqs, s3=clients.s3, queue_url=queue_url, bucket="b", out=out, visibility_timeout=30,
            wait_seconds=0, limit=None)  # fmt: skip
     exported = [json.loads(line)["message_id"] for line in out.read_text().splitlines()]
     assert set(exported) == sent

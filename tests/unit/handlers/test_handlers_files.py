@@ -34,6 +34,7 @@ REASON_OUTCOMES = [
     "unparseable_line",
     V,
     "too_deep",
+    "duplicate_member",
 ]
 HUGE = [V, "invalid_value", "invalid_value", "not_an_object", "missing_contact_info"]
 HUGE += ["invalid_value", "invalid_value", V]
@@ -123,7 +124,7 @@ def test_the_tables_cover_every_reason_code():
     seen_records = {outcome for expected, _ in ACCEPTED.values() for outcome in expected}
     # element_too_large: test_handlers_streaming.py; file_too_large: test_handlers_limits.py (2 GiB)
     seen_files = set(REJECTED.values()) | {"element_too_large", "file_too_large"}
-    # THEN every record code but conflict (found by DynamoDB, see store-large) and contract_violation
+    # THEN every record code but conflict (two records: test_handlers_conflicts.py) and contract_violation
     # (a rule only a user's contract adds: test_handlers_rules.py) and every file code appears
     assert set(RECORD_REASONS) - {REASON_CONFLICT, REASON_CONTRACT_VIOLATION} <= seen_records
     assert set(FILE_REASONS) == seen_files

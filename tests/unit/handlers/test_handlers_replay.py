@@ -121,3 +121,24 @@ def test_the_origin_counts_towards_the_item_size() -> None:
         {REPLAY_FIELD: long_origin, "record": {**RECORD, "notes": "x" * low}}, source=source, index=0
     )
     assert not isinstance(result, Valid) and result.reason == "too_large"
+
+
+def test_a_bad_origin_value_is_one_invalid_value_review_the_rest_of_the_file_stored(
+    run_data: Callable[..., Outcome],
+) -> None:
+    """F4 (fails before this change: all four were valid, and DynamoDB then refused the 40-digit index
+    and the lone surrogate, failing the replay file for good): origins are checked like any value."""
+    # GIVEN under replay/: a 40-digit record_index, a lone surrogate in key, another bucket, a good one
+    lines = [
+        _line(origin={**ORIGIN, "record_index": 10**39}),
+        _line(origin={**ORIGIN, "key": "orders-\ud800.jsonl"}),
+        _line(origin={**ORIGIN, "bucket": "someone-elses-bucket"}),
+        _line(record={**RECORD, "order-info": {**RECORD["order-info"], "order_id": "r-ok"}}),
+    ]
+    # WHEN validated
+    result = run_data(b"".join(lines), "replay/x.jsonl")
+    # THEN each bad origin is one invalid_value review naming the field; the good line is stored
+    assert result.outcomes() == ["invalid_value"] * 3 + ["valid"]
+    messages = [e["review"]["message"] for e in result.entries[:3]]
+    assert ["record_index" in messages[0], "key" in messages[1], "bucket" in messages[2]] == [True] * 3
+    assert result.entries[3]["item"]["_pipeline_source"]["M"]["replay_of"]["M"]["record_index"] == {"N": "3"}

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from cfn_helpers import arn_of, props, ref
 
+from benchmarks.membound import BOUND_MB
 from handlers.contract import (
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
@@ -56,10 +57,12 @@ def test_store_large_finds_the_orders_table_through_its_environment(resources: d
 
 
 def test_validator_memory_parameter_defaults_to_1024_mb(rendered: dict[str, Any]) -> None:
+    """Issue 20 F2: the minimum fits the validator core's memory bound (fails before: MinValue 128)."""
     # GIVEN the parameter
     memory = rendered["Parameters"]["ValidatorMemorySize"]
-    # THEN it defaults to 1024 within Lambda's bounds
-    assert (memory["Default"], memory["MinValue"], memory["MaxValue"]) == ("1024", 128, 10240)
+    # THEN it defaults to 1024, at least the core's 512 MB bound plus boto3 and buffers, within Lambda's max
+    assert (memory["Default"], memory["MinValue"], memory["MaxValue"]) == ("1024", 640, 10240)
+    assert memory["MinValue"] > BOUND_MB
 
 
 def test_validator_limits_come_from_the_template_parameters(resources: dict[str, Any]) -> None:

@@ -72,7 +72,7 @@ def test_state_machine_role_names_exactly_these_resources(resources: dict[str, A
             ["lambda:InvokeFunction"],
             [arn_of("ValidatorFunction"), arn_of("StoreLargeFunction")],
         ),
-        "PutOrders": (["dynamodb:PutItem"], [arn_of("OrdersTable")]),
+        "StoreOrders": (["dynamodb:GetItem", "dynamodb:PutItem"], [arn_of("OrdersTable")]),
         "WriteFileLedger": (["dynamodb:PutItem", "dynamodb:UpdateItem"], [arn_of("FileLedgerTable")]),
         "SendReviews": (["sqs:SendMessage"], [arn_of("ReviewQueue")]),
         # the ItemReader reads the manifest version the validator wrote

@@ -69,4 +69,4 @@ def test_every_placeholder_of_the_real_definition_is_declared() -> None:
     # THEN every placeholder it uses has its substitution (and build.py would refuse otherwise)
     assert set(substitutions) == references.placeholders(definition)
     # AND each resource placeholder brings its grant
-    assert set(role) == {"InvokeFunctions", "PutOrders", "WriteFileLedger", "SendReviews", "ReadManifests"}
+    assert set(role) == {"InvokeFunctions", "StoreOrders", "WriteFileLedger", "SendReviews", "ReadManifests"}

@@ -78,9 +78,13 @@ def test_bucket_policy_denies_every_request_without_tls(resources: dict[str, Any
 
 
 def test_only_the_validator_may_write_under_the_working_prefix(resources: dict[str, Any]) -> None:
-    # GIVEN the bucket policy's two statements
+    # GIVEN the bucket policy's three statements (the third: test below)
     policy = props(resources, "IngestBucketPolicy")["PolicyDocument"]
-    assert sorted(statements(policy)) == ["DenyInsecureTransport", "DenyWorkingPrefixWritesExceptValidator"]
+    assert sorted(statements(policy)) == [
+        "DenyInsecureTransport",
+        "DenyReplayPrefixWritesExceptReplayWriters",
+        "DenyWorkingPrefixWritesExceptValidator",
+    ]
     statement = statements(policy)["DenyWorkingPrefixWritesExceptValidator"]
     # THEN every principal but ValidatorRole is denied every write, delete or re-label of an object
     # (version) under _pipeline/: an uploader cannot replace a manifest or a claim pack
@@ -103,6 +107,30 @@ def test_only_the_validator_may_write_under_the_working_prefix(resources: dict[s
         "s3:DeleteObjectVersionTagging",
     }
     assert "Allow" not in {s["Effect"] for s in policy["Statement"]}
+
+
+def test_only_the_replay_writers_may_write_under_replay(
+    resources: dict[str, Any], rendered: dict[str, Any]
+) -> None:
+    """F5 (fails before this change: any uploader could write replay/ and forge `replay_of`)."""
+    # GIVEN the bucket policy and the ReplayWriterArns parameter
+    policy = props(resources, "IngestBucketPolicy")["PolicyDocument"]
+    statement = statements(policy)["DenyReplayPrefixWritesExceptReplayWriters"]
+    parameter = rendered["Parameters"]["ReplayWriterArns"]
+    working = statements(policy)["DenyWorkingPrefixWritesExceptValidator"]
+    # THEN every write under replay/ is denied to all but the named principals, with the same actions
+    # as the working prefix's
+    assert (statement["Effect"], statement["Principal"]) == ("Deny", "*")
+    assert statement["Resource"] == [{"Fn::Sub": ["${Bucket}/replay/*", {"Bucket": arn_of("IngestBucket")}]}]
+    assert statement["Action"] == working["Action"]
+    root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    writers = {"Fn::If": ["HasReplayWriters", ref("ReplayWriterArns"), [root]]}
+    assert statement["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": writers}}
+    # AND by default nobody but the account root is named (safe: replay is off until an operator is named)
+    assert (parameter["Type"], parameter["Default"]) == ("CommaDelimitedList", "")
+    assert rendered["Conditions"]["HasReplayWriters"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", ref("ReplayWriterArns")]}, ""]}]
+    }
 
 
 def test_every_role_that_may_write_the_working_prefix_is_exempted(resources: dict[str, Any]) -> None:

@@ -79,6 +79,7 @@ def test_parameters_have_defaults_a_user_can_deploy_with(rendered: dict[str, Any
         "MaxFileBytes": True,
         "LedgerRetentionDays": True,
         "AlarmTopicArn": True,
+        "ReplayWriterArns": True,
         "RejectionRatioAlarmThreshold": True,
         "AlarmEmail": True,
         "MessageAgeAlarmDays": True,

@@ -16,14 +16,13 @@ CHILD = LARGE["States"]["ProcessBatches"]["ItemProcessor"]["States"]
 RECORD = CHILD["StoreBatch"]["ItemProcessor"]["States"]
 
 
-def test_store_record_outputs_stored_or_duplicate_from_the_old_attributes_only() -> None:
+def test_store_record_outputs_stored_and_an_identical_re_put_duplicate() -> None:
+    """F5: a put never replaces an item; a failed condition with the same hash is the duplicate outcome."""
     store = RECORD["StoreRecord"]
-    assert store["Parameters"]["ReturnValues"] == "ALL_OLD"
-    assert store["ResultSelector"] == {
-        "outcome.$": "States.ArrayGetItem(States.Array('stored', 'duplicate'), "
-        "States.ArrayLength($..Attributes._pipeline_hash))"
-    }
+    assert store["ResultSelector"] == {"outcome": "stored"}
     assert (store["ResultPath"], store["OutputPath"]) == ("$.outcome", "$.outcome")
+    assert RECORD["IsIdenticalRePut"]["Choices"][0]["Next"] == "RecordDuplicate"
+    assert RECORD["RecordDuplicate"] == {"Type": "Pass", "Parameters": {"outcome": "duplicate"}, "End": True}
 
 
 def test_every_review_path_ends_in_the_rejected_outcome_with_its_reason() -> None:

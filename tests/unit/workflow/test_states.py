@@ -366,6 +366,8 @@ def test_route_record_by_status(records: dict[str, Any]) -> None:
 
 
 def test_store_record_is_a_conditional_put_whose_failure_is_a_conflict(records: dict[str, Any]) -> None:
+    """F5 (fails before this change: the condition `... OR #hash = :hash` let an identical re-put
+    replace the item, and with it the first `_pipeline_source`): a put never replaces an item."""
     assert records["StoreRecord"] == {
         "Type": "Task",
         "Resource": "${DynamodbPutItemArn}",
@@ -373,27 +375,50 @@ def test_store_record_is_a_conditional_put_whose_failure_is_a_conflict(records: 
             "TableName": "${OrdersTableName}",
             # the entry's item with its `_pipeline_source` (a replayed entry's own source wins)
             "Item.$": "States.JsonMerge($.source_attribute, $.record.item, false)",
-            "ConditionExpression": "attribute_not_exists(order_id) OR #hash = :hash",
-            "ExpressionAttributeNames": {"#hash": "_pipeline_hash"},
-            "ExpressionAttributeValues": {":hash": {"S.$": "$.record.hash"}},
-            "ReturnValues": "ALL_OLD",
+            "ConditionExpression": "attribute_not_exists(order_id)",
         },
-        "ResultSelector": {
-            "outcome.$": "States.ArrayGetItem(States.Array('stored', 'duplicate'), "
-            "States.ArrayLength($..Attributes._pipeline_hash))"
-        },
+        "ResultSelector": {"outcome": "stored"},
         "ResultPath": "$.outcome",
         "OutputPath": "$.outcome",
         "Retry": [DYNAMODB_RETRY],
         "Catch": [
             {
                 "ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
-                "Next": "DescribeConflict",
+                "Next": "ReadStoredHash",
                 "ResultPath": None,
             }
         ],
         "End": True,
     }
+
+
+def test_a_failed_put_reads_the_stored_hash_identical_is_a_duplicate_else_a_conflict(
+    records: dict[str, Any],
+) -> None:
+    """F5: an identical re-put writes nothing and counts as a duplicate; another content is a conflict."""
+    assert records["ReadStoredHash"] == {
+        "Type": "Task",
+        "Resource": "${DynamodbGetItemArn}",
+        "Parameters": {
+            "TableName": "${OrdersTableName}",
+            "Key": {"order_id": {"S.$": "$.record.order_id"}},
+            "ProjectionExpression": "#hash",
+            "ExpressionAttributeNames": {"#hash": "_pipeline_hash"},
+            "ConsistentRead": True,
+        },
+        "ResultSelector": {"hash.$": "$.Item._pipeline_hash.S"},
+        "ResultPath": "$.stored_hash",
+        "Retry": [{**DYNAMODB_RETRY, "MaxAttempts": 2}],
+        "Next": "IsIdenticalRePut",
+    }
+    assert records["IsIdenticalRePut"] == {
+        "Type": "Choice",
+        "Choices": [
+            {"Variable": "$.stored_hash.hash", "StringEqualsPath": "$.record.hash", "Next": "RecordDuplicate"}
+        ],
+        "Default": "DescribeConflict",
+    }
+    assert records["RecordDuplicate"] == {"Type": "Pass", "Parameters": {"outcome": "duplicate"}, "End": True}
 
 
 def test_large_records_are_stored_from_their_claim_check(records: dict[str, Any]) -> None:
