@@ -82,7 +82,7 @@ def test_counts_per_rule_count_a_record_under_every_rule_it_breaks(
     row = json.loads(out)
     assert status == 1
     assert (row["records"], row["valid"], row["rejected"], row["file_rejected"]) == (5, 1, 4, False)
-    assert row["rejected_by_reason"] == {"contract_violation": 4}
+    assert row["rejected_by_reason"] == {"invalid_quantity": 3, "invalid_currency": 1}  # the contract's x-reason codes
     assert row["rejected_by_rule"] == {"/order-info/quantity minimum": 3, "/order-info/currency enum": 2}
     assert row["examples"]["/order-info/quantity minimum"] == [
         {"index": 1, "line": 2},
@@ -162,7 +162,10 @@ def test_text_output_lists_rules_with_their_first_records(capsys: pytest.Capture
     assert status == 1
     lines = out.splitlines()
     assert lines[0] == f"{EXAMPLE}: records 40, valid 30, rejected 10"
-    assert lines[1] == "  by reason: contract_violation 8, missing_contact_info 1, unparseable_line 1"
+    assert lines[1] == (
+        "  by reason: invalid_currency 5, invalid_quantity 2, contract_violation 1, missing_contact_info 1, "
+        "unparseable_line 1"
+    )
     assert lines[3].split() == [
         "/order-info/currency", "enum", "5",
         "#4", "line", "5,", "#9", "line", "10,", "#17", "line", "18,",
