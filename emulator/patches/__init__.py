@@ -23,6 +23,8 @@ from emulator.patches import (
     eventbridge_state_machine_target,
     lambda_in_process,
     s3_event_shape,
+    service_faults,
+    sfn_emulated_time,
     sfn_indefinite_paths,
     sfn_json_text,
     sfn_start_execution,
@@ -52,6 +54,8 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_indefinite_paths,
     sqs_message_characters,
     dynamodb_numbers,
+    sfn_emulated_time,
+    service_faults,
 )
 
 _LOCK = threading.Lock()
