@@ -18,6 +18,7 @@ from emulator.patches import (
     cfn_definition_nulls,
     cfn_state_machine,
     cfn_state_machine_arn,
+    dynamodb_item_size,
     dynamodb_numbers,
     eventbridge_disabled_rule,
     eventbridge_state_machine_target,
@@ -54,6 +55,7 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_indefinite_paths,
     sqs_message_characters,
     dynamodb_numbers,
+    dynamodb_item_size,
     sfn_emulated_time,
     service_faults,
 )

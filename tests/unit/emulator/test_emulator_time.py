@@ -92,7 +92,11 @@ def test_an_inline_map_costs_its_waves_not_its_items(machines: Machines) -> None
     """10 iterations of 150 s of waits, 10 at a time: one wave, 150 s. 20 of them: two waves, 300 s
     and more, so the EXPRESS run times out (AWS runs 10 at a time: the 11th starts after a first
     one ends)."""
-    one_wave = machines.run(_map_machine(10), {"items": [{"i": i} for i in range(10)]}, machine_type="EXPRESS")
+    one_wave = machines.run(
+        _map_machine(10), {"items": [{"i": i} for i in range(10)]}, machine_type="EXPRESS"
+    )
     assert one_wave["status"] == "SUCCEEDED"
-    two_waves = machines.run(_map_machine(20), {"items": [{"i": i} for i in range(20)]}, machine_type="EXPRESS")
+    two_waves = machines.run(
+        _map_machine(20), {"items": [{"i": i} for i in range(20)]}, machine_type="EXPRESS"
+    )
     assert two_waves["status"] == "TIMED_OUT"
