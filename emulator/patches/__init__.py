@@ -26,6 +26,7 @@ from emulator.patches import (
     s3_event_shape,
     service_faults,
     sfn_emulated_time,
+    sfn_express_child_twice,
     sfn_indefinite_paths,
     sfn_json_text,
     sfn_start_execution,
@@ -57,6 +58,7 @@ PATCHES: tuple[ModuleType, ...] = (
     dynamodb_numbers,
     dynamodb_item_size,
     sfn_emulated_time,
+    sfn_express_child_twice,
     service_faults,
 )
 

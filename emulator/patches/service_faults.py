@@ -55,6 +55,8 @@ _ERRORS: dict[str, tuple[int, str, str]] = {
 }
 
 _StartResponse = Callable[..., Any]
+# moto's backend names where they differ from the service's.
+_SERVICE_NAMES = {"awslambda": "lambda"}
 
 
 def install() -> None:
@@ -66,8 +68,8 @@ def _call(original: Any) -> Any:
         self: DomainDispatcherApplication, environ: dict[str, Any], start_response: _StartResponse
     ) -> Any:
         if faults.current().rate > 0 and HARNESS_AGENT not in environ.get("HTTP_USER_AGENT", ""):
-            service = getattr(self.get_application(environ), "service", None)
-            answer = _fault(str(service), environ)
+            service = str(getattr(self.get_application(environ), "service", None))
+            answer = _fault(_SERVICE_NAMES.get(service, service), environ)
             if answer is not None:
                 status, headers, body = answer
                 start_response(status, headers)
