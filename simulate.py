@@ -1,6 +1,6 @@
 """Try the pipeline offline: deploy output/ into the emulator, upload FILEs, report where records went.
 
-    python simulate.py FILE_OR_DIR... [--json] [--reviews]
+    python simulate.py FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N]
 
 Each file is uploaded under its base name, so the bucket's EventBridge rule (not this script) starts
 its execution. `records` is the pipeline's own count (the file ledger, else the validator's result);
@@ -8,6 +8,9 @@ its execution. `records` is the pipeline's own count (the file ledger, else the 
 the records named by a review message; every record index must be one or the other.
 Exit status: 0 when every execution SUCCEEDED and every record is accounted for, 1 otherwise (lost
 records are named), 2 for a usage error.
+With `--faults RATE` the emulator injects AWS's faults (throttling and 5xx answers, Lambda crashes,
+EXPRESS children run twice, events delivered twice or late: emulator/faults.py) at that rate, seeded
+by `--seed`; each file's `--json` line then has `faults_injected`, the faults by kind while it ran.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from handlers.contract import ACCEPTED_SUFFIXES
 
 if TYPE_CHECKING:
+    from emulator.faults import FaultConfig
     from emulator.outcome import FileOutcome
 
 COLUMNS = ("file", "status", "records", "stored", "rejected", "file_rejected", "reasons")
@@ -67,9 +71,13 @@ class Report:
 
     given: str
     result: FileOutcome
+    faults_injected: dict[str, int] | None = None
 
     def row(self) -> dict[str, Any]:
-        return {"file": self.given, **self.result.summary()}
+        row = {"file": self.given, **self.result.summary()}
+        if self.faults_injected is not None:
+            row["faults_injected"] = self.faults_injected
+        return row
 
     @property
     def accounted(self) -> bool:
@@ -77,10 +85,13 @@ class Report:
         return self.result.status == "SUCCEEDED" and not self.result.problems
 
 
-def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[Report]:
-    """Deploy a fresh stack, upload the files, wait for their executions, report each file."""
+def simulate(
+    files: list[tuple[str, Path]], *, progress: bool, fault_config: FaultConfig | None = None
+) -> list[Report]:
+    """Deploy a fresh stack, upload the files, wait for their executions, report each file (with
+    `fault_config`, under injected faults, counted per file)."""
     import emulator
-    from emulator import outcome
+    from emulator import faults, outcome
 
     if progress:
         print("deploying output/template.json into the emulator...", file=sys.stderr)
@@ -90,11 +101,14 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[Report]:
         print(f"not emulated (moto cannot create them): {', '.join(skipped)}", file=sys.stderr)
     # One file at a time, each after the previous one's executions finished: conflicts between files
     # resolve in argument order, and each file is reconciled against the table as it left it.
+    if fault_config is not None:
+        faults.configure(fault_config)
     executions = outcome.Executions(stack)
     inbox = outcome.ReviewInbox(stack)
     end = "\r" if sys.stderr.isatty() else "\n"
     reports = []
     for number, (given, path) in enumerate(files, start=1):
+        before = faults.injected()
         target = outcome.upload_file(stack, path)
         label = f"file {number}/{len(files)} {path.name}"
         on_progress = _progress_line(label, end=end) if progress else None
@@ -108,10 +122,22 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool) -> list[Report]:
                 "(from the execution history)",
                 file=sys.stderr,
             )
-        reports.append(Report(given, result))
+        injected = faults.since(before, faults.injected()) if fault_config is not None else None
+        reports.append(Report(given, result, injected))
     if progress and end == "\r":
         print(file=sys.stderr)
     return reports
+
+
+def _fault_config(rate: float | None, seed: int) -> FaultConfig | None:
+    if rate is None:
+        return None
+    from emulator.faults import FaultConfig
+
+    try:
+        return FaultConfig(rate=rate, seed=seed)
+    except ValueError as error:
+        raise UsageError(f"--faults: {error}") from None
 
 
 def _progress_line(label: str, *, end: str) -> Callable[[int, int], None]:
@@ -234,9 +260,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also show each file's ledger entry and each rejected record's review (no record content)",
     )
+    parser.add_argument(
+        "--faults",
+        type=float,
+        metavar="RATE",
+        help="inject AWS's faults at this rate (0..1) into every call, child and event (emulator/faults.py)",
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="the faults' seed (default 0)")
     arguments = parser.parse_args(argv)
     try:
         files = expand(arguments.files)
+        fault_config = _fault_config(arguments.faults, arguments.seed)
     except UsageError as error:
         print(f"simulate.py: error: {error}", file=sys.stderr)
         return 2
@@ -244,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     try:
-        reports = simulate(files, progress=not arguments.json)
+        reports = simulate(files, progress=not arguments.json, fault_config=fault_config)
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
         print(f"simulate.py: {error}", file=sys.stderr)
         return 1

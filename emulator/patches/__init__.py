@@ -26,6 +26,7 @@ from emulator.patches import (
     s3_event_shape,
     service_faults,
     sfn_emulated_time,
+    sfn_error_names,
     sfn_express_child_twice,
     sfn_indefinite_paths,
     sfn_json_text,
@@ -59,6 +60,7 @@ PATCHES: tuple[ModuleType, ...] = (
     dynamodb_item_size,
     sfn_emulated_time,
     sfn_express_child_twice,
+    sfn_error_names,
     service_faults,
 )
 

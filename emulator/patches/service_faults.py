@@ -27,9 +27,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from emulator import faults
 from emulator.clients import HARNESS_AGENT
 
-PROVEN_BY = (
-    "tests/unit/emulator/test_emulator_faults.py::test_pipeline_calls_are_throttled_and_harness_calls_are_not"
-)
+PROVEN_BY = "tests/unit/emulator/test_emulator_faults.py::test_pipeline_calls_fail_and_harness_calls_do_not"
 
 # Data-plane actions the pipeline makes (JSON protocols name them in X-Amz-Target).
 _DYNAMODB_ACTIONS = frozenset(

@@ -214,3 +214,32 @@ def test_a_late_event_arrives_after_the_newer_version(fixture_stack: DeployedSta
     while faults.injected().get(faults.EVENT_AFTER_NEWER) != 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert faults.injected() == {faults.EVENT_AFTER_NEWER: 1}
+
+
+def _single_task(resource: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    task: dict[str, Any] = {"Type": "Task", "Resource": resource, "End": True}
+    if parameters is not None:
+        task["Parameters"] = parameters
+    return {"StartAt": "Task", "States": {"Task": task}}
+
+
+def test_service_errors_have_the_names_aws_gives_them(machines: Machines, no_faults: None) -> None:
+    """A DynamoDB HTTP 500 is DynamoDB.InternalServerErrorException (moto: DynamoDB.InternalServerError)
+    and a Lambda service error of a plain-ARN task is Lambda.ServiceException /
+    Lambda.TooManyRequestsException (moto: Exception): the names workflow/retries.py retries."""
+    stack = machines.stack
+    put = _single_task(
+        "arn:aws:states:::dynamodb:putItem",
+        {"TableName": stack.output("TableName"), "Item": {"order_id": {"S": "i"}}},
+    )
+    partition, _, region, account = stack.output("StateMachineArn").split(":")[1:5]
+    function_arn = f"arn:{partition}:lambda:{region}:{account}:function:{stack.resources['Splitter']}"
+    invoke = _single_task(function_arn)
+    for kind, definition, error in [
+        ("dynamodb.5xx", put, "DynamoDB.InternalServerErrorException"),
+        ("lambda.5xx", invoke, "Lambda.ServiceException"),
+        ("lambda.throttle", invoke, "Lambda.TooManyRequestsException"),
+    ]:
+        faults.configure(faults.FaultConfig(rate=1.0, kinds=frozenset({kind})))
+        described = machines.run(definition, {"bucket": "b", "key": "k"})
+        assert (described["status"], described.get("error")) == ("FAILED", error), kind
