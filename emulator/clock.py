@@ -24,13 +24,17 @@ class EmulatedClock:
     limit: float | None
     started: float = field(default_factory=time.monotonic)
     expired: threading.Event = field(default_factory=threading.Event)
+    # The latest emulated elapsed time any of its threads reached (reported, e.g. by tests).
+    latest: float = 0.0
 
     def real_elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def check(self, position: float) -> bool:
         """Whether the limit has passed at `position` (this thread's skipped seconds); sets `expired`."""
-        if self.limit is not None and self.real_elapsed() + position > self.limit:
+        now = self.real_elapsed() + position
+        self.latest = max(self.latest, now)
+        if self.limit is not None and now > self.limit:
             self.expired.set()
         return self.expired.is_set()
 

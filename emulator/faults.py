@@ -46,15 +46,27 @@ LATE_SECONDS = (0.5, 3.0)
 
 @dataclass(frozen=True)
 class FaultConfig:
-    """`rate`: the probability that one eligible call or event gets a fault of each enabled kind."""
+    """`rate`: the probability that one eligible call or event gets a fault of each enabled kind.
+
+    `burst`: a fault rolled for a call repeats on its next `burst - 1` attempts (the same request
+    sent again), then one attempt goes through: sustained throttling, as a table that throttles for
+    a while until its capacity catches up, rather than independent failures.
+
+    `scope`: when given, only calls whose key contains it are eligible (service keys read
+    `Action:table-or-path:digest`, e.g. "PutItem:orders-table" for one table's puts).
+    """
 
     rate: float = 0.0
     seed: int = 0
     kinds: frozenset[str] = field(default_factory=lambda: frozenset(KINDS))
+    burst: int = 1
+    scope: str = ""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError(f"fault rate must be between 0 and 1, got {self.rate}")
+        if self.burst < 1:
+            raise ValueError(f"fault burst must be at least 1, got {self.burst}")
         unknown = sorted(self.kinds - set(KINDS))
         if unknown:
             raise ValueError(f"unknown fault kinds: {', '.join(unknown)} (known: {', '.join(KINDS)})")
@@ -63,6 +75,8 @@ class FaultConfig:
 _LOCK = threading.Lock()
 _config = FaultConfig()
 _occurrences: Counter[tuple[str, str]] = Counter()
+# Per (kind, key) in a burst: attempts still to fail (> 0), or 0 for the one attempt let through.
+_bursts: dict[tuple[str, str], int] = {}
 _injected: Counter[str] = Counter()
 _limits: Counter[str] = Counter()
 
@@ -73,6 +87,7 @@ def configure(config: FaultConfig) -> None:
     with _LOCK:
         _config = config
         _occurrences.clear()
+        _bursts.clear()
         _injected.clear()
         _limits.clear()
 
@@ -103,10 +118,20 @@ def _draw(kind: str, key: str) -> float:
 def roll(kind: str, key: str) -> bool:
     """Whether this occurrence of (kind, key) gets the fault; counted when it does."""
     config = _config
-    if config.rate <= 0.0 or kind not in config.kinds:
+    if config.rate <= 0.0 or kind not in config.kinds or config.scope not in key:
         return False
-    if _draw(kind, key) >= config.rate:
+    with _LOCK:
+        left = _bursts.pop((kind, key), None)
+        if left is not None and left > 0:
+            _bursts[(kind, key)] = left - 1
+    if left == 0:
         return False
+    if left is None:
+        if _draw(kind, key) >= config.rate:
+            return False
+        if config.burst > 1:
+            with _LOCK:
+                _bursts[(kind, key)] = config.burst - 1
     count(kind)
     return True
 

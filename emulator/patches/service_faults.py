@@ -92,7 +92,11 @@ def _call_key(service: str, environ: dict[str, Any]) -> tuple[str, str] | None:
     method = environ.get("REQUEST_METHOD", "")
     if service == "dynamodb":
         action = target.rpartition(".")[2]
-        return (action, _digest(_body(environ))) if action in _DYNAMODB_ACTIONS else None
+        if action not in _DYNAMODB_ACTIONS:
+            return None
+        body = _body(environ)
+        table = re.search(rb'"TableName"\s*:\s*"([^"]*)"', body)
+        return action, f"{table.group(1).decode() if table else ''}:{_digest(body)}"
     if service == "sqs":
         action = target.rpartition(".")[2] or _form_action(_body(environ))
         return (action, _digest(_body(environ))) if action in _SQS_ACTIONS else None
