@@ -89,7 +89,7 @@ def corpus(files: int, seed: int) -> list[list[SoakFile]]:
     while count < files:
         number = len(groups)
         kind = number % 10
-        if kind == 0 and fixtures:
+        if kind in (0, 4) and fixtures:
             path = fixtures.pop(0)
             group = [SoakFile(f"soak/{number}-{path.name}", path.read_bytes(), "fixture")]
         elif kind == 1:
@@ -217,6 +217,16 @@ def _reviews_repeated(result: Any) -> int:
 
 
 def run(files: int, rate: float, seed: int, *, progress: bool = False) -> SoakReport:
+    """Deploy a fresh stack, send the corpus through it under faults, re-send what FAILED."""
+    from emulator import faults
+
+    try:
+        return _run(files, rate, seed, progress=progress)
+    finally:
+        faults.configure(faults.FaultConfig())
+
+
+def _run(files: int, rate: float, seed: int, *, progress: bool) -> SoakReport:
     import emulator
     from emulator import faults, outcome
 
@@ -285,8 +295,14 @@ def _redeliver(stack: Any, executions: Any, inbox: Any, item: _Tracked) -> Any:
     stack.clients.stepfunctions.start_execution(
         stateMachineArn=first["stateMachineArn"], name=f"redeliver-{uuid.uuid4()}", input=first["input"]
     )
-    found = executions.wait([item.target], at_least=len(item.executions) + 1, timeout=900)
-    return outcome.outcome(stack, item.target, found[item.target][len(item.executions) :], inbox)
+    # Executions.wait counts deliveries: each execution started by an event, plus the large-lane
+    # execution a small-lane hand-off starts.
+    deliveries = len(item.executions) - sum(map(outcome.handed_off, item.executions)) + 1
+    found = executions.wait([item.target], at_least=deliveries, timeout=900)
+    known = {e["executionArn"] for e in item.executions}
+    return outcome.outcome(
+        stack, item.target, [e for e in found[item.target] if e["executionArn"] not in known], inbox
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

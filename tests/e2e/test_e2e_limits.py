@@ -21,6 +21,8 @@ from handlers.inline import SMALL_FILE_MAX_BYTES
 
 from .conftest import Pipeline
 
+pytestmark = pytest.mark.e2e
+
 RECORDS = 250
 
 
