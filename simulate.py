@@ -269,8 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="the faults' seed (default 0)")
     arguments = parser.parse_args(argv)
     try:
-        files = expand(arguments.files)
         fault_config = _fault_config(arguments.faults, arguments.seed)
+        files = expand(arguments.files)
     except UsageError as error:
         print(f"simulate.py: error: {error}", file=sys.stderr)
         return 2

@@ -79,6 +79,8 @@ _occurrences: Counter[tuple[str, str]] = Counter()
 _bursts: dict[tuple[str, str], int] = {}
 _injected: Counter[str] = Counter()
 _limits: Counter[str] = Counter()
+# Retry jitter (Step Functions' FULL jitter) drawn from the same seed (patches/sfn_emulated_time.py).
+_jitter = random.Random(0)
 
 
 def configure(config: FaultConfig) -> None:
@@ -86,6 +88,7 @@ def configure(config: FaultConfig) -> None:
     global _config
     with _LOCK:
         _config = config
+        _jitter.seed(config.seed)
         _occurrences.clear()
         _bursts.clear()
         _injected.clear()
@@ -104,6 +107,12 @@ def injecting(config: FaultConfig) -> Iterator[FaultConfig]:
         yield config
     finally:
         configure(FaultConfig())
+
+
+def jitter(high: float) -> float:
+    """A Retry's FULL-jitter wait, uniform in [0, high), from the configured seed."""
+    with _LOCK:
+        return _jitter.uniform(0, high)
 
 
 def _draw(kind: str, key: str) -> float:

@@ -11,7 +11,8 @@ every interpreter thread (registered in `TMP_THREADS`, which this patch swaps fo
 each thread's target) inherits its starter's position, and the top-level `Program.eval` waits for
 its worker until the execution's emulated elapsed time passes its limit (EXPRESS: 300 s, or the
 definition's TimeoutSeconds when smaller), then ends it TIMED_OUT as moto does for a real timeout,
-with later errors unable to overwrite that status.
+with later errors unable to overwrite that status. Retry's FULL jitter is drawn from the seed of
+emulator/faults.py instead of the process's `random`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
-from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.common.retry import jitter_strategy_decl, retrier_decl
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.program import program as program_module
 from moto.stepfunctions.parser.asl.component.program.program import Program
@@ -43,6 +44,7 @@ _POLL_SECONDS = 0.02
 
 def install() -> None:
     retrier_decl.time = _EmulatedTime()  # type: ignore[attr-defined,assignment]
+    jitter_strategy_decl.random = _SeededJitter()  # type: ignore[attr-defined,assignment]
     WaitFunction._wait_interval = _wait_interval(WaitFunction._wait_interval)  # type: ignore[method-assign]
     inheriting = _InheritingThreads()
     modules: tuple[ModuleType, ...] = (
@@ -71,6 +73,13 @@ class _EmulatedTime:
         import time
 
         return getattr(time, name)
+
+
+class _SeededJitter:
+    """Stands in for `random` in jitter_strategy_decl: FULL jitter drawn from the faults' seed."""
+
+    def uniform(self, low: float, high: float) -> float:
+        return low + faults.jitter(high - low)
 
 
 class _InheritingThreads(list[threading.Thread]):
