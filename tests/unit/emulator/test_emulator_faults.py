@@ -69,7 +69,10 @@ def test_a_bad_configuration_is_refused() -> None:
 
 CALLS = {
     "dynamodb": lambda c, s: c.put_item(TableName=s.output("TableName"), Item={"order_id": {"S": "f"}}),
-    "sqs": lambda c, s: c.send_message(QueueUrl=s.output("QueueUrl"), MessageBody="x"),
+    # Its own queue: the fixture's queues are read by other tests.
+    "sqs": lambda c, s: c.send_message(
+        QueueUrl=s.clients.sqs.create_queue(QueueName="emulator-faults")["QueueUrl"], MessageBody="x"
+    ),
     "s3": lambda c, s: c.put_object(Bucket=s.output("BucketName"), Key="_faults/x", Body=b"x"),
     "lambda": lambda c, s: c.invoke(FunctionName=s.resources["Splitter"], Payload=b"{}"),
 }
