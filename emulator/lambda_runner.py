@@ -189,6 +189,8 @@ class _Limits:
             tracemalloc.start(1)
         tracemalloc.reset_peak()
         limits = cls(context, crash, traced_here, tracemalloc.get_traced_memory()[0])
+        # The invocation starts now, not when it was queued behind another one (the runner's lock).
+        context.emulated_clock.started = time.monotonic()
         clock.start(context.emulated_clock)
         _active.limits = limits
         return limits
