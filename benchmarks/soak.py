@@ -11,9 +11,11 @@ uploaded twice in a row (a newer version of the same key). All seeded.
 Each group of uploads runs to its end under the faults of emulator/faults.py (one rate, one seed),
 then is reconciled by emulator/outcome.py (emulator/reconcile.py). Reported: files DONE and FAILED,
 faults injected and limits enforced by kind, records lost (an index neither stored nor rejected),
-counted twice (a DONE ledger counting more puts/reviews than the file has records, or an index
-reviewed more than once), items overwritten (an order_id whose stored hash changed after it was
-stored), and, with faults off, whether every FAILED file completes when its event is sent again.
+counted twice (a DONE ledger counting more stored + duplicates + rejected than the file has
+records), items overwritten (an order_id whose stored hash changed after it was stored), review
+messages repeated (an index reviewed more than once: at-least-once delivery, not a loss), and, with
+faults off, whether every FAILED file completes when its event is sent again (a new execution of
+the state machine its event went to, with the same event).
 """
 
 from __future__ import annotations
