@@ -275,7 +275,8 @@ def _run(files: int, rate: float, seed: int, *, progress: bool) -> SoakReport:
         if _judge(result)[0]:
             report.completed_on_redelivery += 1
         else:
-            report.not_completed.append(f"{item.file.key} (first run: {cause}; re-sent: {_judge(result)[1]})")
+            problems = "; ".join(result.problems) or _judge(result)[1]
+            report.not_completed.append(f"{item.file.key} (first run: {cause}; re-sent: {problems})")
         final.append(result)
     for result in final:
         report.records += result.records or 0
