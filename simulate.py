@@ -1,6 +1,6 @@
 """Try the pipeline offline: deploy output/ into the emulator, upload FILEs, report where records went.
 
-    python simulate.py FILE_OR_DIR... [--json] [--reviews]
+    python simulate.py FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N]
 
 Each file is uploaded under its base name, so the bucket's EventBridge rule (not this script) starts
 its execution. `records` is the pipeline's own count (the file ledger, else the validator's result);
@@ -11,6 +11,9 @@ records are named), 2 for a usage error or a record contract the validator canno
 While a file is processed, a heartbeat on stderr every HEARTBEAT_SECONDS (5; the environment variable
 SIMULATE_HEARTBEAT_SECONDS overrides it) says how many records were classified, stored and rejected so
 far, also under --json (stdout holds only the JSON lines).
+With `--faults RATE` the emulator injects AWS's faults (throttling and 5xx answers, Lambda crashes,
+EXPRESS children run twice, events delivered twice or late: emulator/faults.py) at that rate, seeded
+by `--seed`; each file's `--json` line then has `faults_injected`, the faults by kind while it ran.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ CONTRACT = Path(__file__).resolve().parent / "handlers" / "record_contract.json"
 CONTRACT_NAME = "handlers/record_contract.json"
 
 if TYPE_CHECKING:
+    from emulator.faults import FaultConfig
     from emulator.outcome import FileOutcome
 
 COLUMNS = ("file", "status", "records", "stored", "rejected", "file_rejected", "reasons")
@@ -81,9 +85,13 @@ class Report:
 
     given: str
     result: FileOutcome
+    faults_injected: dict[str, int] | None = None
 
     def row(self) -> dict[str, Any]:
-        return {"file": self.given, **self.result.summary()}
+        row = {"file": self.given, **self.result.summary()}
+        if self.faults_injected is not None:
+            row["faults_injected"] = self.faults_injected
+        return row
 
     @property
     def accounted(self) -> bool:
@@ -91,11 +99,18 @@ class Report:
         return self.result.status == "SUCCEEDED" and not self.result.problems
 
 
-def simulate(files: list[tuple[str, Path]], *, progress: bool, heartbeat: bool = True) -> list[Report]:
+def simulate(
+    files: list[tuple[str, Path]],
+    *,
+    progress: bool,
+    heartbeat: bool = True,
+    fault_config: FaultConfig | None = None,
+) -> list[Report]:
     """Deploy a fresh stack, upload the files, wait for their executions, report each file.
-    `progress`: a line per finished execution; `heartbeat`: the running counts every few seconds."""
+    `progress`: a line per finished execution; `heartbeat`: the running counts every few seconds;
+    `fault_config`: under injected faults, counted per file."""
     import emulator
-    from emulator import outcome
+    from emulator import faults, outcome
 
     if progress:
         print("deploying output/template.json into the emulator...", file=sys.stderr)
@@ -105,11 +120,14 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool, heartbeat: bool =
         print(f"not emulated (moto cannot create them): {', '.join(skipped)}", file=sys.stderr)
     # One file at a time, each after the previous one's executions finished: conflicts between files
     # resolve in argument order, and each file is reconciled against the table as it left it.
+    if fault_config is not None:
+        faults.configure(fault_config)
     executions = outcome.Executions(stack)
     inbox = outcome.ReviewInbox(stack)
     end = "\r" if sys.stderr.isatty() else "\n"
     reports = []
     for number, (given, path) in enumerate(files, start=1):
+        before = faults.injected()
         target = outcome.upload_file(stack, path)
         label = f"file {number}/{len(files)} {path.name}"
         reporters = [_progress_line(label, end=end)] if progress else []
@@ -125,10 +143,22 @@ def simulate(files: list[tuple[str, Path]], *, progress: bool, heartbeat: bool =
                 "(from the execution history)",
                 file=sys.stderr,
             )
-        reports.append(Report(given, result))
+        injected = faults.since(before, faults.injected()) if fault_config is not None else None
+        reports.append(Report(given, result, injected))
     if progress and end == "\r":
         print(file=sys.stderr)
     return reports
+
+
+def _fault_config(rate: float | None, seed: int) -> FaultConfig | None:
+    if rate is None:
+        return None
+    from emulator.faults import FaultConfig
+
+    try:
+        return FaultConfig(rate=rate, seed=seed)
+    except ValueError as error:
+        raise UsageError(f"--faults: {error}") from None
 
 
 def _progress_line(label: str, *, end: str) -> Callable[[int, int], None]:
@@ -368,8 +398,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also show each file's ledger entry and each rejected record's review (no record content)",
     )
+    parser.add_argument(
+        "--faults",
+        type=float,
+        metavar="RATE",
+        help="inject AWS's faults at this rate (0..1) into every call, child and event (emulator/faults.py)",
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="the faults' seed (default 0)")
     arguments = parser.parse_args(argv)
     try:
+        fault_config = _fault_config(arguments.faults, arguments.seed)
         files = expand(arguments.files)
     except UsageError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
@@ -385,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     try:
-        reports = simulate(files, progress=not arguments.json, heartbeat=True)
+        reports = simulate(files, progress=not arguments.json, heartbeat=True, fault_config=fault_config)
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
         print(f"simulate.py: {error}", file=sys.stderr)
         return 1

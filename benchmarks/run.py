@@ -1,9 +1,11 @@
-"""`make bench`: the scoreboard (naive vs bare vs validator), the pipeline's dollars, the memory bound.
+"""`make bench`: the scoreboard (naive vs bare vs validator, both forms), the pipeline's dollars, the memory
+bound, the soak.
 
     python -m benchmarks.run [--records N | --gigabyte] [--runs 3]
 
 Every figure printed comes from this one invocation: the scoreboard's ratios from its own runs, the
-cost table from its own emulator runs (and the validator core's rate on the same records).
+cost table from its own emulator runs (and the validator core's rate on the same records), the soak's
+figures from 200 files under AWS's faults (benchmarks/soak.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import membound, pipeline, scoreboard
+from benchmarks import membound, pipeline, scoreboard, soak
 
 
 def main() -> None:
@@ -20,6 +22,7 @@ def main() -> None:
     size.add_argument("--records", type=int, default=scoreboard.DEFAULT_RECORDS)
     size.add_argument("--gigabyte", action="store_true", help="a file of about 1 GiB per form")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--soak-files", type=int, default=200, help="files in the soak (default 200)")
     args = parser.parse_args()
     board = ["--gigabyte"] if args.gigabyte else ["--records", str(args.records)]
     scoreboard.main([*board, "--runs", str(args.runs)])
@@ -27,6 +30,7 @@ def main() -> None:
     pipeline.main([])
     sys.stdout.flush()
     membound.main([])
+    soak.main(["--files", str(args.soak_files)])
 
 
 if __name__ == "__main__":

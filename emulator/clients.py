@@ -8,6 +8,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+# In the User-Agent of the emulator's own clients: emulator/patches/service_faults.py never faults them.
+HARNESS_AGENT = "emulator-harness"
+
 REGION = "us-east-1"
 
 
@@ -28,7 +31,12 @@ class Clients:
         session = boto3.session.Session(
             aws_access_key_id="emulator", aws_secret_access_key="emulator", region_name=region
         )
-        config = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300)
+        # Marked so the emulator never injects a fault into its own calls (patches/service_faults.py).
+        config = Config(
+            retries={"max_attempts": 2, "mode": "standard"},
+            read_timeout=300,
+            user_agent_extra=HARNESS_AGENT,
+        )
 
         def client(service: str) -> Any:
             return session.client(service, endpoint_url=endpoint_url, config=config)

@@ -1,4 +1,21 @@
-"""Runs a Lambda handler in-process from its deployment zip (stands in for moto's Docker runner)."""
+"""Runs a Lambda handler in-process from its deployment zip (stands in for moto's Docker runner).
+
+The invocation keeps Lambda's limits, checked at every AWS call the handler makes (botocore's
+`Endpoint._send`, each attempt) and when it returns, and ends it the way Lambda does:
+- timeout: in emulated time (emulator/clock.py: real time plus the SDK's retry waits, which are
+  skipped, not slept), past the function's Timeout: `Sandbox.Timedout`;
+- memory: the peak of Python's heap during the invocation (`tracemalloc`, reset at its start) plus
+  RUNTIME_BASELINE_MB, past the function's MemorySize: `Runtime.OutOfMemory`. tracemalloc, not the
+  RSS, because it is exact and repeatable for one input (RSS depends on what the allocator kept from
+  earlier invocations of this long-lived process) and every large object a handler builds (str,
+  bytes, list, dict, Decimal) lives on that heap. It counts the whole process, so the in-process
+  moto server's copies of what the handler sends during the call count too (at most the bytes sent);
+- a crash part-way (emulator/faults.py `lambda.crash`): killed before its n-th AWS call (the
+  earlier writes done, the rest never made), or after its last one with the result lost:
+  `Runtime.ExitError`.
+The kill is a BaseException raised in the handler's thread, so `except Exception` cannot swallow
+it (a `finally` block still runs: on Lambda the process would just stop).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +31,7 @@ import tempfile
 import threading
 import time
 import traceback
+import tracemalloc
 import uuid
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -21,6 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import botocore.endpoint
+
+from emulator import clock, faults
 
 # One invocation at a time: os.environ, sys.path and sys.modules are process-wide. A handler must not
 # invoke another Lambda synchronously (ours never do); moto serialises nothing else behind this lock.
@@ -31,6 +53,12 @@ _MODULES: dict[str, dict[str, ModuleType]] = {}
 # The repository checkout: its packages (handlers/, workflow/, ...) are not on a Lambda's path.
 _CHECKOUT = Path(__file__).resolve().parent.parent
 _EMULATOR_PACKAGES = {"emulator"}
+# What Lambda's Python runtime itself holds (interpreter, runtime client, boto3 imported) before a
+# handler allocates anything: Lambda reports about 70-90 MB "Max Memory Used" for a handler that
+# imports boto3 and returns at once. The handler's own peak is measured on top of this.
+RUNTIME_BASELINE_MB = 80
+# A crash part-way is placed before one of the first CRASH_CALLS AWS calls (or at the return).
+CRASH_CALLS = 8
 
 
 @dataclass(frozen=True)
@@ -54,14 +82,18 @@ class LambdaContext:
     log_group_name: str
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     log_stream_name: str = "emulator"
-    _deadline: float = field(default=0.0, repr=False)
+    emulated_clock: clock.EmulatedClock | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._deadline = time.monotonic() + self.timeout_seconds
+        if self.emulated_clock is None:
+            self.emulated_clock = clock.EmulatedClock(limit=self.timeout_seconds)
 
     def get_remaining_time_in_millis(self) -> int:
-        """Time left before the configured timeout (reported, not enforced, by the emulator)."""
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+        """Emulated time left before the configured timeout (which the runner enforces)."""
+        assert self.emulated_clock is not None
+        here = clock.position()
+        skipped = here.now() if here is not None and here.clock is self.emulated_clock else 0.0
+        return max(0, int((self.timeout_seconds - self.emulated_clock.real_elapsed() - skipped) * 1000))
 
 
 def code_directory(code: bytes, code_sha: str) -> Path:
@@ -92,6 +124,7 @@ def invoke(
     module_name, _, function_name = handler.rpartition(".")
     buffer = io.StringIO()
     with _LOCK, _environment(environment), _code_on_path(code_directory(code, code_sha)), _captured(buffer):
+        limits = _Limits.start(context, crash_key=f"{context.function_name}:{_digest(event)}")
         try:
             module = _import_handler_module(module_name.replace("/", "."))
             function = getattr(module, function_name, None)
@@ -99,7 +132,14 @@ def invoke(
                 raise _RuntimeError(
                     "Runtime.HandlerNotFound", f"Handler {function_name!r} missing on module {module_name!r}"
                 )
-            payload = json.dumps(function(event, context))
+            result = function(event, context)
+            limits.check(returning=True)
+            payload = json.dumps(result)
+        except _Killed as killed:
+            print(f"RequestId: {context.aws_request_id} Error: {killed}", file=buffer)
+            message = f"RequestId: {context.aws_request_id} Error: {killed}"
+            killed_failure = {"errorType": killed.error_type, "errorMessage": message}
+            return Invocation(json.dumps(killed_failure), True, buffer.getvalue())
         except Exception as error:
             traceback.print_exc(file=buffer)
             error_type = error.error_type if isinstance(error, _RuntimeError) else type(error).__name__
@@ -112,7 +152,114 @@ def invoke(
                 "stackTrace": traceback.format_tb(error.__traceback__),
             }
             return Invocation(json.dumps(failure), True, buffer.getvalue())
+        finally:
+            limits.stop()
     return Invocation(payload, False, buffer.getvalue())
+
+
+class _Killed(BaseException):
+    """Lambda ended the invocation (a BaseException: a handler's `except Exception` cannot catch it)."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+_active = threading.local()
+
+
+@dataclass
+class _Limits:
+    """One invocation's limits, checked at each AWS call the handler makes and when it returns."""
+
+    context: LambdaContext
+    crash_before_call: int | None
+    traced_here: bool
+    heap_at_start: int
+    calls: int = 0
+
+    @classmethod
+    def start(cls, context: LambdaContext, *, crash_key: str) -> _Limits:
+        assert context.emulated_clock is not None
+        crash = None
+        if faults.roll(faults.LAMBDA_CRASH, crash_key):
+            crash = 1 + int(faults.uniform(faults.LAMBDA_CRASH, crash_key, 0, CRASH_CALLS))
+        traced_here = not tracemalloc.is_tracing()
+        if traced_here:
+            tracemalloc.start(1)
+        tracemalloc.reset_peak()
+        limits = cls(context, crash, traced_here, tracemalloc.get_traced_memory()[0])
+        # The invocation starts now, not when it was queued behind another one (the runner's lock).
+        context.emulated_clock.started = time.monotonic()
+        clock.start(context.emulated_clock)
+        _active.limits = limits
+        return limits
+
+    def stop(self) -> None:
+        _active.limits = None
+        clock.stop()
+        if self.traced_here:
+            tracemalloc.stop()
+
+    def peak_mb(self) -> float:
+        return RUNTIME_BASELINE_MB + (tracemalloc.get_traced_memory()[1] - self.heap_at_start) / 2**20
+
+    def check(self, *, returning: bool = False) -> None:
+        """Raise _Killed when Lambda would have ended the invocation by now."""
+        if not returning:
+            self.calls += 1
+        if self.crash_before_call is not None and (returning or self.calls >= self.crash_before_call):
+            self.crash_before_call = None
+            raise _Killed("Runtime.ExitError", "Runtime exited with error: signal: killed (emulated crash)")
+        peak = self.peak_mb()
+        if peak > self.context.memory_limit_in_mb:
+            faults.count_limit(faults.LAMBDA_OUT_OF_MEMORY)
+            raise _Killed(
+                "Runtime.OutOfMemory",
+                f"Runtime exited with error: signal: killed (peak {peak:.0f} MB > MemorySize "
+                f"{self.context.memory_limit_in_mb} MB)",
+            )
+        elapsed = clock.elapsed()
+        if elapsed is not None and elapsed > self.context.timeout_seconds:
+            faults.count_limit(faults.LAMBDA_TIMED_OUT)
+            raise _Killed(
+                "Sandbox.Timedout", f"Task timed out after {self.context.timeout_seconds:.2f} seconds"
+            )
+
+
+def _digest(event: Any) -> str:
+    import hashlib
+
+    text = json.dumps(event, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+class _SdkTime:
+    """Stands in for `time` in botocore.endpoint: in an invocation, the SDK's retry waits advance
+    the invocation's emulated clock instead of sleeping."""
+
+    def sleep(self, seconds: float) -> None:
+        clock.sleep(seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def install_sdk_checkpoints() -> None:
+    """Check the invocation's limits before every request the handler's botocore sends."""
+    endpoint: Any = botocore.endpoint
+    if isinstance(endpoint.time, _SdkTime):
+        return
+    endpoint.time = _SdkTime()
+    original = endpoint.Endpoint._send
+
+    def _send(self: Any, request: Any) -> Any:
+        limits: _Limits | None = getattr(_active, "limits", None)
+        if limits is not None:
+            limits.check()
+        return original(self, request)
+
+    endpoint.Endpoint._send = _send
 
 
 class _RuntimeError(Exception):

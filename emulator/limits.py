@@ -25,13 +25,23 @@ NOT_EMULATED: tuple[str, ...] = (
     "template; the emulated stack lacks them): "
     + ", ".join(f"`{kind}`" for kind in UNSUPPORTED_RESOURCE_TYPES)
     + ".",
-    "Real concurrency and limits: Lambda runs one invocation at a time, in-process, on the local Python "
-    "(not python3.12/arm64), timeouts are not enforced, nothing throttles; Distributed Map children run "
-    "as STANDARD (moto's grammar rejects EXPRESS: the one rewrite applied at deploy time, `output/` keeps "
-    "the AWS form) and the tolerated-failure threshold is checked when every child has finished; "
-    "EventBridge delivers once, synchronously, without retries (a failed start goes straight to the "
-    "target's dead-letter queue; a Lambda function target is invoked in a thread, its failure only "
-    "logged), and schedules never fire (tests invoke the watchdog's sweep directly).",
+    "Real concurrency: Lambda runs one invocation at a time, in-process, on the local Python (not "
+    "python3.12/arm64); throttling and 5xx answers happen only when injected (`--faults`, "
+    "emulator/faults.py), never from load; EventBridge delivers each event once, synchronously, unless "
+    "a fault repeats or delays it, and never retries (a failed start goes straight to the target's "
+    "dead-letter queue; a Lambda function target is invoked in a thread, its failure only logged), and "
+    "schedules never fire (tests invoke the watchdog's sweep directly).",
+    "Limits, partly: EXPRESS executions stop at 5 minutes and Lambda invocations at their Timeout in "
+    "emulated time (real time plus the Retry and SDK waits, which are skipped), but a Lambda's time is "
+    "not charged to the execution that invoked it (only the real duration of the call); Distributed "
+    "Map children run as STANDARD (moto's grammar rejects EXPRESS: the one rewrite applied at deploy "
+    "time, `output/` keeps the AWS form), so their own 5-minute limit is not enforced, and the "
+    "tolerated-failure threshold is checked when every child has finished. Lambda memory is Python's "
+    "heap (tracemalloc) plus an 80 MB runtime baseline; a killed invocation (timeout, memory, injected "
+    "crash) stops at its next AWS call or its return, and its `finally` blocks still run.",
+    "Error names of the SQS integration: moto reports every `sqs:sendMessage` failure as "
+    "`SQS.SdkClientException` (AWS names a service-side failure by its exception, e.g. "
+    "`SQS.AmazonSQSException`).",
     "EventBridge target input transformation (`Input`, `InputPath`, `InputTransformer`) on a state "
     "machine target (such a target is dead-lettered) and a state machine's `DefinitionS3Location` "
     "(the deploy fails): the template uses neither.",

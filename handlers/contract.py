@@ -133,3 +133,7 @@ FILE_LEDGER_TABLE_ENV = "FILE_LEDGER_TABLE"
 REDRIVE_STATE_MACHINE_ENV = "REDRIVE_STATE_MACHINE_ARN"
 MAX_REDRIVES_ENV = "MAX_REDRIVES"
 DEFAULT_MAX_REDRIVES = 3
+
+# Uploads under this prefix are replays of corrected records (handlers/replay.py); only the operators
+# named in ReplayWriterArns may write there (resources/storage.py).
+REPLAY_PREFIX = "replay/"

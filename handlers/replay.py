@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.contract import REASON_INVALID_VALUE, REASON_RESERVED_ATTRIBUTE
+from handlers.contract import REASON_INVALID_VALUE, REASON_RESERVED_ATTRIBUTE, REPLAY_PREFIX
 from handlers.model import Source
 from handlers.records import Invalid, Valid, classify, order_id_of
 from handlers.rules import Rules
 
-REPLAY_PREFIX = "replay/"
 REPLAY_FIELD = "_pipeline_replay"
 RECORD_FIELD = "record"
 # The origin map's members, in the item's `_pipeline_source.replay_of` (docs: README "Review and replay").

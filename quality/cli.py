@@ -99,8 +99,10 @@ def contract_rules(path: Path | None) -> Rules | None:
         raise UsageError(
             f"contract {path} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from error
-    except ContractError as error:
-        raise UsageError(f"contract {path}: {'; '.join(error.problems)}") from error
+    except ContractError as error:  # each problem names the file already (handlers/recordcontract)
+        named = all(problem.startswith(f"{path}:") for problem in error.problems)
+        problems = "; ".join(error.problems)
+        raise UsageError(problems if named else f"contract {path}: {problems}") from error
     except (ValueError, RecursionError) as error:
         raise UsageError(f"contract {path} cannot be used: {error}") from error
 

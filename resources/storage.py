@@ -42,10 +42,10 @@ from handlers.contract import (
     LEDGER_OPEN_SINCE,
     LEDGER_REDRIVES,
     LEDGER_S3_OBJECT,
+    REPLAY_PREFIX,
     WORK_PREFIX,
     WORKING_PREFIX,
 )
-from handlers.replay import REPLAY_PREFIX
 from resources import ids
 from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips

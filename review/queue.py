@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from handlers.contract import CLAIM_SUFFIX, CLAIMS_PREFIX
-from handlers.replay import REPLAY_PREFIX, origin_of, origin_problem
+from handlers.contract import CLAIM_SUFFIX, CLAIMS_PREFIX, REPLAY_PREFIX
+from handlers.replay import origin_of, origin_problem
 from review.entries import loads
 from review.errors import ReviewError
 

@@ -19,6 +19,7 @@ from emulator.patches import (
     cfn_empty_change_set,
     cfn_state_machine,
     cfn_state_machine_arn,
+    dynamodb_item_size,
     dynamodb_numbers,
     eventbridge_disabled_rule,
     eventbridge_lambda_target,
@@ -28,6 +29,10 @@ from emulator.patches import (
     s3_event_shape,
     s3_missing_key_access,
     s3_secure_transport,
+    service_faults,
+    sfn_emulated_time,
+    sfn_error_names,
+    sfn_express_child_twice,
     sfn_indefinite_paths,
     sfn_json_text,
     sfn_start_execution,
@@ -63,6 +68,11 @@ PATCHES: tuple[ModuleType, ...] = (
     sqs_message_characters,
     dynamodb_numbers,
     s3_missing_key_access,
+    dynamodb_item_size,
+    sfn_emulated_time,
+    sfn_express_child_twice,
+    sfn_error_names,
+    service_faults,
 )
 
 _LOCK = threading.Lock()

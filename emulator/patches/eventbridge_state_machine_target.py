@@ -8,6 +8,12 @@ other targets. A start that fails goes straight to the target's dead-letter queu
 retries first). Target input transformation (`Input`, `InputPath`, `InputTransformer`) is not
 emulated: nothing in the template uses it, so such a target is refused (dead-lettered), never fed
 the raw event.
+
+Delivery faults (emulator/faults.py): EventBridge delivers at least once and in no particular
+order. When `event.twice` is rolled for an object's event, a second execution starts with the same
+event; when `event.late` is rolled, the start waits a few seconds on a timer (so later uploads'
+events overtake it), and a late event that arrives after an event for a newer upload of the same
+key is counted as `event.after_newer_version`.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import itertools
 import json
 import logging
+import threading
 import uuid
 from typing import Any
 
@@ -24,10 +32,16 @@ from moto.events.models import Rule
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.responses import get_backend as executing_sfn_backend
 
+from emulator import faults
+
 PROVEN_BY = "tests/unit/emulator/test_emulator_patches.py::test_a_start_that_fails_is_dead_lettered"
 
 _NOT_EMULATED_INPUT = ("Input", "InputPath", "InputTransformer")
 _LOG = logging.getLogger(__name__)
+_ARRIVALS = itertools.count(1)
+_LOCK = threading.Lock()
+# Per bucket/key: the arrival number of the newest event started so far.
+_NEWEST_STARTED: dict[str, int] = {}
 
 
 def install() -> None:
@@ -49,9 +63,41 @@ def _send_to_targets(original: Any) -> Any:
             rest.targets = [t for t in self.targets if not _is_state_machine(t)]
             original(rest, original_event, transform_input)
         for target in machines:
-            _start_execution(self, target, original_event)
+            _deliver(self, target, original_event)
 
     return send_to_targets
+
+
+def _object(event: Any) -> tuple[str, str]:
+    """(bucket/key, bucket/key#version) of an S3 event (the key alone when it is not one)."""
+    detail = event.get("detail") or {}
+    found = detail.get("object") or {}
+    name = f"{(detail.get('bucket') or {}).get('name')}/{found.get('key')}"
+    return name, f"{name}#{found.get('version-id') or found.get('etag') or found.get('eTag')}"
+
+
+def _deliver(rule: Rule, target: dict[str, Any], event: Any) -> None:
+    """Start the target once, twice, or late, as the faults roll."""
+    arrival = next(_ARRIVALS)
+    name, version = _object(event)
+    if faults.roll(faults.EVENT_LATE, version):
+        delay = faults.uniform(faults.EVENT_LATE, version, *faults.LATE_SECONDS)
+        timer = threading.Timer(delay, _start_in_order, (rule, target, event, name, arrival))
+        timer.daemon = True
+        timer.start()
+    else:
+        _start_in_order(rule, target, event, name, arrival)
+    if faults.roll(faults.EVENT_TWICE, version):
+        _start_execution(rule, target, event)
+
+
+def _start_in_order(rule: Rule, target: dict[str, Any], event: Any, name: str, arrival: int) -> None:
+    with _LOCK:
+        newest = _NEWEST_STARTED.get(name, 0)
+        _NEWEST_STARTED[name] = max(newest, arrival)
+    if newest > arrival:
+        faults.count(faults.EVENT_AFTER_NEWER)
+    _start_execution(rule, target, event)
 
 
 def _start_execution(rule: Rule, target: dict[str, Any], event: Any) -> None:

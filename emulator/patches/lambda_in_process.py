@@ -24,6 +24,7 @@ PROVEN_BY = (
 
 def install() -> None:
     LambdaFunction._invoke_lambda = _invoke_lambda  # type: ignore[method-assign]
+    lambda_runner.install_sdk_checkpoints()
 
 
 def _invoke_lambda(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:

@@ -308,3 +308,28 @@ def test_the_ledger_line_shows_the_files_reconciliation() -> None:
         "ledger: status DONE, records 5 (valid 3, large 1, invalid 1), stored 2, duplicates 1, "
         "rejected 2 (conflict 1, not_an_object 1), file_rejected no"
     )
+
+
+def test_a_fault_rate_outside_0_to_1_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "orders.json").write_text("[]")
+    result = _simulate("--faults", "1.5", str(tmp_path / "orders.json"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "simulate.py: error: --faults: fault rate must be between 0 and 1, got 1.5"
+    ]
+
+
+@pytest.mark.e2e
+def test_faults_are_counted_per_file_in_json(tmp_path: Path) -> None:
+    """Every file's line has `faults_injected` by kind; at rate 1 for every kind the first call of
+    each file already fails, so each file has faults (and none is reported as accounted for)."""
+    for name in ("a.jsonl", "b.jsonl"):
+        lines = [json.dumps(_order(f"f-{uuid.uuid4().hex[:8]}")) for _ in range(2)]
+        (tmp_path / name).write_text("\n".join(lines) + "\n")
+    result = _simulate("--json", "--faults", "1", "--seed", "5", str(tmp_path))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(row["file"]).name for row in rows] == ["a.jsonl", "b.jsonl"]
+    for row in rows:
+        assert isinstance(row["faults_injected"], dict) and sum(row["faults_injected"].values()) > 0
+        assert row["status"] != "SUCCEEDED"
+    assert result.returncode == 1

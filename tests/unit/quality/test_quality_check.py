@@ -82,7 +82,8 @@ def test_counts_per_rule_count_a_record_under_every_rule_it_breaks(
     row = json.loads(out)
     assert status == 1
     assert (row["records"], row["valid"], row["rejected"], row["file_rejected"]) == (5, 1, 4, False)
-    assert row["rejected_by_reason"] == {"invalid_quantity": 3, "invalid_currency": 1}  # the contract's x-reason codes
+    # the example contract's x-reason codes name the reasons
+    assert row["rejected_by_reason"] == {"invalid_quantity": 3, "invalid_currency": 1}
     assert row["rejected_by_rule"] == {"/order-info/quantity minimum": 3, "/order-info/currency enum": 2}
     assert row["examples"]["/order-info/quantity minimum"] == [
         {"index": 1, "line": 2},
@@ -200,9 +201,9 @@ def test_progress_on_stderr_for_a_large_file(
     [
         ("missing", "no such file or directory"),
         ("bad-name", "the pipeline ignores this name"),
-        ("contract-missing", "cannot read contract"),
+        ("contract-missing", "cannot read the contract"),
         ("contract-directory", "is a directory"),
-        ("contract-not-json", "is not JSON"),
+        ("contract-not-json", "not JSON at line 1, column"),
         ("contract-unsupported", "unsupported keyword"),
         ("contract-not-utf8", "not UTF-8"),
         ("report-suffix", "a report is .html or .md"),
