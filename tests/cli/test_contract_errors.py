@@ -56,7 +56,7 @@ def _command(clone: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         (lambda text: text.replace('"required"', '"requird"', 1),
          f"{NAME}: unsupported keyword 'requird' at #"),
         (lambda text: text.replace("{", "{ oops", 1),
-         f"{NAME}: not JSON at line 1, column 3: Expecting property name enclosed in double quotes"),
+         f"{NAME}: not JSON at line 1, column 3 (Expecting property name enclosed in double quotes)"),
     ],
     ids=["unsupported-keyword", "bad-json"],
 )  # fmt: skip
