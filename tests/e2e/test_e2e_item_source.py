@@ -72,8 +72,10 @@ def test_a_replayed_record_keeps_its_replay_of_and_a_plain_one_gets_the_batch_so
     pipeline: Pipeline, uid: str
 ) -> None:
     """Failure class: the per-record replay origin overwritten by the batch's source (or lost)."""
-    # GIVEN a replay file: one corrected record with its origin, one plain record
-    origin = {"bucket": "uploads", "key": "orders.jsonl", "version_id": "v9", "record_index": 3}
+    # GIVEN a replay file: one corrected record with its origin (in the stack's own bucket: any other
+    # is an invalid_value review since replay origins are checked), one plain record
+    bucket = pipeline.stack.output("BucketName")
+    origin = {"bucket": bucket, "key": "orders.jsonl", "version_id": "v9", "record_index": 3}
     record = {"order-info": {"order_id": f"rp-{uid}-1"}, "contact-info": {"email": "a@example.com"}}
     lines = [
         json.dumps({REPLAY_FIELD: origin, "record": record}),
