@@ -14,6 +14,7 @@ ARNs are not compared (the pipeline's deploy sets neither).
 
 from __future__ import annotations
 
+import ast
 import functools
 from typing import Any
 
@@ -40,6 +41,14 @@ def effective_parameters(template: dict[str, Any], given: dict[str, Any]) -> dic
 def _text(value: Any) -> str:
     if isinstance(value, list):  # CommaDelimitedList / List<...>, as moto resolves them
         return ",".join(_text(item) for item in value)
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        # moto hands a CommaDelimitedList's UsePreviousValue back as the list's repr ("['']")
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+        if isinstance(parsed, list):
+            return _text(parsed)
     return "" if value is None else str(value)
 
 
