@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers.jsontext import dumps
 from handlers.model import Source
-from handlers.records import source_members
+from handlers.provenance import source_members
 from handlers.sinks import ManifestSink
 from handlers.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
 

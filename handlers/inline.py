@@ -23,13 +23,10 @@ from handlers.model import Source
 from handlers.pipeline import Summary, process_file
 from handlers.shapes import BATCH_RECORDS
 from handlers.sinks import ClaimSink
-from handlers.throughput import INLINE_MAX_RECORDS
+from handlers.throughput import INLINE_MAX_BYTES, INLINE_MAX_RECORDS
 
 # The validator event's flag that asks for an inline result.
 INLINE_FLAG = "inline"
-# The inline batch travels in the EXPRESS execution's state data (256 KiB payload limit) next to the
-# file's identity and counts; 200,000 bytes of manifest leaves room for both.
-INLINE_MAX_BYTES = 200_000
 # Decoded bytes read at most inline (gzip inflation, whitespace): past it, the large path takes the
 # file, whose own limit (MAX_FILE_BYTES) decides. Bounds the small lane's work per file.
 INLINE_MAX_DECODED_BYTES = 4 * 1024 * 1024

@@ -40,11 +40,10 @@ from handlers.dynamo import (
 )
 from handlers.model import Source
 from handlers.parsecost import size_exceeds
+from handlers.provenance import REPLAY_OF, source_attribute
 from handlers.rules import MAX_VIOLATIONS, RULES, Broken, Rules, Violation, violation
 
 _HASH_HEX_LENGTH = 64
-# `_pipeline_source.replay_of`: where a replayed record came from (handlers/replay.py).
-REPLAY_OF = "replay_of"
 MESSAGES = {
     REASON_TOO_DEEP: "the record nests objects or lists deeper than DynamoDB's 32 levels",
     REASON_NOT_AN_OBJECT: "the record is not a JSON object",
@@ -136,35 +135,6 @@ def _broken(record: Any, broken: Broken) -> Invalid:
         violations = violations[:MAX_VIOLATIONS]
     message = MESSAGES.get(reason) or CONTRACT_MESSAGE.format(count=broken.count)
     return Invalid(reason, message, order_id_of(record), violations, omitted)
-
-
-def source_attribute(source: Source, index: int, origin: dict[str, Any] | None = None) -> AttributeValue:
-    """`_pipeline_source`; a replayed record (handlers/replay.py) adds `replay_of`, its origin."""
-    version = source["version_id"]
-    members: dict[str, AttributeValue] = {
-        "bucket": {"S": source["bucket"]},
-        "key": {"S": source["key"]},
-        "version_id": {"NULL": True} if version is None else {"S": version},
-        "record_index": {"N": str(index)},
-    }
-    if origin is not None:
-        origin_version = origin["version_id"]
-        members[REPLAY_OF] = {
-            "M": {
-                "bucket": {"S": str(origin["bucket"])},
-                "key": {"S": str(origin["key"])},
-                "version_id": {"NULL": True} if origin_version is None else {"S": str(origin_version)},
-                "record_index": {"N": str(origin["record_index"])},
-            }
-        }
-    return {"M": members}
-
-
-def source_members(source: Source) -> dict[str, AttributeValue]:
-    """`_pipeline_source`'s members shared by every record of a file (all but record_index): what a
-    manifest batch carries once (`item_source`), from which the state machine rebuilds each item's."""
-    members = source_attribute(source, 0)["M"]
-    return {name: value for name, value in members.items() if name != "record_index"}
 
 
 def source_suffix(source: Source, index: int) -> str:

@@ -33,4 +33,7 @@ RECORD_CONCURRENCY: Final = 10
 # worst case (every retry, every wave: output/worstcase.md) must stay under its 5 minutes with margin,
 # and build.py refuses settings that break it (workflow/budgets.py).
 INLINE_MAX_RECORDS: Final = 160
+# The inline batch travels in the EXPRESS execution's state data (256 KiB payload limit) next to the
+# file's identity and counts; 200,000 bytes of manifest leaves room for both.
+INLINE_MAX_BYTES: Final = 200_000
 SMALL_FILE_RECORD_CONCURRENCY: Final = 40

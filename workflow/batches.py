@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.contract import REASON_CONFLICT, SOURCE_ATTRIBUTE
-from handlers.records import source_members
+from handlers.provenance import source_members
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
     BATCH_LEDGER,

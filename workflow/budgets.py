@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.inline import INLINE_MAX_BYTES
 from handlers.throughput import (
     BATCH_CONCURRENCY,
     BATCH_MAX_BYTES,
     BATCH_MAX_RECORDS,
+    INLINE_MAX_BYTES,
     INLINE_MAX_RECORDS,
     SMALL_FILE_RECORD_CONCURRENCY,
 )

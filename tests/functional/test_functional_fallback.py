@@ -22,7 +22,7 @@ from moto import mock_aws
 from emulator.patches import sfn_indefinite_paths
 from emulator.patches.asl_grammar import moto_compatible_definition
 from handlers.contract import REVIEW_SCHEMA
-from handlers.records import source_members
+from handlers.provenance import source_members
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
 from workflow.reviews import MINIMAL_MESSAGE

@@ -50,13 +50,19 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
             },
         )
         sfn = boto3.client("stepfunctions")
+        queue = boto3.client("sqs").create_queue(QueueName="watchdog-callbacks")["QueueUrl"]
+        # A run that lasts whether or not this process's moto executes state machines: a task waiting
+        # for a callback nobody sends (a Wait would end at once once the emulator's patches, applied by
+        # another test in this process, emulate time: they skip waits instead of sleeping them).
+        waiting = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": queue, "MessageBody": {"token.$": "$$.Task.Token"}},
+            "End": True,
+        }
         machine = sfn.create_state_machine(
             name="StateMachine-x",
-            # A run that lasts (whether or not this process's moto executes state machines: the
-            # emulator's patches, once applied by another test, make it execute).
-            definition=json.dumps(
-                {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 600, "End": True}}}
-            ),
+            definition=json.dumps({"StartAt": "Wait", "States": {"Wait": waiting}}),
             roleArn="arn:aws:iam::123456789012:role/r",
         )["stateMachineArn"]
         monkeypatch.setenv(FILE_LEDGER_TABLE_ENV, TABLE)

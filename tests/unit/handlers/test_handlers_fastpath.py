@@ -23,8 +23,9 @@ from benchmarks import orders
 from handlers import batching, dynamo, jsontext, pipeline, records
 from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
 from handlers.errors import FileRejected
+from handlers.provenance import source_attribute
 from handlers.reader import iter_elements
-from handlers.records import Valid, classify, source_attribute
+from handlers.records import Valid, classify
 from handlers.textbuffer import DECODER
 
 SEED = 20261129
