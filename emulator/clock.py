@@ -22,6 +22,9 @@ class EmulatedClock:
     """One execution's or invocation's clock; `limit` in seconds (None: no limit)."""
 
     limit: float | None
+    # An execution's clock parks a thread whose wait passes the limit (on AWS nothing runs after
+    # it); an invocation's clock does not (the Lambda runner ends the invocation at its next check).
+    parks: bool = False
     started: float = field(default_factory=time.monotonic)
     expired: threading.Event = field(default_factory=threading.Event)
     # The latest emulated elapsed time any of its threads reached (reported, e.g. by tests).
@@ -56,6 +59,7 @@ class _Position:
 
 
 _local = threading.local()
+_NEVER = threading.Event()
 
 
 def position() -> _Position | None:
@@ -68,8 +72,9 @@ def start(clock: EmulatedClock) -> None:
     _local.position = _Position(clock)
 
 
-def stop() -> None:
-    _local.position = None
+def stop(previous: _Position | None = None) -> None:
+    """End this thread's clock, back to `previous` (the position it had before `start`)."""
+    _local.position = previous
 
 
 def clock() -> EmulatedClock | None:
@@ -91,7 +96,11 @@ def sleep(seconds: float) -> None:
         return
     with here.lock:
         here.skipped = max(here.skipped, here.finished_children) + max(0.0, seconds)
-    here.clock.check(here.now())
+    if here.clock.check(here.now()) and here.clock.parks:
+        # The execution's limit passed during this wait: on AWS the execution is ended in it and
+        # this thread never goes on (no Catch, no later state, no side effect). It waits here for
+        # good (a daemon thread); the execution's program ends it TIMED_OUT.
+        _NEVER.wait()
 
 
 def inheriting(target: Callable[..., Any]) -> Callable[..., Any]:

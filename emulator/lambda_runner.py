@@ -177,6 +177,8 @@ class _Limits:
     traced_here: bool
     heap_at_start: int
     calls: int = 0
+    # The calling thread's clock position before the invocation's (restored when it ends).
+    previous: Any = None
 
     @classmethod
     def start(cls, context: LambdaContext, *, crash_key: str) -> _Limits:
@@ -191,13 +193,14 @@ class _Limits:
         limits = cls(context, crash, traced_here, tracemalloc.get_traced_memory()[0])
         # The invocation starts now, not when it was queued behind another one (the runner's lock).
         context.emulated_clock.started = time.monotonic()
+        limits.previous = clock.position()
         clock.start(context.emulated_clock)
         _active.limits = limits
         return limits
 
     def stop(self) -> None:
         _active.limits = None
-        clock.stop()
+        clock.stop(self.previous)
         if self.traced_here:
             tracemalloc.stop()
 

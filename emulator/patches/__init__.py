@@ -37,6 +37,7 @@ from emulator.patches import (
     sfn_json_text,
     sfn_start_execution,
     sfn_start_time,
+    sfn_stopped_execution,
     sfn_tolerated_failure,
     sqs_message_characters,
 )
@@ -72,6 +73,7 @@ PATCHES: tuple[ModuleType, ...] = (
     sfn_emulated_time,
     sfn_express_child_twice,
     sfn_error_names,
+    sfn_stopped_execution,
     service_faults,
 )
 

@@ -108,7 +108,7 @@ def _wait_interval(original: Any) -> Any:
 def _evaluation_environment(original: Any) -> Any:
     def evaluation_environment(self: ExecutionWorker) -> Environment:
         env: Environment = original(self)
-        started = clock.EmulatedClock(limit=EXPRESS_LIMIT_SECONDS if _is_express(self) else None)
+        started = clock.EmulatedClock(limit=EXPRESS_LIMIT_SECONDS if _is_express(self) else None, parks=True)
         env._emulator_clock = started  # type: ignore[attr-defined]
         clock.start(started)
         return env
@@ -143,6 +143,10 @@ def _program_eval(original: Any) -> Any:
             if here is not None and execution_clock.check(here.now()) and worker.is_alive():
                 _time_out(env)
                 return
+        # A wait past the limit parks its thread (emulator/clock.py), so a program that ended has
+        # not run past it; one that did (its last wait expired the clock as it ended) timed out.
+        if execution_clock.expired.is_set():
+            _time_out(env)
 
     return eval
 
