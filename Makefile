@@ -34,8 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist), each file's tests together on one worker: module-scoped stacks stay
+# with their tests; the session stacks redeploy after a moto.mock_aws test resets a worker's server.
 test: $(PROJECT) check lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"

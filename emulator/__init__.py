@@ -15,6 +15,7 @@ __all__ = [
     "MotoServer",
     "deploy",
     "deploy_stack",
+    "is_alive",
     "not_emulated",
     "shared_server",
 ]
@@ -24,3 +25,14 @@ def deploy_stack(template_path: Path = DEFAULT_TEMPLATE, *, stack_name: str | No
     """Start (or reuse) this process's moto server and deploy `template_path` into it as a new stack."""
     server = shared_server()
     return deploy(Clients.for_endpoint(server.endpoint_url), template_path, stack_name=stack_name)
+
+
+def is_alive(stack: DeployedStack) -> bool:
+    """Whether `stack` is still in this process's server: `moto.mock_aws` resets every backend of
+    the process when it starts and stops, the server's included, so a stack deployed before a
+    mock_aws test in the same process is gone after it."""
+    try:
+        stack.clients.cloudformation.describe_stacks(StackName=stack.name)
+    except stack.clients.cloudformation.exceptions.ClientError:
+        return False
+    return True

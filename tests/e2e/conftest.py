@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -63,16 +62,24 @@ class Pipeline:
 TEMPLATE = Path(os.environ.get("E2E_TEMPLATE") or DEFAULT_TEMPLATE)
 
 
-@pytest.fixture(scope="session")
-def stack() -> Iterator[DeployedStack]:
+_shared: list[Pipeline] = []
+
+
+@pytest.fixture
+def pipeline() -> Pipeline:
+    """One stack for the session's tests, deployed again if a `moto.mock_aws` test run in this
+    process since (pytest-xdist mixes tests of every kind on a worker) has reset the server."""
     if not TEMPLATE.is_file():
         pytest.fail(f"{TEMPLATE} is missing: run `python build.py` first")
-    yield emulator.deploy_stack(TEMPLATE)
+    if not _shared or not emulator.is_alive(_shared[0].stack):
+        deployed = emulator.deploy_stack(TEMPLATE)
+        _shared[:] = [Pipeline(stack=deployed, executions=Executions(deployed), inbox=ReviewInbox(deployed))]
+    return _shared[0]
 
 
-@pytest.fixture(scope="session")
-def pipeline(stack: DeployedStack) -> Pipeline:
-    return Pipeline(stack=stack, executions=Executions(stack), inbox=ReviewInbox(stack))
+@pytest.fixture
+def stack(pipeline: Pipeline) -> DeployedStack:
+    return pipeline.stack
 
 
 @pytest.fixture

@@ -14,11 +14,18 @@ from .machines import Machines
 FIXTURE_TEMPLATE = Path(__file__).parent / "fixture" / "template.json"
 
 
-@pytest.fixture(scope="session")
+_shared: list[DeployedStack] = []
+
+
+@pytest.fixture
 def fixture_stack() -> DeployedStack:
-    return emulator.deploy_stack(FIXTURE_TEMPLATE)
+    """Deployed once, and again if a `moto.mock_aws` test run in this process since (pytest-xdist
+    mixes tests of every kind on a worker) has reset the server."""
+    if not _shared or not emulator.is_alive(_shared[0]):
+        _shared[:] = [emulator.deploy_stack(FIXTURE_TEMPLATE)]
+    return _shared[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def machines(fixture_stack: DeployedStack) -> Machines:
     return Machines(fixture_stack)
