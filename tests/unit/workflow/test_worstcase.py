@@ -171,6 +171,18 @@ def test_a_large_record_attempt_bounded_only_by_the_lambdas_timeout_is_refused()
     assert "StoreLargeRecord[3 x 60 s + 3 s waits]" in refused
 
 
+def test_a_batch_child_storing_10_records_at_once_is_refused() -> None:
+    """Issue 21: the child's inline Map back at 10 at once (RECORD_CONCURRENCY before this change)
+    runs 200 records in 20 waves of the record path: refused, the waves named."""
+    template, definitions = _rendered()
+    mutated = copy.deepcopy(definitions)
+    child = mutated["StateMachine"]["States"]["ProcessBatches"]["ItemProcessor"]["States"]
+    child["StoreBatch"]["MaxConcurrency"] = 10
+    _, problems = worst_cases(template, mutated, SOURCES)
+    [refused] = [p for p in problems if "ProcessBatches child's worst case" in p]
+    assert f"StoreBatch[20 waves of {BATCH_MAX_RECORDS} x RouteRecord > " in refused
+
+
 def test_build_refuses_a_batch_child_of_400_records(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
