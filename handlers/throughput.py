@@ -7,8 +7,10 @@ numbers are derived from them.
 Trade-off: at most BATCH_CONCURRENCY × RECORD_CONCURRENCY puts are in flight at once, so the write rate
 is about that product divided by one put's latency through Step Functions. A new on-demand DynamoDB
 table starts with a limited write throughput (it grows with use, from the previous peak): a higher
-product finishes a big file sooner but is more often throttled, and a throttled put is retried with
-backoff (workflow/retries.py), never lost. Lower the product to spare a cold table; raise it for a warm one.
+product finishes a big file sooner but is more often throttled. A throttled put is retried briefly
+(workflow/retries.py: an EXPRESS child has 5 minutes); one that still fails fails its child and so the
+file (FAILED in the ledger), which the watchdog re-drives later: stores are idempotent, nothing is
+lost, but the file is re-run. Lower the product to spare a cold table; raise it for a warm one.
 """
 
 from __future__ import annotations
@@ -16,18 +18,25 @@ from __future__ import annotations
 from typing import Final
 
 # The Step Functions payload limit is 262,144 bytes: a batch (and so a child's input) stays under it.
-# Batches are sized by bytes: the record cap is only high enough that records like the sample order
-# (~600 bytes an entry, ~330 a batch) fill a batch to BATCH_MAX_BYTES (each batch is one billed child
-# start); an Express child runs at most 400 puts, 400 x ~50 ms / RECORD_CONCURRENCY (10) = ~2 s,
-# far inside its 5 minutes (docs/handlers-measurements.md "batches sized by bytes").
+# A batch is one EXPRESS child (ProcessBatches), which must end within its 5 minutes by construction:
+# its worst case is ceil(BATCH_MAX_RECORDS / RECORD_CONCURRENCY) waves of one record's worst path
+# (every call retried at its longest backoff), and build.py refuses settings past 300 s less a 60 s
+# margin (workflow/budgets.py, output/worstcase.md): 200 records in 5 waves of 40 take at most 234 s;
+# 400 (10 waves of 40, or 40 of 10) fit no useful retry budget. Batches are sized by bytes too, and
+# each is one billed child start: realistic orders reach BATCH_MAX_BYTES at ~200-205 records (the cost
+# benchmark's: 200 a batch before and after), so 200 keeps them full; the sample order (~330 bytes an
+# entry, ~600 by bytes) stops at the count: twice the children of the 400 cap.
+# Above INLINE_MAX_RECORDS: the small lane's own cap, not the batch's, hands a 161-record file off.
 BATCH_MAX_BYTES: Final = 200_000
-BATCH_MAX_RECORDS: Final = 400
+BATCH_MAX_RECORDS: Final = 200
 # A record entry bigger than this travels as a claim check (an S3 pointer) instead of inline.
 INLINE_RECORD_MAX_BYTES: Final = 190_000
-# Distributed Map children (one per batch) running at once.
-BATCH_CONCURRENCY: Final = 50
-# Records of one batch stored at once by a child's inline Map (an inline Map runs at most 40).
-RECORD_CONCURRENCY: Final = 10
+# Distributed Map children (one per batch) running at once: 12 x 40 = 480 puts in flight, as 50 x 10
+# were before children were bounded (a child of 40 at once, 12 children at once).
+BATCH_CONCURRENCY: Final = 12
+# Records of one batch stored at once by a child's inline Map (an inline Map runs at most 40): the
+# fewer waves a child runs, the longer each record's retries may last within its 5 minutes.
+RECORD_CONCURRENCY: Final = 40
 # The small-file (EXPRESS) lane stores at most INLINE_MAX_RECORDS records of a file inline, in waves of
 # SMALL_FILE_RECORD_CONCURRENCY; the validator hands a file with more to the large lane. The lane's
 # worst case (every retry, every wave: output/worstcase.md) must stay under its 5 minutes with margin,

@@ -11,6 +11,14 @@ counted yet (`counted_batches`, a number set) and on the item belonging to the p
 EXPRESS child runs at least once, and a retried updateItem may already have been applied: a second
 count of the same batch fails the condition and ends in BatchAlreadyCounted, so the ADDs count each
 batch once, with the outcomes of its first counted run.
+
+Time: an EXPRESS child stops at 5 minutes without a Catch, so it fits by construction: at most
+BATCH_MAX_RECORDS records in waves of RECORD_CONCURRENCY, every call retried at most
+EXPRESS_LANE_ATTEMPTS times, StoreLargeRecord's attempts bounded by their TimeoutSeconds; build.py
+refuses a definition whose worst case (workflow/budgets.py, output/worstcase.md) passes 300 s less a
+60 s margin. A record whose retries run out fails the child before its limit: the Map run tolerates no
+failure, the STANDARD parent's Catch marks the file FAILED and the watchdog re-drives it (every store
+is conditional: a re-run stores what is missing and finds the rest identical).
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY
 from workflow.records import build_record_processor
-from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, transient
+from workflow.retries import DYNAMODB_TRANSIENT, EXPRESS_LANE_ATTEMPTS, transient
 from workflow.sdk import Catch, InlineMap, Pass, Task
 
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
@@ -80,7 +88,7 @@ def record_map(
     *,
     batch_path: str,
     max_concurrency: int = RECORD_CONCURRENCY,
-    max_attempts: int = DEFAULT_ATTEMPTS,
+    max_attempts: int = EXPRESS_LANE_ATTEMPTS,
     large_records: bool = True,
 ) -> InlineMap:
     """An inline Map routing every entry of the manifest batch at `batch_path` with the one per-record
@@ -141,7 +149,7 @@ def _count_batch() -> Task:
         },
         result_path=None,
         output_path=f"$.{BATCH_NUMBER}",
-        retry=transient(DYNAMODB_TRANSIENT),
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=EXPRESS_LANE_ATTEMPTS),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
             next_step=already_counted,

@@ -49,7 +49,7 @@ from workflow.retries import (
 from workflow.sdk import Catch, Choice, Pass, Succeed, Task
 
 # Every call of the lane (ledger writes, reviews, record stores, the hand-off) retries 1 s, 2 s (at
-# most ~3 s of waiting) instead of the large lane's ~51 s.
+# most ~3 s of waiting), as the batch children do, instead of the STANDARD parent's ~51 s.
 LANE_ATTEMPTS = EXPRESS_LANE_ATTEMPTS
 # The validator reads at most a few MiB here (handlers/inline.py): seconds, even cold.
 VALIDATE_TIMEOUT_SECONDS = 30

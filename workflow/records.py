@@ -33,7 +33,13 @@ from handlers.shapes import (
 )
 from workflow import names
 from workflow.paths import SOURCE, STORED_ITEM, entry
-from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, LAMBDA_TRANSIENT, transient
+from workflow.retries import (
+    DYNAMODB_TRANSIENT,
+    EXPRESS_LANE_ATTEMPTS,
+    LAMBDA_TRANSIENT,
+    TASK_TIMED_OUT,
+    transient,
+)
 from workflow.reviews import (
     ERROR_PATH,
     RECORD_REVIEW,
@@ -48,6 +54,15 @@ OUTCOME_PATH = f"$.{KEY_OUTCOME}"
 # Where ReadStoredHash keeps the stored item's hash (the next Pass replaces the whole state).
 STORED_HASH_PATH = "$.stored_hash"
 STORED_HASH_RETRIES = 2
+# How long StoreLargeRecord waits for one attempt of the store-large Lambda (its own timeout is 60 s).
+# One attempt is one ranged S3 GET and one conditional PutItem of at most a DynamoDB item (400 KB), and
+# the record's decode and check: 31 ms of CPU for a dense 396 KB record on one core, ~0.2 s at the
+# function's 256 MB (0.14 vCPU), ~3 s with a cold start's INIT at that share. 8 s is well above that;
+# a slower attempt is a timeout (States.Timeout), retried like a transient error: the put is
+# conditional, so an attempt that still lands after its timeout makes the retry a duplicate, never a
+# second item. Every attempt counts in a batch child's worst case (output/worstcase.md: 5 waves of
+# 3 x 8 s + 3 s of waits, a conflict review and a minimal review); 3 x 60 s would not fit one wave.
+STORE_LARGE_ATTEMPT_SECONDS = 8
 
 
 def _identical_or_conflict(describe_conflict: Pass) -> Task:
@@ -78,10 +93,14 @@ def _identical_or_conflict(describe_conflict: Pass) -> Task:
     return read
 
 
-def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_records: bool = True) -> Choice:
+def build_record_processor(
+    *, max_attempts: int = EXPRESS_LANE_ATTEMPTS, large_records: bool = True
+) -> Choice:
     """The per-record graph; its start state is the returned Choice.
 
-    `max_attempts`: retries of each call (the small-file lane passes its budget, EXPRESS_LANE_ATTEMPTS).
+    `max_attempts`: retries of each call; both callers run it in an EXPRESS execution (5 minutes), the
+    small-file lane and the batch children, with EXPRESS_LANE_ATTEMPTS. A record whose call still fails
+    fails its execution, and with it the file (FAILED in the ledger, re-driven): never lost.
     `large_records`: route claim-checked entries to StoreLargeRecord; the small-file lane, whose
     validator hands off a file with any large record (handlers/inline.py), routes none (an entry of
     that status would be an UnknownEntry), so its worst case holds no Lambda timeout per record.
@@ -150,7 +169,8 @@ def build_record_processor(*, max_attempts: int = DEFAULT_ATTEMPTS, large_record
         result_selector={f"{KEY_OUTCOME}.$": f"$.{KEY_OUTCOME}"},
         result_path=OUTCOME_PATH,
         output_path=OUTCOME_PATH,
-        retry=transient(LAMBDA_TRANSIENT, max_attempts=max_attempts),
+        timeout_seconds=STORE_LARGE_ATTEMPT_SECONDS,
+        retry=transient([*LAMBDA_TRANSIENT, TASK_TIMED_OUT], max_attempts=max_attempts),
         catch=Catch(error_equals=[ERROR_ORDER_CONFLICT], next_step=describe_large_conflict, result_path=None),
     )
 

@@ -37,12 +37,17 @@ STATES_TRANSIENT = [
 ]
 
 
-# Retries of every call in the small-file (EXPRESS) lane: 1 s, 2 s. An EXPRESS execution stops at 5
-# minutes without a Catch; the lane's worst case (output/worstcase.md) is built from this budget, and a
-# file the lane cannot finish within it fails the file or is handed to the large lane, never stranded.
+# Retries of every call in an EXPRESS execution, the small-file lane and the large lane's batch children
+# (ProcessBatches): 1 s, 2 s. An EXPRESS execution stops at 5 minutes without a Catch; each lane's worst
+# case (output/worstcase.md) is built from this budget. A call still failing after it fails the
+# execution before its limit: the small lane marks the file FAILED or hands it off, a batch child fails
+# its Map run and the STANDARD parent marks the file FAILED (re-driven by the watchdog); never stranded.
 EXPRESS_LANE_ATTEMPTS = 2
-# Retries of a call in the large lane (STANDARD parent and its batch children).
+# Retries of a call in the large lane's STANDARD parent (no 5-minute limit).
 DEFAULT_ATTEMPTS = 6
+# Errors of StoreLargeRecord retried besides LAMBDA_TRANSIENT: its attempt is bounded by TimeoutSeconds
+# (workflow/records.py), and a timed-out attempt may be retried: the store is a conditional put.
+TASK_TIMED_OUT = "States.Timeout"
 
 
 def transient(errors: list[str], *, max_attempts: int = DEFAULT_ATTEMPTS) -> Retry:

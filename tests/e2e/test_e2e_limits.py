@@ -18,7 +18,7 @@ import pytest
 
 from emulator import faults
 from handlers.inline import SMALL_FILE_MAX_BYTES
-from handlers.throughput import INLINE_MAX_RECORDS
+from handlers.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS
 
 from .conftest import Pipeline
 
@@ -30,7 +30,8 @@ RECORDS = 250
 @pytest.fixture
 def throttled_orders_table(pipeline: Pipeline) -> Iterator[None]:
     # Sustained throttling of the orders table: every record's put fails 5 times, then goes through
-    # (StoreRecord retries 6 times: nothing runs out of retries, every record's path just waits).
+    # (StoreRecord retries twice in both EXPRESS lanes, the small lane and a batch child: every record
+    # runs out of retries and its execution fails before its 5 minutes).
     scope = f"PutItem:{pipeline.stack.output('OrdersTableName')}:"
     faults.configure(
         faults.FaultConfig(rate=1.0, seed=20, kinds=frozenset({"dynamodb.throttle"}), burst=5, scope=scope)
@@ -59,8 +60,10 @@ def test_a_throttled_small_file_never_times_out_and_completes_on_redelivery(
     assert first.status != "TIMED_OUT"
     assert faults.limits().get(faults.EXPRESS_TIMED_OUT, 0) == 0
     assert (pipeline.ledger(target) or {}).get("status") in ("DONE", "FAILED", "HANDED_OFF")
-    # AND, unless the file is already DONE (a hand-off to the STANDARD lane, whose retries outlast the
-    # throttling), the event is sent again once the throttling is over
+    # AND, unless the file is already DONE, the event is sent again once the throttling is over (a
+    # hand-off's batch children retry twice too since issue 21: before, a 250-record child waited out
+    # the throttling in 25 waves, past 5 minutes on AWS, which the emulator does not enforce on
+    # children; now the child fails, the parent marks the file FAILED, and it completes on redelivery)
     faults.configure(faults.FaultConfig())
     again = first
     if (pipeline.ledger(target) or {}).get("status") != "DONE":
@@ -70,7 +73,45 @@ def test_a_throttled_small_file_never_times_out_and_completes_on_redelivery(
             name=f"redeliver-{uuid.uuid4()}",
             input=executions[0]["input"],
         )
-        again = pipeline.result(target, at_least=len(executions) + 1)
+        # two deliveries of the event (the wait adds each hand-off's large-lane execution itself)
+        again = pipeline.result(target, at_least=2)
     # THEN the file completes and every record is stored: nothing is lost
+    assert (pipeline.ledger(target) or {}).get("status") == "DONE"
+    assert again.stored == records and not again.lost
+
+
+def test_a_large_file_whose_puts_stay_throttled_fails_its_batch_child_then_completes_on_redelivery(
+    pipeline: Pipeline, uid: str, throttled_orders_table: None
+) -> None:
+    """Issue 21: a record whose retries run out inside a batch child is not lost. Every call in a
+    ProcessBatches child retries twice (so the child fits its 5 minutes by construction,
+    output/worstcase.md); under sustained throttling (every put fails 5 times) the child fails, the
+    Map run tolerates no failure, and the STANDARD parent's Catch marks the file FAILED, never left
+    claimed; sent again once the throttling is over, the file completes with every record stored.
+    Before issue 21 each put waited out 6 retries in a child of up to 40 waves of 10: past 5 minutes
+    on AWS (TIMED_OUT), which the emulator does not enforce on children (it runs them as STANDARD)."""
+    # GIVEN a file too large for the small lane (> SMALL_FILE_MAX_BYTES: straight to the STANDARD
+    # machine) of two batches, while the orders table throttles every put 5 times
+    records = BATCH_MAX_RECORDS + 20
+    pad = "x" * (SMALL_FILE_MAX_BYTES // records + 1)
+    body = "".join(
+        json.dumps({"order-info": {"order_id": f"b{uid}{i}", "note": pad}, "contact-info": {}}) + "\n"
+        for i in range(records)
+    ).encode()
+    assert len(body) > SMALL_FILE_MAX_BYTES
+    target, first = pipeline.run(f"throttled-large-{uid}.jsonl", body)
+    # WHEN its first run ends: the STANDARD execution marked the file FAILED (its batch failed)
+    [execution] = pipeline.executions.for_upload(target)
+    assert execution["stateMachineArn"] == pipeline.stack.output("StateMachineArn")
+    ledger = pipeline.ledger(target) or {}
+    assert (first.status, ledger.get("status")) == ("FAILED", "FAILED"), (first.failure, ledger)
+    # THEN, sent again once the throttling is over, it completes and every record is stored
+    faults.configure(faults.FaultConfig())
+    pipeline.stack.clients.stepfunctions.start_execution(
+        stateMachineArn=execution["stateMachineArn"],
+        name=f"redeliver-{uuid.uuid4()}",
+        input=execution["input"],
+    )
+    again = pipeline.result(target, at_least=2)
     assert (pipeline.ledger(target) or {}).get("status") == "DONE"
     assert again.stored == records and not again.lost

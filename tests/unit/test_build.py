@@ -156,20 +156,20 @@ def test_check_prints_what_changed_in_each_stale_file(
     assert code == 1
     diffs = _per_file(capsys.readouterr().err)
     # (the small-file machine has no Distributed Map: its files are unchanged; the worst-case table shows
-    # the change's effect: 2,500 batches now run in ceil(2500 / 7) waves, not 50)
+    # the change's effect: 5,000 batches of 200 now run in ceil(5000 / 7) waves, not 12)
     assert list(diffs) == [build.ASL_FILE, PICTURE_FILE, build.TEMPLATE_FILE, "worstcase.md"]
     assert "+Worst path of the largest file: " in diffs["worstcase.md"]
-    assert "ProcessBatches[358 waves of 2500 x " in diffs["worstcase.md"]
+    assert "ProcessBatches[715 waves of 5000 x " in diffs["worstcase.md"]
     for name, diff in diffs.items():
         assert diff.startswith(f"--- output/{name} (on disk)\n+++ output/{name} (rendered)\n@@ ")
-    assert '\n-      "MaxConcurrency": 50,\n+      "MaxConcurrency": 7,\n' in diffs[build.ASL_FILE]
-    assert '\n-' + 14 * " " + '"MaxConcurrency": 50,\n+' + 14 * " " + '"MaxConcurrency": 7,\n' in diffs[
+    assert '\n-      "MaxConcurrency": 12,\n+      "MaxConcurrency": 7,\n' in diffs[build.ASL_FILE]
+    assert '\n-' + 14 * " " + '"MaxConcurrency": 12,\n+' + 14 * " " + '"MaxConcurrency": 7,\n' in diffs[
         build.TEMPLATE_FILE
     ]
     # and the picture's diff is the one changed line (plus its context), not a rewrite of the file
     changed = [line for line in diffs[PICTURE_FILE].splitlines()[2:] if line[:1] in "+-"]
     assert [line[:21] for line in changed] == ["-  s_ProcessBatches[[", "+  s_ProcessBatches[["]
-    assert "max 50 at once" in changed[0] and "max 7 at once" in changed[1]
+    assert "max 12 at once" in changed[0] and "max 7 at once" in changed[1]
 
 
 def _per_file(err: str) -> dict[str, str]:

@@ -46,8 +46,9 @@ def test_usage_of_a_counted_run() -> None:
     assert (usage.s3_put, usage.s3_get) == (1, 2)
     (validator,) = usage.lambdas
     assert validator.seconds == 100 / 1769.0  # a full core at 1,769 MB
-    # a 100-record child: 10 waves of 10 puts, plus start-up, 50 ms each
-    assert usage.express[0].seconds == 11 * 0.05
+    # a 100-record child: 3 waves of 40 puts (RECORD_CONCURRENCY, 10 before issue 21), plus start-up,
+    # 50 ms each
+    assert usage.express[0].seconds == 4 * 0.05
 
 
 def test_floor_and_seed_of_the_same_run() -> None:

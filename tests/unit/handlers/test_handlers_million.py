@@ -45,9 +45,10 @@ def test_a_million_records_stream_in_bounded_memory(form):
     # GIVEN 1,000,000 generated records (about 180 MiB of JSON), produced lazily behind a fake S3 body
     # WHEN the core validates them into a counting, discarding sink, in a fresh process
     measured = run_in_fresh_process(form)
-    # THEN every record is counted and valid, in batches filled by bytes (the record cap is not reached)
+    # THEN every record is counted and valid, in full batches: these ~520-byte entries reach the record
+    # cap (200 since issue 21 bounded a batch child's time; ~385 by bytes) before the byte limit
     assert measured["records"] == measured["valid"] == MILLION
-    assert MILLION // BATCH_MAX_RECORDS < measured["batches"] < MILLION // 100
+    assert MILLION // BATCH_MAX_RECORDS <= measured["batches"] < MILLION // 100
     assert measured["input_mib"] > 150
     # AND the process's peak resident memory stays far below the input size (streaming plus the
     # conflict tracker's cap)

@@ -2,8 +2,9 @@
 
 Failure class: a Retry or MaxConcurrency change pushes a lane past its time limit (an EXPRESS
 execution stops at 5 minutes without a Catch: records stranded) and nothing shows it, because moto
-runs no clock. Shown to bite by mutation: raise any one MaxAttempts of the small lane and the build
-refuses, naming the path.
+runs no clock (and runs a Distributed Map's children as STANDARD, so their 5 minutes are not enforced
+there at all). Shown to bite by mutation: raise any one MaxAttempts of the small lane or of a batch
+child, or put 400 records in a batch child, and the build refuses, naming the path.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 import build
 import workflow.budgets
 import workflow.express
-from handlers.throughput import INLINE_MAX_RECORDS
+from handlers.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS
 from workflow.budgets import EXPRESS_LIMIT_SECONDS, EXPRESS_MARGIN_SECONDS, worst_cases
 from workflow.worstcase import Settings, WorstCaseError, graph_cost, retrier_waits
 
@@ -88,6 +89,15 @@ def test_the_committed_table_is_what_the_rendered_asl_gives_and_the_small_lane_f
 
 def _small_lane_retriers() -> list[tuple[str, int]]:
     _, definitions = _rendered()
+    return _retriers(definitions["SmallFileStateMachine"]["States"])
+
+
+def _batch_child_retriers() -> list[tuple[str, int]]:
+    _, definitions = _rendered()
+    return _retriers(definitions["StateMachine"]["States"]["ProcessBatches"]["ItemProcessor"]["States"])
+
+
+def _retriers(states: dict[str, Any]) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
 
     def walk(states: dict[str, Any]) -> None:
@@ -96,7 +106,7 @@ def _small_lane_retriers() -> list[tuple[str, int]]:
             if "ItemProcessor" in state:
                 walk(state["ItemProcessor"]["States"])
 
-    walk(definitions["SmallFileStateMachine"]["States"])
+    walk(states)
     return found
 
 
@@ -129,6 +139,64 @@ def test_raising_any_one_max_attempts_of_the_small_lane_is_refused_naming_the_pa
     assert any(f"{state}[21 x " in p for p in refused), refused
 
 
+@pytest.mark.parametrize(("state", "index"), _batch_child_retriers())
+def test_raising_any_one_max_attempts_of_a_batch_child_is_refused_naming_the_path(
+    state: str, index: int
+) -> None:
+    """Issue 21: fails before this change (a ProcessBatches child past 5 minutes was accepted by
+    ACCEPTED_CHILD_OVERRUNS, so a child's retriers could grow without limit and nothing was refused)."""
+    # GIVEN the rendered definitions with one retrier inside the batch child raised to 20 attempts
+    template, definitions = _rendered()
+    mutated = copy.deepcopy(definitions)
+    child = mutated["StateMachine"]["States"]["ProcessBatches"]["ItemProcessor"]["States"]
+    _find(child, state)["Retry"][index]["MaxAttempts"] = 20
+    # WHEN the worst cases are computed
+    _, problems = worst_cases(template, mutated, SOURCES)
+    # THEN the child is refused on a path through that state, shown with its 21 attempts
+    [refused] = [p for p in problems if "ProcessBatches child's worst case" in p]
+    assert refused.startswith("worstcase.md: StateMachine: a ProcessBatches child's worst case ")
+    assert f"for {BATCH_MAX_RECORDS} records exceeds the EXPRESS limit of 300 s less 60 s margin" in refused
+    assert f"{state}[21 x " in refused, refused
+
+
+def test_a_large_record_attempt_bounded_only_by_the_lambdas_timeout_is_refused() -> None:
+    """Issue 21: StoreLargeRecord's TimeoutSeconds is what lets a child fit; without it each attempt
+    may last the function's own 60 s timeout (the state of the definition before this change)."""
+    template, definitions = _rendered()
+    mutated = copy.deepcopy(definitions)
+    child = mutated["StateMachine"]["States"]["ProcessBatches"]["ItemProcessor"]["States"]
+    del _find(child, "StoreLargeRecord")["TimeoutSeconds"]
+    _, problems = worst_cases(template, mutated, SOURCES)
+    [refused] = [p for p in problems if "ProcessBatches child's worst case" in p]
+    assert "StoreLargeRecord[3 x 60 s + 3 s waits]" in refused
+
+
+def test_a_batch_child_storing_10_records_at_once_is_refused() -> None:
+    """Issue 21: the child's inline Map back at 10 at once (RECORD_CONCURRENCY before this change)
+    runs 200 records in 20 waves of the record path: refused, the waves named."""
+    template, definitions = _rendered()
+    mutated = copy.deepcopy(definitions)
+    child = mutated["StateMachine"]["States"]["ProcessBatches"]["ItemProcessor"]["States"]
+    child["StoreBatch"]["MaxConcurrency"] = 10
+    _, problems = worst_cases(template, mutated, SOURCES)
+    [refused] = [p for p in problems if "ProcessBatches child's worst case" in p]
+    assert f"StoreBatch[20 waves of {BATCH_MAX_RECORDS} x RouteRecord > " in refused
+
+
+def test_build_refuses_a_batch_child_of_400_records(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Through build.py, issue 21: BATCH_MAX_RECORDS back at 400 (its value before this change: 10
+    waves of 40 in one child) is refused, the path named, and nothing is written. Fails before this
+    change: the child's overrun was accepted (ACCEPTED_CHILD_OVERRUNS) and the build wrote output/."""
+    monkeypatch.setattr(workflow.budgets, "BATCH_MAX_RECORDS", 400)
+    assert build.main(["--output", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "worstcase.md: StateMachine: a ProcessBatches child's worst case 459 s for 400 records" in err
+    assert "StoreBatch[10 waves of 400 x RouteRecord > StoreLargeRecord[3 x 8 s + 3 s waits]" in err
+    assert not list(tmp_path.iterdir())
+
+
 def test_build_refuses_a_lane_budget_past_the_limit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -151,6 +219,17 @@ def test_the_readmes_small_lane_figure_is_the_tables() -> None:
     table = (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
     assert f"| {match.group(2)} records | {match.group(1)} s |" in table
     assert int(match.group(2)) == INLINE_MAX_RECORDS
+
+
+def test_the_readmes_batch_child_figure_is_the_tables() -> None:
+    """Issue 21: the README's figure for a batch child comes from output/worstcase.md, and fits."""
+    readme = " ".join((OUTPUT.parent / "README.md").read_text(encoding="utf-8").split())
+    match = re.search(r"A batch child's worst case \([^)]*\) is (\d+) s for (\d+) records", readme)
+    assert match, "README: the batch child's worst-case sentence is missing"
+    table = (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
+    assert f"| one ProcessBatches child: {match.group(2)} records | {match.group(1)} s |" in table
+    assert int(match.group(2)) == BATCH_MAX_RECORDS
+    assert int(match.group(1)) <= EXPRESS_LIMIT_SECONDS - EXPRESS_MARGIN_SECONDS
 
 
 def test_a_task_waiting_past_its_lambdas_timeout_or_a_timeout_past_lambdas_maximum_is_refused() -> None:
