@@ -19,7 +19,7 @@ from typing import Final
 # Batches are sized by bytes: the record cap is only high enough that records like the sample order
 # (~600 bytes an entry, ~330 a batch) fill a batch to BATCH_MAX_BYTES (each batch is one billed child
 # start); an Express child runs at most 400 puts, 400 x ~50 ms / RECORD_CONCURRENCY (10) = ~2 s,
-# far inside its 5 minutes (docs/handlers-measurements.md "batches sized by bytes").
+# far inside its 5 minutes (README "Performance and cost", **Throughput settings**).
 BATCH_MAX_BYTES: Final = 200_000
 BATCH_MAX_RECORDS: Final = 400
 # A record entry bigger than this travels as a claim check (an S3 pointer) instead of inline.

@@ -1,4 +1,4 @@
-"""Hostile input to the reader (issue 7): chunk boundaries in numbers, limits in bytes, the orders
+"""Hostile input to the reader: chunk boundaries in numbers, limits in bytes, the orders
 wrapper in any member order, gzip padding, the inflated-size limit, and problems reported in byte order."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def outcome_of(result):
     return ("accepted", tuple(result.outcomes()))
 
 
-# --- class 3: a read boundary inside a bare number ------------------------------------------------
+# --- a read boundary inside a bare number ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_a_top_level_number_split_after_its_dot_is_still_a_scalar(run_data):
     assert outcome_of(result) == ("rejected", "unsupported_top_level")
 
 
-# --- class 9: the orders wrapper in any member order --------------------------------------------
+# --- the orders wrapper in any member order -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -127,13 +127,13 @@ def test_fixture_wrapper_with_record_keys_first(run_file):
     ],
 )
 def test_new_fixtures(run_file, name, expected):
-    # GIVEN the fixtures added for issue 7 (numbers to split, gzip zero padding)
+    # GIVEN the hostile-input fixtures (numbers to split, gzip zero padding)
     # WHEN validated
     # THEN each record has its outcome
     assert outcome_of(run_file(name)) == ("accepted", tuple(expected))
 
 
-# --- class 4: limits count UTF-8 bytes -----------------------------------------------------------
+# --- limits count UTF-8 bytes ------------------------------------------------------------------
 
 WIDE = "\U0001f600"  # 4 bytes of UTF-8, 1 character
 

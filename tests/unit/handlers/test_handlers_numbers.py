@@ -1,4 +1,4 @@
-"""Numbers no Decimal holds, numbers and attribute names DynamoDB refuses (issue 7, classes 1 and 2)."""
+"""Numbers no Decimal holds, numbers and attribute names DynamoDB refuses: each one rejected record."""
 
 from __future__ import annotations
 
