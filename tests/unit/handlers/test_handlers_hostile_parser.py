@@ -37,6 +37,7 @@ def outcome_of(result):
         ("o.json", f'{{"orders": [{RECORD}], "rate": 12.5}}', [V]),
         ("o.json", f'{{"orders": [{RECORD}], "scale": 1.5e+3, "n": 2E-7}}', [V]),
     ],
+    ids=["array-decimal", "array-exponents", "array-record-then-number", "wrapper-member", "wrapper-members"],
 )
 def test_a_chunk_boundary_inside_a_number_does_not_change_the_outcome(run_data, key, text, expected):
     # GIVEN a valid file with bare numbers (as array elements or as extra wrapper members)
@@ -90,6 +91,13 @@ def test_a_top_level_number_split_after_its_dot_is_still_a_scalar(run_data):
         f'{{"orders": [{RECORD}], "contact-info": {{}}}}',
         f'{{"contact-info": {{}}, "orders": [{RECORD}]}}',
         '{"order-info": {"order_id": "W"}, "contact-info": {}, "orders": []}',
+    ],
+    ids=[
+        "orders-then-order-info",
+        "order-info-then-orders",
+        "orders-then-contact-info",
+        "contact-info-then-orders",
+        "record-keys-then-empty-orders",
     ],
 )
 def test_a_wrapper_with_record_keys_is_unsupported_in_either_member_order(run_data, text):
@@ -244,6 +252,7 @@ def test_zero_padding_after_the_last_gzip_member_is_accepted(run_data, padding, 
         GZ + b"\x00\x01",
         GZ + b"garbage",
     ],
+    ids=["second-member-after-zeros", "byte-after-zeros", "non-zero-padding", "garbage"],
 )
 @pytest.mark.parametrize("chunk_bytes", [1, CHUNK_BYTES])
 def test_anything_but_zeros_after_the_last_member_is_corrupt(run_data, data, chunk_bytes):
