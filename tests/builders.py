@@ -1,7 +1,9 @@
-"""Test data builders: a valid order by default; a test states only what it is about.
+"""Test data builders (the only ones): a valid order by default; a test states only what it is about.
 
 When a new validation rule arrives, `valid_order` is the one place that learns it, so tests of
-unrelated behaviour (batching, numbers, limits, SQS safety) keep passing.
+unrelated behaviour (batching, numbers, limits, SQS safety) keep passing. `valid_order` is valid under
+the shipped contract (handlers/record_contract.json) and under examples/record-contract.json
+(tests/unit/test_builders.py checks both).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +25,9 @@ DOCUMENT = Path(os.environ.get("REVIEW_COMMANDS_DOCUMENT") or README)
 
 
 def _review_block() -> str:
+    """The block's text; a missing block fails (a skip would let the README lose it unnoticed)."""
     block = command_block(DOCUMENT, MARKER)
-    if not block:
-        pytest.skip(f"{DOCUMENT.name} has no ```sh block after a <!-- {MARKER}: ... --> comment yet")
+    assert block, f"{DOCUMENT.name} has no ```sh block right after a <!-- {MARKER}: ... --> comment"
     return block
 
 
@@ -45,7 +46,7 @@ def _checkout_view(tmp_path: Path) -> Path:
 def readme_stack(tmp_path: Path) -> Iterator[dict[str, object]]:
     """The README's stack in the shared server: the deploy block's, deployed here (and removed after)
     unless an earlier test deployed it."""
-    _review_block()  # skip before deploying anything
+    _review_block()  # fail before deploying anything
     server = shared_server()
     clients = Clients.for_endpoint(server.endpoint_url)
     run: dict[str, object] = {
@@ -82,3 +83,17 @@ def test_review_round_trip_commands_store_the_fixed_order(readme_stack: dict[str
     # AND the report of the bad file (issue 16) reconciles it and names the rule its record broke
     report = (Path(str(readme_stack["cwd"])) / "bad-orders.html").read_text()
     assert "records 1 = stored 0 + duplicates 0 + rejected 1" in report and "/contact-info" in report
+
+
+def test_a_missing_review_block_fails_instead_of_skipping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failure class: the README loses its review block and the round trip stops being tested, silently
+    (before this test the helper called pytest.skip, so the suite stayed green)."""
+    # GIVEN a document without the block
+    document = tmp_path / "README.md"
+    document.write_text("# sales-pipeline\n\n<!-- review-commands -->\nno block here\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "DOCUMENT", document)
+    # WHEN the block is read / THEN the test fails, naming the marker
+    with pytest.raises(AssertionError, match="review-commands"):
+        _review_block()

@@ -20,7 +20,7 @@ import emulator
 from emulator.outcome import Executions, ReviewInbox, Upload, ledger_item
 from handlers.recordcontract.buildcheck import contract_problems, module_name, render_generated
 from handlers.rules import CONTRACT_NAME
-from tests.order_builder import valid_order
+from tests.builders import valid_order
 
 from .conftest import TEMPLATE, Pipeline, assert_no_loss
 
@@ -61,13 +61,16 @@ def test_the_example_contract_reviews_every_violation_of_every_bad_record(
     example_pipeline: Pipeline, uid: str
 ) -> None:
     # GIVEN a JSON Lines file: two valid orders and three breaking several of the example's rules
-    good = [valid_order(f"ok-{uid}-{i}", price=Decimal("19.99"), currency="EUR") for i in range(2)]
+    good = [
+        valid_order(f"ok-{uid}-{i}", info={"price": Decimal("19.99"), "currency": "EUR"}) for i in range(2)
+    ]
     many = valid_order(
-        f"bad-{uid}-1", quantity=0, price=Decimal("0.001"), currency="XXX", order_date="2023-02-29"
+        f"bad-{uid}-1",
+        info={"quantity": 0, "price": Decimal("0.001"), "currency": "XXX", "order_date": "2023-02-29"},
     )
     many["contact-info"]["email"] = "not-an-email"
     extra = {**valid_order(f"bad-{uid}-2"), "internal_note": "x"}
-    no_contact = valid_order(f"bad-{uid}-3", quantity=Decimal("2.5"))
+    no_contact = valid_order(f"bad-{uid}-3", info={"quantity": Decimal("2.5")})
     del no_contact["contact-info"]
     lines = [good[0], many, extra, no_contact, good[1]]
     body = "\n".join(json.dumps(r, default=str) for r in lines)

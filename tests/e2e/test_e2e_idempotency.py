@@ -8,28 +8,22 @@ import json
 import pytest
 
 from handlers.contract import HASH_ATTRIBUTE, SOURCE_ATTRIBUTE
+from tests.builders import valid_order
 
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of
 
 pytestmark = pytest.mark.e2e
 
 
-def _order(order_id: str, item: str) -> dict[str, object]:
-    return {
-        "order-info": {"order_id": order_id, "item": item, "quantity": 1},
-        "contact-info": {"name": "John Doe", "email": "johndoe@example.com"},
-    }
-
-
 def test_same_order_id_with_different_content_is_one_item_and_one_conflict(
     pipeline: Pipeline, uid: str
 ) -> None:
     # GIVEN an order stored from a first file
-    first = _order(f"dup-{uid}", "Laptop")
+    first = valid_order(f"dup-{uid}", info={"item": "Laptop"})
     _, stored = pipeline.run(f"first-{uid}.json", json.dumps(first).encode())
     assert_no_loss(stored, records=1)
     # WHEN a second file carries the same order id with different content
-    second = _order(f"dup-{uid}", "Desktop")
+    second = valid_order(f"dup-{uid}", info={"item": "Desktop"})
     _, conflicting = pipeline.run(f"second-{uid}.json", json.dumps(second).encode())
     # THEN the item is untouched and the second record is a `conflict` review message holding it
     assert_no_loss(conflicting, records=1)
@@ -47,7 +41,7 @@ def test_identical_record_uploaded_again_is_not_a_conflict(pipeline: Pipeline, u
     """F5 (fails before this change: the identical re-put replaced the item, and its provenance became
     the second file's): the first `_pipeline_source` is kept, the re-put counted as a duplicate."""
     # GIVEN an order stored from a first file
-    order = _order(f"same-{uid}", "Laptop")
+    order = valid_order(f"same-{uid}", info={"item": "Laptop"})
     record = json.dumps(order).encode()
     first, _ = pipeline.run(f"same-a-{uid}.json", record)
     # WHEN a second file carries the identical record
@@ -73,9 +67,9 @@ def test_identical_record_uploaded_again_is_not_a_conflict(pipeline: Pipeline, u
 def test_same_s3_event_delivered_twice_leaves_no_duplicates(pipeline: Pipeline, uid: str) -> None:
     # GIVEN a file processed once: two items stored, one record reviewed
     records = [
-        _order(f"redo-{uid}-0", "Laptop"),
+        valid_order(f"redo-{uid}-0", info={"item": "Laptop"}),
         {"order-info": {"order_id": f"redo-{uid}-1"}},
-        _order(f"redo-{uid}-2", "Pen"),
+        valid_order(f"redo-{uid}-2", info={"item": "Pen"}),
     ]
     target, once = pipeline.run(f"redelivered-{uid}.json", json.dumps(records).encode())
     assert_no_loss(once, records=3)

@@ -6,23 +6,17 @@ import json
 
 import pytest
 
+from tests.builders import valid_order
+
 from .conftest import Pipeline, as_decimals, assert_no_loss, record_of
 
 pytestmark = pytest.mark.e2e
 
 
-def _order(order_id: str, notes_bytes: int) -> dict[str, object]:
-    return {
-        "order-info": {"order_id": order_id, "item": "Laptop", "quantity": 1},
-        "contact-info": {"name": "John Doe", "email": "johndoe@example.com"},
-        "notes": "n" * notes_bytes,
-    }
-
-
 def test_oversized_record_is_reviewed_with_a_readable_pointer(pipeline: Pipeline, uid: str) -> None:
     # GIVEN a ~500 KB record (over DynamoDB's 400 KB item limit) next to a normal one
-    big = _order(f"big-{uid}", 500_000)
-    records = [_order(f"small-{uid}", 10), big]
+    big = valid_order(f"big-{uid}", notes="n" * 500_000)
+    records = [valid_order(f"small-{uid}", notes="n" * 10), big]
     # WHEN the file is uploaded
     _, result = pipeline.run(f"oversized-{uid}.json", json.dumps(records).encode())
     # THEN the big record is one review message whose pointer leads to its body
@@ -38,7 +32,7 @@ def test_oversized_record_is_reviewed_with_a_readable_pointer(pipeline: Pipeline
 
 
 def test_large_record_that_fits_an_item_is_stored_from_its_claim_check(pipeline: Pipeline, uid: str) -> None:
-    record = _order(f"large-{uid}", 300_000)  # over the inline limit, under 400 KB
+    record = valid_order(f"large-{uid}", notes="n" * 300_000)  # over the inline limit, under 400 KB
     _, result = pipeline.run(f"large-{uid}.json", json.dumps([record]).encode())
     assert_no_loss(result, records=1)
     [item] = result.items

@@ -1,4 +1,4 @@
-"""Loss cannot hide (issue 7, class 10): a record that is neither in the table with its hash nor named
+"""Loss cannot hide: a record that is neither in the table with its hash nor named
 by a review is reported lost, against the pipeline's own count, not against stored + rejected."""
 
 from __future__ import annotations

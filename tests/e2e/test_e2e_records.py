@@ -9,23 +9,16 @@ from decimal import Decimal
 import pytest
 
 from handlers.contract import REVIEW_SCHEMA
+from tests.builders import valid_order
 
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of
 
 pytestmark = pytest.mark.e2e
 
 
-def _order(order_id: str, **extra: object) -> dict[str, object]:
-    return {
-        "order-info": {"order_id": order_id, "item": "Laptop", "quantity": 1},
-        "contact-info": {"name": "John Doe", "email": "johndoe@example.com"},
-        **extra,
-    }
-
-
 def test_readme_sample_record_is_exactly_one_item_equal_to_the_input(pipeline: Pipeline, uid: str) -> None:
     # GIVEN the README's sample record (with this test's own order id), as a one-record file
-    record = _order(f"readme-{uid}")
+    record = valid_order(f"readme-{uid}")
     # WHEN it is uploaded
     target, result = pipeline.run(f"readme-{uid}.json", json.dumps(record).encode())
     # THEN exactly one item holds it, unchanged, with its provenance
@@ -53,13 +46,13 @@ def test_mixed_json_array_stores_the_valid_and_reviews_each_invalid_record(
     pipeline: Pipeline, uid: str
 ) -> None:
     records = [
-        _order(f"arr-{uid}-0"),
+        valid_order(f"arr-{uid}-0"),
         {"order-info": {"order_id": f"arr-{uid}-1"}},
         42,
-        _order(f"arr-{uid}-3"),
+        valid_order(f"arr-{uid}-3"),
         {"order-info": {"item": "no id"}, "contact-info": {}},
         {"contact-info": {"name": "x"}},
-        {**_order(f"arr-{uid}-6"), "deep": json.loads("[" * 40 + "]" * 40)},
+        {**valid_order(f"arr-{uid}-6"), "deep": json.loads("[" * 40 + "]" * 40)},
     ]
     target, result = pipeline.run(f"mixed-{uid}.json", json.dumps(records).encode())
     assert_no_loss(result, records=7)
@@ -80,11 +73,11 @@ def test_mixed_json_array_stores_the_valid_and_reviews_each_invalid_record(
 
 def test_mixed_json_lines_reviews_bad_lines_with_their_line_numbers(pipeline: Pipeline, uid: str) -> None:
     lines = [
-        json.dumps(_order(f"jl-{uid}-0")),
+        json.dumps(valid_order(f"jl-{uid}-0")),
         "",
         "{not json",
         json.dumps({"contact-info": {"name": "no order"}}),
-        json.dumps(_order(f"jl-{uid}-3")),
+        json.dumps(valid_order(f"jl-{uid}-3")),
     ]
     target, result = pipeline.run(f"mixed-{uid}.jsonl", ("\n".join(lines) + "\n").encode())
     assert_no_loss(result, records=4)
@@ -98,7 +91,7 @@ def test_mixed_json_lines_reviews_bad_lines_with_their_line_numbers(pipeline: Pi
 
 
 def test_gzipped_orders_object_is_read(pipeline: Pipeline, uid: str) -> None:
-    body = gzip.compress(json.dumps({"orders": [_order(f"gz-{uid}-{i}") for i in range(3)]}).encode())
+    body = gzip.compress(json.dumps({"orders": [valid_order(f"gz-{uid}-{i}") for i in range(3)]}).encode())
     _, result = pipeline.run(f"orders-{uid}.json.gz", body)
     assert_no_loss(result, records=3)
     assert result.stored == 3

@@ -51,17 +51,20 @@ def test_a_contract_the_validator_cannot_enforce_stops_the_build(
 def test_a_rule_change_makes_the_committed_rule_table_stale(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # GIVEN the committed output/ and the shipped contract with one more rule
+    # GIVEN the committed output/ and the shipped contract with one more rule (on a member of this
+    # test's own: the shipped contract may gain any real rule, e.g. quantity >= 1, without breaking it)
     shutil.copytree(ROOT / "output", tmp_path / "output")
     document = json.loads((ROOT / "handlers" / "record_contract.json").read_text(encoding="utf-8"))
-    document["properties"]["order-info"]["properties"]["quantity"] = {"type": "integer", "minimum": 1}
+    members = document["properties"]["order-info"].setdefault("properties", {})
+    assert "x-test-only" not in members
+    members["x-test-only"] = {"type": "integer", "minimum": 7}
     contract = _contract(tmp_path, document)
     # WHEN build.py --check runs with it
     status = build.main(["--check", "--contract", str(contract), "--output", str(tmp_path / "output")])
     # THEN the rule table is stale and the diff shows the new rule
     err = capsys.readouterr().err
     assert status == 1 and f"stale: output/{CONTRACT_TABLE_FILE}" in err
-    assert "+| `/order-info/quantity` | minimum | 1 | contract_violation |" in err
+    assert "+| `/order-info/x-test-only` | minimum | 7 | contract_violation |" in err
 
 
 def test_the_committed_rule_table_lists_the_default_rules_with_their_codes() -> None:

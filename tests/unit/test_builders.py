@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 from handlers.contract import REASON_MISSING_CONTACT_INFO, REASON_RESERVED_ATTRIBUTE
 from handlers.records import Valid, classify
+from handlers.rules import load_rules
 from tests.builders import CONTACT_INFO, json_lines, order_without, valid_order
 
 SOURCE = {"bucket": "uploads", "key": "k.jsonl", "version_id": "v1", "etag": None}
+EXAMPLE_CONTRACT = Path(__file__).resolve().parents[2] / "examples" / "record-contract.json"
 
 
 def test_a_valid_order_is_valid_and_keeps_its_overrides() -> None:
@@ -20,6 +23,12 @@ def test_a_valid_order_is_valid_and_keeps_its_overrides() -> None:
     # THEN it is valid, with the given id and members
     assert isinstance(result, Valid) and result.order_id == "A-1"
     assert order["order-info"]["price"] == Decimal("9.99") and order["note"] == "gift"
+
+
+def test_a_valid_order_is_valid_under_the_example_contract_too() -> None:
+    # The tests of examples/record-contract.json build their records from valid_order (one builder).
+    result = classify(valid_order("A-4"), source=SOURCE, index=0, rules=load_rules(EXAMPLE_CONTRACT))
+    assert isinstance(result, Valid), result
 
 
 def test_one_change_makes_one_rejection() -> None:

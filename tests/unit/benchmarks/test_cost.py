@@ -10,8 +10,8 @@ from benchmarks import cost, prices
 from benchmarks.cost import Express, Lambda, Usage
 
 
-def test_each_price_is_the_issue_10_list_price() -> None:
-    # GIVEN the us-east-1 list prices stated in issue 10 (and checked on the pages named)
+def test_each_price_is_the_us_east_1_list_price() -> None:
+    # GIVEN the us-east-1 list prices (as checked on the pricing pages benchmarks/prices.py names)
     assert prices.STANDARD_TRANSITION.each == Decimal("0.000025")
     assert prices.MAP_CHILD_START.each == Decimal("0.000025")
     assert prices.EXPRESS_REQUEST.each == Decimal("0.000001")

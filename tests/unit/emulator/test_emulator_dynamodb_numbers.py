@@ -8,6 +8,7 @@ digits and never looks inside lists: the refusing cases fail without the patch.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -28,16 +29,31 @@ REFUSED = {
 }
 
 
-def _put(stack: DeployedStack, attribute: dict[str, Any]) -> None:
+def _put(stack: DeployedStack, attribute: dict[str, Any]) -> str:
+    """Puts an item holding `attribute` under a fresh key, and returns the key."""
+    key = f"n-{uuid.uuid4().hex[:8]}"
     stack.clients.dynamodb.put_item(
-        TableName=stack.output("TableName"),
-        Item={"order_id": {"S": f"n-{uuid.uuid4().hex[:8]}"}, "value": attribute},
+        TableName=stack.output("TableName"), Item={"order_id": {"S": key}, "value": attribute}
     )
+    return key
 
 
 @pytest.mark.parametrize("number", ACCEPTED)
 def test_numbers_in_range_are_stored(fixture_stack: DeployedStack, number: str) -> None:
-    _put(fixture_stack, {"N": number})
+    # GIVEN a number AWS accepts, WHEN it is put (top level and inside a list)
+    key = _put(fixture_stack, {"N": number})
+    nested = _put(fixture_stack, {"L": [{"N": number}]})
+    # THEN the item reads back with that number's value (AWS returns its own canonical text: compared as
+    # a decimal), so a patch that accepted the put but dropped or rounded the value would fail here
+    table = fixture_stack.output("TableName")
+    read = fixture_stack.clients.dynamodb.get_item(
+        TableName=table, Key={"order_id": {"S": key}}, ConsistentRead=True
+    )
+    assert Decimal(read["Item"]["value"]["N"]) == Decimal(number)
+    read = fixture_stack.clients.dynamodb.get_item(
+        TableName=table, Key={"order_id": {"S": nested}}, ConsistentRead=True
+    )
+    assert Decimal(read["Item"]["value"]["L"][0]["N"]) == Decimal(number)
 
 
 @pytest.mark.parametrize(("number", "reason"), REFUSED.items(), ids=list(REFUSED))

@@ -1,4 +1,4 @@
-"""Issue 10: a file too large for one validator invocation fails clearly, with the file named."""
+"""A file too large for one validator invocation fails clearly, with the file named."""
 
 from __future__ import annotations
 

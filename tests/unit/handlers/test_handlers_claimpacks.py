@@ -1,4 +1,4 @@
-"""Claim checks grouped into claim packs (issue 7, class 7): PUTs grow with claimed bytes, not records."""
+"""Claim checks grouped into claim packs: PUTs grow with claimed bytes, not records."""
 
 from __future__ import annotations
 

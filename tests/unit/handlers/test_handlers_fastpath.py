@@ -1,9 +1,10 @@
-"""Issue 10: the fast writer of the DynamoDB JSON text against the exact walk and the old entry writer.
+"""The fast writer of the DynamoDB JSON text against the exact walk and the old entry writer.
 
-The reference is the implementation before issue 10, kept here: the exact walk (dynamo.convert_exact,
-unchanged) builds the item as dicts, the entry is written by the Python JSON writer. The fast path
-must give the same manifest bytes, canonical hash, size and first problem on a seeded corpus of edge
-records (numbers, unicode, names, nesting), the benchmark's orders and every fixture file.
+The reference is the validator's first (slower) implementation, kept here: the exact walk
+(dynamo.convert_exact, unchanged) builds the item as dicts, the entry is written by the Python JSON
+writer. The fast path must give the same manifest bytes, canonical hash, size and first problem on a
+seeded corpus of edge records (numbers, unicode, names, nesting), the benchmark's orders and every
+fixture file.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ RECORDS = corpus_records()
 
 
 def reference_entry(element: Any, valid: Valid, source: Any) -> str:
-    """The valid entry as written before issue 10: item dicts from the exact walk, then json text."""
+    """The valid entry as the first implementation wrote it: the exact walk's item dicts, then json text."""
     item = dynamo.convert_exact(element.value).attributes
     item[KEY_ATTRIBUTE] = {"S": valid.order_id}
     item[HASH_ATTRIBUTE] = {"S": valid.hash}

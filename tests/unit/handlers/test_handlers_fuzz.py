@@ -1,5 +1,5 @@
-"""Fuzzing the validator core (issue 7): a seeded mutation fuzzer and hypothesis-built files, every input
-checked against the core's invariants, and against itself at another chunk size.
+"""Fuzzing the validator core against hostile input: a seeded mutation fuzzer and hypothesis-built files,
+every input checked against the core's invariants, and against itself at another chunk size.
 
 Invariants, on EVERY input:
 - only handlers.errors.FileRejected with a documented file reason escapes process_file;
@@ -37,8 +37,9 @@ KEYS = ("f.json", "f.jsonl", "f.json.gz", "f.ndjson")
 SEED = 20240607
 MUTATION_RUNS = 2500
 TIME_BUDGET_S = 12.0
-# Issue 7 class 1: an exponent the decimal module cannot hold once raised decimal.InvalidOperation out
-# of the parser. The fuzzers keep generating it; findings are collected and reported by the test below.
+# Class 1, a number no decimal holds: an exponent the decimal module cannot hold once raised
+# decimal.InvalidOperation out of the parser. The fuzzers keep generating it; findings are collected and
+# reported by the test below.
 CLASS_1 = (decimal.InvalidOperation,)
 HUGE_EXPONENT = b"1e99999999999999999999"
 
@@ -80,8 +81,8 @@ def run(data: bytes, key: str, chunk_bytes: int | None = None) -> tuple:
     return ("accepted", manifest.committed, sorted(claims.bodies.items()))
 
 
-# Issue 7 class 2: numbers DynamoDB refuses were once classified valid. Collected, and reported by a
-# test below, so that the fuzzers keep generating them.
+# Class 2, DynamoDB's number range: numbers DynamoDB refuses were once classified valid. Collected, and
+# reported by a test below, so that the fuzzers keep generating them.
 OUT_OF_DYNAMODB_RANGE: list[str] = []
 
 

@@ -1,4 +1,4 @@
-"""Hostile input to the reader (issue 7): chunk boundaries in numbers, limits in bytes, the orders
+"""Hostile input to the reader: chunk boundaries in numbers, limits in bytes, the orders
 wrapper in any member order, gzip padding, the inflated-size limit, and problems reported in byte order."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def outcome_of(result):
     return ("accepted", tuple(result.outcomes()))
 
 
-# --- class 3: a read boundary inside a bare number ------------------------------------------------
+# --- a read boundary inside a bare number ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,7 @@ def outcome_of(result):
         ("o.json", f'{{"orders": [{RECORD}], "rate": 12.5}}', [V]),
         ("o.json", f'{{"orders": [{RECORD}], "scale": 1.5e+3, "n": 2E-7}}', [V]),
     ],
+    ids=["array-decimal", "array-exponents", "array-record-then-number", "wrapper-member", "wrapper-members"],
 )
 def test_a_chunk_boundary_inside_a_number_does_not_change_the_outcome(run_data, key, text, expected):
     # GIVEN a valid file with bare numbers (as array elements or as extra wrapper members)
@@ -79,7 +80,7 @@ def test_a_top_level_number_split_after_its_dot_is_still_a_scalar(run_data):
     assert outcome_of(result) == ("rejected", "unsupported_top_level")
 
 
-# --- class 9: the orders wrapper in any member order --------------------------------------------
+# --- the orders wrapper in any member order -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -90,6 +91,13 @@ def test_a_top_level_number_split_after_its_dot_is_still_a_scalar(run_data):
         f'{{"orders": [{RECORD}], "contact-info": {{}}}}',
         f'{{"contact-info": {{}}, "orders": [{RECORD}]}}',
         '{"order-info": {"order_id": "W"}, "contact-info": {}, "orders": []}',
+    ],
+    ids=[
+        "orders-then-order-info",
+        "order-info-then-orders",
+        "orders-then-contact-info",
+        "contact-info-then-orders",
+        "record-keys-then-empty-orders",
     ],
 )
 def test_a_wrapper_with_record_keys_is_unsupported_in_either_member_order(run_data, text):
@@ -127,13 +135,13 @@ def test_fixture_wrapper_with_record_keys_first(run_file):
     ],
 )
 def test_new_fixtures(run_file, name, expected):
-    # GIVEN the fixtures added for issue 7 (numbers to split, gzip zero padding)
+    # GIVEN the hostile-input fixtures (numbers to split, gzip zero padding)
     # WHEN validated
     # THEN each record has its outcome
     assert outcome_of(run_file(name)) == ("accepted", tuple(expected))
 
 
-# --- class 4: limits count UTF-8 bytes -----------------------------------------------------------
+# --- limits count UTF-8 bytes ------------------------------------------------------------------
 
 WIDE = "\U0001f600"  # 4 bytes of UTF-8, 1 character
 
@@ -244,6 +252,7 @@ def test_zero_padding_after_the_last_gzip_member_is_accepted(run_data, padding, 
         GZ + b"\x00\x01",
         GZ + b"garbage",
     ],
+    ids=["second-member-after-zeros", "byte-after-zeros", "non-zero-padding", "garbage"],
 )
 @pytest.mark.parametrize("chunk_bytes", [1, CHUNK_BYTES])
 def test_anything_but_zeros_after_the_last_member_is_corrupt(run_data, data, chunk_bytes):

@@ -1,4 +1,4 @@
-"""Per-file limits (issue 7, class 8): error tolerance and the largest decoded size."""
+"""Per-file limits (a small file must not flood the review queue): error tolerance, largest decoded size."""
 
 from __future__ import annotations
 

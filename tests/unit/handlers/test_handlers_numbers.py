@@ -1,4 +1,4 @@
-"""Numbers no Decimal holds, numbers and attribute names DynamoDB refuses (issue 7, classes 1 and 2)."""
+"""Numbers no Decimal holds, numbers and attribute names DynamoDB refuses: each one rejected record."""
 
 from __future__ import annotations
 
@@ -118,6 +118,7 @@ def test_storable_numbers_as_parsed():
         ("é" * 32_767 + "a", True),  # 65,535 UTF-8 bytes
         ("é" * 32_768, False),  # 65,536 UTF-8 bytes, 32,768 characters
     ],
+    ids=["ascii-65535-bytes", "ascii-65536-bytes", "utf8-65535-bytes", "utf8-65536-bytes"],  # not the names
 )
 @pytest.mark.parametrize("where", ["top", "nested", "in_list"])
 def test_attribute_names_longer_than_65535_utf8_bytes_are_invalid_at_any_level(name, valid, where):

@@ -20,7 +20,7 @@ from handlers.recordcontract.compiler import ContractError, compile_contract
 from handlers.records import MESSAGES, Invalid, Valid, classify
 from handlers.rules import MAX_PATH_CHARS, MAX_VIOLATIONS, RULES, Rules, load_rules
 from handlers.sqssafe import is_sqs_safe
-from tests.order_builder import valid_order
+from tests.builders import valid_order
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = load_rules(REPO / "examples" / "record-contract.json")
@@ -92,7 +92,7 @@ def test_the_default_contract_reproduces_every_fixture_verdict() -> None:
 
 def test_a_contract_breach_lists_every_violation_with_pointer_rule_and_message() -> None:
     # GIVEN a record breaking five rules of the example contract
-    record = valid_order("A-1", quantity=0, price="9.999", currency="XXX")
+    record = valid_order("A-1", info={"quantity": 0, "price": "9.999", "currency": "XXX"})
     record["contact-info"]["email"] = "not an email"
     del record["contact-info"]["name"]
     # WHEN it is classified
@@ -113,7 +113,7 @@ def test_a_contract_breach_lists_every_violation_with_pointer_rule_and_message()
 
 def test_an_original_rule_keeps_its_code_even_beside_user_rules() -> None:
     # GIVEN a record without contact-info that also breaks a user rule
-    record = valid_order(quantity=0)
+    record = valid_order(info={"quantity": 0})
     del record["contact-info"]
     # WHEN classified by the example contract / THEN the original code wins (its violation is listed
     # before the quantity's, which has an x-reason), both are listed
@@ -262,7 +262,7 @@ def test_a_keyword_outside_the_subset_is_refused_with_its_location(
 def test_the_example_contract_through_the_core_gives_one_review_per_bad_record(monkeypatch) -> None:
     # GIVEN the example contract deployed (the module's rules swapped) and a JSON Lines file
     monkeypatch.setattr(handlers.records, "RULES", EXAMPLE)
-    bad = valid_order("o-2", quantity=Decimal("1.5"), currency="XXX")
+    bad = valid_order("o-2", info={"quantity": Decimal("1.5"), "currency": "XXX"})
     lines = [valid_order("o-1"), bad, {**valid_order("o-3"), "note": "extra"}]
     body = "\n".join(json.dumps(r, default=str) for r in lines).replace('"1.5"', "1.5").encode()
     # WHEN the core runs

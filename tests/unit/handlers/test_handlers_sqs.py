@@ -1,4 +1,4 @@
-"""Review messages never hold a character SQS refuses (issue 7, class 5): predicate, sources, records."""
+"""Review messages never hold a character SQS refuses: predicate, sources, records."""
 
 from __future__ import annotations
 
