@@ -54,7 +54,7 @@ OUTCOME_PATH = f"$.{KEY_OUTCOME}"
 # Where ReadStoredHash keeps the stored item's hash (the next Pass replaces the whole state).
 STORED_HASH_PATH = "$.stored_hash"
 STORED_HASH_RETRIES = 2
-# How long StoreLargeRecord waits for one attempt of the store-large Lambda (its own timeout is 60 s).
+# How long StoreLargeRecord waits for one attempt of the store-large Lambda (its own timeout is 10 s).
 # One attempt is one ranged S3 GET and one conditional PutItem of at most a DynamoDB item (400 KB), and
 # the record's decode and check: 31 ms of CPU for a dense 396 KB record on one core, ~0.2 s at the
 # function's 256 MB (0.14 vCPU), ~3 s with a cold start's INIT at that share. 8 s is well above that;
