@@ -33,15 +33,11 @@ MACHINE_OUTPUTS: Final = (STATE_MACHINE_ARN, SMALL_FILE_STATE_MACHINE_ARN)
 
 
 def output_problems(template: dict[str, Any]) -> list[str]:
-    """A rendered template's outputs against STACK_OUTPUTS, one sentence per difference."""
+    """A rendered template's outputs against STACK_OUTPUTS: one sentence when they differ (a renamed
+    output is one problem naming both names)."""
     exported = set(template.get("Outputs", {}))
-    problems = [
-        f"exports output {name}: resources/outputs.py declares no such output"
-        for name in sorted(exported - set(STACK_OUTPUTS))
-    ]
-    problems += [
-        f"does not export output {name}, which resources/outputs.py declares"
-        for name in STACK_OUTPUTS
-        if name not in exported
-    ]
-    return problems
+    undeclared = sorted(exported - set(STACK_OUTPUTS))
+    missing = [name for name in STACK_OUTPUTS if name not in exported]
+    if not undeclared and not missing:
+        return []
+    return [f"exports {undeclared} and not {missing}: resources/outputs.py declares the stack's outputs"]

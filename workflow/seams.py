@@ -179,7 +179,7 @@ def _event_problems(scopes: dict[str, dict[str, Any]], *, small: bool) -> Iterat
         if given != expected:
             yield f"{name} passes {sorted(given)}; its Lambda's event has {sorted(expected)}"
     validate = scopes["parent"][names.VALIDATE_FILE]["Parameters"]
-    if small and validate.get(shapes.EVENT_INLINE) is not True:
+    if small and validate.get(shapes.EVENT_INLINE, True) is not True:
         yield f"{names.VALIDATE_FILE} does not pass {shapes.EVENT_INLINE} true (the small lane)"
 
 
