@@ -9,9 +9,10 @@ checked at all: `seam_problems(build_small_file_definition())` raised KeyError '
 from __future__ import annotations
 
 import copy
+import importlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -245,3 +246,90 @@ def test_a_renamed_output_is_exactly_one_problem_naming_both_names() -> None:
 class _NoClaims:
     def put(self, key: str, body: bytes) -> str:
         raise AssertionError("no record of this file is claim-checked")
+
+
+_HANDED_OFF = 'LEDGER_STATUS_HANDED_OFF: Final = "HANDED_OFF"'
+_COUNTED = 'LEDGER_COUNTED_BATCHES: Final = "counted_batches"'
+# Modules that copy names out of handlers.ledgeritem at import, in dependency order.
+_LEDGER_READERS = (
+    "handlers.ledgeritem",
+    "workflow.batches",
+    "workflow.files",
+    "workflow.express",
+    "workflow.definition",
+    "workflow.ledgerseams",
+    "workflow.seams",
+)
+
+
+@pytest.fixture
+def ledger_renamed() -> Iterator[None]:
+    """A ledger status and a ledger attribute renamed in handlers/ledgeritem.py alone, then rebuilt."""
+    module = importlib.import_module("handlers.ledgeritem")
+    text = Path(module.__file__ or "").read_text(encoding="utf-8")
+    assert _HANDED_OFF in text and _COUNTED in text
+    renamed = text.replace(_HANDED_OFF, _HANDED_OFF.replace('"HANDED_OFF"', '"PASSED_ON"'))
+    renamed = renamed.replace(_COUNTED, _COUNTED.replace('"counted_batches"', '"batches_counted"'))
+    try:
+        exec(compile(renamed, "ledgeritem", "exec"), vars(module))
+        for name in _LEDGER_READERS[1:]:
+            importlib.reload(importlib.import_module(name))
+        yield
+    finally:
+        for name in _LEDGER_READERS:
+            importlib.reload(importlib.import_module(name))
+
+
+def test_renaming_a_ledger_status_or_attribute_in_one_place_is_enough(ledger_renamed: None) -> None:
+    """Failure class: a ledger name retyped in a state machine builder (before dabe08d, workflow/files.py
+    and workflow/batches.py spelled `counted_batches`, `status`, `execution_arn` themselves)."""
+    from workflow.definition import build_definition as rebuild
+    from workflow.definition import build_small_file_definition as rebuild_small
+    from workflow.seams import seam_problems as check
+
+    # GIVEN HANDED_OFF and counted_batches renamed in handlers/ledgeritem.py (nothing else edited)
+    large, small = rebuild(), rebuild_small()
+    # THEN both machines write the new names and still agree with the declarations
+    assert check(large) == [] and check(small) == []
+    claim = large["States"][names.CLAIM_FILE]["Parameters"]["ExpressionAttributeValues"]
+    assert {"S": "PASSED_ON"} in claim.values()
+    handed_off = small["States"][names.MARK_FILE_HANDED_OFF]["Parameters"]["ExpressionAttributeValues"]
+    assert handed_off[":status"] == {"S": "PASSED_ON"}
+    count = _batch(large["States"])[names.COUNT_BATCH]["Parameters"]["ExpressionAttributeNames"]
+    assert "batches_counted" in count.values() and "counted_batches" not in count.values()
+
+
+@pytest.mark.parametrize("machine", ["large", "small"])
+def test_build_refuses_a_seam_disagreement_in_either_machine(
+    machine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failure class: a seam checked on one machine only (before dabe08d build.py checked the large
+    machine alone, and the small machine's check raised KeyError)."""
+    import build
+
+    # GIVEN one machine whose RouteFile reads a result key the validator does not return
+    definition = copy.deepcopy(LARGE if machine == "large" else SMALL)
+    _set_choice(definition["States"][names.ROUTE_FILE], 0, "Variable", "$.validation.rejected")
+    builder = "build_definition" if machine == "large" else "build_small_file_definition"
+    monkeypatch.setattr(build, builder, lambda: definition)
+    # WHEN rendering / THEN build.py refuses, naming the file and the key
+    with pytest.raises(build.BuildError) as refused:
+        build.render()
+    asl = build.ASL_FILE if machine == "large" else build.SMALL_FILE_ASL_FILE
+    expected = f"{asl}: parent RouteFile reads $.validation.rejected: the validator returns no such key"
+    assert expected in str(refused.value).splitlines()
+
+
+def test_build_refuses_a_template_whose_outputs_are_not_the_declared_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import build
+
+    # GIVEN resources/outputs.py declaring one output more than the template exports
+    from resources import outputs
+
+    monkeypatch.setattr(outputs, "STACK_OUTPUTS", (*outputs.STACK_OUTPUTS, "ReplayBucketName"))
+    # WHEN rendering / THEN build.py refuses, naming it
+    with pytest.raises(build.BuildError) as refused:
+        build.render()
+    assert "template.json: exports [] and not ['ReplayBucketName']" in str(refused.value)
