@@ -52,6 +52,8 @@ BATCH_RECORDS: Final = "records"
 BATCH_ITEM_SOURCE: Final = "item_source"
 # Added to a batch by the parent's ItemSelector (ChildInput): {"file_id", "execution_arn"}.
 BATCH_LEDGER: Final = "ledger"
+CHILD_LEDGER_FILE_ID: Final = "file_id"
+CHILD_LEDGER_EXECUTION_ARN: Final = "execution_arn"
 
 # Validator result keys (the parent keeps the result in its state data: counts and pointers only).
 RESULT_FILE_REJECTED: Final = "file_rejected"

@@ -42,6 +42,8 @@ from handlers.shapes import (
     BATCH_RECORDS,
     BATCH_REVIEW_SOURCE,
     BATCH_SOURCE,
+    CHILD_LEDGER_EXECUTION_ARN,
+    CHILD_LEDGER_FILE_ID,
     KEY_INDEX,
     KEY_OUTCOME,
     KEY_OUTCOME_REASON,
@@ -137,7 +139,7 @@ def _count_batch() -> Task:
         ":zero": {"N": "0"},
         ":batch": {"N.$": f"States.JsonToString($.{BATCH_NUMBER})"},
         ":batches": {"NS.$": f"States.Array(States.JsonToString($.{BATCH_NUMBER}))"},
-        ":execution": {"S.$": f"$.{BATCH_LEDGER}.execution_arn"},
+        ":execution": {"S.$": f"$.{BATCH_LEDGER}.{CHILD_LEDGER_EXECUTION_ARN}"},
     }
     conflict = f"#{REJECTED_BY_REASON}.#{REASON_CONFLICT}"
     # A Pass, not a Succeed: cfn-lint's schema refuses OutputPath on a Succeed state.
@@ -147,7 +149,7 @@ def _count_batch() -> Task:
         resource=names.service("dynamodb:updateItem"),
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
-            "Key": {LEDGER_FILE_ID: {"S.$": f"$.{BATCH_LEDGER}.file_id"}},
+            "Key": {LEDGER_FILE_ID: {"S.$": f"$.{BATCH_LEDGER}.{CHILD_LEDGER_FILE_ID}"}},
             "UpdateExpression": f"ADD {counts}, #{COUNTED_BATCHES} :batches "
             f"SET {conflict} = if_not_exists({conflict}, :zero) + :conflicts",
             "ConditionExpression": "#execution_arn = :execution "

@@ -36,6 +36,8 @@ from handlers.shapes import (
     BATCH_RECORDS,
     BATCH_REVIEW_SOURCE,
     BATCH_SOURCE,
+    CHILD_LEDGER_EXECUTION_ARN,
+    CHILD_LEDGER_FILE_ID,
     LEDGER_EXPIRES_AT,
     LEDGER_REJECTED_BY_REASON,
     LEDGER_REJECTED_BY_RULE,
@@ -369,7 +371,10 @@ def build_file_workflow() -> Choice:
                 f"{key}.$": f"$$.Map.Item.Value.{key}"
                 for key in (BATCH_NUMBER, BATCH_SOURCE, BATCH_REVIEW_SOURCE, BATCH_ITEM_SOURCE, BATCH_RECORDS)
             },
-            BATCH_LEDGER: {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
+            BATCH_LEDGER: {
+                f"{CHILD_LEDGER_FILE_ID}.$": "$.file.file_id",
+                f"{CHILD_LEDGER_EXECUTION_ARN}.$": "$$.Execution.Id",
+            },
         },
         max_concurrency=BATCH_CONCURRENCY,
         tolerated_failure_percentage=0,

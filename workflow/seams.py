@@ -109,6 +109,19 @@ def _written(states: dict[str, Any]) -> frozenset[str]:
 def _batch_path_problems(segments: list[str]) -> Iterator[str]:
     if segments[0] not in _keys(shapes.ChildInput):
         yield f"reads $.{segments[0]}: a batch has no such key"
+    elif segments[0] == shapes.BATCH_LEDGER and segments[1:] and segments[1] not in _keys(shapes.ChildLedger):
+        yield f"reads $.{shapes.BATCH_LEDGER}.{segments[1]}: a child's ledger has no such key"
+
+
+def _child_input_problems(parent: dict[str, Any]) -> Iterator[str]:
+    """ProcessBatches builds each child's input: the ChildInput keys, its ledger the ChildLedger's."""
+    selector = parent[names.PROCESS_BATCHES].get("ItemSelector", {})
+    child, ledger = _keys(shapes.ChildInput), _keys(shapes.ChildLedger)
+    if _param_keys(selector) != child:
+        yield f"{names.PROCESS_BATCHES} selects {sorted(_param_keys(selector))}, not {sorted(child)}"
+    selected = selector.get(shapes.BATCH_LEDGER)
+    if isinstance(selected, dict) and _param_keys(selected) != ledger:
+        yield f"{names.PROCESS_BATCHES} selects ledger {sorted(_param_keys(selected))}, not {sorted(ledger)}"
 
 
 def _parent_path_problems(segments: list[str], *, small: bool) -> Iterator[str]:
@@ -225,6 +238,8 @@ def _shape_problems(scopes: dict[str, dict[str, Any]], *, small: bool) -> Iterat
             yield f"{names.STORE_LARGE_RECORD} does not catch {shapes.ERROR_ORDER_CONFLICT}"
     yield from _review_problems(scopes)
     yield from _iteration_problems(scopes, small=small)
+    if not small:
+        yield from _child_input_problems(scopes["parent"])
     if small:
         handoff = _param_keys(scopes["parent"][names.DESCRIBE_HANDOFF]["Parameters"])
         if handoff != _keys(shapes.HandOffResult):

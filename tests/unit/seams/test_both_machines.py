@@ -164,6 +164,22 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     ),
     (
         "large",
+        "child ledger key (read)",
+        lambda s: _batch(s)[names.COUNT_BATCH]["Parameters"]["ExpressionAttributeValues"].__setitem__(
+            ":execution", {"S.$": "$.ledger.execution"}
+        ),
+        "batch CountBatch reads $.ledger.execution: a child's ledger has no such key",
+    ),
+    (
+        "large",
+        "child ledger key (built)",
+        lambda s: _rename_key(
+            s[names.PROCESS_BATCHES]["ItemSelector"]["ledger"], "execution_arn.$", "execution.$"
+        ),
+        "ProcessBatches selects ledger ['execution', 'file_id'], not ['execution_arn', 'file_id']",
+    ),
+    (
+        "large",
         "minimal record review key",
         lambda s: _rename_key(
             _large_record(s)[names.DESCRIBE_MINIMAL_REVIEW]["Parameters"]["record"]["review"],
