@@ -1,4 +1,4 @@
-"""Check a definition's writes to the file ledger against handlers/ledgeritem.py.
+"""Check a definition's writes to the file ledger against handlers/ledgeritem.py, and its counts.
 
 Every attribute a ledger task names (its Key, a putItem's Item, the attributes of its update and
 condition expressions) must be a declared ledger attribute, and every status it writes or compares
@@ -8,6 +8,7 @@ with the same names, cannot miss one. One sentence per problem; workflow/seams.p
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from handlers.ledgeritem import (
     LEDGER_STATUSES,
 )
 from workflow import names
+from workflow.batches import OUTCOMES
 
 # An operand of an update or condition expression: `name`, `#name`, `:value`, `a.#b` (only the first
 # segment is an attribute of the item; the rest are members of a map), or a function's name.
@@ -29,6 +31,8 @@ _OPERAND = re.compile(r"([#:]?\w+)((?:\.[#:]?\w+)*)(\s*\()?")
 _KEYWORDS = frozenset({"SET", "REMOVE", "ADD", "DELETE", "AND", "OR", "NOT", "IN", "BETWEEN"})
 _DECLARED = "handlers/ledgeritem.py"
 _COMPARED = re.compile(r"(#\w+)\s*(?:=|<>)\s*(:\w+)")
+# A read of one of a record Map's counts (`$.outcomes.stored`, in a path or an intrinsic function).
+_OUTCOME = re.compile(re.escape(OUTCOMES) + r"\.(\w+)")
 
 
 def _ledger_tasks(states: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -79,3 +83,15 @@ def ledger_problems(states: dict[str, Any]) -> Iterator[str]:
         lane = parameters.get("Item", {}).get(LEDGER_LANE, {}).get("S")
         if lane is not None and lane not in LEDGER_LANES:
             yield f"{name} claims for lane {lane!r}: {_DECLARED} declares no such lane"
+
+
+def outcome_problems(states: dict[str, Any], map_name: str) -> Iterator[str]:
+    """The counts the ledger gets from the record Map `map_name` (its ResultSelector at OUTCOMES): every
+    state of its scope reads only those, and NoRecords' zero counts (small lane) are exactly those."""
+    counted = {key.removesuffix(".$") for key in states[map_name].get("ResultSelector", {})}
+    for name, state in states.items():
+        for key in sorted(set(_OUTCOME.findall(json.dumps(state))) - counted):
+            yield f"{name} reads {OUTCOMES}.{key}: {map_name} counts no such outcome"
+    zeros = states.get(names.NO_RECORDS, {}).get("Result")
+    if isinstance(zeros, dict) and set(zeros) != counted:
+        yield f"{names.NO_RECORDS} counts {sorted(zeros)}, {map_name} {sorted(counted)}"

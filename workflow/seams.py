@@ -19,7 +19,7 @@ from typing import Any
 from handlers import shapes
 from handlers.review import MINIMAL_REVIEW_KEYS, MINIMAL_REVIEW_SEND_ERROR, file_review, record_review
 from workflow import names
-from workflow.ledgerseams import ledger_problems
+from workflow.ledgerseams import ledger_problems, outcome_problems
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY, VALIDATION_KEY
 from workflow.reviews import ERROR_PATH
 
@@ -238,6 +238,8 @@ def _shape_problems(scopes: dict[str, dict[str, Any]], *, small: bool) -> Iterat
             yield f"{names.STORE_LARGE_RECORD} does not catch {shapes.ERROR_ORDER_CONFLICT}"
     yield from _review_problems(scopes)
     yield from _iteration_problems(scopes, small=small)
+    scope, counts = ("parent", names.STORE_RECORDS) if small else ("batch", names.STORE_BATCH)
+    yield from (f"{scope} {problem}" for problem in outcome_problems(scopes[scope], counts))
     if not small:
         yield from _child_input_problems(scopes["parent"])
     if small:

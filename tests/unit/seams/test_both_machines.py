@@ -163,6 +163,20 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         "reads $.validation.ledger.expiry: the validator's ledger attributes have no such key",
     ),
     (
+        "small",
+        "zero counts of a file without records",
+        lambda s: _rename_key(s[names.NO_RECORDS]["Result"], "duplicates", "dupes"),
+        "parent NoRecords counts ['conflicts', 'dupes', 'reasons', 'rejected', 'stored']",
+    ),
+    (
+        "large",
+        "outcome count",
+        lambda s: _batch(s)[names.COUNT_BATCH]["Parameters"]["ExpressionAttributeValues"].__setitem__(
+            ":stored", {"N.$": "States.JsonToString($.outcomes.stores)"}
+        ),
+        "batch CountBatch reads $.outcomes.stores: StoreBatch counts no such outcome",
+    ),
+    (
         "large",
         "child ledger key (read)",
         lambda s: _batch(s)[names.COUNT_BATCH]["Parameters"]["ExpressionAttributeValues"].__setitem__(
