@@ -29,6 +29,7 @@ from handlers.recordcontract.buildcheck import (
     render_generated,
 )
 from resources.invariants import template_invariants
+from resources.outputs import output_problems
 from resources.permissions import permission_problems
 from resources.template import build_template
 from workflow.budgets import WORST_CASE_FILE, worst_cases
@@ -117,10 +118,13 @@ def render(contract: Path = CONTRACT) -> dict[str, str]:
     template_dict = template.to_dict()
     # Each principal may do what the ASL and handlers/ need of it, nothing more (resources/permissions.py).
     problems += [f"{TEMPLATE_FILE}: {problem}" for problem in permission_problems(template_dict)]
-    # The ASL's paths, statuses and error names against the handlers' declared shapes (handlers/shapes.py).
-    problems += [f"{ASL_FILE}: {problem}" for problem in seam_problems(definition)]
+    # Its outputs are the ones review/, the emulator and the benchmarks read (resources/outputs.py).
+    problems += [f"{TEMPLATE_FILE}: {problem}" for problem in output_problems(template_dict)]
     for name, (logical_id, asl) in machines.items():
         problems += [f"{name}: {problem}" for problem in check_graph(asl)]
+        # Its paths, statuses, ledger writes and error names against the declared shapes (both
+        # machines: handlers/shapes.py, handlers/ledgeritem.py, handlers/review.py; workflow/seams.py).
+        problems += [f"{name}: {problem}" for problem in seam_problems(asl)]
         embedded = template_dict["Resources"][logical_id]["Properties"].get("Definition")
         if embedded != asl:
             problems.append(f"{TEMPLATE_FILE}: the {logical_id} Definition differs from {name}")

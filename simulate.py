@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from handlers.contract import ACCEPTED_SUFFIXES
+from handlers.ledgeritem import LEDGER_DUPLICATES, LEDGER_REJECTED, LEDGER_REJECTED_BY_REASON, LEDGER_STORED
 
 # The record contract the deployed validator carries (handlers/ is its code), as errors name it.
 CONTRACT = Path(__file__).resolve().parent / "handlers" / "record_contract.json"
@@ -337,11 +338,12 @@ def _ledger_line(result: FileOutcome) -> str:
 def _outcomes(ledger: dict[str, Any]) -> str:
     """`, stored 2, duplicates 1, rejected 3 (conflict 1, missing_order_id 2)`: the ledger's own
     reconciliation of a DONE file (records = stored + duplicates + rejected), when it has one."""
-    if "stored" not in ledger:
+    if LEDGER_STORED not in ledger:
         return ""
-    reasons = ", ".join(f"{r} {n}" for r, n in sorted((ledger.get("rejected_by_reason") or {}).items()) if n)
-    text = f", stored {ledger['stored']}, duplicates {ledger.get('duplicates', '-')}, "
-    return text + f"rejected {ledger.get('rejected', '-')}" + (f" ({reasons})" if reasons else "")
+    by_reason = sorted((ledger.get(LEDGER_REJECTED_BY_REASON) or {}).items())
+    reasons = ", ".join(f"{r} {n}" for r, n in by_reason if n)
+    text = f", stored {ledger[LEDGER_STORED]}, duplicates {ledger.get(LEDGER_DUPLICATES, '-')}, "
+    return text + f"rejected {ledger.get(LEDGER_REJECTED, '-')}" + (f" ({reasons})" if reasons else "")
 
 
 def _said(review: dict[str, Any]) -> str:

@@ -41,6 +41,7 @@ from benchmarks.itemsize import item_bytes
 from benchmarks.logbytes import aws_log_bytes, lambda_logs
 from benchmarks.usage import Assumptions, Run, Scenario, extrapolate, scenario, unpriced
 from handlers import metrics
+from resources.outputs import BUCKET_NAME, REVIEW_QUEUE_URL, SMALL_FILE_STATE_MACHINE_ARN, STATE_MACHINE_ARN
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE_BATCH_SAMPLE = 10_000
@@ -91,7 +92,7 @@ def _sqs_payload_bytes(message: dict[str, Any]) -> int:
 
 
 def _drain(stack: Any) -> list[dict[str, Any]]:
-    sqs, url = stack.clients.sqs, stack.output("ReviewQueueUrl")
+    sqs, url = stack.clients.sqs, stack.output(REVIEW_QUEUE_URL)
     messages: list[dict[str, Any]] = []
     while True:
         received = sqs.receive_message(
@@ -114,7 +115,7 @@ def _object_bytes(stack: Any, prefix: str) -> dict[tuple[str, str], int]:
     """Every version under `prefix` in the stack's bucket: {(key, version): size}."""
     found: dict[tuple[str, str], int] = {}
     paginator = stack.clients.s3.get_paginator("list_object_versions")
-    for page in paginator.paginate(Bucket=stack.output("BucketName"), Prefix=prefix):
+    for page in paginator.paginate(Bucket=stack.output(BUCKET_NAME), Prefix=prefix):
         for version in page.get("Versions", []):
             found[version["Key"], str(version.get("VersionId"))] = int(version["Size"])
     return found
@@ -130,7 +131,7 @@ def _s3_event(stack: Any, target: Any, size: int) -> dict[str, Any]:
         "id": str(uuid.uuid4()),
         "detail-type": "Object Created",
         "source": "aws.s3",
-        "detail": {"version": "0", "bucket": {"name": stack.output("BucketName")}, "object": found},
+        "detail": {"version": "0", "bucket": {"name": stack.output(BUCKET_NAME)}, "object": found},
     }
 
 
@@ -154,7 +155,7 @@ def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False) -
             target = outcome.upload(stack, key, body)
             if large_lane:
                 stack.clients.stepfunctions.start_execution(
-                    stateMachineArn=stack.output("StateMachineArn"),
+                    stateMachineArn=stack.output(STATE_MACHINE_ARN),
                     name=f"bench-{uuid.uuid4()}",
                     input=json.dumps(_s3_event(stack, target, len(body))),
                 )
@@ -169,7 +170,7 @@ def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False) -
     for prefix in prefixes:
         after = _object_bytes(stack, prefix)
         written[prefix] = sum(size for name, size in after.items() if name not in before[prefix])
-    small_arn = stack.outputs.get("SmallFileStateMachineArn")
+    small_arn = stack.outputs.get(SMALL_FILE_STATE_MACHINE_ARN)
     express = [e for e in found if e["stateMachineArn"] == small_arn]
     parents = [e for e in found if e["stateMachineArn"] != small_arn]
     parent_states = sum(_states_entered(stack, e) for e in parents)
@@ -409,7 +410,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     stack = emulator.deploy_stack()
     run_id = uuid.uuid4().hex[:8]
     source = {
-        "bucket": stack.output("BucketName"),
+        "bucket": stack.output(BUCKET_NAME),
         "key": file_key(run_id, "million", suffix=".jsonl"),
         "version_id": VERSION_ID,
         "etag": "0" * 32,

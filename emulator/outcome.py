@@ -19,13 +19,22 @@ from emulator.reconcile import (
     validator_count,
 )
 from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
+from handlers.ledgeritem import LEDGER_FILE_ID, LEDGER_REJECTED_BY_REASON, LEDGER_REJECTED_BY_RULE
 from handlers.model import Source, file_hash, manifest_key
+from handlers.shapes import LOCATION_VERSION_ID, RESULT_BATCH, RESULT_HANDOFF, RESULT_MANIFEST
+from resources.outputs import (
+    BUCKET_NAME,
+    FILE_LEDGER_TABLE_NAME,
+    MACHINE_OUTPUTS,
+    ORDERS_TABLE_NAME,
+    REVIEW_QUEUE_URL,
+)
 from workflow.names import VALIDATE_FILE
+from workflow.paths import VALIDATION_KEY
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
-# The file ledger's key attribute (resources/storage.py FILE_LEDGER_KEY; not imported: that module
-# pulls in troposphere, which the emulator does not need).
-FILE_LEDGER_KEY = "file_id"
+# The file ledger's key attribute (handlers/ledgeritem.py).
+FILE_LEDGER_KEY = LEDGER_FILE_ID
 
 
 @dataclass(frozen=True)
@@ -56,17 +65,13 @@ class Upload:
 
 def upload(stack: DeployedStack, key: str, body: bytes) -> Upload:
     """Put `body` under `key` in the stack's bucket."""
-    response = stack.clients.s3.put_object(Bucket=stack.output("BucketName"), Key=key, Body=body)
+    response = stack.clients.s3.put_object(Bucket=stack.output(BUCKET_NAME), Key=key, Body=body)
     return Upload(key=key, version_id=response.get("VersionId"), etag=response["ETag"].strip('"'))
 
 
 def upload_file(stack: DeployedStack, path: Path, key: str | None = None) -> Upload:
     """Put a local file under its base name (or `key`)."""
     return upload(stack, key or path.name, path.read_bytes())
-
-
-# Stack outputs naming the state machines whose executions process uploads (docs/CONTRACT.md).
-MACHINE_OUTPUTS = ("StateMachineArn", "SmallFileStateMachineArn")
 
 
 def machine_arns(stack: DeployedStack) -> list[str]:
@@ -152,8 +157,8 @@ def handed_off(execution: dict[str, Any]) -> bool:
         output = json.loads(execution.get("output") or "{}")
     except ValueError:
         return False
-    validation = output.get("validation") if isinstance(output, dict) else None
-    return isinstance(validation, dict) and validation.get("handoff") is True
+    validation = output.get(VALIDATION_KEY) if isinstance(output, dict) else None
+    return isinstance(validation, dict) and validation.get(RESULT_HANDOFF) is True
 
 
 def _event_names(execution: dict[str, Any], target: Upload) -> bool:
@@ -175,7 +180,7 @@ class ReviewInbox:
 
     def drain(self) -> None:
         sqs = self.stack.clients.sqs
-        queue_url = self.stack.output("ReviewQueueUrl")
+        queue_url = self.stack.output(REVIEW_QUEUE_URL)
         while True:
             received = sqs.receive_message(
                 QueueUrl=queue_url,
@@ -212,7 +217,7 @@ class TableView:
 def table_view(stack: DeployedStack) -> TableView:
     paginator = stack.clients.dynamodb.get_paginator("scan")
     items = [
-        i for page in paginator.paginate(TableName=stack.output("OrdersTableName")) for i in page["Items"]
+        i for page in paginator.paginate(TableName=stack.output(ORDERS_TABLE_NAME)) for i in page["Items"]
     ]
     hashes = {
         i[KEY_ATTRIBUTE]["S"]: i[HASH_ATTRIBUTE]["S"]
@@ -236,8 +241,8 @@ def _plain_source(attribute: dict[str, Any] | None) -> dict[str, Any] | None:
 def ledger_item(stack: DeployedStack, target: Upload) -> dict[str, Any] | None:
     """The file ledger's item (DynamoDB JSON) for `target`, if the pipeline wrote one."""
     response = stack.clients.dynamodb.get_item(
-        TableName=stack.output("FileLedgerTableName"),
-        Key={FILE_LEDGER_KEY: {"S": target.file_id(stack.output("BucketName"))}},
+        TableName=stack.output(FILE_LEDGER_TABLE_NAME),
+        Key={FILE_LEDGER_KEY: {"S": target.file_id(stack.output(BUCKET_NAME))}},
         ConsistentRead=True,
     )
     item: dict[str, Any] | None = response.get("Item")
@@ -256,7 +261,7 @@ def validation_result(stack: DeployedStack, executions: list[dict[str, Any]]) ->
                 continue
             if (exited.get("outputDetails") or {}).get("truncated"):
                 break
-            validation = json.loads(exited.get("output") or "{}").get("validation")
+            validation = json.loads(exited.get("output") or "{}").get(VALIDATION_KEY)
             if isinstance(validation, dict):
                 return validation
             break
@@ -268,7 +273,7 @@ def manifest_batches(
 ) -> list[dict[str, Any]] | None:
     """The file's manifest (its batches), or None when there is none. The version the validator
     committed is read when its result names one (a later overwrite of the key is not this file's)."""
-    bucket = stack.output("BucketName")
+    bucket = stack.output(BUCKET_NAME)
     source: Source = {
         "bucket": bucket,
         "key": target.key,
@@ -276,7 +281,7 @@ def manifest_batches(
         "etag": target.etag,
     }
     request: dict[str, Any] = {"Bucket": bucket, "Key": manifest_key(file_hash(source))}
-    version = ((validation or {}).get("manifest") or {}).get("version_id")
+    version = ((validation or {}).get(RESULT_MANIFEST) or {}).get(LOCATION_VERSION_ID)
     if version:
         request["VersionId"] = version
     try:
@@ -290,9 +295,9 @@ def manifest_batches(
 def inline_batches(validation: dict[str, Any] | None) -> list[dict[str, Any]] | None:
     """The small-file lane's classified entries: its validator result carries the file's one manifest
     batch inline (handlers/inline.py) instead of a manifest in S3. None for any other result."""
-    if not validation or validation.get("handoff") is not False or "batch" not in validation:
+    if not validation or validation.get(RESULT_HANDOFF) is not False or RESULT_BATCH not in validation:
         return None
-    batch = validation["batch"]
+    batch = validation[RESULT_BATCH]
     return [batch] if isinstance(batch, dict) else []
 
 
@@ -326,8 +331,8 @@ class FileOutcome:
             "file_rejected": self.file_rejected,
             "reasons": self.reasons,
             "lost": list(self.lost),
-            "rejected_by_reason": _nonzero(ledger.get("rejected_by_reason")),
-            "rejected_by_rule": ledger.get("rejected_by_rule"),
+            "rejected_by_reason": _nonzero(ledger.get(LEDGER_REJECTED_BY_REASON)),
+            "rejected_by_rule": ledger.get(LEDGER_REJECTED_BY_RULE),
         }
 
     def reason_counts(self) -> list[tuple[str, int | None]]:

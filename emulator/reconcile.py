@@ -10,7 +10,34 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.shapes import STATUS_LARGE, STATUS_VALID
+from handlers.ledgeritem import (
+    LEDGER_DUPLICATES,
+    LEDGER_FILE_REJECTED,
+    LEDGER_INVALID,
+    LEDGER_LARGE,
+    LEDGER_REASON,
+    LEDGER_RECORDS,
+    LEDGER_REJECTED,
+    LEDGER_STATUS,
+    LEDGER_STATUS_DONE,
+    LEDGER_STORED,
+    LEDGER_VALID,
+)
+from handlers.shapes import (
+    BATCH_RECORDS,
+    KEY_HASH,
+    KEY_INDEX,
+    KEY_ORDER_ID,
+    KEY_STATUS,
+    RESULT_FILE_REJECTED,
+    RESULT_INVALID,
+    RESULT_LARGE,
+    RESULT_REASON,
+    RESULT_RECORDS,
+    RESULT_VALID,
+    STATUS_LARGE,
+    STATUS_VALID,
+)
 
 STORED_STATUSES = frozenset({STATUS_VALID, STATUS_LARGE})
 
@@ -46,39 +73,39 @@ def ledger_count(item: Mapping[str, Any] | None) -> FileCount | None:
     """
     if not item:
         return None
-    file_rejected = _bool(item.get("file_rejected"))
-    records = _number(item.get("records"))
+    file_rejected = _bool(item.get(LEDGER_FILE_REJECTED))
+    records = _number(item.get(LEDGER_RECORDS))
     if file_rejected is None and records is None:
         return None
     return FileCount(
         origin="ledger",
         records=None if file_rejected else records,
         file_rejected=file_rejected if file_rejected is not None else False,
-        reason=_string(item.get("reason")),
-        valid=_number(item.get("valid")),
-        large=_number(item.get("large")),
-        invalid=_number(item.get("invalid")),
-        status=_string(item.get("status")),
-        stored=_number(item.get("stored")),
-        duplicates=_number(item.get("duplicates")),
-        rejected=_number(item.get("rejected")),
+        reason=_string(item.get(LEDGER_REASON)),
+        valid=_number(item.get(LEDGER_VALID)),
+        large=_number(item.get(LEDGER_LARGE)),
+        invalid=_number(item.get(LEDGER_INVALID)),
+        status=_string(item.get(LEDGER_STATUS)),
+        stored=_number(item.get(LEDGER_STORED)),
+        duplicates=_number(item.get(LEDGER_DUPLICATES)),
+        rejected=_number(item.get(LEDGER_REJECTED)),
     )
 
 
 def validator_count(result: Mapping[str, Any] | None) -> FileCount | None:
     """The count in the validator's result (the parent's `$.validation`), or None without one."""
-    if not result or not isinstance(result.get("file_rejected"), bool):
+    if not result or not isinstance(result.get(RESULT_FILE_REJECTED), bool):
         return None
-    file_rejected = bool(result["file_rejected"])
-    records = result.get("records")
+    file_rejected = bool(result[RESULT_FILE_REJECTED])
+    records = result.get(RESULT_RECORDS)
     return FileCount(
         origin="validator",
         records=None if file_rejected or not isinstance(records, int) else records,
         file_rejected=file_rejected,
-        reason=result.get("reason") if file_rejected else None,
-        valid=result.get("valid"),
-        large=result.get("large"),
-        invalid=result.get("invalid"),
+        reason=result.get(RESULT_REASON) if file_rejected else None,
+        valid=result.get(RESULT_VALID),
+        large=result.get(RESULT_LARGE),
+        invalid=result.get(RESULT_INVALID),
     )
 
 
@@ -163,7 +190,8 @@ def _ledger_problems(count: FileCount, *, stored: int, rejected: int) -> list[st
     """A DONE ledger item's own reconciliation against its records and what the table and queue hold:
     records = stored + duplicates + rejected; stored + duplicates = the records whose item is in the
     table with their hash; rejected = the records a review names."""
-    if count.origin != "ledger" or count.status != "DONE" or None in (count.stored, count.duplicates):
+    done = count.origin == "ledger" and count.status == LEDGER_STATUS_DONE
+    if not done or None in (count.stored, count.duplicates):
         return []
     new, duplicates, ledger_rejected = count.stored or 0, count.duplicates or 0, count.rejected or 0
     problems = []
@@ -181,7 +209,7 @@ def _ledger_problems(count: FileCount, *, stored: int, rejected: int) -> list[st
 
 def manifest_entries(batches: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The entries of a manifest (a JSON array of batches), in file order."""
-    return [entry for batch in batches for entry in batch.get("records", [])]
+    return [entry for batch in batches for entry in batch.get(BATCH_RECORDS, [])]
 
 
 def ranges(indices: Iterable[int]) -> str:
@@ -199,19 +227,19 @@ def _stored_indices(entries: Iterable[Mapping[str, Any]], table_hashes: Mapping[
     all_hashes: set[str] | None = None
     stored = set()
     for entry in entries:
-        if entry.get("status") not in STORED_STATUSES:
+        if entry.get(KEY_STATUS) not in STORED_STATUSES:
             continue
-        order_id = entry.get("order_id")
+        order_id = entry.get(KEY_ORDER_ID)
         if isinstance(order_id, str):
-            present = table_hashes.get(order_id) == entry.get("hash")
+            present = table_hashes.get(order_id) == entry.get(KEY_HASH)
         else:
             # A large entry's order_id is null when it holds a character SQS refuses; the hash covers
             # the whole record, order id included, so an item with that hash is this record.
             if all_hashes is None:
                 all_hashes = set(table_hashes.values())
-            present = entry.get("hash") in all_hashes
+            present = entry.get(KEY_HASH) in all_hashes
         if present:
-            stored.add(int(entry["index"]))
+            stored.add(int(entry[KEY_INDEX]))
     return sorted(stored)
 
 

@@ -111,23 +111,7 @@ FILE_REASONS = (
 # DynamoDB's limit on a string partition key (UTF-8 bytes).
 KEY_MAX_BYTES = 2048
 
-# The file ledger as the watchdog reads it (handlers/watchdog.py; workflow/files.py writes it).
-LEDGER_STATUS_IN_PROGRESS = "IN_PROGRESS"
-LEDGER_STATUS_DONE = "DONE"
-LEDGER_STATUS_FAILED = "FAILED"
-LEDGER_STATUS_HANDED_OFF = "HANDED_OFF"
-LEDGER_LANE_STANDARD = "standard"
-LEDGER_LANE_EXPRESS = "express"
-# Set while a file is open (claimed, handed off, or FAILED and not yet given up on); removed when it is
-# DONE or its re-drives are exhausted. The sparse index LEDGER_OPEN_INDEX (status, open_since) holds
-# only open files, so the watchdog queries them instead of scanning the ledger.
-LEDGER_OPEN_SINCE = "open_since"
-LEDGER_OPEN_INDEX = "OpenFiles"
-# The object's identity as the state machine read it (JSON text of {bucket, key, version_id, etag,
-# file_id}), written by ClaimFile: what a re-drive's event is built from.
-LEDGER_S3_OBJECT = "s3_object"
-# Re-drives the watchdog started for this file (the latest claim's execution name carries it too).
-LEDGER_REDRIVES = "redrives"
+# The file ledger's item (statuses, lanes, attribute names): handlers/ledgeritem.py.
 # The watchdog's environment (template: resources/watchdog.py).
 FILE_LEDGER_TABLE_ENV = "FILE_LEDGER_TABLE"
 REDRIVE_STATE_MACHINE_ENV = "REDRIVE_STATE_MACHINE_ARN"

@@ -21,12 +21,27 @@ from handlers.contract import SMALL_FILE_MAX_BYTES as SMALL_FILE_MAX_BYTES  # de
 from handlers.errors import FileRejected
 from handlers.model import Source
 from handlers.pipeline import Summary, process_file
-from handlers.shapes import BATCH_RECORDS
+from handlers.shapes import (
+    BATCH_RECORDS,
+    EVENT_INLINE,
+    RESULT_BATCH,
+    RESULT_BATCHES,
+    RESULT_FILE_REJECTED,
+    RESULT_HANDOFF,
+    RESULT_HANDOFF_REASON,
+    RESULT_INVALID,
+    RESULT_LARGE,
+    RESULT_RECORDS,
+    RESULT_REJECTED_BY_REASON,
+    RESULT_REJECTED_BY_RULE,
+    RESULT_VALID,
+    HandOffResult,
+)
 from handlers.sinks import ClaimSink
 from handlers.throughput import INLINE_MAX_BYTES, INLINE_MAX_RECORDS
 
 # The validator event's flag that asks for an inline result.
-INLINE_FLAG = "inline"
+INLINE_FLAG = EVENT_INLINE
 # Decoded bytes read at most inline (gzip inflation, whitespace): past it, the large path takes the
 # file, whose own limit (MAX_FILE_BYTES) decides. Bounds the small lane's work per file.
 INLINE_MAX_DECODED_BYTES = 4 * 1024 * 1024
@@ -74,7 +89,13 @@ class InlineManifest:
 
 def handoff_result(reason: str) -> dict[str, Any]:
     """The result that sends the file to the large path (no counts: the large path counts)."""
-    return {"file_rejected": False, "handoff": True, "handoff_reason": reason, "records": None}
+    result: HandOffResult = {
+        RESULT_FILE_REJECTED: False,
+        RESULT_HANDOFF: True,
+        RESULT_HANDOFF_REASON: reason,
+        RESULT_RECORDS: None,
+    }
+    return dict(result)
 
 
 def validate_inline(
@@ -117,15 +138,16 @@ def validate_inline(
     if on_summary is not None:
         on_summary(summary)
     return {
-        "file_rejected": False,
-        "handoff": False,
-        "records": summary.records,
-        "valid": summary.valid,
-        "large": summary.large,
-        "invalid": summary.invalid,
-        "rejected_by_reason": dict(summary.rejected_by_reason),
-        "rejected_by_rule": dict(summary.rejected_by_rule),
-        "batches": len(batches),
+        RESULT_FILE_REJECTED: False,
+        RESULT_HANDOFF: False,
+        RESULT_RECORDS: summary.records,
+        RESULT_VALID: summary.valid,
+        RESULT_LARGE: summary.large,
+        RESULT_INVALID: summary.invalid,
+        RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
+        # Turned into the ledger's attribute by the validator (handlers/ledger.py), not returned.
+        RESULT_REJECTED_BY_RULE: dict(summary.rejected_by_rule),
+        RESULT_BATCHES: len(batches),
         # {"batch", "source", "review_source", "records": [entry, ...]}: a manifest batch, or null.
-        "batch": batches[0] if batches else None,
+        RESULT_BATCH: batches[0] if batches else None,
     }

@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from handlers.contract import SECONDS_PER_DAY
-from handlers.shapes import LedgerAttributes
+from handlers.shapes import (
+    LEDGER_EXPIRES_AT,
+    LEDGER_REJECTED_BY_REASON,
+    LEDGER_REJECTED_BY_RULE,
+    LedgerAttributes,
+)
 
 # The ledger keeps the counts of this many rules (the most broken; ties by name), the rest as OTHER.
 LEDGER_RULES = 50
@@ -47,12 +52,12 @@ def ledger_attributes(
     """`{"expires_at": <N or NULL>, "rejected_by_reason": {"M": {reason: {"N": n}}}, "rejected_by_rule":
     {"M": {"path keyword": {"N": n}}}}` (the maps only for an accepted file: the validator's counts of
     rejected records per reason code, zeros left out, and per contract rule, top_rules)."""
-    attributes: LedgerAttributes = {"expires_at": expires_at(now=now, retention_days=retention_days)}
+    attributes: LedgerAttributes = {LEDGER_EXPIRES_AT: expires_at(now=now, retention_days=retention_days)}
     if rejected_by_reason is not None:
-        attributes["rejected_by_reason"] = {
+        attributes[LEDGER_REJECTED_BY_REASON] = {
             "M": {reason: {"N": str(n)} for reason, n in sorted(rejected_by_reason.items()) if n}
         }
-        attributes["rejected_by_rule"] = {
+        attributes[LEDGER_REJECTED_BY_RULE] = {
             "M": {rule: {"N": str(n)} for rule, n in sorted(top_rules(rejected_by_rule or {}).items())}
         }
     return attributes

@@ -15,6 +15,23 @@ from typing import Any
 from handlers.contract import REVIEW_SCHEMA
 from handlers.model import Pointer
 
+# A minimal review (docs/CONTRACT.md): what the state machine sends instead of a full review that SQS
+# refused (workflow/reviews.py builds it in the ASL): these keys of the full review, and the name of
+# the error that stopped the full one. workflow/seams.py checks both sides against this.
+MINIMAL_REVIEW_SEND_ERROR = "send_error"
+MINIMAL_REVIEW_KEYS = (
+    "schema",
+    "reason",
+    "message",
+    "file_rejected",
+    "source",
+    "record_index",
+    "line",
+    "record_pointer",
+    "minimal",
+    MINIMAL_REVIEW_SEND_ERROR,
+)
+
 
 def record_review(
     *,

@@ -18,6 +18,9 @@ STATUS_VALID: Final = "valid"
 STATUS_LARGE: Final = "large"
 STATUS_INVALID: Final = "invalid"
 ENTRY_STATUSES: Final = (STATUS_VALID, STATUS_LARGE, STATUS_INVALID)
+# The statuses an inline batch holds (small-file lane): the validator hands a file with a large
+# (claim-checked) record to the large lane instead (handlers/inline.py).
+INLINE_ENTRY_STATUSES: Final = (STATUS_VALID, STATUS_INVALID)
 
 # Manifest entry keys (also the store-large event's, which forwards an entry's pointer/hash/index).
 KEY_STATUS: Final = "status"
@@ -49,6 +52,8 @@ BATCH_RECORDS: Final = "records"
 BATCH_ITEM_SOURCE: Final = "item_source"
 # Added to a batch by the parent's ItemSelector (ChildInput): {"file_id", "execution_arn"}.
 BATCH_LEDGER: Final = "ledger"
+CHILD_LEDGER_FILE_ID: Final = "file_id"
+CHILD_LEDGER_EXECUTION_ARN: Final = "execution_arn"
 
 # Validator result keys (the parent keeps the result in its state data: counts and pointers only).
 RESULT_FILE_REJECTED: Final = "file_rejected"
@@ -64,6 +69,9 @@ RESULT_REVIEW: Final = "review"
 RESULT_COUNTS: Final = (RESULT_RECORDS, RESULT_VALID, RESULT_LARGE, RESULT_INVALID)
 # An accepted file's rejected records per reason code ({reason: n}, zeros left out; sums to invalid).
 RESULT_REJECTED_BY_REASON: Final = "rejected_by_reason"
+# Per contract rule ({`path keyword`: n}): the small lane's inline result, before the validator turns
+# it into the ledger's attribute (LEDGER_REJECTED_BY_RULE).
+RESULT_REJECTED_BY_RULE: Final = "rejected_by_rule"
 # DynamoDB attribute values for the ledger item (handlers/ledger.py): `expires_at` (N, or NULL when
 # kept forever) in every result that ends a file, `rejected_by_reason` (M) for an accepted file.
 RESULT_LEDGER: Final = "ledger"
@@ -71,6 +79,15 @@ LEDGER_EXPIRES_AT: Final = "expires_at"
 LEDGER_REJECTED_BY_REASON: Final = "rejected_by_reason"
 # Rejected records per contract rule (`path keyword`), the top ones and `other` (handlers/ledger.py).
 LEDGER_REJECTED_BY_RULE: Final = "rejected_by_rule"
+
+# The small-file lane (handlers/inline.py, workflow/express.py): its ValidateFile adds EVENT_INLINE
+# true to the validator's event, and every result it gets back says whether the file is handed off.
+EVENT_INLINE: Final = "inline"
+RESULT_HANDOFF: Final = "handoff"
+# Why (a reason of handlers/inline.py, or the caught error's name): kept on the ledger item too.
+RESULT_HANDOFF_REASON: Final = "handoff_reason"
+# An accepted inline file's one manifest batch (a Batch), or null for a file without records.
+RESULT_BATCH: Final = "batch"
 
 # Where an object is (the manifest location in a result; the validator event's first two keys).
 LOCATION_BUCKET: Final = "bucket"
@@ -184,6 +201,42 @@ class RejectedResult(TypedDict):
     reason: str
     review: dict[str, Any]
     ledger: LedgerAttributes
+
+
+class InlineEvent(Source):
+    """The small-file lane's validator event: the object, and `inline` true."""
+
+    inline: bool
+
+
+class InlineResult(TypedDict):
+    """An accepted file of the small-file lane: the counts and its one batch inline, no manifest."""
+
+    file_rejected: bool
+    handoff: bool
+    records: int
+    valid: int
+    large: int
+    invalid: int
+    batches: int
+    batch: Batch | None
+    rejected_by_reason: dict[str, int]
+    ledger: LedgerAttributes
+
+
+class HandOffResult(TypedDict):
+    """A file the small-file lane hands to the large one (the validator's, or DescribeHandoff's)."""
+
+    file_rejected: bool
+    handoff: bool
+    handoff_reason: str
+    records: None
+
+
+class InlineRejectedResult(RejectedResult):
+    """A file rejected in the small-file lane: the large lane's rejection, not handed off."""
+
+    handoff: bool
 
 
 class StoreLargeEvent(TypedDict):

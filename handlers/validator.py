@@ -41,6 +41,7 @@ from handlers.shapes import (
     RESULT_BATCHES,
     RESULT_COUNTS,
     RESULT_FILE_REJECTED,
+    RESULT_HANDOFF,
     RESULT_INVALID,
     RESULT_LARGE,
     RESULT_LEDGER,
@@ -48,6 +49,7 @@ from handlers.shapes import (
     RESULT_REASON,
     RESULT_RECORDS,
     RESULT_REJECTED_BY_REASON,
+    RESULT_REJECTED_BY_RULE,
     RESULT_REVIEW,
     RESULT_VALID,
     SOURCE_ETAG,
@@ -189,13 +191,13 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                     on_summary=emit_counts,
                     stored_bytes=stored_bytes,
                 )
-                _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
-                if not inline_result["handoff"]:
+                _log("file validated inline", bucket=bucket, key=key, handoff=inline_result[RESULT_HANDOFF])
+                if not inline_result[RESULT_HANDOFF]:
                     inline_result[RESULT_LEDGER] = ledger_attributes(
                         now=time.time(),
                         retention_days=retention_days,
                         rejected_by_reason=inline_result[RESULT_REJECTED_BY_REASON],
-                        rejected_by_rule=inline_result.pop("rejected_by_rule"),
+                        rejected_by_rule=inline_result.pop(RESULT_REJECTED_BY_RULE),
                     )
                 return inline_result
             summary = process_file(
@@ -225,7 +227,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             RESULT_REVIEW: review,
             RESULT_LEDGER: ledger_attributes(now=time.time(), retention_days=retention_days),
         }
-        return {**rejected_result, "handoff": False} if inline else rejected_result
+        return {**rejected_result, RESULT_HANDOFF: False} if inline else rejected_result
     finally:
         body.close()
     result: AcceptedResult = {

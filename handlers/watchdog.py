@@ -29,6 +29,11 @@ from handlers.awserrors import error_code
 from handlers.contract import (
     DEFAULT_MAX_REDRIVES,
     FILE_LEDGER_TABLE_ENV,
+    MAX_REDRIVES_ENV,
+    REDRIVE_STATE_MACHINE_ENV,
+)
+from handlers.errors import ConfigurationError
+from handlers.ledgeritem import (
     LEDGER_OPEN_INDEX,
     LEDGER_OPEN_SINCE,
     LEDGER_REDRIVES,
@@ -36,10 +41,7 @@ from handlers.contract import (
     LEDGER_STATUS_FAILED,
     LEDGER_STATUS_HANDED_OFF,
     LEDGER_STATUS_IN_PROGRESS,
-    MAX_REDRIVES_ENV,
-    REDRIVE_STATE_MACHINE_ENV,
 )
-from handlers.errors import ConfigurationError
 from handlers.metrics import FUNCTION_DIMENSION, NAMESPACE
 from handlers.watchdog_rules import (
     ENDED_STATUSES,

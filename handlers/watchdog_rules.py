@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from handlers.contract import (
+from handlers.ledgeritem import (
     LEDGER_LANE_STANDARD,
     LEDGER_STATUS_FAILED,
     LEDGER_STATUS_HANDED_OFF,

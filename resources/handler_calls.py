@@ -147,16 +147,17 @@ def _index_name(call: ast.Call, function: ast.AST, constants: dict[str, str]) ->
 
 
 def _constants(modules: list[Path]) -> dict[str, str]:
-    """Module-level string constants (`NAME = "text"`) of the modules, by name."""
+    """Module-level string constants (`NAME = "text"`, `NAME: Final = "text"`) of the modules, by name."""
     found: dict[str, str] = {}
     for path in modules:
         for node in _parse(path).body:
             if (
-                isinstance(node, ast.Assign)
+                isinstance(node, ast.Assign | ast.AnnAssign)
                 and isinstance(node.value, ast.Constant)
                 and isinstance(node.value.value, str)
             ):
-                found |= {t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)}
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found |= {t.id: node.value.value for t in targets if isinstance(t, ast.Name)}
     return found
 
 

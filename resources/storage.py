@@ -35,17 +35,8 @@ from troposphere.s3 import (
     VersioningConfiguration,
 )
 
-from handlers.contract import (
-    CLAIMS_PREFIX,
-    KEY_ATTRIBUTE,
-    LEDGER_OPEN_INDEX,
-    LEDGER_OPEN_SINCE,
-    LEDGER_REDRIVES,
-    LEDGER_S3_OBJECT,
-    REPLAY_PREFIX,
-    WORK_PREFIX,
-    WORKING_PREFIX,
-)
+from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, REPLAY_PREFIX, WORK_PREFIX, WORKING_PREFIX
+from handlers.ledgeritem import LEDGER_OPEN_INDEX, LEDGER_OPEN_SINCE, LEDGER_REDRIVES, LEDGER_S3_OBJECT
 from resources import ids
 from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips

@@ -21,6 +21,7 @@ from resources import (
     ids,
     monitoring,
     orchestration,
+    outputs,
     queues,
     references,
     storage,
@@ -234,14 +235,23 @@ def build_template(
     _add_outputs(
         template,
         {
-            "BucketName": (Ref(bucket), "Upload order files here."),
-            "OrdersTableName": (Ref(orders_table), "Valid orders, keyed by order_id."),
-            "FileLedgerTableName": (Ref(file_ledger_table), "One item per processed file version."),
-            "ReviewQueueUrl": (Ref(review_queue), "Rejected records and files, one message each."),
-            "StateMachineArn": (Ref(machine), "The pipeline's (large-file) state machine."),
-            "SmallFileStateMachineArn": (Ref(small.machine), "The small-file lane's state machine."),
-            "RuleDeadLetterQueueUrl": (Ref(dead_letter_queue), "Events that could not start the pipeline."),
-            "DashboardUrl": (monitoring.dashboard_url(dashboard), "The pipeline's CloudWatch dashboard."),
+            outputs.BUCKET_NAME: (Ref(bucket), "Upload order files here."),
+            outputs.ORDERS_TABLE_NAME: (Ref(orders_table), "Valid orders, keyed by order_id."),
+            outputs.FILE_LEDGER_TABLE_NAME: (Ref(file_ledger_table), "One item per processed file version."),
+            outputs.REVIEW_QUEUE_URL: (Ref(review_queue), "Rejected records and files, one message each."),
+            outputs.STATE_MACHINE_ARN: (Ref(machine), "The pipeline's (large-file) state machine."),
+            outputs.SMALL_FILE_STATE_MACHINE_ARN: (
+                Ref(small.machine),
+                "The small-file lane's state machine.",
+            ),
+            outputs.RULE_DEAD_LETTER_QUEUE_URL: (
+                Ref(dead_letter_queue),
+                "Events that could not start the pipeline.",
+            ),
+            outputs.DASHBOARD_URL: (
+                monitoring.dashboard_url(dashboard),
+                "The pipeline's CloudWatch dashboard.",
+            ),
         },
     )
     return template

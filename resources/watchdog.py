@@ -17,7 +17,7 @@ from troposphere.logs import LogGroup
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers.contract import LEDGER_OPEN_INDEX
+from handlers.ledgeritem import LEDGER_OPEN_INDEX
 from handlers.watchdog import STATUS_CHANGE
 from handlers.watchdog_rules import ENDED_STATUSES
 from resources import ids

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from handlers.ledgeritem import LEDGER_STATUS, LEDGER_STATUS_DONE
 from quality.report import ReportError, render_markdown, report_format, write_report
 from review import exportfile, jsonout, replayplan, report, show, status, summary
 from review.errors import ReviewError
@@ -228,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         found_versions = status.lookup(s3, dynamodb, stack, args.key)
     print(jsonout.status(found_versions) if _json(args) else status.render(found_versions))
     latest = found_versions[0][1]
-    return 0 if latest is not None and latest.get("status") == "DONE" else 1
+    return 0 if latest is not None and latest.get(LEDGER_STATUS) == LEDGER_STATUS_DONE else 1
 
 
 def _report(args: argparse.Namespace, aws: Aws, stack: Stack) -> int:

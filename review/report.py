@@ -7,6 +7,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from handlers.ledgeritem import (
+    LEDGER_FILE_REJECTED,
+    LEDGER_INVALID,
+    LEDGER_LARGE,
+    LEDGER_OUTCOMES,
+    LEDGER_REASON,
+    LEDGER_RECORDS,
+    LEDGER_REJECTED_BY_REASON,
+    LEDGER_REJECTED_BY_RULE,
+    LEDGER_STATUS,
+    LEDGER_STATUS_DONE,
+    LEDGER_STORED,
+    LEDGER_VALID,
+)
 from handlers.pipeline import RULE_EXAMPLES
 from quality.model import Example, FileQuality, split_rule
 from review import status, summary
@@ -36,29 +50,29 @@ def _names_file(body: dict[str, Any], bucket: str, key: str, version_id: str | N
 
 def file_quality(name: str, entry: dict[str, Any], reviews: list[dict[str, Any]]) -> FileQuality:
     """A DONE ledger entry (deserialized) and the file's review messages as a report's figures."""
-    if entry.get("status") != "DONE":
+    if entry.get(LEDGER_STATUS) != LEDGER_STATUS_DONE:
         raise ReviewError(
-            f"{name}: the newest version is {entry.get('status', 'not processed')}, not DONE "
+            f"{name}: the newest version is {entry.get(LEDGER_STATUS, 'not processed')}, not DONE "
             "(wait for it: review status KEY --wait)"
         )
-    if entry.get("file_rejected") is True:
+    if entry.get(LEDGER_FILE_REJECTED) is True:
         said = next((r for r in reviews if r.get("file_rejected")), {})
         return FileQuality(
             name=name,
             records=None,
             file_rejected=True,
-            reason=str(entry.get("reason")),
+            reason=str(entry.get(LEDGER_REASON)),
             message=said.get("message") or "(the file review has been taken off the queue)",
             position=said.get("position") if isinstance(said.get("position"), dict) else None,
             origin=ORIGIN,
         )
-    records = _int(entry.get("records"))
-    if "stored" in entry:
-        parts = tuple((n, _int(entry.get(n))) for n in ("stored", "duplicates", "rejected"))
+    records = _int(entry.get(LEDGER_RECORDS))
+    if LEDGER_STORED in entry:
+        parts = tuple((n, _int(entry.get(n))) for n in LEDGER_OUTCOMES)
     else:
         parts = (
-            ("valid", _int(entry.get("valid")) + _int(entry.get("large"))),
-            ("rejected", _int(entry.get("invalid"))),
+            ("valid", _int(entry.get(LEDGER_VALID)) + _int(entry.get(LEDGER_LARGE))),
+            ("rejected", _int(entry.get(LEDGER_INVALID))),
         )
     examples: dict[str, list[Example]] = {}
     ordered = sorted(
@@ -81,8 +95,8 @@ def file_quality(name: str, entry: dict[str, Any], reviews: list[dict[str, Any]]
         name=name,
         records=records,
         parts=parts,
-        rejected_by_reason=_counts(entry.get("rejected_by_reason")),
-        rejected_by_rule=_counts(entry.get("rejected_by_rule")),
+        rejected_by_reason=_counts(entry.get(LEDGER_REJECTED_BY_REASON)),
+        rejected_by_rule=_counts(entry.get(LEDGER_REJECTED_BY_RULE)),
         examples=examples,
         origin=ORIGIN,
     )

@@ -8,9 +8,11 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from resources.outputs import BUCKET_NAME, FILE_LEDGER_TABLE_NAME, REVIEW_QUEUE_URL
 from review.errors import ReviewError
 
-OUTPUTS = ("BucketName", "ReviewQueueUrl", "FileLedgerTableName")
+# The stack outputs `review` needs (resources/outputs.py declares every output).
+OUTPUTS = (BUCKET_NAME, REVIEW_QUEUE_URL, FILE_LEDGER_TABLE_NAME)
 
 
 @dataclass(frozen=True)
@@ -47,4 +49,4 @@ def find_stack(aws: Aws, name: str) -> Stack:
     missing = [key for key in OUTPUTS if key not in outputs]
     if missing:
         raise ReviewError(f"stack {name!r} has no output {missing[0]} (is it a sales-pipeline stack?)")
-    return Stack(name, outputs["BucketName"], outputs["ReviewQueueUrl"], outputs["FileLedgerTableName"])
+    return Stack(name, outputs[BUCKET_NAME], outputs[REVIEW_QUEUE_URL], outputs[FILE_LEDGER_TABLE_NAME])

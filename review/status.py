@@ -9,15 +9,44 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from handlers.ledgeritem import (
+    LEDGER_COUNTS,
+    LEDGER_ERROR_NAME,
+    LEDGER_EXECUTION_ARN,
+    LEDGER_EXPIRES_AT,
+    LEDGER_FILE_ID,
+    LEDGER_FILE_REJECTED,
+    LEDGER_FINISHED_AT,
+    LEDGER_LANE,
+    LEDGER_OUTCOMES,
+    LEDGER_REASON,
+    LEDGER_REJECTED_BY_REASON,
+    LEDGER_REJECTED_BY_RULE,
+    LEDGER_STARTED_AT,
+    LEDGER_STATUS,
+    LEDGER_STATUS_DONE,
+    LEDGER_STATUS_FAILED,
+)
 from review.errors import ReviewError
 from review.stack import Stack
 
-FINISHED = frozenset({"DONE", "FAILED"})
+FINISHED = frozenset({LEDGER_STATUS_DONE, LEDGER_STATUS_FAILED})
 _DESERIALIZER = TypeDeserializer()
 # The ledger's attributes in reading order (docs/CONTRACT.md "File ledger item"); others follow sorted.
-ORDER = ("status", "file_rejected", "reason", "records", "valid", "large", "invalid", "stored", "duplicates",
-         "rejected", "rejected_by_reason", "rejected_by_rule", "error_name", "started_at", "finished_at",
-         "execution_arn", "expires_at")  # fmt: skip
+ORDER = (
+    LEDGER_STATUS,
+    LEDGER_FILE_REJECTED,
+    LEDGER_REASON,
+    *LEDGER_COUNTS,
+    *LEDGER_OUTCOMES,
+    LEDGER_REJECTED_BY_REASON,
+    LEDGER_REJECTED_BY_RULE,
+    LEDGER_ERROR_NAME,
+    LEDGER_STARTED_AT,
+    LEDGER_FINISHED_AT,
+    LEDGER_EXECUTION_ARN,
+    LEDGER_EXPIRES_AT,
+)
 
 
 def versions(s3: Any, bucket: str, key: str) -> list[tuple[str | None, str]]:
@@ -29,7 +58,7 @@ def versions(s3: Any, bucket: str, key: str) -> list[tuple[str | None, str]]:
 
 
 def entry(dynamodb: Any, table: str, file_id: str) -> dict[str, Any] | None:
-    item = dynamodb.get_item(TableName=table, Key={"file_id": {"S": file_id}}, ConsistentRead=True).get(
+    item = dynamodb.get_item(TableName=table, Key={LEDGER_FILE_ID: {"S": file_id}}, ConsistentRead=True).get(
         "Item"
     )
     return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()} if item else None
@@ -50,8 +79,8 @@ def state_of(found: list[tuple[str, dict[str, Any] | None]]) -> str:
     latest = found[0][1]
     if latest is None:
         return "no ledger entry"
-    lane = f" (lane {latest['lane']})" if latest.get("lane") else ""
-    return f"{latest.get('status', 'no status')}{lane}"
+    lane = f" (lane {latest[LEDGER_LANE]})" if latest.get(LEDGER_LANE) else ""
+    return f"{latest.get(LEDGER_STATUS, 'no status')}{lane}"
 
 
 def wait(
@@ -76,10 +105,10 @@ def wait(
             on_change(state)
             said = state
         latest = found[0][1] if found else None
-        if latest is not None and latest.get("status") in FINISHED:
+        if latest is not None and latest.get(LEDGER_STATUS) in FINISHED:
             return found
         if time.monotonic() > deadline:
-            state = "no such object" if not found else (latest or {}).get("status", "no ledger entry")
+            state = "no such object" if not found else (latest or {}).get(LEDGER_STATUS, "no ledger entry")
             raise ReviewError(f"{key}: still {state} after {timeout:.0f} s")
         time.sleep(1)
 
@@ -107,6 +136,7 @@ def render(found: list[tuple[str, dict[str, Any] | None]]) -> str:
         if item is None:
             lines.append("  no ledger entry (not processed yet, or the upload was not an order file)")
             continue
-        names = [n for n in ORDER if n in item] + sorted(n for n in item if n not in ORDER and n != "file_id")
+        rest = sorted(n for n in item if n not in ORDER and n != LEDGER_FILE_ID)
+        names = [n for n in ORDER if n in item] + rest
         lines += [f"  {name}: {_value(item[name])}" for name in names]
     return "\n".join(lines)

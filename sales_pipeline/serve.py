@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Sequence
 from types import FrameType
 
+from resources.outputs import BUCKET_NAME
 from sales_pipeline.parsing import OneLineParser
 
 DEFAULT_STACK = "sales-pipeline"
@@ -95,7 +96,7 @@ def _serve(stack_name: str, stop: threading.Event) -> int:
     )
     print("\n".join(environment(server.endpoint_url, server.localhost_url, REGION)))
     print(
-        f"{READY}stack {stack.name} deployed (bucket {stack.output('BucketName')}); "
+        f"{READY}stack {stack.name} deployed (bucket {stack.output(BUCKET_NAME)}); "
         f"not emulated: {skipped or 'nothing'}; Ctrl-C stops the emulator",
         flush=True,
     )

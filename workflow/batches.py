@@ -26,6 +26,14 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.contract import REASON_CONFLICT, SOURCE_ATTRIBUTE
+from handlers.ledgeritem import (
+    LEDGER_COUNTED_BATCHES,
+    LEDGER_DUPLICATES,
+    LEDGER_EXECUTION_ARN,
+    LEDGER_FILE_ID,
+    LEDGER_REJECTED,
+    LEDGER_STORED,
+)
 from handlers.provenance import source_members
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
@@ -34,9 +42,12 @@ from handlers.shapes import (
     BATCH_RECORDS,
     BATCH_REVIEW_SOURCE,
     BATCH_SOURCE,
+    CHILD_LEDGER_EXECUTION_ARN,
+    CHILD_LEDGER_FILE_ID,
     KEY_INDEX,
     KEY_OUTCOME,
     KEY_OUTCOME_REASON,
+    LEDGER_REJECTED_BY_REASON,
     OUTCOME_DUPLICATE,
     OUTCOME_REJECTED,
     OUTCOME_STORED,
@@ -51,10 +62,15 @@ from workflow.sdk import Catch, InlineMap, Pass, Task
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
 # "reasons": {"conflict": {"N": "n"}}} (the last as a DynamoDB map entry, merged into rejected_by_reason).
 OUTCOMES = "$.outcomes"
-# Ledger item counters (N), written by every lane; `rejected_by_reason` (M) per reason code.
-LEDGER_OUTCOME_COUNTS = {"stored": "stored", "duplicates": "duplicates", "rejected": "rejected"}
-REJECTED_BY_REASON = "rejected_by_reason"
-COUNTED_BATCHES = "counted_batches"
+# Ledger item counters (N, handlers/ledgeritem.py) -> their key at OUTCOMES, written by every lane;
+# `rejected_by_reason` (M) per reason code.
+LEDGER_OUTCOME_COUNTS = {
+    LEDGER_STORED: "stored",
+    LEDGER_DUPLICATES: "duplicates",
+    LEDGER_REJECTED: "rejected",
+}
+REJECTED_BY_REASON = LEDGER_REJECTED_BY_REASON
+COUNTED_BATCHES = LEDGER_COUNTED_BATCHES
 
 
 def _count(key: str, value: str) -> str:
@@ -123,7 +139,7 @@ def _count_batch() -> Task:
         ":zero": {"N": "0"},
         ":batch": {"N.$": f"States.JsonToString($.{BATCH_NUMBER})"},
         ":batches": {"NS.$": f"States.Array(States.JsonToString($.{BATCH_NUMBER}))"},
-        ":execution": {"S.$": f"$.{BATCH_LEDGER}.execution_arn"},
+        ":execution": {"S.$": f"$.{BATCH_LEDGER}.{CHILD_LEDGER_EXECUTION_ARN}"},
     }
     conflict = f"#{REJECTED_BY_REASON}.#{REASON_CONFLICT}"
     # A Pass, not a Succeed: cfn-lint's schema refuses OutputPath on a Succeed state.
@@ -133,7 +149,7 @@ def _count_batch() -> Task:
         resource=names.service("dynamodb:updateItem"),
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
-            "Key": {"file_id": {"S.$": f"$.{BATCH_LEDGER}.file_id"}},
+            "Key": {LEDGER_FILE_ID: {"S.$": f"$.{BATCH_LEDGER}.{CHILD_LEDGER_FILE_ID}"}},
             "UpdateExpression": f"ADD {counts}, #{COUNTED_BATCHES} :batches "
             f"SET {conflict} = if_not_exists({conflict}, :zero) + :conflicts",
             "ConditionExpression": "#execution_arn = :execution "
@@ -143,7 +159,7 @@ def _count_batch() -> Task:
                 f"#{COUNTED_BATCHES}": COUNTED_BATCHES,
                 f"#{REJECTED_BY_REASON}": REJECTED_BY_REASON,
                 f"#{REASON_CONFLICT}": REASON_CONFLICT,
-                "#execution_arn": "execution_arn",
+                "#execution_arn": LEDGER_EXECUTION_ARN,
             },
             "ExpressionAttributeValues": values,
         },

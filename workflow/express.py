@@ -26,6 +26,20 @@ from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
+from handlers.ledgeritem import LEDGER_HANDOFF_REASON
+from handlers.shapes import (
+    EVENT_INLINE,
+    LOCATION_BUCKET,
+    LOCATION_KEY,
+    LOCATION_VERSION_ID,
+    RESULT_BATCH,
+    RESULT_BATCHES,
+    RESULT_FILE_REJECTED,
+    RESULT_HANDOFF,
+    RESULT_HANDOFF_REASON,
+    RESULT_RECORDS,
+    SOURCE_ETAG,
+)
 from handlers.throughput import SMALL_FILE_RECORD_CONCURRENCY
 from workflow import names
 from workflow.batches import OUTCOMES, record_map
@@ -39,6 +53,7 @@ from workflow.files import (
     file_entry,
     ledger_update,
 )
+from workflow.paths import VALIDATION, validation
 from workflow.retries import (
     EXPRESS_LANE_ATTEMPTS,
     LAMBDA_THROTTLED,
@@ -46,6 +61,7 @@ from workflow.retries import (
     STATES_TRANSIENT,
     transient,
 )
+from workflow.reviews import ERROR_PATH
 from workflow.sdk import Catch, Choice, Pass, Succeed, Task
 
 # Every call of the lane (ledger writes, reviews, record stores, the hand-off) retries 1 s, 2 s (at
@@ -56,7 +72,7 @@ VALIDATE_TIMEOUT_SECONDS = 30
 # Errors of ValidateFile that hand the file to the large lane, whose retries are patient (throttling:
 # up to ~2 h) where an EXPRESS execution cannot be.
 HANDOFF_ERRORS = ["States.Timeout", *LAMBDA_TRANSIENT]
-HANDOFF_REASON = "$.validation.handoff_reason"
+HANDOFF_REASON = validation(RESULT_HANDOFF_REASON)
 
 
 def _hand_off(ends: FileEnds) -> Task:
@@ -78,7 +94,7 @@ def _hand_off(ends: FileEnds) -> Task:
     mark = ledger_update(
         names.MARK_FILE_HANDED_OFF,
         status=STATUS_HANDED_OFF,
-        attributes={"handoff_reason": {"S.$": HANDOFF_REASON}},
+        attributes={LEDGER_HANDOFF_REASON: {"S.$": HANDOFF_REASON}},
         max_attempts=LANE_ATTEMPTS,
     )
     mark.add_catch(to_mark_failed)
@@ -93,19 +109,19 @@ def build_small_file_workflow() -> Choice:
     describe_handoff = Pass(
         names.DESCRIBE_HANDOFF,
         parameters={
-            "file_rejected": False,
-            "handoff": True,
+            RESULT_FILE_REJECTED: False,
+            RESULT_HANDOFF: True,
             # The error's name only (its Cause may quote the validator's message).
-            "handoff_reason.$": "$.error.Error",
-            "records": None,
+            f"{RESULT_HANDOFF_REASON}.$": f"{ERROR_PATH}.Error",
+            RESULT_RECORDS: None,
         },
-        result_path="$.validation",
+        result_path=VALIDATION,
     )
     describe_handoff.next(mark_handed_off)
 
     store_records = record_map(
         names.STORE_RECORDS,
-        batch_path="$.validation.batch",
+        batch_path=validation(RESULT_BATCH),
         max_concurrency=SMALL_FILE_RECORD_CONCURRENCY,
         max_attempts=LANE_ATTEMPTS,
         large_records=False,
@@ -122,28 +138,29 @@ def build_small_file_workflow() -> Choice:
 
     route_file = Choice(names.ROUTE_FILE)
     route_file.add_choice(
-        ChoiceRule.BooleanEquals("$.validation.file_rejected", True), ends.send_file_rejection
+        ChoiceRule.BooleanEquals(validation(RESULT_FILE_REJECTED), True), ends.send_file_rejection
     )
-    route_file.add_choice(ChoiceRule.BooleanEquals("$.validation.handoff", True), mark_handed_off)
-    route_file.add_choice(ChoiceRule.NumericGreaterThan("$.validation.batches", 0), store_records)
+    route_file.add_choice(ChoiceRule.BooleanEquals(validation(RESULT_HANDOFF), True), mark_handed_off)
+    route_file.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), store_records)
     route_file.default_choice(no_records)
 
     validate_file = Task(
         names.VALIDATE_FILE,
         resource=names.sub(names.VALIDATOR_FUNCTION_ARN),
+        # The validator's event (handlers.shapes.InlineEvent), from the file's identity.
         parameters={
-            "bucket.$": "$.file.bucket",
-            "key.$": "$.file.key",
-            "version_id.$": "$.file.version_id",
-            "etag.$": "$.file.etag",
-            "inline": True,
+            **{
+                f"{name}.$": f"$.file.{name}"
+                for name in (LOCATION_BUCKET, LOCATION_KEY, LOCATION_VERSION_ID, SOURCE_ETAG)
+            },
+            EVENT_INLINE: True,
         },
-        result_path="$.validation",
+        result_path=VALIDATION,
         timeout_seconds=VALIDATE_TIMEOUT_SECONDS,
         # One quick retry of a transient error; throttling is not retried here (hand-off at once).
         retry=transient([e for e in LAMBDA_TRANSIENT if e != LAMBDA_THROTTLED], max_attempts=1),
         catch=[
-            Catch(error_equals=HANDOFF_ERRORS, next_step=describe_handoff, result_path="$.error"),
+            Catch(error_equals=HANDOFF_ERRORS, next_step=describe_handoff, result_path=ERROR_PATH),
             ends.catch_all_to_mark_failed,
         ],
     )

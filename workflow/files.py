@@ -11,17 +11,23 @@ from typing import Any
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
-from handlers.contract import (
+from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
+from handlers.ledgeritem import (
+    LEDGER_ERROR_NAME,
+    LEDGER_EXECUTION_ARN,
+    LEDGER_FILE_ID,
+    LEDGER_FINISHED_AT,
+    LEDGER_LANE,
     LEDGER_LANE_EXPRESS,
     LEDGER_LANE_STANDARD,
     LEDGER_OPEN_SINCE,
     LEDGER_S3_OBJECT,
+    LEDGER_STARTED_AT,
+    LEDGER_STATUS,
     LEDGER_STATUS_DONE,
     LEDGER_STATUS_FAILED,
     LEDGER_STATUS_HANDED_OFF,
     LEDGER_STATUS_IN_PROGRESS,
-    MANIFEST_NAME,
-    WORKING_PREFIX,
 )
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
@@ -30,6 +36,8 @@ from handlers.shapes import (
     BATCH_RECORDS,
     BATCH_REVIEW_SOURCE,
     BATCH_SOURCE,
+    CHILD_LEDGER_EXECUTION_ARN,
+    CHILD_LEDGER_FILE_ID,
     LEDGER_EXPIRES_AT,
     LEDGER_REJECTED_BY_REASON,
     LEDGER_REJECTED_BY_RULE,
@@ -140,10 +148,10 @@ def ledger_update(
     `attributes`: more attributes to set, name -> DynamoDB JSON value, or a path (str) to one in the
     state (always through `#name`, so a reserved word is never a problem).
     """
-    expression = "SET #status = :status, finished_at = :now"
+    expression = f"SET #status = :status, {LEDGER_FINISHED_AT} = :now"
     attribute_names: dict[str, str] = {
-        "#status": "status",
-        "#execution_arn": "execution_arn",
+        "#status": LEDGER_STATUS,
+        "#execution_arn": LEDGER_EXECUTION_ARN,
         "#open_since": LEDGER_OPEN_SINCE,
     }
     values: dict[str, Any] = {
@@ -154,7 +162,7 @@ def ledger_update(
     if status in OPEN_STATUSES:
         expression += ", #open_since = :now"
     if error_path:
-        expression += ", error_name = :error"
+        expression += f", {LEDGER_ERROR_NAME} = :error"
         values[":error"] = {"S.$": error_path}
     for name, value in (attributes or {}).items():
         expression += f", #{name} = :{name}"
@@ -170,7 +178,7 @@ def ledger_update(
         resource=names.service("dynamodb:updateItem"),
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
-            "Key": {"file_id": {"S.$": "$.file.file_id"}},
+            "Key": {LEDGER_FILE_ID: {"S.$": "$.file.file_id"}},
             "UpdateExpression": expression,
             "ConditionExpression": CLAIM_OWNED,
             "ExpressionAttributeNames": attribute_names,
@@ -230,12 +238,12 @@ def record_validation(*, catch: Catch) -> Task:
         resource=names.service("dynamodb:updateItem"),
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
-            "Key": {"file_id": {"S.$": "$.file.file_id"}},
+            "Key": {LEDGER_FILE_ID: {"S.$": "$.file.file_id"}},
             "UpdateExpression": f"SET #{REJECTED_BY_REASON} = :reasons",
             "ConditionExpression": CLAIM_OWNED,
             "ExpressionAttributeNames": {
                 f"#{REJECTED_BY_REASON}": REJECTED_BY_REASON,
-                "#execution_arn": "execution_arn",
+                "#execution_arn": LEDGER_EXECUTION_ARN,
             },
             "ExpressionAttributeValues": {
                 ":reasons.$": VALIDATOR_REASONS,
@@ -363,7 +371,10 @@ def build_file_workflow() -> Choice:
                 f"{key}.$": f"$$.Map.Item.Value.{key}"
                 for key in (BATCH_NUMBER, BATCH_SOURCE, BATCH_REVIEW_SOURCE, BATCH_ITEM_SOURCE, BATCH_RECORDS)
             },
-            BATCH_LEDGER: {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
+            BATCH_LEDGER: {
+                f"{CHILD_LEDGER_FILE_ID}.$": "$.file.file_id",
+                f"{CHILD_LEDGER_EXECUTION_ARN}.$": "$$.Execution.Id",
+            },
         },
         max_concurrency=BATCH_CONCURRENCY,
         tolerated_failure_percentage=0,
@@ -424,11 +435,11 @@ def claim_file(
         parameters={
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Item": {
-                "file_id": {"S.$": "$.file.file_id"},
-                "status": {"S": STATUS_IN_PROGRESS},
-                "lane": {"S": lane},
-                "execution_arn": {"S.$": "$$.Execution.Id"},
-                "started_at": {"S.$": "$$.Execution.StartTime"},
+                LEDGER_FILE_ID: {"S.$": "$.file.file_id"},
+                LEDGER_STATUS: {"S": STATUS_IN_PROGRESS},
+                LEDGER_LANE: {"S": lane},
+                LEDGER_EXECUTION_ARN: {"S.$": "$$.Execution.Id"},
+                LEDGER_STARTED_AT: {"S.$": "$$.Execution.StartTime"},
                 # Open from the claim (the watchdog's deadline counts from here), and what a
                 # re-drive rebuilds the event from (handlers/watchdog_rules.py).
                 LEDGER_OPEN_SINCE: {"S.$": "$$.State.EnteredTime"},
@@ -441,9 +452,9 @@ def claim_file(
             # A FAILED file may be claimed again (re-delivery as a retry), and the large lane claims a
             # file the small lane HANDED_OFF; IN_PROGRESS or DONE: never.
             "ConditionExpression": " OR ".join(
-                ["attribute_not_exists(file_id)", *(f"#status = {value}" for value in values)]
+                [f"attribute_not_exists({LEDGER_FILE_ID})", *(f"#status = {value}" for value in values)]
             ),
-            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeNames": {"#status": LEDGER_STATUS},
             "ExpressionAttributeValues": values,
         },
         result_path=None,

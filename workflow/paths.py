@@ -25,7 +25,8 @@ SOURCE_ATTRIBUTE_KEY: Final = "source_attribute"
 # own, with replay_of, which wins: JsonMerge keeps the second object's members).
 STORED_ITEM: Final = f"States.JsonMerge($.{SOURCE_ATTRIBUTE_KEY}, {RECORD}.{KEY_ITEM}, false)"
 # Where the parent keeps the validator's result.
-VALIDATION: Final = "$.validation"
+VALIDATION_KEY: Final = "validation"
+VALIDATION: Final = f"$.{VALIDATION_KEY}"
 MANIFEST: Final = f"{VALIDATION}.{RESULT_MANIFEST}"
 
 

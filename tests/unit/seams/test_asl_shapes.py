@@ -160,6 +160,7 @@ _LARGE = 'STATUS_LARGE: Final = "large"'
 # Modules that copy names out of handlers.shapes at import, in dependency order.
 _RELOADED = (
     "handlers.shapes",
+    "handlers.ledgeritem",
     "handlers.pipeline",
     "workflow.paths",
     "workflow.retries",
@@ -167,7 +168,9 @@ _RELOADED = (
     "workflow.records",
     "workflow.batches",
     "workflow.files",
+    "workflow.express",
     "workflow.definition",
+    "workflow.ledgerseams",
     "workflow.seams",
 )
 
