@@ -299,6 +299,7 @@ def process_file(
     time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
     rules: Rules | None = None,
     stored_bytes: int | None = None,
+    stored_max_bytes: int | None = None,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
@@ -309,7 +310,8 @@ def process_file(
     is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
     `rules`: the record contract (default: the deployed one, handlers/rules.py RULES).
     `stored_bytes` (the object's size when known): an uncompressed file larger than `max_file_bytes`
-    is file_too_large before its first record is parsed.
+    is file_too_large before its first record is parsed. `stored_max_bytes`: the file limit when
+    `max_file_bytes` is a lane's smaller cap (handlers/decoding.py text_chunks).
     """
     try:
         writer = BatchWriter(manifest, source, review_source(source))
@@ -317,7 +319,11 @@ def process_file(
         router = _Router(source, writer, packs, RejectionTally(max_rejected), rules)
         json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
         chunks = text_chunks(
-            body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes, stored_bytes=stored_bytes
+            body,
+            chunk_bytes=chunk_bytes,
+            max_bytes=max_file_bytes,
+            stored_bytes=stored_bytes,
+            stored_max_bytes=stored_max_bytes,
         )
         countdown = _BUDGET_EVERY
         for element in iter_elements(chunks, json_lines=json_lines, element_max=element_max):
