@@ -39,7 +39,7 @@ def entry_keys() -> frozenset[str]:
 
 
 def result_keys() -> frozenset[str]:
-    return _keys(shapes.AcceptedResult) | _keys(shapes.RejectedResult)
+    return _keys(shapes.AcceptedResult) | _keys(shapes.RejectedResult) | _keys(shapes.SplitResult)
 
 
 def _segments(path: str) -> list[str]:
