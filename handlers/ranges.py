@@ -277,9 +277,12 @@ def part_key(digest: str, number: int) -> str:
     return f"{WORK_PREFIX}{digest}/parts/{number}.manifest"
 
 
+SUMMARY_SUFFIX = ".summary.json"
+
+
 def summary_key(digest: str, number: int) -> str:
     """Range `number`'s part summary (counts, rejections in order, problem)."""
-    return f"{WORK_PREFIX}{digest}/parts/{number}.summary.json"
+    return f"{WORK_PREFIX}{digest}/parts/{number}{SUMMARY_SUFFIX}"
 
 
 def encode_part(part: dict[str, Any]) -> bytes:
