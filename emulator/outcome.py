@@ -20,7 +20,7 @@ from emulator.reconcile import (
 )
 from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
 from handlers.model import Source, file_hash, manifest_key
-from handlers.ranges import SUMMARY_SUFFIX, summary_key
+from handlers.rangekeys import SUMMARY_SUFFIX, summary_key
 from workflow.names import COMBINE_RANGES, VALIDATE_FILE
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})

@@ -10,7 +10,7 @@ from botocore.config import Config
 
 from emulator.clients import HARNESS_AGENT
 from emulator.deploy import DeployedStack
-from handlers.ranges import RANGE_BYTES_ENV
+from handlers.rangekeys import RANGE_BYTES_ENV
 
 VALIDATOR_FUNCTION = "ValidatorFunction"
 

@@ -28,35 +28,20 @@ from typing import Any
 from handlers.contract import (
     JSON_LINES_SUFFIXES,
     REASON_EMPTY_FILE,
-    REJECTION_EXAMPLES,
-    WORK_PREFIX,
 )
 from handlers.decoding import CHUNK_BYTES, GZIP_MAGIC, BinaryBody
 from handlers.errors import FileRejected
 from handlers.pipeline import RangeStart, Summary, process_file
+from handlers.rangekeys import COUNT_NEWLINES, COUNT_RECORDS, RANGE, RANGE_END, RANGE_START
 from handlers.reader import EMPTY_FILE_MESSAGE
 from handlers.rules import Rules
 from handlers.sinks import ClaimSink, ManifestSink
-from handlers.throughput import MAX_RANGES, RANGE_BYTES, SPLIT_THRESHOLD_BYTES
+from handlers.throughput import MAX_RANGES, RANGE_BYTES
 from handlers.tolerance import RejectionTally
 
-# The validator's environment variable that sets both the split threshold and the range size (the
-# emulator's `simulate --range-bytes N`; unset on AWS: handlers/throughput.py decides).
-RANGE_BYTES_ENV = "RANGE_BYTES"
 # A range's batch and claim-pack numbers start at range x NUMBER_STRIDE (unique in the file; a range
 # of a few GB has far fewer batches or packs than this).
 NUMBER_STRIDE = 1_000_000_000
-# Event and result members (docs/CONTRACT.md "split files").
-RANGES = "ranges"
-RANGE = "range"
-RANGE_START = "start"
-RANGE_END = "end"
-COUNT = "count"
-COUNTS = "counts"
-PARTS = "parts"
-VALIDATIONS = "validations"
-COUNT_RECORDS = "records"
-COUNT_NEWLINES = "newlines"
 _BLANK = b" \t\r"
 _BOM = b"\xef\xbb\xbf"
 
@@ -272,19 +257,6 @@ def combine(parts: list[dict[str, Any]], *, max_rejected: int) -> Summary:
     return total
 
 
-def part_key(digest: str, number: int) -> str:
-    """Range `number`'s part of the manifest."""
-    return f"{WORK_PREFIX}{digest}/parts/{number}.manifest"
-
-
-SUMMARY_SUFFIX = ".summary.json"
-
-
-def summary_key(digest: str, number: int) -> str:
-    """Range `number`'s part summary (counts, rejections in order, problem)."""
-    return f"{WORK_PREFIX}{digest}/parts/{number}{SUMMARY_SUFFIX}"
-
-
 def encode_part(part: dict[str, Any]) -> bytes:
     return json.dumps(part, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -305,16 +277,3 @@ def join_manifests(parts: Iterator[Iterator[bytes]], sink: ManifestSink) -> None
             if data:
                 sink.write(data)
     sink.write(b"]")
-
-
-__all__ = [
-    "COUNT",
-    "COUNTS",
-    "PARTS",
-    "RANGE",
-    "RANGES",
-    "RANGE_BYTES_ENV",
-    "REJECTION_EXAMPLES",
-    "SPLIT_THRESHOLD_BYTES",
-    "VALIDATIONS",
-]

@@ -18,21 +18,14 @@ from typing import Any
 from handlers.errors import SourceChanged
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import Summary
+from handlers.rangekeys import COUNT, COUNTS, PARTS, RANGE, RANGE_END, RANGE_START, part_key, summary_key
 from handlers.ranges import (
-    COUNT,
-    COUNTS,
-    PARTS,
-    RANGE,
-    RANGE_END,
-    RANGE_START,
     combine,
     count_range,
     encode_part,
     join_manifests,
-    part_key,
     raw_chunks,
     read_from,
-    summary_key,
     validate_range,
 )
 from handlers.s3io import CLAIM_CONTENT_TYPE, S3ClaimWriter, S3ManifestWriter

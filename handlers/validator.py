@@ -32,7 +32,8 @@ from handlers.ledger import ledger_attributes
 from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import Summary, process_file
-from handlers.ranges import PARTS, RANGE, RANGE_BYTES_ENV, RANGES, VALIDATIONS, is_gzip, is_splittable, plan
+from handlers.rangekeys import PARTS, RANGE, RANGE_BYTES_ENV, RANGES, VALIDATIONS
+from handlers.ranges import is_gzip, is_splittable, plan
 from handlers.rangestep import combine_step, range_step
 from handlers.review import file_review
 from handlers.s3io import S3ClaimWriter, S3ManifestWriter

@@ -23,7 +23,7 @@ from handlers.contract import (
     MANIFEST_NAME,
     WORKING_PREFIX,
 )
-from handlers.ranges import RANGES
+from handlers.rangekeys import RANGES
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
     BATCH_LEDGER,

@@ -16,7 +16,7 @@ from typing import Any
 from stepfunctions.steps.choice_rule import ChoiceRule
 from stepfunctions.steps.states import State
 
-from handlers.ranges import COUNT, COUNTS, PARTS, RANGE, RANGES
+from handlers.rangekeys import COUNT, COUNTS, PARTS, RANGE, RANGES
 from handlers.shapes import (
     LOCATION_BUCKET,
     LOCATION_KEY,

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from handlers import validator
 from handlers.errors import SourceChanged
-from handlers.ranges import RANGE_BYTES_ENV
+from handlers.rangekeys import RANGE_BYTES_ENV
 from tests.builders import order_text, valid_order
 
 BUCKET = "uploads"
