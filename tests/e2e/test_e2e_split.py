@@ -81,3 +81,30 @@ def test_a_file_split_into_six_ranges_is_stored_as_the_unsplit_file(
 
 def _indexes(items: list[dict[str, object]]) -> list[int]:
     return sorted(int(i["_pipeline_source"]["M"]["record_index"]["N"]) for i in items)  # type: ignore[index]
+
+
+def test_a_split_file_with_too_many_rejections_is_rejected_as_the_unsplit_file(
+    pipeline: Pipeline, uid: str
+) -> None:
+    """The ranges' rejections replayed in file order: too_many_rejections with the same counts and
+    examples (index, line) as an unsplit run; nothing stored. Failure class: a split file rejected by
+    another rule (per range) or accepted with more rejections than MaxRejectedRecords."""
+    # GIVEN 1,050 broken lines after 30 good ones (MaxRejectedRecords 1000), CRLF, a blank line
+    good = [json.dumps({"order-info": {"order_id": f"tm{uid}-{n}"}, "contact-info": {}}) for n in range(30)]
+    text = "\r\n".join(good + ['{"broken": '] * 1050) + "\r\n\r\n"
+    body = text.encode()
+    # WHEN uploaded split into 5 ranges, and unsplit under another name
+    set_range_bytes(pipeline.stack, len(body) // 5)
+    try:
+        _, split = pipeline.run(f"toomany-split-{uid}.jsonl", body)
+    finally:
+        set_range_bytes(pipeline.stack, None)
+    _, whole = pipeline.run(f"toomany-whole-{uid}.jsonl", body)
+    # THEN both are one file rejection, the same one, read by 5 or 6 validator invocations when split
+    assert_no_loss(split, records=None)
+    assert_no_loss(whole, records=None)
+    assert split.validations >= 5 and whole.validations == 1
+    [split_review], [whole_review] = split.reviews, whole.reviews
+    assert split_review["reason"] == "too_many_rejections"
+    assert split_review["rejections"] == whole_review["rejections"]
+    assert split_review["message"] == whole_review["message"]
