@@ -289,3 +289,78 @@ def test_a_conflict_across_ranges_is_left_to_dynamodb() -> None:
     )
     assert [e.get("review", {}).get("reason") for e in whole[4]] == [None, "conflict"]
     assert [e["status"] for e in apart[4]] == ["valid", "valid"]
+
+
+def _skipped_to(pieces: Any, offset: int) -> Any:
+    """Generated pieces from byte `offset` on (a ranged GET of a generated file), nothing kept."""
+    seen = 0
+    for piece in pieces:
+        if seen + len(piece) > offset:
+            yield piece[max(offset - seen, 0) :]
+        seen += len(piece)
+
+
+@pytest.mark.parametrize("validating", [False, True])
+def test_a_range_streams_in_bounded_memory(validating: bool) -> None:
+    """Memory per invocation stays bounded per range (issue 22): counting the middle third of a
+    generated file peaks the same at 2,000 and 20,000 records; validating it peaks as an unsplit file of
+    as many records (what test_handlers_million.py bounds at 1,000,000)."""
+    import tracemalloc
+
+    from benchmarks.bodies import CountingSink
+    from benchmarks.bodies import json_lines as generated_lines
+
+    def traced_peak(count: int) -> float:
+        size = sum(len(piece) for piece in generated_lines(count))
+        start, end = size // 3, 2 * size // 3
+        counts = [{"records": 0, "newlines": 0}, {"records": 0, "newlines": 0}]
+        sink = CountingSink()
+        tracemalloc.start()
+        try:
+            raw = _skipped_to(generated_lines(count), read_from(start))
+            if validating:
+                found = count_range(
+                    _skipped_to(generated_lines(count), read_from(start)), start=start, end=end
+                )
+                counts[1] = found
+                part = validate_range(
+                    raw,
+                    number=1,
+                    start=start,
+                    end=end,
+                    counts=counts,
+                    source=source_for(KEY),
+                    manifest=sink,
+                    claims=sink,
+                    max_rejected=10,
+                )
+                assert part["records"] == part["valid"] == found["records"] and sink.committed
+            else:
+                found = count_range(raw, start=start, end=end)
+                assert abs(found["records"] - count / 3) < count / 50
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+        return peak
+
+    def whole_peak(count: int) -> float:
+        """An unsplit file of `count` records: what the million-record tests bound today."""
+        from benchmarks.bodies import GeneratedBody
+
+        sink = CountingSink()
+        tracemalloc.start()
+        try:
+            process_file(
+                GeneratedBody(generated_lines(count)), source=source_for(KEY), manifest=sink, claims=sink
+            )
+            return tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+
+    small, large = traced_peak(2_000), traced_peak(20_000)
+    if validating:
+        # A range of ~6,667 records peaks as an unsplit file of as many records (25 % slack).
+        assert large < whole_peak(20_000 // 3) * 1.25, (large, whole_peak(20_000 // 3))
+    else:
+        # The counting pass keeps nothing per record: ten times the records, the same peak.
+        assert large < small * 1.25 + 0.1, (small, large)
