@@ -3,7 +3,8 @@
 Events (the STANDARD machine's range Maps, workflow/ranges.py), each with the file's identity
 {"bucket", "key", "version_id", "etag"}:
   {"range": {"range", "start", "end"}, "count": true}      -> {"range", "records", "newlines"}
-  {"range": {...}, "counts": [{"records", "newlines"}, ...]} -> {"range", "version_id"} (its part summary)
+  {"range": {...}, "counts": [{"records", "newlines"}, ...]} -> {"range", "version_id", "key"} (its part
+      summary's version, and the key the object was found under)
   {"parts": [{"range", "version_id"}, ...]}                 -> the validator's file result (accepted
       with the joined manifest, or rejected), plus "validations": the ranges validated.
 Needs s3:GetObject (ranged) on the upload and on `_pipeline/*`, s3:PutObject on `_pipeline/*`.
@@ -84,7 +85,8 @@ def range_step(
         ContentType=CLAIM_CONTENT_TYPE,
     )
     version = written.get("VersionId") or None
-    return {RANGE: number, "version_id": version}
+    # The key the object was found under (URL-decoded when the event's was not): the part's names.
+    return {RANGE: number, "version_id": version, "key": source["key"]}
 
 
 def _get(s3: Any, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
@@ -103,11 +105,19 @@ def _body_chunks(s3: Any, bucket: str, key: str, version_id: str | None) -> Iter
         body.close()
 
 
+def found_source(event: dict[str, Any], source: Source) -> Source:
+    """The file's source under the key its ranges found the object (URL-decoded when the event's key
+    was not: handlers/validator.py open_object), as the unsplit path names it."""
+    found = [str(pointer["key"]) for pointer in event[PARTS] if pointer.get("key")]
+    return {**source, "key": found[0]} if found else source
+
+
 def combine_step(
     event: dict[str, Any], *, s3: Any, source: Source, max_rejected: int
 ) -> tuple[Summary, str | None, str]:
     """The file's summary from its ranges' part summaries (FileRejected as the unsplit run), the joined
-    manifest's version and key."""
+    manifest's version and key (named from the key the ranges found the object under)."""
+    source = found_source(event, source)
     bucket, digest = source["bucket"], file_hash(source)
     parts = []
     for pointer in sorted(event[PARTS], key=lambda p: int(p[RANGE])):

@@ -34,7 +34,7 @@ from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import Summary, process_file
 from handlers.rangekeys import PARTS, RANGE, RANGE_BYTES_ENV, RANGES, VALIDATIONS
 from handlers.ranges import is_gzip, is_splittable, plan
-from handlers.rangestep import combine_step, range_step
+from handlers.rangestep import combine_step, found_source, range_step
 from handlers.review import file_review
 from handlers.s3io import S3ClaimWriter, S3ManifestWriter
 from handlers.shapes import (
@@ -237,6 +237,7 @@ def _split_step(
                 remaining_ms=_remaining_ms(context),
             )
         started = time.monotonic()
+        source = found_source(event, source)
         try:
             summary, version, location_key = combine_step(
                 event, s3=s3, source=source, max_rejected=max_rejected

@@ -99,3 +99,18 @@ def test_an_object_overwritten_while_split_is_never_combined(s3: Any) -> None:
     # THEN the range refuses it (the file is FAILED, re-deliverable), it does not read other bytes
     with pytest.raises(SourceChanged):
         validator.handler({**_event("moving.jsonl", etag), "range": plan["ranges"][1], "count": True}, None)
+
+
+def test_a_split_upload_found_under_its_url_decoded_key_is_combined(s3: Any) -> None:
+    """Failure class: the ranges name their parts after the key they found (URL-decoded), the combining
+    step after the event's: it would find no part. Fails before the ranges returned their key."""
+    # GIVEN an object whose event key is URL-encoded ("my+orders.jsonl" for "my orders.jsonl")
+    s3.put_object(Bucket=BUCKET, Key="my orders.jsonl", Body=_body())
+    event = _event("my+orders.jsonl")
+    # WHEN split and combined
+    plan = validator.handler(event, None)
+    combined = _run_split(plan, event)
+    # THEN every record is there, under the manifest of the key the object has
+    assert (combined["file_rejected"], combined["records"]) == (False, 40)
+    assert len(_entries(s3, combined)) == 40
+    assert {entry.get("index") for entry in _entries(s3, combined)} == set(range(40))
