@@ -3,8 +3,8 @@
 Events (the STANDARD machine's range Maps, workflow/ranges.py), each with the file's identity
 {"bucket", "key", "version_id", "etag"}:
   {"range": {"range", "start", "end"}, "count": true}      -> {"range", "records", "newlines"}
-  {"range": {...}, "counts": [{"records", "newlines"}, ...]} -> {"range", "version_id", "key"} (its part
-      summary's version, and the key the object was found under)
+  {"range": {...}, "counts": [{"records", "newlines"}, ...]} -> {"range", "version_id"[, "key"]} (its
+      part summary's version; the key the object was found under when not the event's)
   {"parts": [{"range", "version_id"}, ...]}                 -> the validator's file result (accepted
       with the joined manifest, or rejected), plus "validations": the ranges validated.
 Needs s3:GetObject (ranged) on the upload and on `_pipeline/*`, s3:PutObject on `_pipeline/*`.
@@ -53,6 +53,7 @@ def range_step(
     """Count or validate one range (see the module docstring)."""
     spec = event[RANGE]
     number, start, end = int(spec[RANGE]), int(spec[RANGE_START]), int(spec[RANGE_END])
+    event_key = source["key"]
     key, response = opener(
         s3, source["bucket"], source["key"], source["version_id"], f"bytes={read_from(start)}-"
     )
@@ -85,8 +86,11 @@ def range_step(
         ContentType=CLAIM_CONTENT_TYPE,
     )
     version = written.get("VersionId") or None
-    # The key the object was found under (URL-decoded when the event's was not): the part's names.
-    return {RANGE: number, "version_id": version, "key": source["key"]}
+    result: dict[str, Any] = {RANGE: number, "version_id": version}
+    if source["key"] != event_key:
+        # Found under the URL-decoded key: the part's names (and the combining step's) follow it.
+        result["key"] = source["key"]
+    return result
 
 
 def _get(s3: Any, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:

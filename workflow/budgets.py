@@ -46,9 +46,10 @@ SMALL_MAP = "StoreRecords"
 BATCHES_MAP = "ProcessBatches"
 BATCH_MAP = "StoreBatch"
 # A split file's range Maps (workflow/ranges.py), each at its most ranges; what one range keeps in the
-# parent's state data: its plan, its count and its part pointer (an upper bound, in bytes).
+# parent's state data: its plan, its count and its part pointer, with a URL-decoded key of up to 1,024
+# bytes (an upper bound, in bytes).
 RANGE_MAPS = ("CountRanges", "ValidateRanges")
-RANGE_STATE_BYTES = 400
+RANGE_STATE_BYTES = 1_600
 # (machine, Distributed Map) whose EXPRESS children may run past 5 minutes, and why that loses nothing:
 # the one place such an exception is accepted. Any other break is refused.
 ACCEPTED_CHILD_OVERRUNS: dict[tuple[str, str], str] = {
