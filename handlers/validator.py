@@ -249,7 +249,7 @@ def _split_step(
     result = _accepted_result(
         summary, bucket=bucket, location_key=location_key, retention_days=retention_days
     )
-    counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}  # type: ignore[literal-required]
+    counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=source["key"], ranges=len(event[PARTS]), **counts)
     _emit_metrics(
         context,
