@@ -1,6 +1,6 @@
 """Try the pipeline offline: deploy output/ into the emulator, upload FILEs, report where records went.
 
-    python simulate.py FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N]
+    python simulate.py FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N] [--range-bytes N]
 
 Each file is uploaded under its base name, so the bucket's EventBridge rule (not this script) starts
 its execution. `records` is the pipeline's own count (the file ledger, else the validator's result);
@@ -14,6 +14,9 @@ far, also under --json (stdout holds only the JSON lines).
 With `--faults RATE` the emulator injects AWS's faults (throttling and 5xx answers, Lambda crashes,
 EXPRESS children run twice, events delivered twice or late: emulator/faults.py) at that rate, seeded
 by `--seed`; each file's `--json` line then has `faults_injected`, the faults by kind while it ran.
+With `--range-bytes N` (emulator only) the large lane splits an uncompressed JSON Lines file of more
+than N bytes into ranges of N bytes, each validated by its own invocation (handlers/ranges.py); each
+file's `validations` says how many validator invocations read its records.
 """
 
 from __future__ import annotations
@@ -106,6 +109,7 @@ def simulate(
     progress: bool,
     heartbeat: bool = True,
     fault_config: FaultConfig | None = None,
+    range_bytes: int | None = None,
 ) -> list[Report]:
     """Deploy a fresh stack, upload the files, wait for their executions, report each file.
     `progress`: a line per finished execution; `heartbeat`: the running counts every few seconds;
@@ -116,6 +120,10 @@ def simulate(
     if progress:
         print("deploying output/template.json into the emulator...", file=sys.stderr)
     stack = emulator.deploy_stack()
+    if range_bytes is not None:
+        from emulator.splitting import set_range_bytes
+
+        set_range_bytes(stack, range_bytes)
     skipped = [f"{logical_id} ({kind})" for logical_id, kind in emulator.not_emulated()]
     if progress and skipped:
         print(f"not emulated (moto cannot create them): {', '.join(skipped)}", file=sys.stderr)
@@ -407,9 +415,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="inject AWS's faults at this rate (0..1) into every call, child and event (emulator/faults.py)",
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="the faults' seed (default 0)")
+    parser.add_argument(
+        "--range-bytes",
+        type=int,
+        metavar="N",
+        help="emulator only: split a large-lane JSON Lines file of more than N bytes into ranges of N bytes",
+    )
     arguments = parser.parse_args(argv)
     try:
         fault_config = _fault_config(arguments.faults, arguments.seed)
+        if arguments.range_bytes is not None and arguments.range_bytes < 1:
+            raise UsageError("--range-bytes must be 1 or more")
         files = expand(arguments.files)
     except UsageError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
@@ -425,7 +441,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     try:
-        reports = simulate(files, progress=not arguments.json, heartbeat=True, fault_config=fault_config)
+        reports = simulate(
+            files,
+            progress=not arguments.json,
+            heartbeat=True,
+            fault_config=fault_config,
+            range_bytes=arguments.range_bytes,
+        )
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
         print(f"simulate.py: {error}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from emulator.reconcile import (
 from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
 from handlers.ledgeritem import LEDGER_FILE_ID, LEDGER_REJECTED_BY_REASON, LEDGER_REJECTED_BY_RULE
 from handlers.model import Source, file_hash, manifest_key
+from handlers.rangekeys import SUMMARY_SUFFIX, summary_key
 from handlers.shapes import LOCATION_VERSION_ID, RESULT_BATCH, RESULT_HANDOFF, RESULT_MANIFEST
 from resources.outputs import (
     BUCKET_NAME,
@@ -29,7 +30,7 @@ from resources.outputs import (
     ORDERS_TABLE_NAME,
     REVIEW_QUEUE_URL,
 )
-from workflow.names import VALIDATE_FILE
+from workflow.names import COMBINE_RANGES, VALIDATE_FILE
 from workflow.paths import VALIDATION_KEY
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
@@ -255,9 +256,12 @@ def validation_result(stack: DeployedStack, executions: list[dict[str, Any]]) ->
     paginator = stack.clients.stepfunctions.get_paginator("get_execution_history")
     for execution in reversed(executions):
         pages = paginator.paginate(executionArn=execution["executionArn"], reverseOrder=True)
-        for event in (e for page in pages for e in page["events"]):
+        # Newest first by event id (whatever order the pages come in).
+        events = sorted((e for page in pages for e in page["events"]), key=lambda e: -int(e["id"]))
+        for event in events:
             exited = event.get("stateExitedEventDetails") or {}
-            if exited.get("name") != VALIDATE_FILE:
+            # A split file's result is CombineRanges' (newer than its ValidateFile, which only planned).
+            if exited.get("name") not in (VALIDATE_FILE, COMBINE_RANGES):
                 continue
             if (exited.get("outputDetails") or {}).get("truncated"):
                 break
@@ -318,6 +322,8 @@ class FileOutcome:
     problems: tuple[str, ...] = ()
     count: FileCount | None = None
     ledger: dict[str, Any] | None = None
+    # Validator invocations that read the file's records: its ranges when split (handlers/ranges.py), else 1.
+    validations: int = 1
 
     def summary(self) -> dict[str, Any]:
         """The row of simulate.py: counts, reasons, lost records and the ledger's maps (or None)."""
@@ -333,6 +339,7 @@ class FileOutcome:
             "lost": list(self.lost),
             "rejected_by_reason": _nonzero(ledger.get(LEDGER_REJECTED_BY_REASON)),
             "rejected_by_rule": ledger.get(LEDGER_REJECTED_BY_RULE),
+            "validations": self.validations,
         }
 
     def reason_counts(self) -> list[tuple[str, int | None]]:
@@ -384,7 +391,26 @@ def outcome(
         problems=(*problems, *reconciled.problems),
         count=count,
         ledger=_plain_ledger(ledger),
+        validations=range_validations(stack, target),
     )
+
+
+def range_validations(stack: DeployedStack, target: Upload) -> int:
+    """How many validator invocations read the file's records: one part summary per range of a split
+    file (handlers/ranges.py summary_key), else the one whole-file validation."""
+    bucket = stack.output("BucketName")
+    source: Source = {
+        "bucket": bucket,
+        "key": target.key,
+        "version_id": target.version_id,
+        "etag": target.etag,
+    }
+    prefix = summary_key(file_hash(source), 0).rsplit("/", 1)[0] + "/"
+    pages = stack.clients.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    found = sum(
+        1 for page in pages for item in page.get("Contents", []) if item["Key"].endswith(SUMMARY_SUFFIX)
+    )
+    return max(1, found)
 
 
 def _nonzero(counts: dict[str, int] | None) -> dict[str, int] | None:

@@ -17,8 +17,13 @@ _BATCH_NUMBER_ROOM = 12
 class BatchWriter:
     """Groups entry texts into batches of at most BATCH_MAX_RECORDS entries and BATCH_MAX_BYTES bytes."""
 
-    def __init__(self, sink: ManifestSink, source: Source, review_source: dict[str, Any]) -> None:
+    def __init__(
+        self, sink: ManifestSink, source: Source, review_source: dict[str, Any], *, first_batch: int = 0
+    ) -> None:
         self._sink = sink
+        # The first batch's number: a byte range of a split file numbers its batches from its own base
+        # (handlers/ranges.py), so that batch numbers stay unique in the file (CountBatch counts each once).
+        self._first_batch = first_batch
         # Each batch carries the exact source, the SQS-safe one (for its reviews) and the items' shared
         # `_pipeline_source` members (once per batch, not per entry: batches fill by bytes).
         provenance = (
@@ -58,7 +63,7 @@ class BatchWriter:
         self._sink.write(b"]")
 
     def _flush(self) -> None:
-        text = (self._head % self.batches) + ",".join(self._entries) + "]}"
+        text = (self._head % (self._first_batch + self.batches)) + ",".join(self._entries) + "]}"
         self._sink.write((b"," if self.batches else b"") + text.encode("ascii"))
         self.batches += 1
         self._entries = []

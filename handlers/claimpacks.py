@@ -15,9 +15,17 @@ class ClaimPacks:
     """
 
     def __init__(
-        self, sink: ClaimSink, *, bucket: str, digest: str, pack_bytes: int = CLAIM_PACK_BYTES
+        self,
+        sink: ClaimSink,
+        *,
+        bucket: str,
+        digest: str,
+        pack_bytes: int = CLAIM_PACK_BYTES,
+        first_pack: int = 0,
     ) -> None:
         self._sink = sink
+        # A byte range of a split file numbers its packs from its own base: no two ranges share a key.
+        self._first_pack = first_pack
         self._bucket = bucket
         self._digest = digest
         self.pack_bytes = pack_bytes
@@ -38,7 +46,7 @@ class ClaimPacks:
         """Append one body to the current pack; its pointer (version_id set at flush)."""
         pointer: Pointer = {
             "bucket": self._bucket,
-            "key": claim_key(self._digest, self.packs),
+            "key": claim_key(self._digest, self._first_pack + self.packs),
             "version_id": None,
             "offset": len(self._buffer),
             "length": len(body),
@@ -51,7 +59,7 @@ class ClaimPacks:
         """Write the current pack (if it holds anything) and give its pointers the version written."""
         if not self._buffer:
             return
-        version = self._sink.put(claim_key(self._digest, self.packs), bytes(self._buffer))
+        version = self._sink.put(claim_key(self._digest, self._first_pack + self.packs), bytes(self._buffer))
         for pointer in self._unversioned:
             pointer["version_id"] = version
         self._unversioned = []

@@ -111,6 +111,11 @@ def _with_magic_check(body: BinaryBody, size: int) -> tuple[bool, Iterator[bytes
     return head.startswith(GZIP_MAGIC), chunks()
 
 
+class SizeKnownTooLarge(FileRejected):
+    """file_too_large decided from the stored size of an uncompressed object, before any text was read:
+    final in every lane (no other lane would read more of it)."""
+
+
 def _too_large(max_bytes: int) -> FileRejected:
     return FileRejected(
         REASON_FILE_TOO_LARGE, f"the file is larger than {max_bytes} bytes (after gzip decompression)"
@@ -136,6 +141,9 @@ def text_chunks(
     chunk_bytes: int = CHUNK_BYTES,
     max_bytes: int | None = None,
     stored_bytes: int | None = None,
+    stored_max_bytes: int | None = None,
+    plain: bool = False,
+    byte_offset: int = 0,
 ) -> Iterator[str]:
     """Decoded text of `body`, about `chunk_bytes` a chunk.
 
@@ -143,15 +151,27 @@ def text_chunks(
     gunzip, before UTF-8 decoding) have been read. `stored_bytes` (the object's size, GetObject's
     ContentLength): an uncompressed body larger than `max_bytes` is file_too_large before its first
     text is yielded (only the gzip magic check has read anything), not after `max_bytes` were streamed.
+    `stored_max_bytes` (the file limit, when `max_bytes` is a smaller lane cap): an uncompressed body
+    larger than it is SizeKnownTooLarge (final), one only larger than `max_bytes` is file_too_large.
+    `plain` (a byte range of an uncompressed file that does not start the file, handlers/ranges.py):
+    no gzip check and no BOM removal; `byte_offset`: where `body` starts in the file (not_utf8 offsets).
     """
-    gzipped, chunks = _with_magic_check(body, chunk_bytes)
-    if not gzipped and max_bytes is not None and stored_bytes is not None and stored_bytes > max_bytes:
-        raise _too_large(max_bytes)
+    if plain:
+        gzipped, chunks = False, _raw_chunks(body, chunk_bytes)
+    else:
+        gzipped, chunks = _with_magic_check(body, chunk_bytes)
+    if not gzipped and stored_bytes is not None:
+        if stored_max_bytes is not None and stored_bytes > stored_max_bytes:
+            raise SizeKnownTooLarge(REASON_FILE_TOO_LARGE, _too_large(stored_max_bytes).message)
+        if max_bytes is not None and stored_bytes > max_bytes:
+            if stored_max_bytes is None:
+                raise SizeKnownTooLarge(REASON_FILE_TOO_LARGE, _too_large(max_bytes).message)
+            raise _too_large(max_bytes)
     data = _gunzip(chunks, chunk_bytes) if gzipped else chunks
     if max_bytes is not None:
         data = _limited(data, max_bytes)
-    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-    fed = 0  # bytes given to the decoder so far (after gunzip): a bad sequence's byte offset
+    decoder = codecs.getincrementaldecoder("utf-8" if plain else "utf-8-sig")("strict")
+    fed = byte_offset  # bytes before this one (after gunzip): a bad sequence's byte offset
     for chunk in data:
         try:
             text = decoder.decode(chunk)

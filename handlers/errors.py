@@ -49,3 +49,8 @@ class ValidationTimeBudgetExceeded(Exception):
     """The file could not be validated within one invocation's time (the Lambda timeout, less a margin):
     it is too large for one validator invocation at this memory size. Raised while streaming, with the
     file named, so the ledger records this error name instead of a silent timeout. Not retried."""
+
+
+class SourceChanged(Exception):
+    """A range of a split file found an object other than the one the file was planned from (another
+    size or etag): its parts must not be combined. Not retried; the ledger marks the file FAILED."""

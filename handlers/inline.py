@@ -18,6 +18,7 @@ from typing import Any
 
 from handlers.contract import REASON_FILE_TOO_LARGE
 from handlers.contract import SMALL_FILE_MAX_BYTES as SMALL_FILE_MAX_BYTES  # defined with the shared limits
+from handlers.decoding import SizeKnownTooLarge
 from handlers.errors import FileRejected
 from handlers.model import Source
 from handlers.pipeline import Summary, process_file
@@ -121,11 +122,18 @@ def validate_inline(
             max_rejected=max_rejected,
             max_file_bytes=decoded_cap,
             stored_bytes=stored_bytes,
+            stored_max_bytes=max_file_bytes,
         )
     except HandOff as handoff:
         return handoff_result(handoff.reason)
     except FileRejected as rejected:
-        if rejected.reason == REASON_FILE_TOO_LARGE and decoded_cap < max_file_bytes:
+        # Past the file limit by its stored size (uncompressed): rejected here, not handed off to be
+        # rejected by the large lane (one invocation, one decision).
+        if (
+            rejected.reason == REASON_FILE_TOO_LARGE
+            and decoded_cap < max_file_bytes
+            and not isinstance(rejected, SizeKnownTooLarge)
+        ):
             return handoff_result(HANDOFF_DECODED)
         raise
     batches = manifest.batches()

@@ -30,7 +30,7 @@ from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
 from handlers.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.model import Pointer, Source, file_hash
-from handlers.reader import Element, iter_elements
+from handlers.reader import Element, iter_elements, iter_range_lines
 from handlers.records import MESSAGES, Invalid, Valid, source_suffix
 from handlers.replay import classify_line
 from handlers.review import record_review
@@ -273,6 +273,20 @@ class _Router:
         self._waiting_bytes = 0
 
 
+@dataclass(frozen=True)
+class RangeStart:
+    """Where a byte range of a split JSON Lines file starts (handlers/ranges.py): its first byte's
+    offset in the file, the global index of its first record and line number of its first line, and
+    the bases of its batch and claim-pack numbers. Its rejections are logged into `log`."""
+
+    byte_offset: int
+    index: int
+    line: int
+    batch_base: int
+    pack_base: int
+    log: list[list[Any]] = field(default_factory=list)
+
+
 def _check_budget(remaining_ms: Callable[[], int], margin_ms: int, source: Source, records: int) -> None:
     left = remaining_ms()
     if left < margin_ms:
@@ -299,6 +313,8 @@ def process_file(
     time_margin_ms: int = VALIDATION_TIME_MARGIN_MS,
     rules: Rules | None = None,
     stored_bytes: int | None = None,
+    stored_max_bytes: int | None = None,
+    start: RangeStart | None = None,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
@@ -309,18 +325,41 @@ def process_file(
     is left, the manifest is aborted and ValidationTimeBudgetExceeded names the file.
     `rules`: the record contract (default: the deployed one, handlers/rules.py RULES).
     `stored_bytes` (the object's size when known): an uncompressed file larger than `max_file_bytes`
-    is file_too_large before its first record is parsed.
+    is file_too_large before its first record is parsed. `stored_max_bytes`: the file limit when
+    `max_file_bytes` is a lane's smaller cap (handlers/decoding.py text_chunks).
+    `start`: `body` is the owned bytes of one range of a split JSON Lines file (handlers/ranges.py).
     """
     try:
-        writer = BatchWriter(manifest, source, review_source(source))
-        packs = ClaimPacks(claims, bucket=source["bucket"], digest=file_hash(source), pack_bytes=pack_bytes)
-        router = _Router(source, writer, packs, RejectionTally(max_rejected), rules)
-        json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
-        chunks = text_chunks(
-            body, chunk_bytes=chunk_bytes, max_bytes=max_file_bytes, stored_bytes=stored_bytes
+        writer = BatchWriter(
+            manifest, source, review_source(source), first_batch=start.batch_base if start else 0
         )
+        packs = ClaimPacks(
+            claims,
+            bucket=source["bucket"],
+            digest=file_hash(source),
+            pack_bytes=pack_bytes,
+            first_pack=start.pack_base if start else 0,
+        )
+        tally = RejectionTally(max_rejected, log=start.log if start else None)
+        router = _Router(source, writer, packs, tally, rules)
+        if start is None:
+            json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
+            chunks = text_chunks(
+                body,
+                chunk_bytes=chunk_bytes,
+                max_bytes=max_file_bytes,
+                stored_bytes=stored_bytes,
+                stored_max_bytes=stored_max_bytes,
+            )
+            elements = iter_elements(chunks, json_lines=json_lines, element_max=element_max)
+        else:
+            # The file's size was judged before it was split; only the first range starts the file.
+            chunks = text_chunks(
+                body, chunk_bytes=chunk_bytes, plain=start.byte_offset > 0, byte_offset=start.byte_offset
+            )
+            elements = iter_range_lines(chunks, index=start.index, line=start.line, element_max=element_max)
         countdown = _BUDGET_EVERY
-        for element in iter_elements(chunks, json_lines=json_lines, element_max=element_max):
+        for element in elements:
             router.route(element)
             if remaining_ms is not None:
                 countdown -= 1

@@ -23,6 +23,7 @@ _ORDERS_WRAPPER = re.compile(r'\{[ \t\n\r]*"orders"[ \t\n\r]*:[ \t\n\r]*\[')
 _WRAPPER_PROBE = 4096
 _SCALAR_STARTS = frozenset('"-0123456789tfn')
 _RECORD_KEYS = ("order-info", "contact-info")
+EMPTY_FILE_MESSAGE = "the file is empty or only whitespace"
 _LINE_TOO_LARGE = "one line is larger than the size the validator parses"
 
 
@@ -66,7 +67,7 @@ def iter_elements(
     buf = TextBuffer(chunks, element_max=element_max)
     first = buf.peek()
     if first is None:
-        raise FileRejected(REASON_EMPTY_FILE, "the file is empty or only whitespace")
+        raise FileRejected(REASON_EMPTY_FILE, EMPTY_FILE_MESSAGE)
     if json_lines:
         yield from _iter_lines(buf, line=buf.newlines + 1, index=0, element_max=element_max)
     elif first == "[":
@@ -80,6 +81,17 @@ def iter_elements(
         raise FileRejected(REASON_UNSUPPORTED_TOP_LEVEL, "the top level is a scalar, not a record or a list")
     else:
         raise buf.not_json("the file does not start like JSON")
+
+
+def iter_range_lines(
+    chunks: Iterator[str], *, index: int, line: int, element_max: int = ELEMENT_MAX_BYTES
+) -> Iterator[Element]:
+    """The JSON Lines records of a byte range of a split file (handlers/ranges.py): its first physical
+    line is line `line`, its first record has index `index`; a range without records is no problem."""
+    buf = TextBuffer(chunks, element_max=element_max)
+    if buf.peek() is None:
+        return
+    yield from _iter_lines(buf, line=line + buf.newlines, index=index, element_max=element_max)
 
 
 def _expect_end(buf: TextBuffer) -> None:

@@ -239,6 +239,16 @@ class InlineRejectedResult(RejectedResult):
     handoff: bool
 
 
+class SplitResult(TypedDict):
+    """A large-lane file the validator splits (handlers/ranges.py): its ranges only; the combining step
+    returns an AcceptedResult or a RejectedResult (with `validations`, the ranges validated)."""
+
+    file_rejected: bool
+    records: None
+    batches: int
+    ranges: list[dict[str, int]]
+
+
 class StoreLargeEvent(TypedDict):
     pointer: Pointer
     hash: str

@@ -46,3 +46,14 @@ INLINE_MAX_RECORDS: Final = 160
 # file's identity and counts; 200,000 bytes of manifest leaves room for both.
 INLINE_MAX_BYTES: Final = 200_000
 SMALL_FILE_RECORD_CONCURRENCY: Final = 40
+
+# Files larger than one validator reads (handlers/ranges.py): an uncompressed JSON Lines object larger
+# than SPLIT_THRESHOLD_BYTES is cut into ranges of RANGE_BYTES (wider past MAX_RANGES ranges), each
+# validated by its own invocation, RANGE_CONCURRENCY at once (an inline Map: at most 40). A range of
+# 256 MiB takes ~10-20 s at the measured ~15 MB/s (docs/handlers-measurements.md), far inside 900 s;
+# MAX_RANGES keeps the ranges' lists in the state data (256 KiB) and their Map iterations in the
+# STANDARD history (25,000 events, output/worstcase.md) bounded.
+SPLIT_THRESHOLD_BYTES: Final = 512 * 1024 * 1024
+RANGE_BYTES: Final = 256 * 1024 * 1024
+MAX_RANGES: Final = 100
+RANGE_CONCURRENCY: Final = 40

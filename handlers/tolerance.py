@@ -11,9 +11,13 @@ from handlers.errors import FileRejected
 class RejectionTally:
     """Counts rejected records per reason and keeps the first examples (provenance only, no content)."""
 
-    def __init__(self, max_rejected: int) -> None:
+    def __init__(self, max_rejected: int, log: list[list[Any]] | None = None) -> None:
         if max_rejected < 0:
             raise ValueError("max_rejected must be 0 or more")
+        # A byte range of a split file logs each rejection in order, [index, line, reason, message (the
+        # first REJECTION_EXAMPLES only)], at most max_rejected + 1 of them: the file's tally is replayed
+        # from the ranges' logs (handlers/ranges.py).
+        self.log = log
         self.max_rejected = max_rejected
         self.rejected = 0
         self.counts: dict[str, int] = {}
@@ -22,6 +26,8 @@ class RejectionTally:
     def count(self, *, records_read: int, index: int, line: int | None, reason: str, message: str) -> None:
         """Count one rejected record; raise FileRejected(too_many_rejections) when it is one too many."""
         self.rejected += 1
+        if self.log is not None:
+            self.log.append([index, line, reason, message if len(self.log) < REJECTION_EXAMPLES else None])
         self.counts[reason] = self.counts.get(reason, 0) + 1
         if len(self.examples) < REJECTION_EXAMPLES:
             self.examples.append({"record_index": index, "line": line, "reason": reason, "message": message})

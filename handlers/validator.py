@@ -32,6 +32,9 @@ from handlers.ledger import ledger_attributes
 from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import Summary, process_file
+from handlers.rangekeys import PARTS, RANGE, RANGE_BYTES_ENV, RANGES, VALIDATIONS
+from handlers.ranges import is_gzip, is_splittable, plan
+from handlers.rangestep import combine_step, found_source, range_step
 from handlers.review import file_review
 from handlers.s3io import S3ClaimWriter, S3ManifestWriter
 from handlers.shapes import (
@@ -57,6 +60,7 @@ from handlers.shapes import (
     RejectedResult,
 )
 from handlers.sqssafe import review_source
+from handlers.throughput import RANGE_BYTES, SPLIT_THRESHOLD_BYTES
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -69,16 +73,23 @@ def _s3_client() -> Any:
     return clients.client("s3")
 
 
-def _get(s3: Any, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
+def _get(
+    s3: Any, bucket: str, key: str, version_id: str | None, byte_range: str | None = None
+) -> dict[str, Any]:
     request = {"Bucket": bucket, "Key": key}
     if version_id:
         request["VersionId"] = version_id
+    if byte_range:
+        request["Range"] = byte_range
     response: dict[str, Any] = s3.get_object(**request)
     return response
 
 
-def open_object(s3: Any, bucket: str, key: str, version_id: str | None) -> tuple[str, dict[str, Any]]:
-    """GetObject (the version when given); a key not found is retried once URL-decoded. (key, response).
+def open_object(
+    s3: Any, bucket: str, key: str, version_id: str | None, byte_range: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """GetObject (the version when given; `byte_range` an HTTP Range, a split file's range); a key not
+    found is retried once URL-decoded. (key, response).
 
     Without s3:ListBucket, S3 answers a missing key with AccessDenied, so that is retried too.
     """
@@ -87,7 +98,7 @@ def open_object(s3: Any, bucket: str, key: str, version_id: str | None) -> tuple
     for candidate in candidates:
         try:
             with transient_as_named_error("s3 GetObject"):
-                return candidate, _get(s3, bucket, candidate, version_id)
+                return candidate, _get(s3, bucket, candidate, version_id, byte_range)
         except Exception as exc:
             if error_code(exc) not in _RETRY_DECODED:
                 raise
@@ -131,12 +142,137 @@ def _emit_metrics(context: object, started: float, response: dict[str, Any], **m
     emit(documents(found, function_name=str(name), timestamp_ms=int(time.time() * 1000)))
 
 
+class _Prefixed:
+    """A body whose first bytes were already read (the split check's gzip magic), read again first."""
+
+    def __init__(self, head: bytes, body: Any) -> None:
+        self._head = head
+        self._body = body
+
+    def read(self, amt: int = -1, /) -> bytes:
+        if self._head:
+            head, self._head = self._head, b""
+            return head
+        data: bytes = self._body.read(amt)
+        return data
+
+    def close(self) -> None:
+        self._body.close()
+
+
+def _split_plan(key: str, body: Any, stored_bytes: int | None, max_file_bytes: int) -> tuple[Any, Any]:
+    """(the ranges of a file to split, or None; the body to read otherwise). RANGE_BYTES (emulator
+    only) sets both the threshold and the range size; unset, handlers/throughput.py decides."""
+    range_bytes = limit_from_env(RANGE_BYTES_ENV, 0)
+    threshold = range_bytes or SPLIT_THRESHOLD_BYTES
+    if stored_bytes is None or not is_splittable(
+        key, stored_bytes, threshold=threshold, max_file_bytes=max_file_bytes
+    ):
+        return None, body
+    head = body.read(2)
+    if is_gzip(head):
+        return None, _Prefixed(head, body)
+    return plan(stored_bytes, range_bytes=range_bytes or RANGE_BYTES), body
+
+
+def _rejected_result(rejected: FileRejected, source: Source, retention_days: int) -> RejectedResult:
+    review = file_review(
+        reason=rejected.reason,
+        message=rejected.message,
+        source=review_source(source),
+        rejections=rejected.rejections,
+        position=rejected.position,
+    )
+    return {
+        RESULT_FILE_REJECTED: True,
+        RESULT_RECORDS: None,
+        RESULT_REASON: rejected.reason,
+        RESULT_REVIEW: review,
+        RESULT_LEDGER: ledger_attributes(now=time.time(), retention_days=retention_days),
+    }
+
+
+def _accepted_result(
+    summary: Summary, *, bucket: str, location_key: str, retention_days: int
+) -> AcceptedResult:
+    return {
+        RESULT_FILE_REJECTED: False,
+        RESULT_RECORDS: summary.records,
+        RESULT_VALID: summary.valid,
+        RESULT_LARGE: summary.large,
+        RESULT_INVALID: summary.invalid,
+        RESULT_BATCHES: summary.batches,
+        RESULT_MANIFEST: {
+            LOCATION_BUCKET: bucket,
+            LOCATION_KEY: location_key,
+            LOCATION_VERSION_ID: summary.manifest_version,
+        },
+        RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
+        RESULT_LEDGER: ledger_attributes(
+            now=time.time(),
+            retention_days=retention_days,
+            rejected_by_reason=summary.rejected_by_reason,
+            rejected_by_rule=summary.rejected_by_rule,
+        ),
+    }
+
+
+def _split_step(
+    event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, retention_days: int
+) -> dict[str, Any]:
+    """A range of a split file (count or validate), or the combining step (handlers/rangestep.py)."""
+    bucket = str(event[LOCATION_BUCKET])
+    source: Source = {
+        "bucket": bucket,
+        "key": str(event[LOCATION_KEY]),
+        "version_id": event.get(LOCATION_VERSION_ID) or None,
+        "etag": event.get(SOURCE_ETAG) or None,
+    }
+    with transient_as_named_error("validate range"):
+        if RANGE in event:
+            return range_step(
+                event,
+                s3=s3,
+                source=source,
+                opener=open_object,
+                max_rejected=max_rejected,
+                remaining_ms=_remaining_ms(context),
+            )
+        started = time.monotonic()
+        source = found_source(event, source)
+        try:
+            summary, version, location_key = combine_step(
+                event, s3=s3, source=source, max_rejected=max_rejected
+            )
+        except FileRejected as rejected:
+            _log("file rejected", bucket=bucket, key=source["key"], reason=rejected.reason)
+            return {**_rejected_result(rejected, source, retention_days), VALIDATIONS: len(event[PARTS])}
+    summary.manifest_version = version
+    result = _accepted_result(
+        summary, bucket=bucket, location_key=location_key, retention_days=retention_days
+    )
+    counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
+    _log("file validated", bucket=bucket, key=source["key"], ranges=len(event[PARTS]), **counts)
+    _emit_metrics(
+        context,
+        started,
+        {},
+        records=summary.records,
+        valid=summary.valid + summary.large,
+        rejected_by_reason=summary.rejected_by_reason,
+    )
+    return {**result, VALIDATIONS: len(event[PARTS])}
+
+
 def handler(event: dict[str, Any], context: object) -> AcceptedResult | RejectedResult | dict[str, Any]:
     """Validate one uploaded object.
 
     Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null} and, from the
     small-file lane, `"inline": true` (handlers/inline.py: the entries inline, or a hand-off; every
     inline result has `handoff`).
+    A split file's steps (handlers/rangestep.py) carry `range` or `parts`; a large-lane file that
+    handlers/ranges.py splits returns only its plan: {"file_rejected": false, "records": null,
+    "ranges": [{"range", "start", "end"}, ...]}.
     Returns (docs/CONTRACT.md; counts and pointers only, never record content):
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
        "manifest": {"bucket", "key", "version_id"}}
@@ -156,6 +292,8 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     bucket = str(event[LOCATION_BUCKET])
     version_id = event.get(LOCATION_VERSION_ID) or None
     s3 = _s3_client()
+    if RANGE in event or PARTS in event:
+        return _split_step(event, s3, context, max_rejected=max_rejected, retention_days=retention_days)
     started = time.monotonic()
     key, response = open_object(s3, bucket, str(event[LOCATION_KEY]), version_id)
     etag = event.get(SOURCE_ETAG) or str(response.get("ETag", "")).strip('"') or None
@@ -166,6 +304,14 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     # The stored size: an uncompressed object past MAX_FILE_BYTES is rejected before it is streamed.
     length = response.get("ContentLength")
     stored_bytes = length if isinstance(length, int) else None
+    if not inline:
+        # A large uncompressed JSON Lines file is validated in ranges (handlers/ranges.py): its plan only.
+        with transient_as_named_error("validate"):
+            ranges, body = _split_plan(key, body, stored_bytes, max_file_bytes)
+        if ranges is not None:
+            body.close()
+            _log("file split", bucket=bucket, key=key, ranges=len(ranges))
+            return {RESULT_FILE_REJECTED: False, RESULT_RECORDS: None, RESULT_BATCHES: 0, RANGES: ranges}
 
     def emit_counts(summary: Summary) -> None:
         """An accepted file's metrics (both lanes)."""
@@ -213,43 +359,13 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     except FileRejected as rejected:
         _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)
         _emit_metrics(context, started, response, file_rejected_reason=rejected.reason)
-        review = file_review(
-            reason=rejected.reason,
-            message=rejected.message,
-            source=review_source(source),
-            rejections=rejected.rejections,
-            position=rejected.position,
-        )
-        rejected_result: RejectedResult = {
-            RESULT_FILE_REJECTED: True,
-            RESULT_RECORDS: None,
-            RESULT_REASON: rejected.reason,
-            RESULT_REVIEW: review,
-            RESULT_LEDGER: ledger_attributes(now=time.time(), retention_days=retention_days),
-        }
+        rejected_result = _rejected_result(rejected, source, retention_days)
         return {**rejected_result, RESULT_HANDOFF: False} if inline else rejected_result
     finally:
         body.close()
-    result: AcceptedResult = {
-        RESULT_FILE_REJECTED: False,
-        RESULT_RECORDS: summary.records,
-        RESULT_VALID: summary.valid,
-        RESULT_LARGE: summary.large,
-        RESULT_INVALID: summary.invalid,
-        RESULT_BATCHES: summary.batches,
-        RESULT_MANIFEST: {
-            LOCATION_BUCKET: bucket,
-            LOCATION_KEY: location_key,
-            LOCATION_VERSION_ID: summary.manifest_version,
-        },
-        RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
-        RESULT_LEDGER: ledger_attributes(
-            now=time.time(),
-            retention_days=retention_days,
-            rejected_by_reason=summary.rejected_by_reason,
-            rejected_by_rule=summary.rejected_by_rule,
-        ),
-    }
+    result = _accepted_result(
+        summary, bucket=bucket, location_key=location_key, retention_days=retention_days
+    )
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=key, **counts)
     emit_counts(summary)

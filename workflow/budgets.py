@@ -19,6 +19,7 @@ from handlers.throughput import (
     BATCH_MAX_RECORDS,
     INLINE_MAX_BYTES,
     INLINE_MAX_RECORDS,
+    MAX_RANGES,
     SMALL_FILE_RECORD_CONCURRENCY,
 )
 from workflow.worstcase import Cost, Settings, WorstCaseError, graph_cost
@@ -44,6 +45,11 @@ LARGE_MACHINE = "StateMachine"
 SMALL_MAP = "StoreRecords"
 BATCHES_MAP = "ProcessBatches"
 BATCH_MAP = "StoreBatch"
+# A split file's range Maps (workflow/ranges.py), each at its most ranges; what one range keeps in the
+# parent's state data: its plan, its count and its part pointer, with a URL-decoded key of up to 1,024
+# bytes (an upper bound, in bytes).
+RANGE_MAPS = ("CountRanges", "ValidateRanges")
+RANGE_STATE_BYTES = 1_600
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ def large_lane(template: Mapping[str, Any], definition: Mapping[str, Any]) -> La
     for records in (1, BATCH_MAX_RECORDS, BATCH_MAX_RECORDS * BATCH_CONCURRENCY, 1_000_000):
         batches = math.ceil(records / BATCH_MAX_RECORDS)
         items = {BATCHES_MAP: batches, BATCH_MAP: min(records, BATCH_MAX_RECORDS)}
+        items |= {name: MAX_RANGES for name in RANGE_MAPS}
         cost = graph_cost(
             definition["States"], definition["StartAt"], _settings(template, LARGE_MACHINE, items)
         )
@@ -179,6 +186,10 @@ def large_lane(template: Mapping[str, Any], definition: Mapping[str, Any]) -> La
             f"{LARGE_MACHINE}: a {BATCHES_MAP} child's worst case {child_cost.seconds:g} s for "
             f"{BATCH_MAX_RECORDS} records exceeds the EXPRESS limit of {EXPRESS_LIMIT_SECONDS} s less "
             f"{EXPRESS_MARGIN_SECONDS} s margin, on the path " + " > ".join(child_cost.path)
+        )
+    if MAX_RANGES * RANGE_STATE_BYTES + ENVELOPE_RESERVE_BYTES > PAYLOAD_LIMIT_BYTES:
+        problems.append(
+            f"{LARGE_MACHINE}: {MAX_RANGES} ranges may pass the {PAYLOAD_LIMIT_BYTES}-byte payload limit"
         )
     if BATCH_MAX_BYTES + ENVELOPE_RESERVE_BYTES > PAYLOAD_LIMIT_BYTES:
         problems.append(

@@ -29,6 +29,7 @@ from handlers.ledgeritem import (
     LEDGER_STATUS_HANDED_OFF,
     LEDGER_STATUS_IN_PROGRESS,
 )
+from handlers.rangekeys import RANGES
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
     BATCH_LEDGER,
@@ -60,6 +61,7 @@ from workflow.batches import (
     build_batch_processor,
 )
 from workflow.paths import VALIDATION, manifest, validation
+from workflow.ranges import build_split_validation
 from workflow.retries import (
     DYNAMODB_TRANSIENT,
     ITEM_READER_TRANSIENT,
@@ -387,12 +389,23 @@ def build_file_workflow() -> Choice:
     process_batches.next(mark_done)
 
     route_file = Choice(names.ROUTE_FILE)
+    record_reasons = record_validation(catch=catch_all_to_mark_failed)
+    record_reasons.next(process_batches)
     route_file.add_choice(
         ChoiceRule.BooleanEquals(validation(RESULT_FILE_REJECTED), True), send_file_rejection
     )
-    record_reasons = record_validation(catch=catch_all_to_mark_failed)
-    record_reasons.next(process_batches)
     route_file.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), record_reasons)
+    # A file the validator split into ranges (workflow/ranges.py) rejoins here as one validation
+    # (its plan has batches 0: the rules above are false for it).
+    route_file.add_choice(
+        ChoiceRule.IsPresent(validation(RANGES), True),
+        build_split_validation(
+            catch=catch_all_to_mark_failed,
+            rejected=send_file_rejection,
+            stored=record_reasons,
+            done=mark_done,
+        ),
+    )
     route_file.default_choice(mark_done)
 
     validate_file = Task(

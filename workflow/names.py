@@ -98,3 +98,12 @@ RECORD_REJECTED: Final = "RecordRejected"
 # Fallback shared by SendRejection and SendConflict when their sendMessage fails after its retries.
 DESCRIBE_MINIMAL_REVIEW: Final = "DescribeMinimalReview"
 SEND_MINIMAL_REVIEW: Final = "SendMinimalReview"
+
+# Large lane, a split file (workflow/ranges.py, handlers/ranges.py): count the ranges' records and
+# newlines, validate each range from the counts' prefix sums, combine the parts, route the result.
+COUNT_RANGES: Final = "CountRanges"
+COUNT_RANGE: Final = "CountRange"
+VALIDATE_RANGES: Final = "ValidateRanges"
+VALIDATE_RANGE: Final = "ValidateRange"
+COMBINE_RANGES: Final = "CombineRanges"
+ROUTE_SPLIT_FILE: Final = "RouteSplitFile"

@@ -75,6 +75,8 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         == [
             *("file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"),
             *("rejected_by_reason", "rejected_by_rule"),
+            # issue 22: validator invocations that read the file (its ranges when split)
+            "validations",
         ]
         for row in rows.values()
     )
@@ -89,6 +91,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "lost": [],
         "rejected_by_reason": {},
         "rejected_by_rule": {},
+        "validations": 1,
     }
     assert rows["mixed.jsonl"]["records"] == 3 and rows["mixed.jsonl"]["stored"] == 1
     assert rows["mixed.jsonl"]["reasons"] == ["missing_order_info", "unparseable_line"]
@@ -107,6 +110,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "lost": [],
         "rejected_by_reason": None,
         "rejected_by_rule": None,
+        "validations": 1,
     }
     assert rows["good.json"]["file"] == str(folder / "good.json")
 

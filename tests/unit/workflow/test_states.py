@@ -225,6 +225,8 @@ def test_route_file_separates_rejected_files_empty_files_and_batches(parent: dic
         "Choices": [
             {"BooleanEquals": True, "Next": "SendFileRejection", "Variable": "$.validation.file_rejected"},
             {"NumericGreaterThan": 0, "Next": "RecordValidation", "Variable": "$.validation.batches"},
+            # A split file's plan (batches 0, its ranges): validated range by range (issue 22).
+            {"IsPresent": True, "Next": "CountRanges", "Variable": "$.validation.ranges"},
         ],
         "Default": "MarkFileDone",
     }

@@ -1,0 +1,38 @@
+"""Split files in the emulator: set the validator's split threshold and range size (`simulate
+--range-bytes N`, the split e2e tests). Emulator only: on AWS handlers/throughput.py decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from emulator.clients import HARNESS_AGENT
+from emulator.deploy import DeployedStack
+from handlers.rangekeys import RANGE_BYTES_ENV
+
+VALIDATOR_FUNCTION = "ValidatorFunction"
+
+
+def _lambda_client(stack: DeployedStack) -> Any:
+    """A Lambda client at the emulator's endpoint, marked as the harness (no injected faults)."""
+    s3 = stack.clients.s3
+    return boto3.session.Session(
+        aws_access_key_id="emulator", aws_secret_access_key="emulator", region_name=s3.meta.region_name
+    ).client("lambda", endpoint_url=s3.meta.endpoint_url, config=Config(user_agent_extra=HARNESS_AGENT))
+
+
+def set_range_bytes(stack: DeployedStack, range_bytes: int | None) -> None:
+    """Split every large-lane JSON Lines file over `range_bytes` into ranges of `range_bytes` (None:
+    the deployed defaults again): the deployed validator's environment is updated."""
+    if range_bytes is not None and range_bytes < 1:
+        raise ValueError("range bytes must be 1 or more")
+    client = _lambda_client(stack)
+    name = stack.resources[VALIDATOR_FUNCTION]
+    configuration = client.get_function_configuration(FunctionName=name)
+    variables = dict(configuration.get("Environment", {}).get("Variables", {}))
+    variables.pop(RANGE_BYTES_ENV, None)
+    if range_bytes is not None:
+        variables[RANGE_BYTES_ENV] = str(range_bytes)
+    client.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
