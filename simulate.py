@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handlers.contract import ACCEPTED_SUFFIXES
 from handlers.ledgeritem import LEDGER_DUPLICATES, LEDGER_REJECTED, LEDGER_REJECTED_BY_REASON, LEDGER_STORED
+from sales_pipeline import inputs
 
 # The record contract the deployed validator carries (handlers/ is its code), as errors name it.
 CONTRACT = Path(__file__).resolve().parent / "handlers" / "record_contract.json"
@@ -59,28 +59,10 @@ class UsageError(Exception):
 
 def expand(arguments: Sequence[str]) -> list[tuple[str, Path]]:
     """(name as given, path) per file; a directory stands for the files directly inside it."""
-    files: list[tuple[str, Path]] = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            files += [
-                (str(p), p) for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith(".")
-            ]
-        elif path.is_file():
-            files.append((argument, path))
-        else:
-            raise UsageError(f"no such file or directory: {argument}")
-    if not files:
-        raise UsageError("no files to upload")
-    for given, path in files:
-        if not path.name.lower().endswith(ACCEPTED_SUFFIXES):  # the rule ignores case
-            accepted = " ".join(ACCEPTED_SUFFIXES)
-            raise UsageError(f"{given}: the bucket's rule ignores this name; accepted suffixes: {accepted}")
-    names = [path.name for _, path in files]
-    clashes = sorted({n for n in names if names.count(n) > 1})
-    if clashes:
-        raise UsageError(f"files are uploaded under their base names, and these repeat: {', '.join(clashes)}")
-    return files
+    try:
+        return inputs.expand(arguments, verb="upload", ignored_by="the bucket's rule")
+    except inputs.InputError as error:
+        raise UsageError(str(error)) from None
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from handlers.contract import ACCEPTED_SUFFIXES, DEFAULT_MAX_REJECTED_RECORDS
+from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS
 from handlers.rules import Rules, load_rules
 from handlers.schema import ContractError
 from quality.checking import check_file
 from quality.model import FileQuality, position_text
 from quality.report import ReportError, report_format, write_report
+from sales_pipeline import inputs
 
 PROG = "check"
 EXIT_VALID, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -62,25 +63,10 @@ def parser() -> argparse.ArgumentParser:
 
 def expand(arguments: Sequence[str]) -> list[tuple[str, Path]]:
     """(name as given, path) per file; a directory stands for the files directly inside it."""
-    files: list[tuple[str, Path]] = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            files += [
-                (str(p), p) for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith(".")
-            ]
-        elif path.is_file():
-            files.append((argument, path))
-        else:
-            raise UsageError(f"no such file or directory: {argument}")
-    if not files:
-        raise UsageError("no files to check")
-    for given, path in files:
-        if not path.name.lower().endswith(ACCEPTED_SUFFIXES):
-            raise UsageError(
-                f"{given}: the pipeline ignores this name; accepted suffixes: {' '.join(ACCEPTED_SUFFIXES)}"
-            )
-    return files
+    try:
+        return inputs.expand(arguments, verb="check", ignored_by="the pipeline")
+    except inputs.InputError as error:
+        raise UsageError(str(error)) from None
 
 
 def contract_rules(path: Path | None) -> Rules | None:
