@@ -1,6 +1,6 @@
 """A seeded soak: many files of every accepted form through the emulated stack under AWS's faults.
 
-    python -m benchmarks.soak [--files 200] [--faults 0.05] [--seed 1] [--json]
+    python -m benchmarks.soak [--files 200] [--faults 0.05] [--seed 1] [--only KEY ...] [--json]
 
 Files (benchmarks/soak.py `corpus`): JSON Lines, arrays, orders wrappers, each plain and gzipped,
 in both lanes (at most 64 KiB: the small-file lane; larger: the Distributed Map lane); the hostile
@@ -16,6 +16,9 @@ records), items overwritten (an order_id whose stored hash changed after it was 
 messages repeated (an index reviewed more than once: at-least-once delivery, not a loss), and, with
 faults off, whether every FAILED file completes when its event is sent again (a new execution of
 the state machine its event went to, with the same event).
+
+`--only KEY` (repeatable) sends only the upload groups holding that key, from the same seeded corpus:
+a finding of the whole soak reduced to its file, under the same fault rate and seed.
 """
 
 from __future__ import annotations
@@ -218,17 +221,32 @@ def _reviews_repeated(result: Any) -> int:
     return sum(n - 1 for index, n in indices.items() if index is not None and n > 1)
 
 
-def run(files: int, rate: float, seed: int, *, progress: bool = False) -> SoakReport:
-    """Deploy a fresh stack, send the corpus through it under faults, re-send what FAILED."""
+def run(
+    files: int, rate: float, seed: int, *, progress: bool = False, only: frozenset[str] = frozenset()
+) -> SoakReport:
+    """Deploy a fresh stack, send the corpus through it under faults, re-send what FAILED.
+
+    `only`: send only the corpus's upload groups holding one of these keys (all when empty)."""
     from emulator import faults
 
     try:
-        return _run(files, rate, seed, progress=progress)
+        return _run(files, rate, seed, progress=progress, only=only)
     finally:
         faults.configure(faults.FaultConfig())
 
 
-def _run(files: int, rate: float, seed: int, *, progress: bool) -> SoakReport:
+def select(groups: list[list[SoakFile]], only: frozenset[str]) -> list[list[SoakFile]]:
+    """The groups holding one of the keys in `only` (every group when it is empty); an unknown key
+    is an error, so a reproduction never runs silently empty."""
+    if not only:
+        return groups
+    unknown = sorted(only - {f.key for group in groups for f in group})
+    if unknown:
+        raise ValueError(f"not in the corpus: {', '.join(unknown)}")
+    return [group for group in groups if any(f.key in only for f in group)]
+
+
+def _run(files: int, rate: float, seed: int, *, progress: bool, only: frozenset[str]) -> SoakReport:
     import emulator
     from emulator import faults, outcome
 
@@ -243,7 +261,7 @@ def _run(files: int, rate: float, seed: int, *, progress: bool) -> SoakReport:
     faults.configure(faults.FaultConfig(rate=rate, seed=seed))
     hashes: dict[str, str] = {}
     tracked: list[_Tracked] = []
-    groups = corpus(files, seed)
+    groups = select(corpus(files, seed), only)
     for number, group in enumerate(groups, start=1):
         targets = [outcome.upload(stack, f.key, f.body) for f in group]
         found = executions.wait(targets, timeout=900)
@@ -313,9 +331,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--faults", type=float, default=0.05, metavar="RATE")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", action="append", default=[], metavar="KEY")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    report = run(args.files, args.faults, args.seed, progress=not args.json)
+    try:
+        select(corpus(args.files, args.seed), frozenset(args.only))
+    except ValueError as error:
+        parser.error(str(error))
+    report = run(args.files, args.faults, args.seed, progress=not args.json, only=frozenset(args.only))
     if args.json:
         print(json.dumps(asdict(report), sort_keys=True))
     else:
