@@ -34,7 +34,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -263,8 +263,15 @@ def _run(files: int, rate: float, seed: int, *, progress: bool, only: frozenset[
     tracked: list[_Tracked] = []
     groups = select(corpus(files, seed), only)
     for number, group in enumerate(groups, start=1):
+        late = faults.injected().get(faults.EVENT_LATE, 0)
+        uploaded = time.monotonic()
         targets = [outcome.upload(stack, f.key, f.body) for f in group]
         found = executions.wait(targets, timeout=900)
+        if faults.injected().get(faults.EVENT_LATE, 0) > late:
+            # A late delivery starts up to LATE_SECONDS after its upload: the group ends with it, not
+            # before it (it would run during the next group, and its file be judged without it).
+            time.sleep(max(0.0, uploaded + faults.LATE_SECONDS[1] + 0.5 - time.monotonic()))
+            found = executions.wait(targets, timeout=900)
         for soak_file, target in zip(group, targets, strict=True):
             result = outcome.outcome(stack, target, found[target], inbox)
             tracked.append(_Tracked(soak_file, target, found[target], result))
@@ -319,10 +326,20 @@ def _redeliver(stack: Any, executions: Any, inbox: Any, item: _Tracked) -> Any:
     # Executions.wait counts deliveries: each execution started by an event, plus the large-lane
     # execution a small-lane hand-off starts.
     deliveries = len(item.executions) - sum(map(outcome.handed_off, item.executions)) + 1
-    found = executions.wait([item.target], at_least=deliveries, timeout=900)
+    found = executions.wait([item.target], at_least=deliveries, timeout=900)[item.target]
     known = {e["executionArn"] for e in item.executions}
-    return outcome.outcome(
-        stack, item.target, [e for e in found[item.target] if e["executionArn"] not in known], inbox
+    sent = [e for e in found if e["executionArn"] not in known]
+    # Reconciled against the newest run that validated the file, whichever delivery that was: a
+    # re-delivery that finds the file DONE (completed meanwhile by a second or late delivery of its
+    # event) ends AlreadyProcessed without validating, and a small-lane file has no manifest in S3
+    # (its entries are in the validator's result), so reconciling only the re-delivery's own
+    # executions counted every stored record of such a file as lost. The status is the re-delivery's.
+    result = outcome.outcome(stack, item.target, found, inbox)
+    failed = next((e for e in sent if e["status"] != "SUCCEEDED"), None)
+    return replace(
+        result,
+        status=failed["status"] if failed else "SUCCEEDED" if sent else "NOT_STARTED",
+        failure=f"{failed.get('error')}: {failed.get('cause')}" if failed else None,
     )
 
 
