@@ -45,6 +45,7 @@ from handlers.shapes import (
     RESULT_LARGE,
     RESULT_LEDGER,
     RESULT_MANIFEST,
+    RESULT_MAX_CONFLICTS,
     RESULT_REASON,
     RESULT_RECORDS,
     RESULT_REJECTED_BY_REASON,
@@ -191,6 +192,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 )
                 _log("file validated inline", bucket=bucket, key=key, handoff=inline_result["handoff"])
                 if not inline_result["handoff"]:
+                    inline_result[RESULT_MAX_CONFLICTS] = max_rejected - inline_result[RESULT_INVALID]
                     inline_result[RESULT_LEDGER] = ledger_attributes(
                         now=time.time(),
                         retention_days=retention_days,
@@ -241,6 +243,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             LOCATION_VERSION_ID: summary.manifest_version,
         },
         RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
+        RESULT_MAX_CONFLICTS: max_rejected - summary.invalid,
         RESULT_LEDGER: ledger_attributes(
             now=time.time(),
             retention_days=retention_days,

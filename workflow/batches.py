@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.contract import REASON_CONFLICT, SOURCE_ATTRIBUTE
+from handlers.contract import (
+    LEDGER_OPEN_SINCE,
+    LEDGER_STATUS_FAILED,
+    REASON_CONFLICT,
+    SOURCE_ATTRIBUTE,
+)
 from handlers.provenance import source_members
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
@@ -32,13 +37,20 @@ from handlers.shapes import (
     OUTCOME_DUPLICATE,
     OUTCOME_REJECTED,
     OUTCOME_STORED,
+    RESULT_MAX_CONFLICTS,
 )
 from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
+from workflow.breaker import (
+    ERROR_NAME,
+    ERROR_TOO_MANY_CONFLICTS,
+    TOO_MANY_CONFLICTS_CAUSE,
+    conflicts_past_limit,
+)
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY
 from workflow.records import build_record_processor
 from workflow.retries import DEFAULT_ATTEMPTS, DYNAMODB_TRANSIENT, transient
-from workflow.sdk import Catch, InlineMap, Pass, Task
+from workflow.sdk import Catch, Fail, InlineMap, Pass, Task
 
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
 # "reasons": {"conflict": {"N": "n"}}} (the last as a DynamoDB map entry, merged into rejected_by_reason).
@@ -47,6 +59,9 @@ OUTCOMES = "$.outcomes"
 LEDGER_OUTCOME_COUNTS = {"stored": "stored", "duplicates": "duplicates", "rejected": "rejected"}
 REJECTED_BY_REASON = "rejected_by_reason"
 COUNTED_BATCHES = "counted_batches"
+# Where CountBatch keeps the file's conflicts so far ({"conflicts": n}) for the conflict breaker.
+FILE_CONFLICTS = "$.file_conflicts"
+TRIP_ATTEMPTS = 2
 
 
 def _count(key: str, value: str) -> str:
@@ -120,7 +135,7 @@ def _count_batch() -> Task:
     conflict = f"#{REJECTED_BY_REASON}.#{REASON_CONFLICT}"
     # A Pass, not a Succeed: cfn-lint's schema refuses OutputPath on a Succeed state.
     already_counted = Pass(names.BATCH_ALREADY_COUNTED, output_path=f"$.{BATCH_NUMBER}")
-    return Task(
+    count = Task(
         names.COUNT_BATCH,
         resource=names.service("dynamodb:updateItem"),
         parameters={
@@ -138,9 +153,13 @@ def _count_batch() -> Task:
                 "#execution_arn": "execution_arn",
             },
             "ExpressionAttributeValues": values,
+            # The file's conflicts so far, this batch's included: the conflict breaker's count.
+            "ReturnValues": "UPDATED_NEW",
         },
-        result_path=None,
-        output_path=f"$.{BATCH_NUMBER}",
+        result_selector={
+            "conflicts.$": f"States.StringToJson($.Attributes.{REJECTED_BY_REASON}.M.{REASON_CONFLICT}.N)"
+        },
+        result_path=FILE_CONFLICTS,
         retry=transient(DYNAMODB_TRANSIENT),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
@@ -148,6 +167,56 @@ def _count_batch() -> Task:
             result_path=None,
         ),
     )
+    count.next(
+        conflicts_past_limit(
+            f"{FILE_CONFLICTS}.conflicts",
+            f"$.{RESULT_MAX_CONFLICTS}",
+            state_id=names.CHECK_BATCH_CONFLICTS,
+            tripped=_trip_breaker(),
+            default=Pass(names.BATCH_COUNTED, output_path=f"$.{BATCH_NUMBER}"),
+        )
+    )
+    return count
+
+
+def _trip_breaker() -> Task:
+    """The conflict breaker, tripped by the batch whose count took the file past its budget: the
+    ledger item FAILED with error_name TooManyConflicts and out of the watchdog's index (a re-drive
+    would send the same conflicts to review again), then the child fails, and with it the
+    Distributed Map (ToleratedFailurePercentage 0): no further batch starts. MarkFileFailed leaves
+    this mark as it is (its condition)."""
+    tripped = Fail(
+        names.BATCH_TOO_MANY_CONFLICTS, error=ERROR_TOO_MANY_CONFLICTS, cause=TOO_MANY_CONFLICTS_CAUSE
+    )
+    trip = Task(
+        names.TRIP_CONFLICT_BREAKER,
+        resource=names.service("dynamodb:updateItem"),
+        parameters={
+            "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
+            "Key": {"file_id": {"S.$": f"$.{BATCH_LEDGER}.file_id"}},
+            "UpdateExpression": "SET #status = :failed, finished_at = :now, #error_name = :error "
+            "REMOVE #open_since",
+            "ConditionExpression": "#execution_arn = :execution",
+            "ExpressionAttributeNames": {
+                "#status": "status",
+                "#error_name": ERROR_NAME,
+                "#open_since": LEDGER_OPEN_SINCE,
+                "#execution_arn": "execution_arn",
+            },
+            "ExpressionAttributeValues": {
+                ":failed": {"S": LEDGER_STATUS_FAILED},
+                ":now": {"S.$": "$$.State.EnteredTime"},
+                ":error": {"S": ERROR_TOO_MANY_CONFLICTS},
+                ":execution": {"S.$": f"$.{BATCH_LEDGER}.execution_arn"},
+            },
+        },
+        result_path=None,
+        # Few retries: the child is EXPRESS (5 minutes); the Fail follows whatever this write does.
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=TRIP_ATTEMPTS),
+        catch=Catch(error_equals=["States.ALL"], next_step=tripped, result_path=None),
+    )
+    trip.next(tripped)
+    return trip
 
 
 def build_batch_processor() -> InlineMap:

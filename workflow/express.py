@@ -26,9 +26,11 @@ from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
+from handlers.shapes import RESULT_MAX_CONFLICTS
 from handlers.throughput import SMALL_FILE_RECORD_CONCURRENCY
 from workflow import names
 from workflow.batches import OUTCOMES, record_map
+from workflow.breaker import conflicts_past_limit
 from workflow.files import (
     LANE_EXPRESS,
     STATUS_FAILED,
@@ -111,7 +113,17 @@ def build_small_file_workflow() -> Choice:
         large_records=False,
     )
     store_records.add_catch(ends.catch_all_to_mark_failed)
-    store_records.next(ends.mark_done)
+    # The conflict breaker: the lane's one batch is stored by now (at most INLINE_MAX_RECORDS reviews),
+    # so past the budget the file only ends FAILED, loudly, with its counts.
+    store_records.next(
+        conflicts_past_limit(
+            f"{OUTCOMES}.conflicts",
+            f"$.validation.{RESULT_MAX_CONFLICTS}",
+            state_id=names.CHECK_CONFLICTS,
+            tripped=ends.mark_conflicted,
+            default=ends.mark_done,
+        )
+    )
     # No batch (a file without records): zero counts, so MarkFileDone reads the same paths.
     no_records = Pass(
         names.NO_RECORDS,
