@@ -171,7 +171,12 @@ class _Tracked:
 
 
 def _first_failure(stack: Any, executions: list[dict[str, Any]]) -> str:
-    """`State: Error` of the first failed task in the first execution that did not succeed."""
+    """`State: Error` of what failed the first execution that did not succeed: its last failure
+    event before the run entered its failure path (MarkFileFailed, PipelineFailed), else before the
+    execution's own. Earlier ones were retried or caught and did not end the run (e.g. StoreRecord's
+    ConditionalCheckFailedException, caught on every conflict)."""
+    from workflow.names import MARK_FILE_FAILED, PIPELINE_FAILED
+
     failed = next((e for e in executions if e["status"] != "SUCCEEDED"), None)
     if failed is None:
         return ""
@@ -181,16 +186,23 @@ def _first_failure(stack: Any, executions: list[dict[str, Any]]) -> str:
         executionArn=failed["executionArn"]
     )
     state = "?"
+    last: tuple[str, dict[str, Any]] | None = None
     for event in (e for page in pages for e in page["events"]):
         if "stateEnteredEventDetails" in event:
             state = event["stateEnteredEventDetails"]["name"]
+            if state in (MARK_FILE_FAILED, PIPELINE_FAILED) and last is not None:
+                break
         for name, details in event.items():
-            if name.endswith("FailedEventDetails") and isinstance(details, dict) and details.get("error"):
-                if os.environ.get("SOAK_CAUSES"):  # a diagnosis aid: the failure's cause on stderr
-                    cause = str(details.get("cause"))[:600]
-                    print(f"soak: {state}: {details['error']}: {cause}", file=sys.stderr)
-                return f"{state}: {details['error']!s}"
-    return f"FAILED: {failed.get('error')}"
+            if not (name.endswith("FailedEventDetails") and isinstance(details, dict)):
+                continue
+            if details.get("error") and (name != "executionFailedEventDetails" or last is None):
+                last = (state, details)
+    if last is None:
+        return f"FAILED: {failed.get('error')}"
+    state, details = last
+    if os.environ.get("SOAK_CAUSES"):  # a diagnosis aid: the failure's cause on stderr
+        print(f"soak: {state}: {details['error']}: {str(details.get('cause'))[:600]}", file=sys.stderr)
+    return f"{state}: {details['error']!s}"
 
 
 def _judge(result: Any) -> tuple[bool, str]:
