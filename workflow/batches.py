@@ -153,8 +153,9 @@ def _count_batch() -> Task:
                 "#execution_arn": "execution_arn",
             },
             "ExpressionAttributeValues": values,
-            # The file's conflicts so far, this batch's included: the conflict breaker's count.
-            "ReturnValues": "UPDATED_NEW",
+            # The file's conflicts so far, this batch's included: the conflict breaker's count (the whole
+            # item: UPDATED_NEW may leave out an attribute the update left at its value, e.g. 0 + 0).
+            "ReturnValues": "ALL_NEW",
         },
         result_selector={
             "conflicts.$": f"States.StringToJson($.Attributes.{REJECTED_BY_REASON}.M.{REASON_CONFLICT}.N)"

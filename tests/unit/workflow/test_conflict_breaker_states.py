@@ -21,7 +21,7 @@ TRIPPED = {"S": "TooManyConflicts"}
 
 def test_a_child_counts_the_files_conflicts_so_far_and_trips_past_the_budget() -> None:
     count = CHILD["CountBatch"]
-    assert count["Parameters"]["ReturnValues"] == "UPDATED_NEW"
+    assert count["Parameters"]["ReturnValues"] == "ALL_NEW"
     assert count["ResultSelector"] == {
         "conflicts.$": "States.StringToJson($.Attributes.rejected_by_reason.M.conflict.N)"
     }
