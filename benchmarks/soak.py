@@ -1,6 +1,6 @@
 """A seeded soak: many files of every accepted form through the emulated stack under AWS's faults.
 
-    python -m benchmarks.soak [--files 200] [--faults 0.05] [--seed 1] [--json]
+    python -m benchmarks.soak [--files 200] [--faults 0.05] [--seed 1] [--only KEY ...] [--json]
 
 Files (benchmarks/soak.py `corpus`): JSON Lines, arrays, orders wrappers, each plain and gzipped,
 in both lanes (at most 64 KiB: the small-file lane; larger: the Distributed Map lane); the hostile
@@ -16,6 +16,9 @@ records), items overwritten (an order_id whose stored hash changed after it was 
 messages repeated (an index reviewed more than once: at-least-once delivery, not a loss), and, with
 faults off, whether every FAILED file completes when its event is sent again (a new execution of
 the state machine its event went to, with the same event).
+
+`--only KEY` (repeatable) sends only the upload groups holding that key, from the same seeded corpus:
+a finding of the whole soak reduced to its file, under the same fault rate and seed.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +171,12 @@ class _Tracked:
 
 
 def _first_failure(stack: Any, executions: list[dict[str, Any]]) -> str:
-    """`State: Error` of the first failed task in the first execution that did not succeed."""
+    """`State: Error` of what failed the first execution that did not succeed: its last failure
+    event before the run entered its failure path (MarkFileFailed, PipelineFailed), else before the
+    execution's own. Earlier ones were retried or caught and did not end the run (e.g. StoreRecord's
+    ConditionalCheckFailedException, caught on every conflict)."""
+    from workflow.names import MARK_FILE_FAILED, PIPELINE_FAILED
+
     failed = next((e for e in executions if e["status"] != "SUCCEEDED"), None)
     if failed is None:
         return ""
@@ -178,16 +186,23 @@ def _first_failure(stack: Any, executions: list[dict[str, Any]]) -> str:
         executionArn=failed["executionArn"]
     )
     state = "?"
+    last: tuple[str, dict[str, Any]] | None = None
     for event in (e for page in pages for e in page["events"]):
         if "stateEnteredEventDetails" in event:
             state = event["stateEnteredEventDetails"]["name"]
+            if state in (MARK_FILE_FAILED, PIPELINE_FAILED) and last is not None:
+                break
         for name, details in event.items():
-            if name.endswith("FailedEventDetails") and isinstance(details, dict) and details.get("error"):
-                if os.environ.get("SOAK_CAUSES"):  # a diagnosis aid: the failure's cause on stderr
-                    cause = str(details.get("cause"))[:600]
-                    print(f"soak: {state}: {details['error']}: {cause}", file=sys.stderr)
-                return f"{state}: {details['error']!s}"
-    return f"FAILED: {failed.get('error')}"
+            if not (name.endswith("FailedEventDetails") and isinstance(details, dict)):
+                continue
+            if details.get("error") and (name != "executionFailedEventDetails" or last is None):
+                last = (state, details)
+    if last is None:
+        return f"FAILED: {failed.get('error')}"
+    state, details = last
+    if os.environ.get("SOAK_CAUSES"):  # a diagnosis aid: the failure's cause on stderr
+        print(f"soak: {state}: {details['error']}: {str(details.get('cause'))[:600]}", file=sys.stderr)
+    return f"{state}: {details['error']!s}"
 
 
 def _judge(result: Any) -> tuple[bool, str]:
@@ -218,17 +233,32 @@ def _reviews_repeated(result: Any) -> int:
     return sum(n - 1 for index, n in indices.items() if index is not None and n > 1)
 
 
-def run(files: int, rate: float, seed: int, *, progress: bool = False) -> SoakReport:
-    """Deploy a fresh stack, send the corpus through it under faults, re-send what FAILED."""
+def run(
+    files: int, rate: float, seed: int, *, progress: bool = False, only: frozenset[str] = frozenset()
+) -> SoakReport:
+    """Deploy a fresh stack, send the corpus through it under faults, re-send what FAILED.
+
+    `only`: send only the corpus's upload groups holding one of these keys (all when empty)."""
     from emulator import faults
 
     try:
-        return _run(files, rate, seed, progress=progress)
+        return _run(files, rate, seed, progress=progress, only=only)
     finally:
         faults.configure(faults.FaultConfig())
 
 
-def _run(files: int, rate: float, seed: int, *, progress: bool) -> SoakReport:
+def select(groups: list[list[SoakFile]], only: frozenset[str]) -> list[list[SoakFile]]:
+    """The groups holding one of the keys in `only` (every group when it is empty); an unknown key
+    is an error, so a reproduction never runs silently empty."""
+    if not only:
+        return groups
+    unknown = sorted(only - {f.key for group in groups for f in group})
+    if unknown:
+        raise ValueError(f"not in the corpus: {', '.join(unknown)}")
+    return [group for group in groups if any(f.key in only for f in group)]
+
+
+def _run(files: int, rate: float, seed: int, *, progress: bool, only: frozenset[str]) -> SoakReport:
     import emulator
     from emulator import faults, outcome
 
@@ -243,10 +273,17 @@ def _run(files: int, rate: float, seed: int, *, progress: bool) -> SoakReport:
     faults.configure(faults.FaultConfig(rate=rate, seed=seed))
     hashes: dict[str, str] = {}
     tracked: list[_Tracked] = []
-    groups = corpus(files, seed)
+    groups = select(corpus(files, seed), only)
     for number, group in enumerate(groups, start=1):
+        late = faults.injected().get(faults.EVENT_LATE, 0)
+        uploaded = time.monotonic()
         targets = [outcome.upload(stack, f.key, f.body) for f in group]
         found = executions.wait(targets, timeout=900)
+        if faults.injected().get(faults.EVENT_LATE, 0) > late:
+            # A late delivery starts up to LATE_SECONDS after its upload: the group ends with it, not
+            # before it (it would run during the next group, and its file be judged without it).
+            time.sleep(max(0.0, uploaded + faults.LATE_SECONDS[1] + 0.5 - time.monotonic()))
+            found = executions.wait(targets, timeout=900)
         for soak_file, target in zip(group, targets, strict=True):
             result = outcome.outcome(stack, target, found[target], inbox)
             tracked.append(_Tracked(soak_file, target, found[target], result))
@@ -301,10 +338,20 @@ def _redeliver(stack: Any, executions: Any, inbox: Any, item: _Tracked) -> Any:
     # Executions.wait counts deliveries: each execution started by an event, plus the large-lane
     # execution a small-lane hand-off starts.
     deliveries = len(item.executions) - sum(map(outcome.handed_off, item.executions)) + 1
-    found = executions.wait([item.target], at_least=deliveries, timeout=900)
+    found = executions.wait([item.target], at_least=deliveries, timeout=900)[item.target]
     known = {e["executionArn"] for e in item.executions}
-    return outcome.outcome(
-        stack, item.target, [e for e in found[item.target] if e["executionArn"] not in known], inbox
+    sent = [e for e in found if e["executionArn"] not in known]
+    # Reconciled against the newest run that validated the file, whichever delivery that was: a
+    # re-delivery that finds the file DONE (completed meanwhile by a second or late delivery of its
+    # event) ends AlreadyProcessed without validating, and a small-lane file has no manifest in S3
+    # (its entries are in the validator's result), so reconciling only the re-delivery's own
+    # executions counted every stored record of such a file as lost. The status is the re-delivery's.
+    result = outcome.outcome(stack, item.target, found, inbox)
+    failed = next((e for e in sent if e["status"] != "SUCCEEDED"), None)
+    return replace(
+        result,
+        status=failed["status"] if failed else "SUCCEEDED" if sent else "NOT_STARTED",
+        failure=f"{failed.get('error')}: {failed.get('cause')}" if failed else None,
     )
 
 
@@ -313,9 +360,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--faults", type=float, default=0.05, metavar="RATE")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", action="append", default=[], metavar="KEY")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    report = run(args.files, args.faults, args.seed, progress=not args.json)
+    try:
+        select(corpus(args.files, args.seed), frozenset(args.only))
+    except ValueError as error:
+        parser.error(str(error))
+    report = run(args.files, args.faults, args.seed, progress=not args.json, only=frozenset(args.only))
     if args.json:
         print(json.dumps(asdict(report), sort_keys=True))
     else:

@@ -67,6 +67,9 @@ RESULT_REASON: Final = "reason"
 RESULT_REVIEW: Final = "review"
 # The counts of an accepted file that the ledger keeps (records = valid + large + invalid).
 RESULT_COUNTS: Final = (RESULT_RECORDS, RESULT_VALID, RESULT_LARGE, RESULT_INVALID)
+# An accepted file's budget of conflicts with other files' stored records (found at store time):
+# MAX_REJECTED_RECORDS minus the records the validator rejected. Past it the conflict breaker trips.
+RESULT_MAX_CONFLICTS: Final = "max_conflicts"
 # An accepted file's rejected records per reason code ({reason: n}, zeros left out; sums to invalid).
 RESULT_REJECTED_BY_REASON: Final = "rejected_by_reason"
 # Per contract rule ({`path keyword`: n}): the small lane's inline result, before the validator turns
@@ -162,9 +165,11 @@ class ChildLedger(TypedDict):
 
 class ChildInput(Batch):
     """A batch child's input: the manifest batch plus, from the parent's ItemSelector, the file's
-    ledger item and the parent execution (the child adds its outcome counts there)."""
+    ledger item and the parent execution (the child adds its outcome counts there) and the file's
+    conflict budget (the validator's max_conflicts: workflow/breaker.py)."""
 
     ledger: ChildLedger
+    max_conflicts: int
 
 
 # The validator's event: where the uploaded object is.
@@ -192,6 +197,7 @@ class AcceptedResult(TypedDict):
     batches: int
     manifest: ManifestLocation
     rejected_by_reason: dict[str, int]
+    max_conflicts: int
     ledger: LedgerAttributes
 
 
@@ -221,6 +227,8 @@ class InlineResult(TypedDict):
     batches: int
     batch: Batch | None
     rejected_by_reason: dict[str, int]
+    # The file's conflict budget (workflow/breaker.py).
+    max_conflicts: int
     ledger: LedgerAttributes
 
 

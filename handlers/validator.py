@@ -49,6 +49,7 @@ from handlers.shapes import (
     RESULT_LARGE,
     RESULT_LEDGER,
     RESULT_MANIFEST,
+    RESULT_MAX_CONFLICTS,
     RESULT_REASON,
     RESULT_RECORDS,
     RESULT_REJECTED_BY_REASON,
@@ -193,7 +194,7 @@ def _rejected_result(rejected: FileRejected, source: Source, retention_days: int
 
 
 def _accepted_result(
-    summary: Summary, *, bucket: str, location_key: str, retention_days: int
+    summary: Summary, *, bucket: str, location_key: str, retention_days: int, max_rejected: int
 ) -> AcceptedResult:
     return {
         RESULT_FILE_REJECTED: False,
@@ -208,6 +209,8 @@ def _accepted_result(
             LOCATION_VERSION_ID: summary.manifest_version,
         },
         RESULT_REJECTED_BY_REASON: dict(summary.rejected_by_reason),
+        # The file's conflict budget (workflow/breaker.py): what MaxRejectedRecords leaves.
+        RESULT_MAX_CONFLICTS: max_rejected - summary.invalid,
         RESULT_LEDGER: ledger_attributes(
             now=time.time(),
             retention_days=retention_days,
@@ -249,7 +252,11 @@ def _split_step(
             return {**_rejected_result(rejected, source, retention_days), VALIDATIONS: len(event[PARTS])}
     summary.manifest_version = version
     result = _accepted_result(
-        summary, bucket=bucket, location_key=location_key, retention_days=retention_days
+        summary,
+        bucket=bucket,
+        location_key=location_key,
+        retention_days=retention_days,
+        max_rejected=max_rejected,
     )
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=source["key"], ranges=len(event[PARTS]), **counts)
@@ -339,6 +346,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 )
                 _log("file validated inline", bucket=bucket, key=key, handoff=inline_result[RESULT_HANDOFF])
                 if not inline_result[RESULT_HANDOFF]:
+                    inline_result[RESULT_MAX_CONFLICTS] = max_rejected - inline_result[RESULT_INVALID]
                     inline_result[RESULT_LEDGER] = ledger_attributes(
                         now=time.time(),
                         retention_days=retention_days,
@@ -364,7 +372,11 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     finally:
         body.close()
     result = _accepted_result(
-        summary, bucket=bucket, location_key=location_key, retention_days=retention_days
+        summary,
+        bucket=bucket,
+        location_key=location_key,
+        retention_days=retention_days,
+        max_rejected=max_rejected,
     )
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
     _log("file validated", bucket=bucket, key=key, **counts)

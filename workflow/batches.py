@@ -31,7 +31,9 @@ from handlers.ledgeritem import (
     LEDGER_DUPLICATES,
     LEDGER_EXECUTION_ARN,
     LEDGER_FILE_ID,
+    LEDGER_OPEN_SINCE,
     LEDGER_REJECTED,
+    LEDGER_STATUS_FAILED,
     LEDGER_STORED,
 )
 from handlers.provenance import source_members
@@ -51,13 +53,20 @@ from handlers.shapes import (
     OUTCOME_DUPLICATE,
     OUTCOME_REJECTED,
     OUTCOME_STORED,
+    RESULT_MAX_CONFLICTS,
 )
 from handlers.throughput import RECORD_CONCURRENCY
 from workflow import names
+from workflow.breaker import (
+    ERROR_NAME,
+    ERROR_TOO_MANY_CONFLICTS,
+    TOO_MANY_CONFLICTS_CAUSE,
+    conflicts_past_limit,
+)
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY
 from workflow.records import build_record_processor
 from workflow.retries import DYNAMODB_TRANSIENT, EXPRESS_LANE_ATTEMPTS, transient
-from workflow.sdk import Catch, InlineMap, Pass, Task
+from workflow.sdk import Catch, Fail, InlineMap, Pass, Task
 
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
 # "reasons": {"conflict": {"N": "n"}}} (the last as a DynamoDB map entry, merged into rejected_by_reason).
@@ -71,6 +80,12 @@ LEDGER_OUTCOME_COUNTS = {
 }
 REJECTED_BY_REASON = LEDGER_REJECTED_BY_REASON
 COUNTED_BATCHES = LEDGER_COUNTED_BATCHES
+# Where CountBatch keeps the file's conflicts so far ({"conflicts": n}) for the conflict breaker.
+FILE_CONFLICTS = "$.file_conflicts"
+# TripConflictBreaker's retries: one, so the child's worst case keeps within its budget (234 s for
+# the stores and the count, + 5 s for the trip: 239 s of 240 s; two retries made it 243 s, refused).
+# A trip that still fails fails the child: the parent marks the file FAILED (re-driven, bounded).
+TRIP_ATTEMPTS = 1
 
 
 def _count(key: str, value: str) -> str:
@@ -144,7 +159,7 @@ def _count_batch() -> Task:
     conflict = f"#{REJECTED_BY_REASON}.#{REASON_CONFLICT}"
     # A Pass, not a Succeed: cfn-lint's schema refuses OutputPath on a Succeed state.
     already_counted = Pass(names.BATCH_ALREADY_COUNTED, output_path=f"$.{BATCH_NUMBER}")
-    return Task(
+    count = Task(
         names.COUNT_BATCH,
         resource=names.service("dynamodb:updateItem"),
         parameters={
@@ -162,9 +177,14 @@ def _count_batch() -> Task:
                 "#execution_arn": LEDGER_EXECUTION_ARN,
             },
             "ExpressionAttributeValues": values,
+            # The file's conflicts so far, this batch's included: the conflict breaker's count (the whole
+            # item: UPDATED_NEW may leave out an attribute the update left at its value, e.g. 0 + 0).
+            "ReturnValues": "ALL_NEW",
         },
-        result_path=None,
-        output_path=f"$.{BATCH_NUMBER}",
+        result_selector={
+            "conflicts.$": f"States.StringToJson($.Attributes.{REJECTED_BY_REASON}.M.{REASON_CONFLICT}.N)"
+        },
+        result_path=FILE_CONFLICTS,
         retry=transient(DYNAMODB_TRANSIENT, max_attempts=EXPRESS_LANE_ATTEMPTS),
         catch=Catch(
             error_equals=["DynamoDB.ConditionalCheckFailedException"],
@@ -172,6 +192,56 @@ def _count_batch() -> Task:
             result_path=None,
         ),
     )
+    count.next(
+        conflicts_past_limit(
+            f"{FILE_CONFLICTS}.conflicts",
+            f"$.{RESULT_MAX_CONFLICTS}",
+            state_id=names.CHECK_BATCH_CONFLICTS,
+            tripped=_trip_breaker(),
+            default=Pass(names.BATCH_COUNTED, output_path=f"$.{BATCH_NUMBER}"),
+        )
+    )
+    return count
+
+
+def _trip_breaker() -> Task:
+    """The conflict breaker, tripped by the batch whose count took the file past its budget: the
+    ledger item FAILED with error_name TooManyConflicts and out of the watchdog's index (a re-drive
+    would send the same conflicts to review again), then the child fails, and with it the
+    Distributed Map (ToleratedFailurePercentage 0): no further batch starts. MarkFileFailed leaves
+    this mark as it is (its condition)."""
+    tripped = Fail(
+        names.BATCH_TOO_MANY_CONFLICTS, error=ERROR_TOO_MANY_CONFLICTS, cause=TOO_MANY_CONFLICTS_CAUSE
+    )
+    trip = Task(
+        names.TRIP_CONFLICT_BREAKER,
+        resource=names.service("dynamodb:updateItem"),
+        parameters={
+            "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
+            "Key": {"file_id": {"S.$": f"$.{BATCH_LEDGER}.file_id"}},
+            "UpdateExpression": "SET #status = :failed, finished_at = :now, #error_name = :error "
+            "REMOVE #open_since",
+            "ConditionExpression": "#execution_arn = :execution",
+            "ExpressionAttributeNames": {
+                "#status": "status",
+                "#error_name": ERROR_NAME,
+                "#open_since": LEDGER_OPEN_SINCE,
+                "#execution_arn": "execution_arn",
+            },
+            "ExpressionAttributeValues": {
+                ":failed": {"S": LEDGER_STATUS_FAILED},
+                ":now": {"S.$": "$$.State.EnteredTime"},
+                ":error": {"S": ERROR_TOO_MANY_CONFLICTS},
+                ":execution": {"S.$": f"$.{BATCH_LEDGER}.execution_arn"},
+            },
+        },
+        result_path=None,
+        # Few retries: the child is EXPRESS (5 minutes); the Fail follows whatever this write does.
+        retry=transient(DYNAMODB_TRANSIENT, max_attempts=TRIP_ATTEMPTS),
+        catch=Catch(error_equals=["States.ALL"], next_step=tripped, result_path=None),
+    )
+    trip.next(tripped)
+    return trip
 
 
 def build_batch_processor() -> InlineMap:

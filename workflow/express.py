@@ -37,12 +37,14 @@ from handlers.shapes import (
     RESULT_FILE_REJECTED,
     RESULT_HANDOFF,
     RESULT_HANDOFF_REASON,
+    RESULT_MAX_CONFLICTS,
     RESULT_RECORDS,
     SOURCE_ETAG,
 )
 from handlers.throughput import SMALL_FILE_RECORD_CONCURRENCY
 from workflow import names
 from workflow.batches import OUTCOMES, record_map
+from workflow.breaker import conflicts_past_limit
 from workflow.files import (
     LANE_EXPRESS,
     STATUS_FAILED,
@@ -127,7 +129,17 @@ def build_small_file_workflow() -> Choice:
         large_records=False,
     )
     store_records.add_catch(ends.catch_all_to_mark_failed)
-    store_records.next(ends.mark_done)
+    # The conflict breaker: the lane's one batch is stored by now (at most INLINE_MAX_RECORDS reviews),
+    # so past the budget the file only ends FAILED, loudly, with its counts.
+    store_records.next(
+        conflicts_past_limit(
+            f"{OUTCOMES}.conflicts",
+            f"$.validation.{RESULT_MAX_CONFLICTS}",
+            state_id=names.CHECK_CONFLICTS,
+            tripped=ends.mark_conflicted,
+            default=ends.mark_done,
+        )
+    )
     # No batch (a file without records): zero counts, so MarkFileDone reads the same paths.
     no_records = Pass(
         names.NO_RECORDS,

@@ -49,6 +49,7 @@ from handlers.shapes import (
     RESULT_COUNTS,
     RESULT_FILE_REJECTED,
     RESULT_LEDGER,
+    RESULT_MAX_CONFLICTS,
     RESULT_REASON,
     SOURCE_ETAG,
 )
@@ -60,6 +61,7 @@ from workflow.batches import (
     REJECTED_BY_REASON,
     build_batch_processor,
 )
+from workflow.breaker import ERROR_NAME, ERROR_TOO_MANY_CONFLICTS, TOO_MANY_CONFLICTS_CAUSE
 from workflow.paths import VALIDATION, manifest, validation
 from workflow.ranges import build_split_validation
 from workflow.retries import (
@@ -141,11 +143,15 @@ def ledger_update(
     error_path: str | None = None,
     attributes: dict[str, dict[str, Any] | str] | None = None,
     max_attempts: int = LEDGER_ATTEMPTS,
+    watched: bool | None = None,
+    unless_error: str | None = None,
 ) -> Task:
     """Set the file's ledger status (DONE, FAILED, HANDED_OFF) and when; FAILED also records the error's
     name. Only the claim this execution owns: the write is conditional on the item's execution_arn, so
     a retried or late write never ends another execution's claim (a failed condition is an error).
-    An open status (re)sets open_since (the watchdog's index); DONE removes it.
+    An open status (re)sets open_since (the watchdog's index); DONE removes it. `watched` False: the
+    file leaves the index whatever its status (a FAILED file the watchdog must not re-drive).
+    `unless_error`: nor when the item already names this error (a failed condition is an error).
 
     `attributes`: more attributes to set, name -> DynamoDB JSON value, or a path (str) to one in the
     state (always through `#name`, so a reserved word is never a problem).
@@ -161,7 +167,9 @@ def ledger_update(
         ":now": {"S.$": "$$.State.EnteredTime"},
         ":execution": {"S.$": "$$.Execution.Id"},
     }
-    if status in OPEN_STATUSES:
+    if watched is None:
+        watched = status in OPEN_STATUSES
+    if watched:
         expression += ", #open_since = :now"
     if error_path:
         expression += f", {LEDGER_ERROR_NAME} = :error"
@@ -173,8 +181,13 @@ def ledger_update(
             values[f":{name}.$"] = value
         else:
             values[f":{name}"] = value
-    if status not in OPEN_STATUSES:
+    if not watched:
         expression += " REMOVE #open_since"
+    condition = CLAIM_OWNED
+    if unless_error:
+        condition += f" AND (attribute_not_exists(#{ERROR_NAME}) OR #{ERROR_NAME} <> :unless_error)"
+        attribute_names[f"#{ERROR_NAME}"] = ERROR_NAME
+        values[":unless_error"] = {"S": unless_error}
     return Task(
         state_id,
         resource=names.service("dynamodb:updateItem"),
@@ -182,7 +195,7 @@ def ledger_update(
             "TableName": names.sub(names.FILE_LEDGER_TABLE_NAME),
             "Key": {LEDGER_FILE_ID: {"S.$": "$.file.file_id"}},
             "UpdateExpression": expression,
-            "ConditionExpression": CLAIM_OWNED,
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": attribute_names,
             "ExpressionAttributeValues": values,
         },
@@ -267,6 +280,8 @@ class FileEnds:
     mark_failed: Task
     mark_done: Task
     send_file_rejection: Task
+    # The conflict breaker tripped: FAILED with the counts, out of the watchdog's index -> TooManyConflicts.
+    mark_conflicted: Task
 
 
 def file_ends(
@@ -288,14 +303,36 @@ def file_ends(
     )
     catch_all_to_fail = Catch(error_equals=["States.ALL"], next_step=pipeline_failed, result_path="$.error")
 
+    # Never over a conflict breaker's mark (a child's TripConflictBreaker): that file stays out of the
+    # watchdog's index, FAILED with TooManyConflicts; the execution still fails (PipelineFailed).
     mark_failed = ledger_update(
-        names.MARK_FILE_FAILED, status=STATUS_FAILED, error_path="$.error.Error", max_attempts=ledger_attempts
+        names.MARK_FILE_FAILED,
+        status=STATUS_FAILED,
+        error_path="$.error.Error",
+        max_attempts=ledger_attempts,
+        unless_error=ERROR_TOO_MANY_CONFLICTS,
     )
     mark_failed.add_catch(catch_all_to_fail)
     mark_failed.next(pipeline_failed)
     catch_all_to_mark_failed = Catch(
         error_equals=["States.ALL"], next_step=mark_failed, result_path="$.error"
     )
+
+    too_many_conflicts = Fail(
+        names.TOO_MANY_CONFLICTS, error=ERROR_TOO_MANY_CONFLICTS, cause=TOO_MANY_CONFLICTS_CAUSE
+    )
+    mark_conflicted = ledger_update(
+        names.MARK_FILE_CONFLICTED,
+        status=STATUS_FAILED,
+        attributes={
+            **_accepted_counts(counted_inline=counted_inline),
+            ERROR_NAME: {"S": ERROR_TOO_MANY_CONFLICTS},
+        },
+        max_attempts=ledger_attempts,
+        watched=False,
+    )
+    mark_conflicted.add_catch(catch_all_to_fail)
+    mark_conflicted.next(too_many_conflicts)
 
     file_processed = Succeed(names.FILE_PROCESSED)
     mark_done = ledger_update(
@@ -346,6 +383,7 @@ def file_ends(
         mark_failed=mark_failed,
         mark_done=mark_done,
         send_file_rejection=send_file_rejection,
+        mark_conflicted=mark_conflicted,
     )
 
 
@@ -377,6 +415,8 @@ def build_file_workflow() -> Choice:
                 f"{CHILD_LEDGER_FILE_ID}.$": "$.file.file_id",
                 f"{CHILD_LEDGER_EXECUTION_ARN}.$": "$$.Execution.Id",
             },
+            # The file's conflict budget: the batch that passes it trips the breaker (workflow/breaker.py).
+            f"{RESULT_MAX_CONFLICTS}.$": validation(RESULT_MAX_CONFLICTS),
         },
         max_concurrency=BATCH_CONCURRENCY,
         tolerated_failure_percentage=0,

@@ -60,6 +60,10 @@ MARK_FILE_REJECTED: Final = "MarkFileRejected"
 FILE_PROCESSED: Final = "FileProcessed"
 MARK_FILE_FAILED: Final = "MarkFileFailed"
 PIPELINE_FAILED: Final = "PipelineFailed"
+# The conflict breaker (both lanes): conflicts with other files' records past the file's budget.
+CHECK_CONFLICTS: Final = "CheckConflicts"
+MARK_FILE_CONFLICTED: Final = "MarkFileConflicted"
+TOO_MANY_CONFLICTS: Final = "TooManyConflicts"
 # Fallback when SendFileRejection fails after its retries: a minimal review (docs/CONTRACT.md).
 DESCRIBE_MINIMAL_FILE_REVIEW: Final = "DescribeMinimalFileReview"
 SEND_MINIMAL_FILE_REVIEW: Final = "SendMinimalFileReview"
@@ -79,6 +83,11 @@ STORE_BATCH: Final = "StoreBatch"
 # The batch's outcome counts added to the file's ledger item, once per batch (workflow/batches.py).
 COUNT_BATCH: Final = "CountBatch"
 BATCH_ALREADY_COUNTED: Final = "BatchAlreadyCounted"
+# The conflict breaker in a child (workflow/breaker.py): the file's conflicts so far past its budget.
+CHECK_BATCH_CONFLICTS: Final = "CheckBatchConflicts"
+BATCH_COUNTED: Final = "BatchCounted"
+TRIP_CONFLICT_BREAKER: Final = "TripConflictBreaker"
+BATCH_TOO_MANY_CONFLICTS: Final = "BatchTooManyConflicts"
 
 # Per-record states (inline Map inside a child).
 ROUTE_RECORD: Final = "RouteRecord"

@@ -77,6 +77,8 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
         "batches": 1,
         "manifest": {"bucket": BUCKET, "key": result["manifest"]["key"], "version_id": ANY},
         "rejected_by_reason": {"missing_contact_info": 1},
+        # the conflict breaker's budget: MAX_REJECTED_RECORDS (default 1000) minus the 1 rejected
+        "max_conflicts": 999,
         # LEDGER_RETENTION_DAYS unset: kept forever (a NULL, which DynamoDB TTL ignores)
         "ledger": {
             "expires_at": {"NULL": True},
@@ -96,6 +98,17 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
     assert manifest[0]["source"] == {k: event[k] for k in ("bucket", "key", "version_id", "etag")}
     # AND neither the result nor the logs contain record content
     assert SECRET not in json.dumps(result) and SECRET not in caplog.text and "Laptop" not in caplog.text
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["large-lane", "small-lane"])
+def test_validator_gives_the_conflict_breaker_the_rejections_left(aws, monkeypatch, inline):
+    """Issue 20 F3: the budget of conflicts with other files' records travels with the file
+    (MAX_REJECTED_RECORDS minus the records the validator rejected), in both lanes' results."""
+    s3, _ = aws
+    monkeypatch.setenv("MAX_REJECTED_RECORDS", "5")
+    event = upload(s3, "in/budget.jsonl", (SMALL + "\n" + '{"order-info": {}}\n' * 2).encode())
+    result = validator.handler({**event, "inline": True} if inline else event, None)
+    assert (result["invalid"], result["max_conflicts"]) == (2, 3)
 
 
 def test_validator_reads_the_version_named_in_the_event(aws):

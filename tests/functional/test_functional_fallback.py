@@ -212,6 +212,8 @@ def test_unsendable_record_reviews_fall_back_to_minimal_reviews(aws: Aws) -> Non
             _valid_entry(2, "A-1", "y" * 2000),
         ],
         "ledger": {"file_id": "in/orders.json#fallback", "execution_arn": "arn:parent"},
+        # the file's conflict budget (the parent's ItemSelector: the validator's max_conflicts)
+        "max_conflicts": 1000,
     }
     aws.dynamodb.put_item(
         TableName="ledger",

@@ -60,6 +60,7 @@ def test_the_typed_shapes_use_the_declared_key_names() -> None:
         shapes.RESULT_BATCHES,
         shapes.RESULT_MANIFEST,
         shapes.RESULT_REJECTED_BY_REASON,
+        shapes.RESULT_MAX_CONFLICTS,
         shapes.RESULT_LEDGER,
     }
     assert set(shapes.RejectedResult.__required_keys__) == {

@@ -247,8 +247,11 @@ def test_the_small_lane_results_have_the_declared_shapes() -> None:
     result = validate_inline(
         io.BytesIO(body), source=source, claims=_NoClaims(), max_rejected=10, max_file_bytes=1 << 20
     )
-    # THEN the result has the declared inline keys (the validator turns rejected_by_rule into `ledger`)
-    expected = _keys(shapes.InlineResult) - {shapes.RESULT_LEDGER} | {shapes.RESULT_REJECTED_BY_RULE}
+    # THEN the result has the declared inline keys (the validator turns rejected_by_rule into `ledger`
+    # and adds the conflict budget, which MaxRejectedRecords gives)
+    expected = _keys(shapes.InlineResult) - {shapes.RESULT_LEDGER, shapes.RESULT_MAX_CONFLICTS} | {
+        shapes.RESULT_REJECTED_BY_RULE
+    }
     assert set(result) == expected
     assert set(result[shapes.RESULT_BATCH]) == _keys(shapes.Batch)
     statuses = [entry[shapes.KEY_STATUS] for entry in result[shapes.RESULT_BATCH][shapes.BATCH_RECORDS]]

@@ -151,8 +151,20 @@ def test_store_records_runs_the_per_record_graph_of_the_batch_children_within_th
             }
         },
     }
-    # its outcome counts go to MarkFileDone (the small lane's only ledger write after the claim)
-    assert store["ResultPath"] == "$.outcomes" and store["Next"] == "MarkFileDone"
+    # its outcome counts go to MarkFileDone through the conflict breaker's CheckConflicts (past the
+    # file's budget of conflicts with other files' records: MarkFileConflicted)
+    assert store["ResultPath"] == "$.outcomes" and store["Next"] == "CheckConflicts"
+    assert small["CheckConflicts"] == {
+        "Type": "Choice",
+        "Choices": [
+            {
+                "Variable": "$.outcomes.conflicts",
+                "NumericGreaterThanPath": "$.validation.max_conflicts",
+                "Next": "MarkFileConflicted",
+            }
+        ],
+        "Default": "MarkFileDone",
+    }
     assert store["Catch"] == [
         {"ErrorEquals": ["States.ALL"], "Next": "MarkFileFailed", "ResultPath": "$.error"}
     ]
@@ -162,11 +174,7 @@ def test_store_records_runs_the_per_record_graph_of_the_batch_children_within_th
 
 
 def test_every_retry_of_the_small_lane_is_within_its_budget(small: dict[str, Any]) -> None:
-    retriers = [
-        (name, retrier)
-        for name, state in _all_states(small)
-        for retrier in state.get("Retry", [])
-    ]
+    retriers = [(name, retrier) for name, state in _all_states(small) for retrier in state.get("Retry", [])]
     assert retriers and all(r["MaxAttempts"] <= EXPRESS_LANE_ATTEMPTS for _, r in retriers), retriers
 
 

@@ -312,6 +312,8 @@ def test_batches_run_as_express_children_read_from_the_manifest(parent: dict[str
             "item_source.$": "$$.Map.Item.Value.item_source",
             "records.$": "$$.Map.Item.Value.records",
             "ledger": {"file_id.$": "$.file.file_id", "execution_arn.$": "$$.Execution.Id"},
+            # the file's conflict budget (the conflict breaker: workflow/breaker.py)
+            "max_conflicts.$": "$.validation.max_conflicts",
         },
         "MaxConcurrency": 12,
         "ToleratedFailurePercentage": 0,
@@ -353,7 +355,9 @@ def test_a_child_maps_its_records_inline_and_outputs_only_the_batch_number(child
         "ResultPath": "$.outcomes",
         "Next": "CountBatch",
     }
-    assert child["States"]["CountBatch"]["OutputPath"] == "$.batch"
+    # the output is the batch number only, counted (or already counted) with the breaker held
+    assert child["States"]["BatchCounted"] == {"Type": "Pass", "OutputPath": "$.batch", "End": True}
+    assert child["States"]["BatchAlreadyCounted"]["OutputPath"] == "$.batch"
     assert child["States"]["CountBatch"]["Retry"] == [{**DYNAMODB_RETRY, **CHILD_RETRY}]
     assert processor["ProcessorConfig"] == {"Mode": "INLINE"}
     assert processor["StartAt"] == "RouteRecord"
@@ -550,16 +554,19 @@ def test_permanent_failures_mark_the_ledger_then_end_in_a_named_fail(parent: dic
     assert mark_failed["Parameters"] == {
         "TableName": "${FileLedgerTableName}",
         "Key": {"file_id": {"S.$": "$.file.file_id"}},
-        # FAILED stays open (the watchdog re-drives it), and only this execution's claim is changed
+        # FAILED stays open (the watchdog re-drives it), and only this execution's claim is changed,
+        # unless a child's conflict breaker marked it (FAILED TooManyConflicts, never re-driven)
         "UpdateExpression": "SET #status = :status, finished_at = :now, #open_since = :now, "
         "error_name = :error",
-        "ConditionExpression": "#execution_arn = :execution",
-        "ExpressionAttributeNames": CLAIM_NAMES,
+        "ConditionExpression": "#execution_arn = :execution AND "
+        "(attribute_not_exists(#error_name) OR #error_name <> :unless_error)",
+        "ExpressionAttributeNames": {**CLAIM_NAMES, "#error_name": "error_name"},
         "ExpressionAttributeValues": {
             ":status": {"S": "FAILED"},
             ":now": {"S.$": "$$.State.EnteredTime"},
             ":execution": {"S.$": "$$.Execution.Id"},
             ":error": {"S.$": "$.error.Error"},
+            ":unless_error": {"S": "TooManyConflicts"},
         },
     }
     assert mark_failed["Next"] == "PipelineFailed"

@@ -193,7 +193,7 @@ def test_build_refuses_a_batch_child_of_400_records(
     monkeypatch.setattr(workflow.budgets, "BATCH_MAX_RECORDS", 400)
     assert build.main(["--output", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "worstcase.md: StateMachine: a ProcessBatches child's worst case 459 s for 400 records" in err
+    assert "worstcase.md: StateMachine: a ProcessBatches child's worst case 464 s for 400 records" in err
     assert "StoreBatch[10 waves of 400 x RouteRecord > StoreLargeRecord[3 x 8 s + 3 s waits]" in err
     assert not list(tmp_path.iterdir())
 
