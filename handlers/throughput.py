@@ -23,9 +23,10 @@ from typing import Final
 # (every call retried at its longest backoff), and build.py refuses settings past 300 s less a 60 s
 # margin (workflow/budgets.py, output/worstcase.md): 200 records in 5 waves of 40 take at most 239 s
 # (the conflict breaker's trip included); 400 (10 waves of 40, or 40 of 10) fit no useful retry
-# budget. Batches are sized by bytes too, and each is one billed child start: realistic orders reach BATCH_MAX_BYTES at ~200-205 records (the cost
-# benchmark's: 200 a batch before and after), so 200 keeps them full; the sample order (~330 bytes an
-# entry, ~600 by bytes) stops at the count: twice the children of the 400 cap.
+# budget. Batches are sized by bytes too, and each is one billed child start: realistic orders reach
+# BATCH_MAX_BYTES at ~200-205 records (the cost benchmark's: 200 a batch before and after), so 200
+# keeps them full; the sample order (~330 bytes an entry, ~600 by bytes) stops at the count: twice the
+# children of the 400 cap.
 # Above INLINE_MAX_RECORDS: the small lane's own cap, not the batch's, hands a 161-record file off.
 BATCH_MAX_BYTES: Final = 200_000
 BATCH_MAX_RECORDS: Final = 200
