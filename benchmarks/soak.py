@@ -38,6 +38,15 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from handlers.ledgeritem import (
+    LEDGER_DUPLICATES,
+    LEDGER_RECORDS,
+    LEDGER_REJECTED,
+    LEDGER_STATUS,
+    LEDGER_STATUS_DONE,
+    LEDGER_STORED,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_FILES = ROOT / "tests" / "fixtures" / "files"
 SMALL_LANE_BYTES = 64 * 1024
@@ -210,8 +219,8 @@ def _judge(result: Any) -> tuple[bool, str]:
     ledger = result.ledger or {}
     if result.status != "SUCCEEDED":
         return False, f"execution {result.status}"
-    if ledger.get("status") != "DONE":
-        return False, f"ledger {ledger.get('status')}"
+    if ledger.get(LEDGER_STATUS) != LEDGER_STATUS_DONE:
+        return False, f"ledger {ledger.get(LEDGER_STATUS)}"
     if result.problems:
         return False, "reconciliation"
     return True, ""
@@ -220,10 +229,12 @@ def _judge(result: Any) -> tuple[bool, str]:
 def _counted_twice(result: Any) -> int:
     """Records a DONE ledger counts more than once: stored + duplicates + rejected past records."""
     ledger = result.ledger or {}
-    if ledger.get("status") != "DONE" or not isinstance(ledger.get("records"), int) or "stored" not in ledger:
+    records = ledger.get(LEDGER_RECORDS)
+    done = ledger.get(LEDGER_STATUS) == LEDGER_STATUS_DONE
+    if not done or not isinstance(records, int) or LEDGER_STORED not in ledger:
         return 0
-    total = ledger["stored"] + ledger.get("duplicates", 0) + ledger.get("rejected", 0)
-    return max(0, int(total) - int(ledger["records"]))
+    total = ledger[LEDGER_STORED] + ledger.get(LEDGER_DUPLICATES, 0) + ledger.get(LEDGER_REJECTED, 0)
+    return max(0, int(total) - records)
 
 
 def _reviews_repeated(result: Any) -> int:
