@@ -153,10 +153,9 @@ def _program_eval(original: Any) -> Any:
 
 def _time_out(env: Environment) -> None:
     """End the execution TIMED_OUT (as moto's own timeout does); what is still running can no
-    longer change that status (on AWS nothing runs after the limit)."""
+    longer change that status (on AWS nothing runs after the limit): a timed-out program ignores a
+    later error (sfn_stopped_execution.py) and `set_ended` changes only a running one."""
     env.set_timed_out()
-    env.set_error = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    env.set_ended = lambda *args, **kwargs: None  # type: ignore[method-assign]
     execution_clock: clock.EmulatedClock = env._emulator_clock  # type: ignore[attr-defined]
     if execution_clock.limit == EXPRESS_LIMIT_SECONDS:
         faults.count_limit(faults.EXPRESS_TIMED_OUT)

@@ -12,7 +12,8 @@ ExecutionFailed in one run and ExecutionAborted in the next).
 Patched at the parser's `Execution.stop` (the execution is ABORTED when the call returns, as on
 AWS), its worker's `_reflect_execution_status` (a stopped execution's status is final), and
 `Environment.set_error` / `set_timed_out` (a stopped program stays stopped, so the history ends
-with ExecutionAborted too).
+with ExecutionAborted too; a timed-out one, e.g. at the emulated EXPRESS limit of
+sfn_emulated_time.py, stays timed out the same way: on AWS nothing runs after either).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from moto.stepfunctions.parser.api import ExecutionStatus
 from moto.stepfunctions.parser.asl.eval.environment import Environment
-from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped, ProgramTimedOut
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
 
 PROVEN_BY = "tests/unit/emulator/test_emulator_stop.py::test_a_stopped_execution_stays_aborted"
@@ -33,8 +34,8 @@ def install() -> None:
     BaseExecutionWorkerCommunication._reflect_execution_status = _final_once_aborted(  # type: ignore[method-assign]
         BaseExecutionWorkerCommunication._reflect_execution_status
     )
-    Environment.set_error = _unless_stopped(Environment.set_error)  # type: ignore[method-assign]
-    Environment.set_timed_out = _unless_stopped(Environment.set_timed_out)  # type: ignore[method-assign]
+    Environment.set_error = _unless_ended(Environment.set_error)  # type: ignore[method-assign]
+    Environment.set_timed_out = _unless_ended(Environment.set_timed_out)  # type: ignore[method-assign]
 
 
 def _stop(original: Any) -> Any:
@@ -55,10 +56,13 @@ def _final_once_aborted(original: Any) -> Any:
     return reflect
 
 
-def _unless_stopped(original: Any) -> Any:
+def _unless_ended(original: Any) -> Any:
+    """A program stopped or timed out keeps that status (`set_ended` already changes only a running
+    program)."""
+
     def setter(self: Environment, *args: Any, **kwargs: Any) -> None:
         with self._state_mutex:
-            if isinstance(self._program_state, ProgramStopped):
+            if isinstance(self._program_state, ProgramStopped | ProgramTimedOut):
                 return
             original(self, *args, **kwargs)
 
