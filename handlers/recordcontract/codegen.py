@@ -27,7 +27,6 @@ it: tests/unit/handlers/test_contract_fuzz.py).
 from __future__ import annotations
 
 import json
-import types
 from decimal import Decimal
 from typing import Any
 
@@ -465,9 +464,3 @@ def render_module(nodes: dict[str, Node], located: dict[str, Check], *, contract
     body += ["    }", ""]
     return head + "\n".join(body)
 
-
-def exec_module(source: str, name: str = "generated_contract") -> types.ModuleType:
-    """Run generated source as a module: build time and tests only (the Lambda imports the file)."""
-    module = types.ModuleType(name)
-    exec(compile(source, f"<{name}>", "exec"), module.__dict__)
-    return module

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from handlers.recordcontract.codegen import exec_module, render_module
+from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import MAX_CONTRACT_NESTING, ContractError, compile_contract, nesting
+from tests.contractmodule import exec_module
 
 SEEDS = range(6)
 PER_SEED = 60

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from handlers.jsonnumbers import parse_float
-from handlers.recordcontract.codegen import exec_module, render_module
+from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import Contract, ContractError, compile_contract
+from tests.contractmodule import exec_module
 
 SUITE = Path(__file__).resolve().parents[2] / "fixtures" / "json-schema-test-suite" / "draft2020-12"
 FORMATS = ("email", "date", "date-time", "uuid")
