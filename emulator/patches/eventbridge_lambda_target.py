@@ -11,9 +11,6 @@ dead-letter queue are not emulated).
 
 from __future__ import annotations
 
-import copy
-import datetime
-import functools
 import json
 import logging
 import threading
@@ -22,40 +19,30 @@ from typing import Any
 from moto.awslambda.models import lambda_backends
 from moto.events.models import Rule
 
+from emulator import ruletargets as _targets
+
 PROVEN_BY = "tests/e2e/test_e2e_watchdog.py::test_a_stopped_standard_run_is_redriven_through_its_rule"
 
 _LOG = logging.getLogger(__name__)
 
 
 def install() -> None:
-    Rule.send_to_targets = _send_to_targets(Rule.send_to_targets)  # type: ignore[method-assign]
+    Rule.send_to_targets = _targets.send_to_targets(  # type: ignore[method-assign]
+        Rule.send_to_targets, _is_function, _start_invoke
+    )
 
 
 def _is_function(target: dict[str, Any]) -> bool:
     return ":lambda:" in target["Arn"] and ":function:" in target["Arn"]
 
 
-def _send_to_targets(original: Any) -> Any:
-    @functools.wraps(original)
-    def send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
-        functions = [t for t in self.targets if _is_function(t)]
-        if len(functions) < len(self.targets):
-            rest = copy.copy(self)
-            rest.targets = [t for t in self.targets if not _is_function(t)]
-            original(rest, original_event, transform_input)
-        if functions and self.event_pattern.matches_event(original_event):
-            for target in functions:
-                threading.Thread(target=_invoke, args=(self, target, original_event), daemon=True).start()
-
-    return send_to_targets
+def _start_invoke(rule: Rule, target: dict[str, Any], event: Any) -> None:
+    threading.Thread(target=_invoke, args=(rule, target, event), daemon=True).start()
 
 
 def _invoke(rule: Rule, target: dict[str, Any], event: Any) -> None:
-    payload: Any = {k: v for k, v in event.items() if k != "ingestion-time"}
-    if isinstance(payload.get("time"), int | float):
-        stamp = datetime.datetime.fromtimestamp(payload["time"], tz=datetime.UTC)
-        payload["time"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    _, _, _, region, account, _ = target["Arn"].split(":", 5)
+    payload = _targets.payload(event)
+    account, region = _targets.account_region(target["Arn"])
     try:
         function = lambda_backends[account][region].get_function(target["Arn"])
         function.invoke(json.dumps(payload), {"x-amz-invocation-type": "Event"}, {})

@@ -18,9 +18,6 @@ key is counted as `event.after_newer_version`.
 
 from __future__ import annotations
 
-import copy
-import datetime
-import functools
 import itertools
 import json
 import logging
@@ -33,6 +30,7 @@ from moto.sqs.models import sqs_backends
 from moto.stepfunctions.responses import get_backend as executing_sfn_backend
 
 from emulator import faults
+from emulator import ruletargets as _targets
 
 PROVEN_BY = "tests/unit/emulator/test_emulator_patches.py::test_a_start_that_fails_is_dead_lettered"
 
@@ -45,27 +43,13 @@ _NEWEST_STARTED: dict[str, int] = {}
 
 
 def install() -> None:
-    Rule.send_to_targets = _send_to_targets(Rule.send_to_targets)  # type: ignore[method-assign]
+    Rule.send_to_targets = _targets.send_to_targets(  # type: ignore[method-assign]
+        Rule.send_to_targets, _is_state_machine, _deliver
+    )
 
 
 def _is_state_machine(target: dict[str, Any]) -> bool:
     return ":states:" in target["Arn"] and ":stateMachine:" in target["Arn"]
-
-
-def _send_to_targets(original: Any) -> Any:
-    @functools.wraps(original)
-    def send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
-        if not self.event_pattern.matches_event(original_event):
-            return
-        machines = [t for t in self.targets if _is_state_machine(t)]
-        if len(machines) < len(self.targets):
-            rest = copy.copy(self)
-            rest.targets = [t for t in self.targets if not _is_state_machine(t)]
-            original(rest, original_event, transform_input)
-        for target in machines:
-            _deliver(self, target, original_event)
-
-    return send_to_targets
 
 
 def _object(event: Any) -> tuple[str, str]:
@@ -101,11 +85,8 @@ def _start_in_order(rule: Rule, target: dict[str, Any], event: Any, name: str, a
 
 
 def _start_execution(rule: Rule, target: dict[str, Any], event: Any) -> None:
-    payload: Any = {k: v for k, v in event.items() if k != "ingestion-time"}
-    if isinstance(payload.get("time"), int | float):
-        stamp = datetime.datetime.fromtimestamp(payload["time"], tz=datetime.UTC)
-        payload["time"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    _, _, _, region, account, _ = target["Arn"].split(":", 5)
+    payload = _targets.payload(event)
+    account, region = _targets.account_region(target["Arn"])
     try:
         transforms = [field for field in _NOT_EMULATED_INPUT if target.get(field)]
         if transforms:
