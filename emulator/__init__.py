@@ -17,6 +17,7 @@ __all__ = [
     "deploy_stack",
     "is_alive",
     "not_emulated",
+    "shared_stack",
     "shared_server",
 ]
 
@@ -36,3 +37,16 @@ def is_alive(stack: DeployedStack) -> bool:
     except stack.clients.cloudformation.exceptions.ClientError:
         return False
     return True
+
+
+_DEPLOYED: dict[Path, DeployedStack] = {}
+
+
+def shared_stack(template: Path) -> DeployedStack:
+    """One stack per template for a process's tests: deployed on first use, and again when a
+    `moto.mock_aws` test run in the process since (pytest-xdist mixes tests of every kind on a worker)
+    has reset the server (`is_alive`)."""
+    found = _DEPLOYED.get(template)
+    if found is None or not is_alive(found):
+        found = _DEPLOYED[template] = deploy_stack(template)
+    return found

@@ -71,8 +71,8 @@ def pipeline() -> Pipeline:
     process since (pytest-xdist mixes tests of every kind on a worker) has reset the server."""
     if not TEMPLATE.is_file():
         pytest.fail(f"{TEMPLATE} is missing: run `python build.py` first")
-    if not _shared or not emulator.is_alive(_shared[0].stack):
-        deployed = emulator.deploy_stack(TEMPLATE)
+    deployed = emulator.shared_stack(TEMPLATE)
+    if not _shared or _shared[0].stack is not deployed:
         _shared[:] = [Pipeline(stack=deployed, executions=Executions(deployed), inbox=ReviewInbox(deployed))]
     return _shared[0]
 

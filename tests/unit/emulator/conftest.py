@@ -14,16 +14,11 @@ from .machines import Machines
 FIXTURE_TEMPLATE = Path(__file__).parent / "fixture" / "template.json"
 
 
-_shared: list[DeployedStack] = []
-
-
 @pytest.fixture
 def fixture_stack() -> DeployedStack:
     """Deployed once, and again if a `moto.mock_aws` test run in this process since (pytest-xdist
     mixes tests of every kind on a worker) has reset the server."""
-    if not _shared or not emulator.is_alive(_shared[0]):
-        _shared[:] = [emulator.deploy_stack(FIXTURE_TEMPLATE)]
-    return _shared[0]
+    return emulator.shared_stack(FIXTURE_TEMPLATE)
 
 
 @pytest.fixture
