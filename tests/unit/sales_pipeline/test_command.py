@@ -54,12 +54,14 @@ def test_the_installed_command_prints_the_package_version() -> None:
     assert version() == "0.1.0"
 
 
-@pytest.mark.parametrize("command", ["simulate", "serve", "deploy", "review"])
+@pytest.mark.parametrize("command", ["check", "simulate", "serve", "deploy", "review"])
 def test_every_help_lists_the_exit_statuses(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        dispatcher.main([command, "--help"])
+    try:  # argparse exits after --help; check's main returns argparse's status instead
+        code: object = dispatcher.main([command, "--help"])
+    except SystemExit as exited:
+        code = exited.code
     out = capsys.readouterr().out
-    assert exited.value.code == 0 and f"usage: sales-pipeline {command}" in out
+    assert code == 0 and f"usage: sales-pipeline {command}" in out
     assert "exit status" in out and " 2 " in out.replace("\n", " ")
 
 
@@ -83,6 +85,12 @@ def test_top_help_lists_commands_and_exit_statuses(capsys: pytest.CaptureFixture
          "(see sales-pipeline deploy --help)"),
         (["serve", "extra"], "sales-pipeline serve: error: unrecognized arguments: extra "
          "(see sales-pipeline serve --help)"),
+        (["check"], "sales-pipeline check: error: the following arguments are required: FILE "
+         "(see sales-pipeline check --help)"),
+        (["check", "--bogus", "x.json"], "sales-pipeline check: error: unrecognized arguments: --bogus "
+         "(see sales-pipeline check --help)"),
+        (["simulate"], "sales-pipeline simulate: error: the following arguments are required: FILE "
+         "(see sales-pipeline simulate --help)"),
         (["review", "sumary"], "sales-pipeline review: error: argument COMMAND: invalid choice: 'sumary' "
          "(choose from 'summary', 'export', 'show', 'report', 'replay', 'status') "
          "(see sales-pipeline review --help)"),
@@ -120,6 +128,33 @@ def test_deploy_with_an_unknown_profile_is_one_line_and_status_1(tmp_path: Path)
     (tmp_path / "deploy.toml").write_text('stack_name = "s"\nartifacts_bucket = "bkt"\nprofile = "nosuch"\n')
     result = _run("deploy", cwd=tmp_path)
     _one_line(result, 1, "sales-pipeline deploy: error: AWS profile 'nosuch' not found in the AWS "
+              "configuration (`aws configure list-profiles` lists them)")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [(["-m", "sales_pipeline", "simulate", "examples/sample-order.json"], "simulate"),
+     (["-m", "sales_pipeline", "serve"], "serve"),
+     (["simulate.py", "examples/sample-order.json"], "simulate")],
+    ids=["simulate", "serve", "simulate.py"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("env", "profile"), [({"AWS_PROFILE": "ghost"}, "ghost"), ({"AWS_DEFAULT_PROFILE": "ghost2"}, "ghost2")]
+)
+def test_the_emulator_commands_say_a_bad_aws_profile_in_one_line_and_status_1(
+    argv: list[str], command: str, env: dict[str, str], profile: str
+) -> None:
+    """simulate and serve take no AWS options, but boto3 reads AWS_PROFILE even against the emulator: an
+    unknown one is one line, exit status 1. Failure class: a botocore traceback (`python simulate.py`
+    printed 40 lines before it went through sales_pipeline/main.py)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MOTO_PORT"}
+    environment |= {"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                    "AWS_EC2_METADATA_DISABLED": "true", "PYTHONPATH": str(REPO_ROOT), **env}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, *argv],
+        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    _one_line(result, 1, f"sales-pipeline {command}: error: AWS profile {profile!r} not found in the AWS "
               "configuration (`aws configure list-profiles` lists them)")  # fmt: skip
 
 
