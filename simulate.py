@@ -1,6 +1,8 @@
 """Try the pipeline offline: deploy output/ into the emulator, upload FILEs, report where records went.
 
-    python simulate.py FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N] [--range-bytes N]
+    sales-pipeline simulate FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N] [--range-bytes N]
+
+(`python simulate.py ...` is an alias: the same entry, sales_pipeline/main.py, so the same one-line errors.)
 
 Each file is uploaded under its base name, so the bucket's EventBridge rule (not this script) starts
 its execution. `records` is the pipeline's own count (the file ledger, else the validator's result);
@@ -21,7 +23,6 @@ file's `validations` says how many validator invocations read its records.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.ledgeritem import LEDGER_DUPLICATES, LEDGER_REJECTED, LEDGER_REJECTED_BY_REASON, LEDGER_STORED
 from sales_pipeline import inputs
+from sales_pipeline.parsing import OneLineParser
 
 # The record contract the deployed validator carries (handlers/ is its code), as errors name it.
 CONTRACT = Path(__file__).resolve().parent / "handlers" / "record_contract.json"
@@ -49,7 +51,8 @@ HEARTBEAT_SECONDS = 5.0
 HEARTBEAT_ENV = "SIMULATE_HEARTBEAT_SECONDS"
 EXIT_STATUSES = (
     "exit status: 0 every execution SUCCEEDED and every record is accounted for; 1 otherwise (lost records "
-    "are named); 2 a usage error (a missing file, a name the bucket's rule ignores)"
+    "are named; an AWS configuration error, such as an unknown AWS_PROFILE, in one line); 2 a usage error (a "
+    "missing file, a name the bucket's rule ignores) or a record contract the validator cannot load"
 )
 
 
@@ -380,9 +383,7 @@ def _cell(value: Any) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0] if __doc__ else None, epilog=EXIT_STATUSES
-    )
+    parser = OneLineParser(description=__doc__.splitlines()[0] if __doc__ else None, epilog=EXIT_STATUSES)
     parser.add_argument("files", nargs="+", metavar="FILE", help="a file to upload, or a directory of files")
     parser.add_argument("--json", action="store_true", help="one JSON object per file per line on stdout")
     parser.add_argument(
@@ -414,11 +415,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # A contract the validator cannot load would fail every execution without naming why: say it first.
     from handlers.recordcontract.buildcheck import shipping_problems
+    from handlers.schema import ContractError
 
     problems = shipping_problems(CONTRACT, name=CONTRACT_NAME)
     if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 2
+        raise ContractError(problems)  # the command says it in one line, exit status 2
     # moto warns about every template resource it skips and every unenforced ASL field.
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
@@ -431,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             range_bytes=arguments.range_bytes,
         )
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
-        print(f"simulate.py: {error}", file=sys.stderr)
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 1
     if arguments.json:
         for report in reports:
@@ -446,5 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if all(report.accounted for report in reports) else 1
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # `python simulate.py ...`: an alias of `sales-pipeline simulate ...`
+    from sales_pipeline.main import main as command
+
+    sys.exit(command(["simulate", *sys.argv[1:]]))

@@ -1,7 +1,7 @@
 """Replay files: lines that carry a corrected record and where it came from, honoured under `replay/` only.
 
 A replay line is `{"_pipeline_replay": {"bucket", "key", "version_id", "record_index"}, "record": {...}}`
-(written by `python -m review replay`). Under REPLAY_PREFIX the record is classified as usual and its
+(written by `sales-pipeline review replay`). Under REPLAY_PREFIX the record is classified as usual and its
 item's `_pipeline_source` gains `replay_of` (the origin), whose values are checked first (a bad one is
 `invalid_value`). Anywhere else the line is an ordinary record: without `order-info` it is
 `missing_order_info`, with one its `_pipeline_replay` attribute is `reserved_attribute`, so an uploader

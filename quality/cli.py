@@ -20,6 +20,7 @@ from quality.checking import check_file
 from quality.model import FileQuality, position_text
 from quality.report import ReportError, report_format, write_report
 from sales_pipeline import inputs
+from sales_pipeline.parsing import OneLineParser
 
 PROG = "check"
 EXIT_VALID, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -33,9 +34,9 @@ class UsageError(Exception):
     """Bad arguments or a contract that cannot be used: one line, exit status 2."""
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog=PROG,
+def parser(prog: str = PROG) -> argparse.ArgumentParser:
+    top = OneLineParser(
+        prog=prog,
         description="Run the pipeline's validator core on local files and print its verdicts per file: "
         "records, valid, rejected by reason, and per contract rule (`path keyword`) how many records "
         "break it and the first ones (record index and line; never record content).",
@@ -177,17 +178,18 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if rejected else EXIT_VALID
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`check` as a command: parse `argv` (sys.argv[1:] when None), print, return the exit status."""
+def main(argv: list[str] | None = None, *, prog: str = PROG) -> int:
+    """`check` as a command: parse `argv` (sys.argv[1:] when None), print, return the exit status; `prog`
+    names it in usage and errors (`sales-pipeline check` from the installed command)."""
     try:
-        args = parser().parse_args(argv)
+        args = parser(prog).parse_args(argv)
     except SystemExit as exit_:  # argparse: --help (0) or a usage error (2, its one line printed)
         return int(exit_.code or 0)
     try:
         return run(args)
     except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130

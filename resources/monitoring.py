@@ -195,7 +195,7 @@ def rejection_ratio_alarm(*, validator: Function, threshold: Parameter, actions:
     return Alarm(
         ids.REJECTION_RATIO_ALARM,
         AlarmDescription="The share of rejected records passed RejectionRatioAlarmThreshold: see the "
-        "dashboard's rejection reasons and `python -m review summary`.",
+        "dashboard's rejection reasons and `sales-pipeline review summary`.",
         Metrics=[
             own("records", metrics.RECORDS),
             own("rejected", metrics.REJECTED_RECORDS),

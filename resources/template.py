@@ -291,7 +291,7 @@ def _alarms(
             queue=review_queue,
             days=age_days,
             description="A rejected record or file has waited MessageAgeAlarmDays for review; SQS drops it "
-            "at 14 days: `python -m review export` it now.",
+            "at 14 days: `sales-pipeline review export` it now.",
             actions=notify,
         ),
         monitoring.rejection_ratio_alarm(

@@ -1,1 +1,1 @@
-"""`python -m review`: the operator's command for the review queue (summary, export, show, replay, status)."""
+"""`sales-pipeline review` (alias `python -m review`): the operator's command for the review queue."""

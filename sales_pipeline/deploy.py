@@ -47,6 +47,16 @@ def parser() -> argparse.ArgumentParser:
         "--guided", action="store_true", help="ask for each setting, write the config file, then deploy"
     )
     command.add_argument(
+        "--profile",
+        help="a named profile of the AWS configuration (as `aws --profile`); overrides deploy.toml's "
+        "profile for this run (with --guided: the default answer)",
+    )
+    command.add_argument(
+        "--region",
+        help="the AWS region to deploy to; overrides deploy.toml's region for this run (with --guided: "
+        "the default answer)",
+    )
+    command.add_argument(
         "--endpoint-url", help="send every AWS request here (an emulator); AWS_ENDPOINT_URL works too"
     )
     command.add_argument(
@@ -58,15 +68,16 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    given = deployconfig.command_line(region=args.region, profile=args.profile)
     declared = template_parameters(args.template_file)
     name = str(args.config_file)
     if args.guided:
         existing = _existing(args.config_file)
-        config = guided.ask(existing, declared=declared, endpoint_url=args.endpoint_url)
+        config = guided.ask(existing, declared=declared, endpoint_url=args.endpoint_url, given=given)
         args.config_file.write_text(deployconfig.dumps(config), encoding="utf-8")
         print(f"wrote {args.config_file}", file=sys.stderr)
     else:
-        config = deployconfig.load(args.config_file)
+        config = deployconfig.override(deployconfig.load(args.config_file), given)
     deployconfig.check_parameters(config, declared, name=name)
     outputs = deploy(config, template=args.template_file, declared=declared, endpoint_url=args.endpoint_url)
     print(render_outputs(config.stack_name, outputs, output=args.output))
@@ -116,7 +127,9 @@ def deploy(
     session = boto3.session.Session(profile_name=config.profile, region_name=config.region)
     region = session.region_name
     if not region:
-        raise UsageError("no AWS region: set region in deploy.toml (or the profile's region, AWS_REGION)")
+        raise UsageError(
+            "no AWS region: set region in deploy.toml or pass --region (or the profile's region, AWS_REGION)"
+        )
     s3 = session.client("s3", endpoint_url=endpoint_url)
     bucket = config.artifacts_bucket
     created = ensure_bucket(s3, bucket, region=region, partition=session.get_partition_for_region(region))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,21 @@ def _check(values: Mapping[str, str], name: str) -> None:
     profile = values.get("profile")
     if profile is not None and (not profile or not profile.isprintable() or profile != profile.strip()):
         raise UsageError(f"{name}: profile {profile!r} is not a profile name")
+
+
+def command_line(*, region: str | None, profile: str | None) -> dict[str, str]:
+    """`--region` and `--profile` as given (None: not given), checked as deploy.toml's settings are."""
+    given = {key: value for key, value in (("region", region), ("profile", profile)) if value is not None}
+    for key, value in given.items():
+        _check({key: value}, f"--{key}")
+    return given
+
+
+def override(config: DeployConfig, given: Mapping[str, str]) -> DeployConfig:
+    """`config` with the command line's region and profile (command_line's result) in place of the file's."""
+    return replace(
+        config, region=given.get("region", config.region), profile=given.get("profile", config.profile)
+    )
 
 
 def _parameters(table: Any, name: str) -> dict[str, str]:

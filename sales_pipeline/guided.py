@@ -16,12 +16,17 @@ DEFAULT_STACK = "sales-pipeline"
 
 
 def ask(
-    existing: DeployConfig | None, *, declared: Mapping[str, Any], endpoint_url: str | None
+    existing: DeployConfig | None,
+    *,
+    declared: Mapping[str, Any],
+    endpoint_url: str | None,
+    given: Mapping[str, str] | None = None,
 ) -> DeployConfig:
     """A checked configuration from the answers on stdin (questions on stderr); UsageError when stdin
-    ends or an answer is still wrong after three tries."""
+    ends or an answer is still wrong after three tries. `given` (--region, --profile) are the defaults of
+    their questions."""
     stack = _ask("Stack name", existing.stack_name if existing else DEFAULT_STACK, _setting("stack_name"))
-    before = existing or DeployConfig(stack, "")
+    before = deployconfig.override(existing or DeployConfig(stack, ""), given or {})
     region = _ask("AWS region (blank: the AWS configuration's)", before.region, _optional(_setting("region")))
     profile = _ask(
         "AWS profile (blank: the credential chain)", before.profile, _optional(_setting("profile"))

@@ -29,7 +29,7 @@ def _check(argv: list[str]) -> int:
         raise CommandError(
             "not available in this installation (no quality/ package: update the checkout, then `make build`)"
         ) from None
-    code: int = cli.main(argv)
+    code: int = cli.main(argv, prog=f"{PROG} check")
     return code
 
 

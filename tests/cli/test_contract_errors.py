@@ -1,10 +1,13 @@
-"""A broken record contract stops `sales-pipeline simulate`, `serve` and `deploy` before anything is deployed:
-one line naming the file, exit status 2 (issue 15 item 1, the commands' side).
+"""A broken record contract stops `sales-pipeline check`, `simulate`, `serve`, `deploy` and `review` (and
+the aliases `python simulate.py`, `python -m review`) before anything is deployed or read: one line naming
+the file, exit status 2 (issue 15 item 1, the commands' side).
 
 Runs in a copy of the checkout (its tracked and new files) whose real default contract
 (handlers/record_contract.json) is edited as a user would. Failure class: a contract typo that deploys
 and ends in PipelineFailed without naming the cause, or a 14-line traceback. Fails before this change:
-`simulate` deployed the stack and every file ended FAILED.
+`simulate` deployed the stack and every file ended FAILED; before the aliases went through
+sales_pipeline/main.py, `python -m review summary` printed a 14-frame traceback (exit 1) and
+`python simulate.py` a bare line without the command's name.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def _command(clone: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "MOTO_PORT"}
     environment["PYTHONPATH"] = str(clone)  # the copy's code, not the installed checkout's
     return subprocess.run(
-        [sys.executable, "-m", "sales_pipeline", *argv],
+        [sys.executable, *argv],
         cwd=clone, env=environment, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 
@@ -60,9 +63,21 @@ def _command(clone: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     ],
     ids=["unsupported-keyword", "bad-json"],
 )  # fmt: skip
-@pytest.mark.parametrize("argv", [["simulate", "examples/sample-order.json"], ["serve"], ["deploy"]])
+@pytest.mark.parametrize(
+    ("argv", "prog"),
+    [
+        (["-m", "sales_pipeline", "check", "examples/sample-order.json"], "sales-pipeline check"),
+        (["-m", "sales_pipeline", "simulate", "examples/sample-order.json"], "sales-pipeline simulate"),
+        (["-m", "sales_pipeline", "serve"], "sales-pipeline serve"),
+        (["-m", "sales_pipeline", "deploy"], "sales-pipeline deploy"),
+        (["-m", "sales_pipeline", "review", "summary"], "sales-pipeline review"),
+        (["simulate.py", "examples/sample-order.json"], "sales-pipeline simulate"),  # the aliases
+        (["-m", "review", "summary"], "sales-pipeline review"),
+    ],
+    ids=["check", "simulate", "serve", "deploy", "review", "simulate.py", "python-m-review"],
+)  # fmt: skip
 def test_a_broken_default_contract_is_one_line_and_status_2(
-    clone: Path, edit: object, message: str, argv: list[str]
+    clone: Path, edit: object, message: str, argv: list[str], prog: str
 ) -> None:
     contract = clone / NAME
     original = contract.read_text(encoding="utf-8")
@@ -72,4 +87,4 @@ def test_a_broken_default_contract_is_one_line_and_status_2(
     finally:
         contract.write_text(original, encoding="utf-8")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == f"sales-pipeline {argv[0]}: error: {message}\n"
+    assert result.stderr == f"{prog}: error: {message}\n"

@@ -38,10 +38,13 @@ def _environment() -> dict[str, str]:
     }
 
 
-def _deploy(cwd: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _deploy(
+    cwd: Path, *argv: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sales_pipeline", "deploy", *argv],
-        cwd=cwd, env=_environment(), input=stdin, capture_output=True, text=True, timeout=300, check=False,
+        cwd=cwd, env=_environment() | (env or {}), input=stdin, capture_output=True, text=True, timeout=300,
+        check=False,
     )  # fmt: skip
 
 
@@ -139,3 +142,39 @@ def test_a_failing_aws_cli_step_ends_in_one_summary_line_and_status_1(tmp_path: 
     )
     stacks = Clients.for_endpoint(shared_server().endpoint_url).cloudformation.describe_stacks()["Stacks"]
     assert "failing" not in {s["StackName"] for s in stacks}
+
+
+def test_profile_and_region_options_override_deploy_toml(tmp_path: Path) -> None:
+    """`deploy --profile P --region R` deploys with P's credentials into R, whatever deploy.toml says:
+    both reach the boto3 session (artifacts bucket, outputs) and the AWS CLI's package and deploy.
+    Failure class: an option parsed and then ignored by one of them (deploy.toml's unknown profile would
+    fail that step; its region would put the stack where the outputs are not looked up)."""
+    stack = f"options-{uuid.uuid4().hex[:8]}"
+    bucket = f"{stack}-artifacts"
+    (tmp_path / "deploy.toml").write_text(
+        f'stack_name = "{stack}"\nartifacts_bucket = "{bucket}"\nregion = "eu-west-1"\nprofile = "ghost"\n'
+    )
+    (tmp_path / "config").write_text("[profile emulator]\nregion = ap-south-1\n")
+    (tmp_path / "credentials").write_text(
+        "[emulator]\naws_access_key_id = emulator\naws_secret_access_key = emulator\n"
+    )
+    files = {
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+    }
+    # WHEN deployed with options naming another profile and region than deploy.toml's
+    result = _deploy(
+        tmp_path, "--profile", "emulator", "--region", "us-east-2", "--output", "json", env=files
+    )
+    # THEN the stack is in the option's region (not deploy.toml's, not the profile's) with its outputs
+    assert result.returncode == 0, result.stderr[-3000:]
+    endpoint = shared_server().endpoint_url
+    [described] = Clients.for_endpoint(endpoint, "us-east-2").cloudformation.describe_stacks(StackName=stack)[
+        "Stacks"
+    ]
+    assert json.loads(result.stdout) == {o["OutputKey"]: o["OutputValue"] for o in described["Outputs"]}
+    for elsewhere in ("eu-west-1", "ap-south-1"):
+        stacks = Clients.for_endpoint(endpoint, elsewhere).cloudformation.describe_stacks()["Stacks"]
+        assert stack not in {s["StackName"] for s in stacks}
+    region = Clients.for_endpoint(endpoint, "us-east-2").s3.get_bucket_location(Bucket=bucket)
+    assert region["LocationConstraint"] == "us-east-2"

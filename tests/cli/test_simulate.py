@@ -1,4 +1,5 @@
-"""`python simulate.py FILE... [--json]`: the user's offline try-out, run as a user runs it."""
+"""`python simulate.py FILE... [--json]` (an alias of `sales-pipeline simulate`): the user's offline
+try-out, run as a user runs it."""
 
 from __future__ import annotations
 
@@ -319,7 +320,7 @@ def test_a_fault_rate_outside_0_to_1_is_a_usage_error(tmp_path: Path) -> None:
     result = _simulate("--faults", "1.5", str(tmp_path / "orders.json"))
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "simulate.py: error: --faults: fault rate must be between 0 and 1, got 1.5"
+        "sales-pipeline simulate: error: --faults: fault rate must be between 0 and 1, got 1.5"
     ]
 
 

@@ -3,6 +3,7 @@ item 4). Fails before the change: the template had no topic, no subscription and
 
 from __future__ import annotations
 
+import argparse
 import re
 from typing import Any
 
@@ -55,3 +56,31 @@ def test_alarm_email_pattern(rendered: dict[str, Any]) -> None:
         assert pattern.fullmatch(good), good
     for bad in ("ops", "ops@", "@example.com", "ops@example", "two words@example.com"):
         assert not pattern.fullmatch(bad), bad
+
+
+def test_every_command_an_alarm_names_is_one_the_user_has(resources: dict[str, Any]) -> None:
+    """An alarm tells the operator what to run: an installed `sales-pipeline` command and subcommand.
+    Failure class: a description naming an entry point the README no longer teaches (fails before this
+    change: ReviewQueueAlarm and RejectionRatioAlarm said `python -m review export` / `summary`)."""
+    from review import cli
+    from sales_pipeline.main import COMMANDS
+
+    [subcommands] = [
+        action.choices
+        for action in cli.parser("review")._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    named = {
+        (name, command)
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+        for command in re.findall(r"`([^`]+)`", resource["Properties"].get("AlarmDescription", ""))
+    }
+    assert {command for _, command in named} >= {
+        "sales-pipeline review export",
+        "sales-pipeline review summary",
+    }
+    for name, command in named:
+        words = command.split()
+        assert words[0] == "sales-pipeline" and words[1] in COMMANDS, (name, command)
+        assert words[1] != "review" or words[2] in subcommands, (name, command)

@@ -141,3 +141,54 @@ def test_random_text_is_a_configuration_or_one_line_seeded() -> None:
             continue
         assert parsed == parse(dumps(parsed))
         assert tomllib.loads(dumps(parsed))  # what it would write back is TOML too
+
+
+def test_region_and_profile_options_override_the_file() -> None:
+    """`deploy --region/--profile` win over deploy.toml's (issue 15 item 6); the rest of the file stays.
+    Failure class: an option that is parsed and then ignored (the file's region or profile used)."""
+    config = parse(GOOD + 'region = "eu-west-1"\nprofile = "prod"\n[parameters]\nLogRetentionDays = 14\n')
+    given = deployconfig.command_line(region="us-east-2", profile="staging")
+    assert deployconfig.override(config, given) == DeployConfig(
+        "sales-pipeline", "my-artifacts", "us-east-2", "staging", {"LogRetentionDays": "14"}
+    )
+    only_region = deployconfig.command_line(region="ap-south-1", profile=None)
+    assert deployconfig.override(config, only_region).profile == "prod"
+    assert deployconfig.override(config, deployconfig.command_line(region=None, profile=None)) == config
+
+
+@pytest.mark.parametrize(
+    ("region", "profile", "message"),
+    [
+        ("nowhere", None, "--region: region 'nowhere' is not an AWS region code such as eu-west-1"),
+        (None, " prod", "--profile: profile ' prod' is not a profile name"),
+        (None, "", "--profile: profile '' is not a profile name"),
+    ],
+)
+def test_a_bad_region_or_profile_option_is_one_line(
+    region: str | None, profile: str | None, message: str
+) -> None:
+    with pytest.raises(UsageError) as refused:
+        deployconfig.command_line(region=region, profile=profile)
+    assert (str(refused.value), refused.value.status) == (message, 2)
+
+
+def test_random_region_and_profile_options_are_accepted_as_the_file_accepts_them_seeded() -> None:
+    """Seeded, bounded differential: an option is accepted exactly when the same value in deploy.toml is."""
+    rng = random.Random(615)
+    alphabet = string.ascii_lowercase + string.digits + "-_ \t\n\x00é" + string.ascii_uppercase[:3]
+    for _ in range(1000):
+        key = rng.choice(["region", "profile"])
+        value = rng.choice(["eu-west-1", "us-gov-west-1", "prod", ""]) + _text(
+            rng, alphabet, 12
+        ) * rng.randint(0, 1)
+        try:
+            parse(GOOD + f"{key} = {deployconfig.toml_string(value)}\n")
+            in_file = True
+        except UsageError:
+            in_file = False
+        try:
+            given = deployconfig.command_line(**{"region": None, "profile": None, key: value})
+        except UsageError as error:
+            assert not in_file and "\n" not in str(error) and str(error).startswith(f"--{key}: ")
+        else:
+            assert in_file and given == {key: value}
