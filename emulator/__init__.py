@@ -17,8 +17,8 @@ __all__ = [
     "deploy_stack",
     "is_alive",
     "not_emulated",
-    "shared_stack",
     "shared_server",
+    "shared_stack",
 ]
 
 
