@@ -499,7 +499,10 @@ def gzip_array(size: int, inputs: Inputs, limits: Limits) -> Figures | Refused:
     warm, new_table, asked = _store_phase(run, limits, assume)
     inflate = rates.inflate_bytes_per_s * limits.share
     skipped = sum(done / inflate for done in _checkpoints(turns, rates, limits))
+    alone = size / (rates.gzip_bytes_per_s * limits.share)
     notes = (
+        f"validating alone takes {alone:,.0f} s: ceil({alone:,.0f} / {limits.turn_budget_s:,.0f}) = "
+        f"{math.ceil(alone / limits.turn_budget_s)} turns; with re-inflation "
         f"{len(turns)} turns of <= {limits.turn_budget_s:,.0f} s; re-inflating to each checkpoint costs "
         f"{skipped:,.0f} s in all (O(turns^2): turn i re-inflates i-1 turns' bytes)",
         f"{size * rates.gzip_ratio / GB:.2f} GB compressed (gzip -6 of the same orders)",
@@ -707,7 +710,16 @@ def report(inputs: Inputs, limits: Limits, *, json_lines: bool = False) -> list[
         f"count {rates.count_bytes_per_s / 1e6:.0f} MB/s, join {rates.join_bytes_per_s / 1e6:.0f} MB/s; "
         f"{rates.bytes_per_record:.1f} bytes a record, manifest {rates.manifest_bytes_per_record:.1f} "
         f"bytes a record; turn budget {limits.turn_budget_s:,.0f} s; "
-        f"{inputs.records_per_batch:.1f} records a batch."
+        f"{inputs.records_per_batch:.1f} records a batch; a put {inputs.assume.task_seconds} s (the cost "
+        "model's stated input)."
+    )
+    delta = inputs.delta
+    shown = {name: delta.requests[name] for name in sorted(delta.requests) if any(delta.requests[name])}
+    print(
+        "A split adds (emulator, per file + per range): "
+        + ", ".join(f"{name} {fixed:+.1f} {per:+.2f}/range" for name, (fixed, per) in shown.items())
+        + f", transitions {delta.states[0]:+.1f} {delta.states[1]:+.2f}/range; "
+        f"work objects {delta.work_bytes_per_record:.0f} bytes a record."
     )
     objects = [as_json(result) for result in results]
     objects.append(
