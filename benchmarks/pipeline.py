@@ -395,13 +395,26 @@ def fixed_markdown(rows: list[dict[str, Any]], *, reasons: int) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--json", action="store_true", help="one JSON object per scenario")
-    args = parser.parse_args(argv)
-    if len(set(args.sizes)) < 2 or min(args.sizes) < 2:
-        parser.error("--sizes needs at least two sizes above 1 (the scaled scenario's basis)")
+DEFAULT_SIZES = (100, 1000)
+
+
+@dataclass
+class Collected:
+    """One emulator run's measurements, for the tables here and for benchmarks/bigfiles.py: the deployed
+    stack, the runs by label, the stated inputs (`base`), the validator core's records per batch."""
+
+    stack: Any
+    run_id: str
+    template: dict[str, Any]
+    runs: dict[str, Run]
+    base: Assumptions
+    records_per_batch: float
+    init_cpu: float
+    sizes: list[int]
+
+
+def collect(sizes: list[int]) -> Collected:
+    """Deploy the stack into the emulator and count every file of `sizes` (see `measure`)."""
     logging.getLogger("moto").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     import emulator
@@ -428,7 +441,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         work_retention_days=_default(template, "WorkRetentionDays", 7),
         claim_retention_days=_default(template, "ClaimRetentionDays", 30),
     )
-    runs = measure(stack, args.sizes, run_id)
+    runs = measure(stack, sizes, run_id)
+    return Collected(stack, run_id, template, runs, base, records_per_batch, init_cpu, list(sizes))
+
+
+def report(collected: Collected, *, as_json: bool = False) -> list[dict[str, Any]]:
+    """Print the cost tables of `collected` (and one JSON object per scenario with `as_json`)."""
+    runs, base, template = collected.runs, collected.base, collected.template
+    records_per_batch, memory = collected.records_per_batch, base.validator_memory_mb
     rows = build_scenarios(runs, base, records_per_batch=records_per_batch)
     reasons = len(orders.INVALID_KINDS)
     fixed_rows = fixed.fixed_monthly(template, reasons=reasons)
@@ -445,15 +465,25 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     print(fixed_markdown(fixed_rows, reasons=reasons))
     print(
         f"\nInputs: records per batch {records_per_batch:.1f} (validator core, {CORE_BATCH_SAMPLE:,} "
-        f"orders, this source); cold start {init_cpu:.3f} CPU s here = {base.init_seconds:.3f} s at "
-        f"{memory} MB; {json.dumps(asdict(base))}"
+        f"orders, this source); cold start {collected.init_cpu:.3f} CPU s here = "
+        f"{base.init_seconds:.3f} s at {memory} MB; {json.dumps(asdict(base))}"
     )
     unknown = {label: unpriced(run.requests) for label, run in runs.items() if unpriced(run.requests)}
     print(f"Counted requests not priced (free or none): {json.dumps(unknown)}")
-    if args.json:
+    if as_json:
         for obj in objects:
             print(json.dumps(obj))
     return objects
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--json", action="store_true", help="one JSON object per scenario")
+    args = parser.parse_args(argv)
+    if len(set(args.sizes)) < 2 or min(args.sizes) < 2:
+        parser.error("--sizes needs at least two sizes above 1 (the scaled scenario's basis)")
+    return report(collect(args.sizes), as_json=args.json)
 
 
 if __name__ == "__main__":

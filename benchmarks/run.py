@@ -1,11 +1,12 @@
-"""`make bench`: the scoreboard (naive vs bare vs validator, both forms), the pipeline's dollars, the memory
-bound, the soak.
+"""`make bench`: the scoreboard (naive vs bare vs validator, both forms), the pipeline's dollars, files past
+one validator (10 GB / 100 GB), the memory bound, the soak.
 
     python -m benchmarks.run [--records N | --gigabyte] [--runs 3]
 
 Every figure printed comes from this one invocation: the scoreboard's ratios from its own runs, the
-cost table from its own emulator runs (and the validator core's rate on the same records), the soak's
-figures from 200 files under AWS's faults (benchmarks/soak.py).
+cost table from its own emulator runs (and the validator core's rate on the same records), the big-file
+model (benchmarks/bigfiles.py) from those runs plus a split file's and the core's rates per form, the
+soak's figures from 200 files under AWS's faults (benchmarks/soak.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import membound, pipeline, scoreboard, soak
+from benchmarks import bigfiles, membound, pipeline, scoreboard, soak
 
 
 def main() -> None:
@@ -27,7 +28,10 @@ def main() -> None:
     board = ["--gigabyte"] if args.gigabyte else ["--records", str(args.records)]
     scoreboard.main([*board, "--runs", str(args.runs)])
     sys.stdout.flush()
-    pipeline.main([])
+    collected = pipeline.collect(list(pipeline.DEFAULT_SIZES))
+    pipeline.report(collected)
+    sys.stdout.flush()
+    bigfiles.main([], collected=collected)
     sys.stdout.flush()
     membound.main([])
     soak.main(["--files", str(args.soak_files)])
