@@ -37,8 +37,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog=PROG,
         description="Run the pipeline's validator core on local files and print its verdicts per file: "
-        "records, valid, rejected by reason, and per contract rule (`path keyword`) how many records "
-        "break it and the first ones (record index and line; never record content).",
+        "records, valid, rejected by reason, and per contract rule (a place in the contract, "
+        "`/order-info/lines/*/quantity minimum`) how many records break it and the first ones (record "
+        "index and line; never record content).",
         epilog=EPILOG,
     )
     top.add_argument("files", nargs="+", metavar="FILE", help="an order file, or a directory of them")

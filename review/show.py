@@ -64,7 +64,7 @@ def kept(line: dict[str, Any], *, reason: str | None, file: str | None) -> bool:
 
 
 def violated(line: dict[str, Any]) -> list[str]:
-    """The contract rules (`path keyword`) an export line's review names."""
+    """The contract rules (their keys, handlers/rules.py) an export line's review names."""
     review = line.get("review") or {}
     violations = review.get("violations") if isinstance(review, dict) else None
     return rule_keys([v for v in violations or [] if isinstance(v, dict) and "rule" in v])

@@ -27,13 +27,14 @@ class Summary:
     in_flight: int = 0
     scanned: int = 0
     by_reason: Counter[str] = field(default_factory=Counter)
-    # Records per contract rule (`path keyword`); a record breaking two rules counts under both.
+    # Records per contract rule (its key, handlers/rules.py); a record breaking two rules counts under
+    # both, and once under a rule it breaks several times.
     by_rule: Counter[str] = field(default_factory=Counter)
     by_file: Counter[str] = field(default_factory=Counter)
 
 
 def violated_rules(body: dict[str, Any]) -> list[str]:
-    """The contract rules (`path keyword`) a review's violations name, each once."""
+    """The contract rules (their keys) a review's violations name, each once."""
     violations = body.get("violations")
     if not isinstance(violations, list):
         return []
