@@ -239,6 +239,7 @@ class _Router:
             pointer=pointer,
             violations=invalid.violations,
             violations_omitted=invalid.violations_omitted,
+            rules=invalid.rules,
         )
         return {
             KEY_STATUS: STATUS_INVALID,

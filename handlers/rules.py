@@ -99,6 +99,18 @@ def rule_keys(violations: list[Violation]) -> list[str]:
     return list(keys)
 
 
+def review_rules(review: dict[str, Any]) -> list[str]:
+    """The contract rules (keys) a review message names: its `rules` (every rule the record breaks),
+    or, in a review without them, the keys of its listed violations."""
+    rules = review.get("rules")
+    if isinstance(rules, list) and all(isinstance(rule, str) for rule in rules):
+        return list(dict.fromkeys(rules))
+    violations = review.get("violations")
+    if not isinstance(violations, list):
+        return []
+    return rule_keys([v for v in violations if isinstance(v, dict) and "rule" in v and "path" in v])
+
+
 class Broken:
     """A record that breaks the contract: one reason code, the first violations, how many more, and
     the key of every rule it breaks (`rules`, each once: all of them, not only the listed ones')."""

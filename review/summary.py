@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.rules import rule_keys
+from handlers.rules import review_rules
 from review.entries import exact_key
 from review.queue import BATCH, approximate_counts, body_of, drain
 from review.words import count
@@ -34,11 +34,8 @@ class Summary:
 
 
 def violated_rules(body: dict[str, Any]) -> list[str]:
-    """The contract rules (their keys) a review's violations name, each once."""
-    violations = body.get("violations")
-    if not isinstance(violations, list):
-        return []
-    return rule_keys([v for v in violations if isinstance(v, dict) and "rule" in v and "path" in v])
+    """The contract rules (their keys) a review names, each once: every rule the record breaks."""
+    return review_rules(body)
 
 
 def scan_bodies(

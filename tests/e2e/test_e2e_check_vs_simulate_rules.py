@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import pytest
 import emulator
 import simulate
 from handlers.recordcontract import buildcheck
+from handlers.rules import review_rules
 from quality import cli as check_cli
 
 from .test_e2e_contract import _deploy_with
@@ -134,7 +136,7 @@ def test_check_and_simulate_agree_on_every_count_under_the_example_contract(
         return shipping_problems(path, name=name, directory=generated)
 
     monkeypatch.setattr(buildcheck, "shipping_problems", preflight)
-    status = simulate.main(["--json", str(data)])
+    status = simulate.main(["--json", "--reviews", str(data)])
     simulated = _json_line(capsys.readouterr().out)
     assert status == 0 and simulated["status"] == "SUCCEEDED" and simulated["lost"] == []
     # THEN every count is the same: records, valid (all stored: unique order ids), rejected, per
@@ -146,6 +148,10 @@ def test_check_and_simulate_agree_on_every_count_under_the_example_contract(
     )
     assert checked["rejected_by_reason"] == simulated["rejected_by_reason"]
     assert checked["rejected_by_rule"] == simulated["rejected_by_rule"]
+    # AND the review messages name every rule each record breaks (what `review summary` counts): the
+    # same counts again, though a review lists at most MAX_VIOLATIONS violations
+    from_reviews = Counter(rule for review in simulated["reviews"] for rule in review_rules(review))
+    assert dict(from_reviews) == checked["rejected_by_rule"]
     # AND the file exercised what the counts are about: one rule over array items and one over unknown
     # members (never one per index or member name), both places on the price, a record past the
     # listed violations, several reasons, fewer than the ledger's 50 rules (no `other` to compare)
