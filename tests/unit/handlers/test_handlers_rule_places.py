@@ -241,3 +241,18 @@ def test_the_record_itself_and_odd_names_have_stable_keys() -> None:
     assert _keys(schema, 5) == [f"{ROOT} type"]
     assert _keys(schema, {"a/b": 2, "0": 1}) == ["/a~1b maximum", '/"0" type']
     assert _keys({"prefixItems": [{"type": "string"}]}, [1]) == ["/0 type"]
+
+
+def test_a_recursive_contract_has_a_key_per_level() -> None:
+    schema = {
+        "$defs": {"n": {"properties": {"c": {"items": {"$ref": "#/$defs/n"}}, "v": {"type": "integer"}}}},
+        "$ref": "#/$defs/n",
+    }
+    record = {"v": "x", "c": [{"v": 1, "c": [{"v": "y"}, {"v": "z"}]}]}
+    broken = Rules(compile_contract(schema)).check(record)
+    assert broken is not None
+    assert broken.rules == ["/c/*/c/*/v type", "/v type"]  # y and z: one rule
+    assert [v["path"] for v in broken.violations] == ["/c/0/c/0/v", "/c/0/c/1/v", "/v"]
+    assert broken.violations[0]["schema"] == (
+        "#/$ref/properties/c/items/$ref/properties/c/items/$ref/properties/v/type"
+    )
