@@ -3,7 +3,8 @@ every violation (instance path, keyword, a sentence that quotes only the contrac
 The common keywords are here; the other applicator and object keywords in applicators.py.
 
 A schema object compiles to a Node (its keywords' checks); `ok` is the hot path (valid records pay
-only that), `collect` runs only for a value `ok` refused and descends only into failing children.
+only that), `collect` runs only for a value `ok` refused and descends only into failing children,
+carrying where it is in the contract (`At`), so each violation names its rule's place.
 """
 
 from __future__ import annotations
