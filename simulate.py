@@ -363,6 +363,7 @@ def _details_json(result: FileOutcome) -> dict[str, Any]:
         "minimal",
         "violations",
         "violations_omitted",
+        "rules",
         "position",
     )
     return {

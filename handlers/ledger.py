@@ -50,8 +50,9 @@ def ledger_attributes(
     rejected_by_rule: Mapping[str, int] | None = None,
 ) -> LedgerAttributes:
     """`{"expires_at": <N or NULL>, "rejected_by_reason": {"M": {reason: {"N": n}}}, "rejected_by_rule":
-    {"M": {"path keyword": {"N": n}}}}` (the maps only for an accepted file: the validator's counts of
-    rejected records per reason code, zeros left out, and per contract rule, top_rules)."""
+    {"M": {rule key: {"N": n}}}}` (the maps only for an accepted file: the validator's counts of
+    rejected records per reason code, zeros left out, and per contract rule by its key, handlers/rules.py,
+    top_rules)."""
     attributes: LedgerAttributes = {LEDGER_EXPIRES_AT: expires_at(now=now, retention_days=retention_days)}
     if rejected_by_reason is not None:
         attributes[LEDGER_REJECTED_BY_REASON] = {

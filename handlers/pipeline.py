@@ -34,7 +34,7 @@ from handlers.reader import Element, iter_elements, iter_range_lines
 from handlers.records import MESSAGES, Invalid, Valid, source_suffix
 from handlers.replay import classify_line
 from handlers.review import record_review
-from handlers.rules import Rules, rule_keys
+from handlers.rules import Rules
 from handlers.shapes import (
     KEY_HASH,
     KEY_INDEX,
@@ -81,8 +81,9 @@ class Summary:
     manifest_version: str | None = None
     # Rejected records per reason code (the validator's per-file metrics, handlers/metrics.py).
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
-    # Rejected records per contract rule (`path keyword`, handlers/rules.py rule_keys): a record that
-    # breaks two rules counts under both. Bounded by the rejected records (MAX_REJECTED_RECORDS).
+    # Rejected records per contract rule (its key, `/order-info/lines/*/quantity minimum`: one per place
+    # in the contract, handlers/rules.py): a record counts once under each rule it breaks, listed in its
+    # review or not. Bounded by the places in the contract.
     rejected_by_rule: dict[str, int] = field(default_factory=dict)
     # The first RULE_EXAMPLES (record index, line) per rule: positions only, never content.
     rule_examples: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
@@ -197,7 +198,7 @@ class _Router:
     def reject(self, element: Element, invalid: Invalid, record: Any) -> None:
         self.summary.invalid += 1
         by_rule = self.summary.rejected_by_rule
-        for key in rule_keys(invalid.violations):
+        for key in invalid.rules:
             seen = by_rule.get(key, 0)
             by_rule[key] = seen + 1
             if seen < RULE_EXAMPLES:
@@ -238,6 +239,7 @@ class _Router:
             pointer=pointer,
             violations=invalid.violations,
             violations_omitted=invalid.violations_omitted,
+            rules=invalid.rules,
         )
         return {
             KEY_STATUS: STATUS_INVALID,

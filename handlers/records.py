@@ -89,9 +89,10 @@ class Invalid:
     """A record for review: one reason code, a sentence and violations that never quote record content.
 
     Without `violations` (a DynamoDB rule, an unparseable line) the reason itself is the one violation.
+    `rules`: the key of every contract rule the record breaks (listed in `violations` or not).
     """
 
-    __slots__ = ("message", "order_id", "reason", "violations", "violations_omitted")
+    __slots__ = ("message", "order_id", "reason", "rules", "violations", "violations_omitted")
 
     def __init__(
         self,
@@ -100,6 +101,7 @@ class Invalid:
         order_id: str | None,
         violations: list[Violation] | None = None,
         violations_omitted: int = 0,
+        rules: list[str] | None = None,
     ) -> None:
         self.reason = reason
         self.message = message
@@ -108,6 +110,7 @@ class Invalid:
             violations = [violation(_STORAGE_PATHS.get(reason, ""), reason, message)]
         self.violations = violations
         self.violations_omitted = violations_omitted
+        self.rules = rules or []
 
 
 def order_id_of(record: Any) -> str | None:
@@ -134,7 +137,7 @@ def _broken(record: Any, broken: Broken) -> Invalid:
         omitted += max(0, len(violations) - MAX_VIOLATIONS)
         violations = violations[:MAX_VIOLATIONS]
     message = MESSAGES.get(reason) or CONTRACT_MESSAGE.format(count=broken.count)
-    return Invalid(reason, message, order_id_of(record), violations, omitted)
+    return Invalid(reason, message, order_id_of(record), violations, omitted, broken.rules)
 
 
 def source_suffix(source: Source, index: int) -> str:

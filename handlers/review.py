@@ -1,8 +1,10 @@
 """Review messages (schema sales-pipeline.review/3) for rejected records and rejected files.
 
 review/3 = review/2 plus `violations` (a record review: every rule the record breaks, at most
-rules.MAX_VIOLATIONS, each {"path", "rule", "message"}) and `violations_omitted` (how many more);
-a file review has `violations: null` and `violations_omitted: 0`.
+rules.MAX_VIOLATIONS, each {"path", "rule", "message"}, and a contract rule's "key" and "schema") and
+`violations_omitted` (how many more); a file review has `violations: null` and `violations_omitted: 0`.
+A record review also has `rules`: the key of every contract rule the record breaks, each once, listed
+violations or not (bounded by the places in the contract; [] for a rejection by no contract rule).
 
 Every text in a review must be one SQS accepts: callers pass the REVIEW source (sqssafe.review_source),
 an SQS-safe order id (or None) and an inline record only when all its strings are SQS-safe.
@@ -45,6 +47,7 @@ def record_review(
     pointer: Pointer | None = None,
     violations: list[dict[str, Any]] | None = None,
     violations_omitted: int = 0,
+    rules: list[str] | None = None,
 ) -> dict[str, Any]:
     """Exactly one of `record` (as received, parsed) and `pointer` (claim check) is meant to be given."""
     return {
@@ -63,6 +66,7 @@ def record_review(
         "rejections": None,
         "violations": violations if violations is not None else [],
         "violations_omitted": violations_omitted,
+        "rules": rules if rules is not None else [],
     }
 
 

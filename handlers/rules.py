@@ -7,7 +7,13 @@ has one, in the order violations are listed: its `x-reason`, or, when that viola
 original product's rules (not_an_object, missing_order_info, missing_contact_info, missing_order_id),
 the best of the original codes the record earns (their own precedence); else contract_violation.
 Each violation names its JSON Pointer path, the keyword and a sentence that quotes the contract only;
-a path holds record member names, so it is made SQS-safe like a review source.
+a path holds record member names, so it is made SQS-safe like a review source. It also names the rule
+it breaks: `schema`, the keyword's place in the contract (a JSON Pointer as JSON Schema's
+keywordLocation: `#/properties/order-info/properties/lines/items/properties/quantity/$ref/minimum`),
+and `key`, how counts name that rule (`/order-info/lines/*/quantity minimum`: the pattern of the
+instance paths it applies to, then the keyword; docs/CONTRACT.md "Rules and their keys"). The key is
+made of contract text only (`*` stands for any item and any member the contract does not name), so it
+never holds record content, and there are at most as many as places in the contract.
 
 A contract that cannot be enforced, or whose generated module is missing or stale, stops the cold start
 with ContractError (one line per problem, naming the file): never a record judged by other rules.
@@ -40,14 +46,17 @@ _WATCH = frozenset(BUILT_IN_REASONS)
 _RANK = {reason: rank for rank, reason in enumerate(RECORD_REASONS)}
 
 Violation = dict[str, Any]
-# A rule is named by where it was broken and its keyword (`/order-info/quantity minimum`); a rule of
-# the record itself (empty JSON Pointer) is shown as ROOT.
+# A rule's key is `pattern keyword` (`/order-info/lines/*/quantity minimum`); a rule of the record
+# itself (an empty pattern) is shown as ROOT.
 ROOT = "(record)"
 _REASON_CODES = frozenset(RECORD_REASONS)
 
 
-def violation(path: str, rule: str, message: str) -> Violation:
-    """A review's violation: the pointer SQS-safe (json-escaped, marked) and at most MAX_PATH_CHARS."""
+def violation(
+    path: str, rule: str, message: str, *, key: str | None = None, schema: str | None = None
+) -> Violation:
+    """A review's violation: the pointer SQS-safe (json-escaped, marked) and at most MAX_PATH_CHARS;
+    a contract rule's `key` and `schema` (its place in the contract) when it is one."""
     found: Violation = {"path": path, "rule": rule, "message": message}
     if not is_sqs_safe(path):
         found["path"] = json.dumps(path)[1:-1]
@@ -55,28 +64,66 @@ def violation(path: str, rule: str, message: str) -> Violation:
     if len(found["path"]) > MAX_PATH_CHARS:
         found["path"] = found["path"][:MAX_PATH_CHARS]
         found["path_truncated"] = True
+    if key is not None:
+        found["key"] = key
+    if schema is not None:
+        found["schema"] = schema
     return found
 
 
+def _safe(text: str) -> str:
+    """Contract text SQS and DynamoDB accept: JSON-escaped (ASCII) when it holds anything else."""
+    return text if is_sqs_safe(text) else json.dumps(text)[1:-1]
+
+
+def rule_key(pattern: str, keyword: str) -> str:
+    """How counts name a rule: `pattern keyword` (ROOT for the record itself)."""
+    return _safe(f"{pattern or ROOT} {keyword}")
+
+
+def schema_location(location: tuple[str | int, ...]) -> str:
+    """A keyword's place in the contract: `#` and its JSON Pointer."""
+    return _safe("#" + pointer(location))
+
+
 def rule_keys(violations: list[Violation]) -> list[str]:
-    """`path keyword` of each contract rule in `violations`, each once, in order; a violation that
-    only repeats the reason code (a DynamoDB rule, an unparseable line, too_deep) is no contract rule."""
+    """The key of each contract rule in `violations` (a review's), each once, in order; a violation
+    that only repeats the reason code (a DynamoDB rule, an unparseable line, too_deep) is no contract
+    rule. A violation without a key (a review written before keys named places) is keyed
+    `path keyword`, as then."""
     keys: dict[str, None] = {}
     for found in violations:
         if found["rule"] not in _REASON_CODES:
-            keys[f"{found['path'] or ROOT} {found['rule']}"] = None
+            key = found.get("key")
+            keys[key if isinstance(key, str) else f"{found['path'] or ROOT} {found['rule']}"] = None
     return list(keys)
 
 
+def review_rules(review: dict[str, Any]) -> list[str]:
+    """The contract rules (keys) a review message names: its `rules` (every rule the record breaks),
+    or, in a review without them, the keys of its listed violations."""
+    rules = review.get("rules")
+    if isinstance(rules, list) and all(isinstance(rule, str) for rule in rules):
+        return list(dict.fromkeys(rules))
+    violations = review.get("violations")
+    if not isinstance(violations, list):
+        return []
+    return rule_keys([v for v in violations if isinstance(v, dict) and "rule" in v and "path" in v])
+
+
 class Broken:
-    """A record that breaks the contract: one reason code, the first violations, how many more."""
+    """A record that breaks the contract: one reason code, the first violations, how many more, and
+    the key of every rule it breaks (`rules`, each once: all of them, not only the listed ones')."""
 
-    __slots__ = ("omitted", "reason", "violations")
+    __slots__ = ("omitted", "reason", "rules", "violations")
 
-    def __init__(self, reason: str, violations: list[Violation], omitted: int) -> None:
+    def __init__(
+        self, reason: str, violations: list[Violation], omitted: int, rules: list[str] | None = None
+    ) -> None:
         self.reason = reason
         self.violations = violations
         self.omitted = omitted
+        self.rules = rules or []
 
     @property
     def count(self) -> int:
@@ -98,12 +145,18 @@ class Rules:
                 return None
             out = self.contract.violations(record, limit=MAX_VIOLATIONS, watch=_WATCH)
         except RecursionError:
-            return Broken(REASON_TOO_DEEP, [], 0)
-        found = [violation(pointer(path), rule, message) for path, rule, message in out.found]
+            return Broken(REASON_TOO_DEEP, [], 0, [])
+        found = [
+            violation(
+                pointer(path), rule, message, key=rule_key(pattern, rule), schema=schema_location(location)
+            )
+            for (path, rule, message), (location, pattern) in zip(out.found, out.places, strict=True)
+        ]
+        rules = list(dict.fromkeys(rule_key(pattern, rule) for pattern, rule in out.rules))
         if out.code:  # the first violation with a code has an x-reason
-            return Broken(out.code, found, out.omitted)
+            return Broken(out.code, found, out.omitted, rules)
         codes = [BUILT_IN_REASONS[key] for key in out.noted] or [REASON_CONTRACT_VIOLATION]
-        return Broken(min(codes, key=_RANK.__getitem__), found, out.omitted)
+        return Broken(min(codes, key=_RANK.__getitem__), found, out.omitted, rules)
 
 
 def load_rules(path: Path = CONTRACT_FILE, *, name: str | None = None, generated: str | None = None) -> Rules:

@@ -72,15 +72,16 @@ RESULT_COUNTS: Final = (RESULT_RECORDS, RESULT_VALID, RESULT_LARGE, RESULT_INVAL
 RESULT_MAX_CONFLICTS: Final = "max_conflicts"
 # An accepted file's rejected records per reason code ({reason: n}, zeros left out; sums to invalid).
 RESULT_REJECTED_BY_REASON: Final = "rejected_by_reason"
-# Per contract rule ({`path keyword`: n}): the small lane's inline result, before the validator turns
-# it into the ledger's attribute (LEDGER_REJECTED_BY_RULE).
+# Per contract rule ({rule key: n}, handlers/rules.py): the small lane's inline result, before the
+# validator turns it into the ledger's attribute (LEDGER_REJECTED_BY_RULE).
 RESULT_REJECTED_BY_RULE: Final = "rejected_by_rule"
 # DynamoDB attribute values for the ledger item (handlers/ledger.py): `expires_at` (N, or NULL when
 # kept forever) in every result that ends a file, `rejected_by_reason` (M) for an accepted file.
 RESULT_LEDGER: Final = "ledger"
 LEDGER_EXPIRES_AT: Final = "expires_at"
 LEDGER_REJECTED_BY_REASON: Final = "rejected_by_reason"
-# Rejected records per contract rule (`path keyword`), the top ones and `other` (handlers/ledger.py).
+# Rejected records per contract rule (its key, handlers/rules.py), the top ones and `other`
+# (handlers/ledger.py).
 LEDGER_REJECTED_BY_RULE: Final = "rejected_by_rule"
 
 # The small-file lane (handlers/inline.py, workflow/express.py): its ValidateFile adds EVENT_INLINE

@@ -38,8 +38,9 @@ def parser(prog: str = PROG) -> argparse.ArgumentParser:
     top = OneLineParser(
         prog=prog,
         description="Run the pipeline's validator core on local files and print its verdicts per file: "
-        "records, valid, rejected by reason, and per contract rule (`path keyword`) how many records "
-        "break it and the first ones (record index and line; never record content).",
+        "records, valid, rejected by reason, and per contract rule (a place in the contract, "
+        "`/order-info/lines/*/quantity minimum`) how many records break it and the first ones (record "
+        "index and line; never record content).",
         epilog=EPILOG,
     )
     top.add_argument("files", nargs="+", metavar="FILE", help="an order file, or a directory of them")

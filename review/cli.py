@@ -113,7 +113,8 @@ def parser(prog: str = "review") -> argparse.ArgumentParser:
         help="print an export file as a table",
         description="A table of an export file, sorted by file and record index: reason, file, record "
         "index, line, order_id, the pipeline's message and the contract rules the record breaks "
-        "(`path keyword`). Exit status 0; 1 when FILE cannot be read or is not an export (one line on "
+        "(their keys, `/order-info/lines/*/quantity minimum`). Exit status 0; 1 when FILE cannot be "
+        "read or is not an export (one line on "
         "stderr).",
     )
     showing.add_argument("file", type=Path, metavar="FILE.jsonl")

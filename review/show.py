@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from handlers.rules import rule_keys
+from handlers.rules import review_rules
 from review.entries import loads
 from review.errors import ReviewError
 from review.exportfile import origin_of_line, read_lines
@@ -64,10 +64,9 @@ def kept(line: dict[str, Any], *, reason: str | None, file: str | None) -> bool:
 
 
 def violated(line: dict[str, Any]) -> list[str]:
-    """The contract rules (`path keyword`) an export line's review names."""
-    review = line.get("review") or {}
-    violations = review.get("violations") if isinstance(review, dict) else None
-    return rule_keys([v for v in violations or [] if isinstance(v, dict) and "rule" in v])
+    """The contract rules (their keys, handlers/rules.py) an export line's review names."""
+    review = line.get("review")
+    return review_rules(review) if isinstance(review, dict) else []
 
 
 def rows(path: Path, *, reason: str | None = None, file: str | None = None) -> list[list[Any]]:

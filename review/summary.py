@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.rules import rule_keys
+from handlers.rules import review_rules
 from review.entries import exact_key
 from review.queue import BATCH, approximate_counts, body_of, drain
 from review.words import count
@@ -27,17 +27,15 @@ class Summary:
     in_flight: int = 0
     scanned: int = 0
     by_reason: Counter[str] = field(default_factory=Counter)
-    # Records per contract rule (`path keyword`); a record breaking two rules counts under both.
+    # Records per contract rule (its key, handlers/rules.py); a record breaking two rules counts under
+    # both, and once under a rule it breaks several times.
     by_rule: Counter[str] = field(default_factory=Counter)
     by_file: Counter[str] = field(default_factory=Counter)
 
 
 def violated_rules(body: dict[str, Any]) -> list[str]:
-    """The contract rules (`path keyword`) a review's violations name, each once."""
-    violations = body.get("violations")
-    if not isinstance(violations, list):
-        return []
-    return rule_keys([v for v in violations if isinstance(v, dict) and "rule" in v and "path" in v])
+    """The contract rules (their keys) a review names, each once: every rule the record breaks."""
+    return review_rules(body)
 
 
 def scan_bodies(

@@ -76,6 +76,7 @@ def conflict_review(state_id: str, *, inline: bool) -> Pass:
             {"path": "/order-info/order_id", "rule": REASON_CONFLICT, "message": CONFLICT_MESSAGE}
         ],
         "violations_omitted": 0,
+        "rules": [],  # a conflict breaks no contract rule
     }
     if inline:
         del review["record_item"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from handlers.recordcontract.checks import (
     AllOf,
+    At,
     Check,
     Collector,
     Node,
@@ -19,6 +20,8 @@ from handlers.recordcontract.checks import (
     Simple,
     seen_items,
     seen_members,
+    shown_name,
+    step,
 )
 from handlers.sqssafe import is_sqs_safe
 
@@ -43,8 +46,8 @@ class AnyOf(AllOf):
             return sum(1 for node in self.nodes if node.fast(value)) == 1
         return any(node.fast(value) for node in self.nodes)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        out.add(path, self.rule, self.message)
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        out.add(path, self.rule, self.message, ((*at[0], self.rule), at[1]))
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
         return set().union(*(node.members_seen(value) for node in self.nodes if node.fast(value)))
@@ -62,8 +65,8 @@ class Not(Check):
     def ok(self, value: Any) -> bool:
         return not self.node.fast(value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        out.add(path, "not", "must not match the schema the contract excludes")
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        out.add(path, "not", "must not match the schema the contract excludes", ((*at[0], "not"), at[1]))
 
 
 def quoted(text: str) -> str:
@@ -92,12 +95,16 @@ def count_members(rule: str, limit: int) -> Check:
 
 
 class DependentRequired(Check):
-    """Each member required by a present one is a violation at its own path, like `required`."""
+    """Each member required by a present one is a violation at its own path, like `required`, and a
+    rule of its own (`dependentRequired/<name>/<index>`); its pattern names the present member
+    (`[dependentRequired "price"]`) only when two of them require the same member."""
 
-    __slots__ = ("pairs",)
+    __slots__ = ("pairs", "shared")
 
     def __init__(self, dependencies: dict[str, list[str]]) -> None:
         self.pairs = tuple((name, tuple(needed)) for name, needed in dependencies.items() if needed)
+        wanted = [other for _, needed in self.pairs for other in set(needed)]
+        self.shared = frozenset(other for other in wanted if wanted.count(other) > 1)
 
     def ok(self, value: Any) -> bool:
         if type(value) is not dict:
@@ -109,13 +116,17 @@ class DependentRequired(Check):
                         return False
         return True
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
         for name, needed in self.pairs:
             if name in value:
-                for other in needed:
+                for index, other in enumerate(needed):
                     if other not in value:
+                        marker = f"[dependentRequired {json.dumps(name)}]" if other in self.shared else ""
                         out.add(
-                            (*path, other), "dependentRequired", f"is required when {quoted(name)} is present"
+                            (*path, other),
+                            "dependentRequired",
+                            f"is required when {quoted(name)} is present",
+                            step(at, ("dependentRequired", name, index), marker + shown_name(other)),
                         )
 
 
@@ -130,10 +141,11 @@ class DependentSchemas(Check):
             return True
         return all(node.fast(value) for name, node in self.pairs if name in value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
         for name, node in self.pairs:
             if name in value and not node.fast(value):
-                node.collect(value, path, out)
+                where = step(at, ("dependentSchemas", name), f"[dependentSchemas {json.dumps(name)}]")
+                node.collect(value, path, out, where)
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
         return set().union(*(node.members_seen(value) for name, node in self.pairs if name in value))
@@ -157,15 +169,16 @@ class PropertyNames(Check):
         test = self.node.fast
         return all(test(name) for name in value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        where = step(at, ("propertyNames",), "/*")
         for name in value:
             if self.node.fast(name):
                 continue
             inner = Collector(1)
-            self.node.collect(name, (), inner)
+            self.node.collect(name, (), inner, where)
             message = "its name " + inner.found[0][2] if inner.found else "is not a name the contract allows"
             outer, out.context = out.context, inner.code or out.context
-            out.add((*path, name), "propertyNames", message)
+            out.add((*path, name), "propertyNames", message, where)
             out.context = outer
 
 
@@ -188,10 +201,11 @@ class IfThenElse(Check):
         branch = self.then if self.condition.fast(value) else self.orelse
         return branch is None or branch.fast(value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        _, branch = self.branch(value)
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        holds, branch = self.branch(value)
         if branch is not None and not branch.fast(value):
-            branch.collect(value, path, out)
+            keyword = "then" if holds else "else"
+            branch.collect(value, path, out, step(at, (keyword,), f"[{keyword}]"))
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
         holds, branch = self.branch(value)
@@ -227,15 +241,25 @@ class Contains(Check):
                     return True
         return found >= at_least and (at_most is None or found <= at_most)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
         found = sum(1 for element in value if self.node.fast(element))
         what = "the contract's contains schema"
         if found < self.at_least:
             items = f"item{'s' * (self.at_least != 1)}"
-            out.add(path, self.least_rule, f"must contain at least {self.at_least} {items} matching {what}")
+            out.add(
+                path,
+                self.least_rule,
+                f"must contain at least {self.at_least} {items} matching {what}",
+                ((*at[0], self.least_rule), at[1]),
+            )
         if self.at_most is not None and found > self.at_most:
             items = f"item{'s' * (self.at_most != 1)}"
-            out.add(path, "maxContains", f"must contain at most {self.at_most} {items} matching {what}")
+            out.add(
+                path,
+                "maxContains",
+                f"must contain at most {self.at_most} {items} matching {what}",
+                ((*at[0], "maxContains"), at[1]),
+            )
 
     def items_seen(self, value: list[Any]) -> set[int]:
         return {index for index, element in enumerate(value) if self.node.fast(element)}
@@ -243,14 +267,16 @@ class Contains(Check):
 
 class Unevaluated(Check):
     """unevaluatedProperties (`members`) or unevaluatedItems: the members or items no other keyword of
-    the schema (`owner`) nor of its subschemas that the value meets evaluated must meet `node`."""
+    the schema (`owner`) nor of its subschemas that the value meets evaluated must meet `node`.
+    `star` as in checks.Members."""
 
-    __slots__ = ("members", "node", "owner")
+    __slots__ = ("members", "node", "owner", "star")
 
     def __init__(self, node: Node, *, members: bool) -> None:
         self.node = node
         self.members = members
         self.owner: Node | None = None  # set once the owning schema is compiled
+        self.star = "/*"
 
     def _rest(self, value: Any) -> list[Any]:
         assert self.owner is not None
@@ -268,16 +294,17 @@ class Unevaluated(Check):
         test = self.node.fast
         return all(test(value[key]) for key in self._rest(value))
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
         rule = "unevaluatedProperties" if self.members else "unevaluatedItems"
         what = "a member" if self.members else "an item"
+        where = step(at, (rule,), self.star)
         for key in self._rest(value):
             if self.node.fast(value[key]):
                 continue
             if self.node.refuse_all:
-                out.add((*path, key), rule, f"is {what} the contract does not allow")
+                out.add((*path, key), rule, f"is {what} the contract does not allow", where)
             else:
-                self.node.collect(value[key], (*path, key), out)
+                self.node.collect(value[key], (*path, key), out, where)
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
         return set(value) if self.members else set()

@@ -3,11 +3,13 @@ every violation (instance path, keyword, a sentence that quotes only the contrac
 The common keywords are here; the other applicator and object keywords in applicators.py.
 
 A schema object compiles to a Node (its keywords' checks); `ok` is the hot path (valid records pay
-only that), `collect` runs only for a value `ok` refused and descends only into failing children.
+only that), `collect` runs only for a value `ok` refused and descends only into failing children,
+carrying where it is in the contract (`At`), so each violation names its rule's place.
 """
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 from collections.abc import Callable
@@ -24,33 +26,61 @@ from handlers.recordcontract.values import (
 )
 
 Path = tuple[str | int, ...]
+# Where a keyword is in the contract, as the walk reached it: its schema location (JSON Pointer parts,
+# through each $ref: JSON Schema's keywordLocation) and the readable pattern of the instance paths it
+# applies to (`/order-info/lines/*/quantity`: `*` any item or any member the keyword does not name).
+# Together with the keyword they identify a rule (handlers/rules.py, docs/CONTRACT.md).
+At = tuple[Path, str]
+TOP: At = ((), "")
+
+
+def shown_name(name: str) -> str:
+    """A member name in a rule's pattern: as a JSON Pointer part, quoted as JSON when it could be read
+    as something else (`*`, an index, a `[marker]`, a quoted name)."""
+    if name == "*" or name.isdigit() or "[" in name or name.startswith('"'):
+        return "/" + json.dumps(name)
+    return "/" + name.replace("~", "~0").replace("/", "~1")
+
+
+def step(at: At, parts: Path, shown: str) -> At:
+    """`at` one step further: schema location parts appended, and `shown` appended to the pattern."""
+    return (*at[0], *parts), at[1] + shown
 
 
 class Collector:
     """Violations as found: the first `limit` kept, the rest only counted; `watch`ed (path, keyword)
     pairs are noted even past the limit (the caller derives a reason code from them), and so is `code`:
     of the first violation with a code, its `x-reason` (the innermost schema around it that carries
-    one: `context`), or "" when that violation is a watched one without an x-reason."""
+    one: `context`), or "" when that violation is a watched one without an x-reason.
 
-    __slots__ = ("code", "context", "found", "limit", "noted", "omitted", "watch")
+    `places[i]` is where `found[i]` is in the contract (its keyword's schema location and pattern);
+    `rules` holds every rule broken, past the limit too: (pattern, keyword) -> schema location of its
+    first violation (a record's violations are bounded by its size, their rules by the contract)."""
+
+    __slots__ = ("code", "context", "found", "limit", "noted", "omitted", "places", "rules", "watch")
 
     def __init__(self, limit: int, watch: frozenset[tuple[Path, str]] = frozenset()) -> None:
         self.limit = limit
         self.watch = watch
         self.found: list[tuple[Path, str, str]] = []
+        self.places: list[At] = []
+        self.rules: dict[tuple[str, str], Path] = {}
         self.noted: set[tuple[Path, str]] = set()
         self.omitted = 0
         self.context: str | None = None
         self.code: str | None = None
 
-    def add(self, path: Path, rule: str, message: str) -> None:
+    def add(self, path: Path, rule: str, message: str, at: At) -> None:
+        """A violation of `rule` at instance `path`; `at`: the keyword's place (location and pattern)."""
         watched = (path, rule) in self.watch
         if watched:
             self.noted.add((path, rule))
         if self.code is None and (self.context is not None or watched):
             self.code = self.context or ""  # "": the first coded violation is a watched one
+        self.rules.setdefault((at[1], rule), at[0])
         if len(self.found) < self.limit:
             self.found.append((path, rule, message))
+            self.places.append(at)
         else:
             self.omitted += 1
 
@@ -63,7 +93,9 @@ class Check:
     def ok(self, value: Any) -> bool:
         raise NotImplementedError
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        """Add this keyword's violations by `value` at `path`; `at`: the place of the schema holding
+        the keyword (each keyword adds its own name to the location)."""
         raise NotImplementedError
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
@@ -113,19 +145,19 @@ class Node(Check):
     def items_seen(self, value: list[Any]) -> set[int]:
         return seen_items(self, value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
         if self.reason is None:
-            self._collect(value, path, out)
+            self._collect(value, path, out, at)
             return
         outer, out.context = out.context, self.reason
         try:
-            self._collect(value, path, out)
+            self._collect(value, path, out, at)
         finally:
             out.context = outer
 
-    def _collect(self, value: Any, path: Path, out: Collector) -> None:
+    def _collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
         if self.refuse_all:
-            out.add(path, "false", "is not allowed by the contract")
+            out.add(path, "false", "is not allowed by the contract", at)
             return
         for check in self.checks:
             kind = type(check)
@@ -133,16 +165,16 @@ class Node(Check):
             # generated `fast`): no need to test the whole value first.
             if kind is Members:
                 if type(value) is dict:
-                    check.collect(value, path, out)
+                    check.collect(value, path, out, at)
             elif kind is Items:
                 if type(value) is list:
-                    check.collect(value, path, out)
+                    check.collect(value, path, out, at)
             elif kind is Ref:
                 assert isinstance(check, Ref)
                 if not check.node().fast(value):
-                    check.collect(value, path, out)
+                    check.collect(value, path, out, at)
             elif not check.ok(value):
-                check.collect(value, path, out)
+                check.collect(value, path, out, at)
 
 
 def seen_members(node: Node, value: dict[str, Any], skip: Check | None = None) -> set[str]:
@@ -214,8 +246,8 @@ class Simple(Check):
     def ok(self, value: Any) -> bool:
         return self.test(value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        out.add(path, self.rule, self.message)
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        out.add(path, self.rule, self.message, ((*at[0], self.rule), at[1]))
 
 
 def _article(name: str) -> str:
@@ -355,7 +387,8 @@ UNIQUE_ITEMS = Simple("uniqueItems", "must not repeat an item", _unique)
 
 
 class Required(Check):
-    """Each missing member is a violation at the member's own path (where the user must add it)."""
+    """Each missing member is a violation at the member's own path (where the user must add it), and a
+    rule of its own: its place is the name's in the list (`required/2`), its pattern the member's."""
 
     __slots__ = ("names",)
 
@@ -370,14 +403,17 @@ class Required(Check):
                 return False
         return True
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        for name in self.names:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        for index, name in enumerate(self.names):
             if name not in value:
-                out.add((*path, name), "required", "is required")
+                where = step(at, ("required", index), shown_name(name))
+                out.add((*path, name), "required", "is required", where)
 
 
 class Members(Check):
-    """properties, patternProperties and additionalProperties of one schema object (they interact)."""
+    """properties, patternProperties and additionalProperties of one schema object (they interact).
+    `star`: how a rule's pattern shows a member additionalProperties applies to (`/*`, marked when the
+    schema has another keyword that `*` could stand for)."""
 
     __slots__ = (
         "additional",
@@ -386,7 +422,9 @@ class Members(Check):
         "fast_named",
         "fast_patterns",
         "named",
+        "pattern_texts",
         "patterns",
+        "star",
     )
 
     def __init__(
@@ -394,7 +432,9 @@ class Members(Check):
     ) -> None:
         self.named = tuple(named.items())
         self.patterns = tuple((re.compile(pattern).search, node) for pattern, node in patterns)
+        self.pattern_texts = tuple(pattern for pattern, _ in patterns)
         self.additional = additional
+        self.star = "/*"
         self.fast_named: tuple[tuple[str, Callable[[Any], bool]], ...] = ()
         self.by_name: dict[str, Callable[[Any], bool]] = {}
         self.fast_patterns: tuple[tuple[Callable[[str], Any], Callable[[Any], bool]], ...] = ()
@@ -407,19 +447,19 @@ class Members(Check):
         self.fast_patterns = tuple((search, node.fast) for search, node in self.patterns)
         self.fast_additional = None if self.additional is None else self.additional.fast
 
-    def _members(self, value: dict[str, Any]) -> list[tuple[str, Node, str]]:
-        """(name, schema, keyword) for every (member, schema) pair that applies to it."""
-        pairs = [(name, node, "properties") for name, node in self.named if name in value]
+    def _members(self, value: dict[str, Any]) -> list[tuple[str, Node, str, int]]:
+        """(name, schema, keyword, which pattern) for every (member, schema) pair that applies to it."""
+        pairs = [(name, node, "properties", 0) for name, node in self.named if name in value]
         if self.patterns or self.additional is not None:
             declared = {name for name, _ in self.named}
             for name in value:
                 matched = False
-                for search, node in self.patterns:
+                for which, (search, node) in enumerate(self.patterns):
                     if search(name) is not None:
-                        pairs.append((name, node, "patternProperties"))
+                        pairs.append((name, node, "patternProperties", which))
                         matched = True
                 if not matched and self.additional is not None and name not in declared:
-                    pairs.append((name, self.additional, "additionalProperties"))
+                    pairs.append((name, self.additional, "additionalProperties", 0))
         return pairs
 
     def ok(self, value: Any) -> bool:
@@ -451,27 +491,37 @@ class Members(Check):
         return True
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
-        return {name for name, _, _ in self._members(value)}
+        return {name for name, _, _, _ in self._members(value)}
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        for name, node, keyword in self._members(value):
+    def _at(self, at: At, name: str, keyword: str, which: int) -> At:
+        if keyword == "properties":
+            return step(at, (keyword, name), shown_name(name))
+        if keyword == "additionalProperties":
+            return step(at, (keyword,), self.star)
+        pattern = self.pattern_texts[which]
+        return step(at, (keyword, pattern), f"/*[patternProperties {json.dumps(pattern)}]")
+
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        for name, node, keyword, which in self._members(value):
             member = value[name]
             if node.fast(member):
                 continue
+            where = self._at(at, name, keyword, which)
             if keyword == "additionalProperties" and node.refuse_all:
-                out.add((*path, name), "additionalProperties", "is not a member the contract allows")
+                out.add((*path, name), "additionalProperties", "is not a member the contract allows", where)
             else:
-                node.collect(member, (*path, name), out)
+                node.collect(member, (*path, name), out, where)
 
 
 class Items(Check):
-    """prefixItems (by position) and items (every element after them)."""
+    """prefixItems (by position) and items (every element after them); `star` as in Members."""
 
-    __slots__ = ("fast_prefix", "fast_rest", "prefix", "rest")
+    __slots__ = ("fast_prefix", "fast_rest", "prefix", "rest", "star")
 
     def __init__(self, prefix: list[Node], rest: Node | None) -> None:
         self.prefix = tuple(prefix)
         self.rest = rest
+        self.star = "/*"
         self.fast_prefix: tuple[Callable[[Any], bool], ...] = ()
         self.fast_rest: Callable[[Any], bool] | None = None
         self.link()
@@ -503,23 +553,32 @@ class Items(Check):
     def items_seen(self, value: list[Any]) -> set[int]:
         return {index for index, _ in self._pairs(value)}
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        first = len(self.prefix)
         for index, node in self._pairs(value):
             if not node.fast(value[index]):
-                if node.refuse_all and node is self.rest:
-                    out.add((*path, index), "items", "is an item the contract does not allow")
+                if index < first:
+                    where = step(at, ("prefixItems", index), f"/{index}")
                 else:
-                    node.collect(value[index], (*path, index), out)
+                    where = step(at, ("items",), self.star)
+                if node.refuse_all and node is self.rest:
+                    out.add((*path, index), "items", "is an item the contract does not allow", where)
+                else:
+                    node.collect(value[index], (*path, index), out, where)
 
 
 class Ref(Check):
-    """$ref to a subschema of the same contract, resolved after compiling (so recursion works)."""
+    """$ref to a subschema of the same contract, resolved after compiling (so recursion works). A rule
+    reached through it is at `.../$ref/...` (the place where it applies, not where it is written: the
+    same definition checks order quantities and line quantities, two rules); its pattern shows the
+    `$ref` (`[$ref]`) only when `marked`: the schema has other keywords, whose rules could read alike."""
 
-    __slots__ = ("resolve", "target")
+    __slots__ = ("marked", "resolve", "target")
 
-    def __init__(self, resolve: Callable[[], Node]) -> None:
+    def __init__(self, resolve: Callable[[], Node], *, marked: bool = False) -> None:
         self.resolve = resolve
         self.target: Node | None = None
+        self.marked = marked
 
     def node(self) -> Node:
         if self.target is None:
@@ -529,8 +588,8 @@ class Ref(Check):
     def ok(self, value: Any) -> bool:
         return self.node().ok(value)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        self.node().collect(value, path, out)
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        self.node().collect(value, path, out, step(at, ("$ref",), "[$ref]" if self.marked else ""))
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
         return self.node().members_seen(value)
@@ -548,10 +607,10 @@ class AllOf(Check):
     def ok(self, value: Any) -> bool:
         return all(node.fast(value) for node in self.nodes)
 
-    def collect(self, value: Any, path: Path, out: Collector) -> None:
-        for node in self.nodes:
+    def collect(self, value: Any, path: Path, out: Collector, at: At) -> None:
+        for index, node in enumerate(self.nodes):
             if not node.fast(value):
-                node.collect(value, path, out)
+                node.collect(value, path, out, step(at, ("allOf", index), f"[allOf/{index}]"))
 
     def members_seen(self, value: dict[str, Any]) -> set[str]:
         return set().union(*(node.members_seen(value) for node in self.nodes))

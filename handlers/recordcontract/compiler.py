@@ -34,6 +34,7 @@ from handlers.recordcontract.applicators import (
     count_members,
 )
 from handlers.recordcontract.checks import (
+    TOP,
     UNIQUE_ITEMS,
     AllOf,
     Check,
@@ -171,7 +172,7 @@ class Contract:
         and which of the `watch`ed (path, keyword) pairs failed."""
         out = Collector(limit, watch)
         if not self.fast(value):
-            self.root.collect(value, (), out)
+            self.root.collect(value, (), out, TOP)
         return out
 
 
@@ -264,6 +265,7 @@ class _Compiler:
                 if made:
                     self.located[pointer((*location, keyword))] = made[0]
                 checks.extend(made)
+        _mark_stars(schema, checks)
         return checks
 
     def unused(self, schema: dict[str, Any], keyword: str, location: tuple[str | int, ...]) -> None:
@@ -370,7 +372,10 @@ class _Compiler:
         if keyword == "contains":
             return self.contains(schema, location)
         if keyword == "$ref":
-            return [self.ref(value, here)]
+            check = self.ref(value, here)
+            if isinstance(check, Ref):  # its rules read as the schema's own unless it has others
+                check.marked = any(other in schema for other in ASSERTIONS if other != "$ref")
+            return [check]
         if keyword == "not":
             return [Not(self.sub(schema, "not", location))]
         if keyword == "if":
@@ -476,6 +481,24 @@ class _Compiler:
             else:
                 return None
         return found
+
+
+# The keywords whose rules' patterns show a member or item they apply to as `*` (checks.At).
+_STARS = ("additionalProperties", "items", "unevaluatedProperties", "unevaluatedItems")
+
+
+def _mark_stars(schema: dict[str, Any], checks: list[Check]) -> None:
+    """A schema with two of _STARS: each one's `*` names its keyword (`/*[items]`), so that the rules
+    of the two read differently."""
+    if sum(keyword in schema for keyword in _STARS) < 2:
+        return
+    for check in checks:
+        if isinstance(check, Members):
+            check.star = "/*[additionalProperties]"
+        elif isinstance(check, Items):
+            check.star = "/*[items]"
+        elif isinstance(check, Unevaluated):
+            check.star = "/*[unevaluatedProperties]" if check.members else "/*[unevaluatedItems]"
 
 
 # Line boundaries (str.splitlines) that JSON leaves as they are: escaped too.

@@ -147,7 +147,14 @@ def test_a_path_is_escaped_made_sqs_safe_and_cut() -> None:
     assert broken is not None
     first, second, third = broken.violations
     # THEN JSON Pointer escapes, the JSON-escaped form for a refused character, and a cut long path
-    assert first == {"path": "/a~1b~0c", "rule": "additionalProperties", "message": first["message"]}
+    assert first == {
+        "path": "/a~1b~0c",
+        "rule": "additionalProperties",
+        "message": first["message"],
+        # the rule's key and place name no member of the record: `*` stands for it
+        "key": "/* additionalProperties",
+        "schema": "#/additionalProperties",
+    }
     assert second["path"] == "/bad\\uffff" and second["path_encoding"] == "json-escaped"
     assert len(third["path"]) == MAX_PATH_CHARS and third["path_truncated"] is True
     assert all(is_sqs_safe(json.dumps(v, ensure_ascii=False)) for v in broken.violations)

@@ -134,6 +134,33 @@ def test_summary_counts_by_rule_and_leaves_the_messages() -> None:
     assert "by rule (records breaking it):\n        2  /contact-info/email format\n" in text
 
 
+def test_summary_and_show_count_every_rule_a_review_names_listed_or_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 (every broken rule counted): a review lists 20 violations; its `rules` name every rule
+    the record breaks, and the views count those (fails before: only the listed violations' rules)."""
+    listed = [
+        {"path": f"/order-info/lines/{n}/sku", "rule": "pattern", "message": "m",
+         "key": "/order-info/lines/*/sku pattern", "schema": "#/x"}
+        for n in range(20)
+    ]  # fmt: skip
+    every = ["/order-info/lines/*/sku pattern", "/contact-info/name required"]
+    bodies = [_body(1, violations=listed, violations_omitted=11, rules=every), _body(2)]
+    found = summary.scan(_Queue(bodies), "url", wait_seconds=0)
+    assert found.by_rule == {
+        "/order-info/lines/*/sku pattern": 1,
+        "/contact-info/name required": 1,
+        "/order-info/quantity minimum": 1,  # a review without `rules`: its listed violations
+        "/contact-info/email format": 1,
+    }
+    assert main(["show", str(_export(tmp_path, bodies[:1]))]) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[1]
+        .endswith("/order-info/lines/*/sku pattern; /contact-info/name required")
+    )
+
+
 def test_report_from_a_ledger_entry_and_its_reviews() -> None:
     entry = {
         "status": "DONE",
