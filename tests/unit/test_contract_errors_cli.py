@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# simulate.py is an alias of `sales-pipeline simulate`: its errors carry that command's prefix.
+SIMULATE_ERROR = "sales-pipeline simulate: error: "
 CONTRACT = Path("handlers") / "record_contract.json"
 _SKIP = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".*_cache", "*.egg-info", "output")
 
@@ -82,9 +84,10 @@ def test_a_contract_that_is_not_json_names_line_and_column(copy: Path) -> None:
     build = _run(copy, "build.py", "--check")
     simulate = _run(copy, "simulate.py", "examples/sample-order.json")
     # THEN each says where, in one line, exit 2
-    for run in (build, simulate):
+    for run, prefix in ((build, ""), (simulate, SIMULATE_ERROR)):
         assert len(run.stderr.splitlines()) == 1, run.stderr
-        assert run.stderr.startswith(f"handlers/record_contract.json: not JSON at line 2, column {column} (")
+        where = f"handlers/record_contract.json: not JSON at line 2, column {column} ("
+        assert run.stderr.startswith(prefix + where), run.stderr
         assert run.returncode == 2
 
 
@@ -113,7 +116,7 @@ def test_a_rule_edited_without_a_build_stops_simulate_and_the_cold_start(copy: P
     simulate = _run(copy, "simulate.py", "examples/sample-order.json")
     cold = _run(copy, "-c", _COLD_START)
     # THEN both name the stale module in one line; after build.py the validator loads
-    assert (simulate.returncode, simulate.stderr.splitlines()) == (2, [stale])
+    assert (simulate.returncode, simulate.stderr.splitlines()) == (2, [SIMULATE_ERROR + stale])
     assert (cold.returncode, cold.stdout.splitlines()) == (3, [f"ContractError: {stale}"])
     assert _run(copy, "build.py").returncode == 0
     assert _run(copy, "-c", _COLD_START).stdout.splitlines() == ["loaded"]
@@ -122,5 +125,7 @@ def test_a_rule_edited_without_a_build_stops_simulate_and_the_cold_start(copy: P
 def test_simulate_refuses_a_broken_contract_before_deploying(copy: Path) -> None:
     _edit(copy, '"requird"')
     run = _run(copy, "simulate.py", "examples/sample-order.json")
-    assert run.stderr.splitlines() == ["handlers/record_contract.json: unsupported keyword 'requird' at #"]
+    assert run.stderr.splitlines() == [
+        SIMULATE_ERROR + "handlers/record_contract.json: unsupported keyword 'requird' at #"
+    ]
     assert run.returncode == 2 and run.stdout == ""
