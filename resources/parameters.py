@@ -242,7 +242,7 @@ def pipeline_parameters() -> PipelineParameters:
             Description=(
                 "Lambda's own log lines in the functions' logs. WARN (default): only warnings and errors. "
                 "INFO: also a start and a report line (duration, memory used, init time) per invocation, "
-                "~0.38 KB more CloudWatch Logs each (~$0.18 per million one-order files). The AWS/Lambda "
+                "~0.38 KB more CloudWatch Logs each (~$0.19 per million one-order files). The AWS/Lambda "
                 "metrics (Duration, Errors, Throttles) are published either way."
             ),
         ),
