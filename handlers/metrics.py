@@ -4,9 +4,9 @@ Lambda sends stdout to CloudWatch Logs, which extracts the metrics from each JSO
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
 The documents hold counts and codes, and the file document also what the validator's per-file log line
 said before issue 17 (message, bucket, object key, counts: never record content or names) as members no
-directive names. The specification allows such members ("Target members ... may contain any number of
-other members", Embedded metric format specification, page above): CloudWatch keeps them in the log event
-and makes no metric of them. One line per file instead of two: ~100 bytes less CloudWatch Logs per file.
+directive names. The specification allows them ("The root node MAY contain any other members that are
+not included in the requirements above", their values valid JSON; page above): CloudWatch keeps them in
+the log event and makes no metric of them. One line per file instead of two (issue 17).
 """
 
 from __future__ import annotations
