@@ -672,7 +672,9 @@ def measure(collected: Any) -> tuple[Inputs, Limits]:
 
     smallest = min(collected.sizes)
     unsplit = collected.runs[f"{smallest} large"]
-    split = bigmeasure.split_runs(collected.stack, collected.run_id, smallest)
+    split = bigmeasure.split_runs(
+        collected.stack, collected.run_id, smallest, log_format=collected.log_format
+    )
     small, big = _large_lane(collected.runs)[-2:]
     inputs = Inputs(
         rates=Rates.of(bigmeasure.core_rates()),

@@ -129,9 +129,10 @@ def core_rates(records: int = CORE_RECORDS, repeats: int = REPEATS) -> dict[str,
     }
 
 
-def split_runs(stack: Any, run_id: str, records: int) -> dict[int, Run]:
+def split_runs(stack: Any, run_id: str, records: int, *, log_format: str) -> dict[int, Run]:
     """One `records`-order JSON Lines file through the emulated large lane split into each of
-    SPLIT_RANGES ranges (a new file each time, so no run finds another's items): {ranges: Run}."""
+    SPLIT_RANGES ranges (a new file each time, so no run finds another's items), its logs counted in
+    the functions' `log_format`: {ranges: Run}."""
     from benchmarks.pipeline import count_file, file_key
     from emulator.splitting import set_range_bytes
 
@@ -144,7 +145,9 @@ def split_runs(stack: Any, run_id: str, records: int) -> dict[int, Run]:
         planned = len(plan(len(body), range_bytes=range_bytes))
         set_range_bytes(stack, range_bytes)
         try:
-            runs[planned] = count_file(stack, file_key(run_id, label, suffix=".jsonl"), body, large_lane=True)
+            runs[planned] = count_file(
+                stack, file_key(run_id, label, suffix=".jsonl"), body, large_lane=True, log_format=log_format
+            )
         finally:
             set_range_bytes(stack, None)
     return runs

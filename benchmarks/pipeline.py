@@ -38,7 +38,7 @@ from benchmarks import coldstart, cost, fixed, orders, prices
 from benchmarks.contenders import MemorySink
 from benchmarks.counting import counting
 from benchmarks.itemsize import item_bytes
-from benchmarks.logbytes import aws_log_bytes, lambda_logs
+from benchmarks.logbytes import TEXT, aws_log_bytes, lambda_logs, system_log_bytes
 from benchmarks.usage import Assumptions, Run, Scenario, extrapolate, scenario, unpriced
 from handlers import metrics
 from resources.outputs import BUCKET_NAME, REVIEW_QUEUE_URL, SMALL_FILE_STATE_MACHINE_ARN, STATE_MACHINE_ARN
@@ -54,7 +54,8 @@ VERSION_ID = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"[:32]
 @dataclass(frozen=True)
 class Spec:
     """One scenario: files of `records_per_file` realistic orders and the inputs the emulator cannot
-    measure (`cold_start_share` of invocations, `xray_sampled_share` of executions traced)."""
+    measure (`cold_start_share` of invocations, `xray_sampled_share` of executions traced) and, when
+    set, a `LambdaSystemLogLevel` other than the template's default."""
 
     name: str
     records_per_file: int
@@ -62,6 +63,7 @@ class Spec:
     xray_sampled_share: float = 0.0
     # Named when the default MaxRejectedRecords (1,000) would reject the file whole.
     max_rejected_records: int | None = None
+    system_log_level: str | None = None
 
 
 MILLION = 1_000_000
@@ -71,6 +73,8 @@ SCENARIOS = (
     # X-Ray's price, for a user who turns Tracing On: at a trickle every execution is sampled
     # (the default rule's 1 request/s reservoir), in bursts about 5 %.
     Spec("one-order files at a trickle, Tracing On", 1, xray_sampled_share=1.0),
+    # Lambda's start and report lines kept (an operator who reads them): LambdaSystemLogLevel INFO.
+    Spec("one-order files at a trickle, LambdaSystemLogLevel INFO", 1, system_log_level="INFO"),
     Spec("100 orders per file", 100),
     Spec("1,000 orders per file", 1000),
     Spec(
@@ -135,7 +139,7 @@ def _s3_event(stack: Any, target: Any, size: int) -> dict[str, Any]:
     }
 
 
-def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False) -> Run:
+def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False, log_format: str = TEXT) -> Run:
     """Upload one file, wait for it, and count what it cost.
 
     `large_lane`: the file is sent through the large-file (STANDARD) lane even when it is small: the
@@ -202,7 +206,7 @@ def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False) -
         order_item_bytes=sum(item_bytes(item) for item in items),
         ledger_item_bytes=item_bytes(ledger) if ledger else 0,
         review_bytes=sum(_sqs_payload_bytes(m) for m in messages),
-        lambda_log_bytes=sum(aws_log_bytes(text) for text in logs),
+        lambda_log_bytes=sum(aws_log_bytes(text, log_format=log_format) for text in logs),
         work_bytes=written["_pipeline/work/"],
         claim_bytes=written["_pipeline/claims/"],
         executions=len(found),
@@ -265,7 +269,13 @@ def file_key(run_id: str, label: str, *, suffix: str) -> str:
     return f"incoming/2026/12/06/store-0042/orders-{run_id}-{label}-2026-12-06T05-30-00Z{suffix}"
 
 
-def measure(stack: Any, sizes: list[int], run_id: str) -> dict[str, Run]:
+def log_format(template: dict[str, Any]) -> str:
+    """The validator's LogFormat (Lambda's default, Text, when the template sets none)."""
+    config = template["Resources"]["ValidatorFunction"]["Properties"].get("LoggingConfig", {})
+    return str(config.get("LogFormat", TEXT))
+
+
+def measure(stack: Any, sizes: list[int], run_id: str, *, log_format: str = TEXT) -> dict[str, Run]:
     """The one-order files (one valid, one invalid), one file per size, and the smallest size again
     through the large-file lane ("<n> large"): their counts by label."""
     from handlers.contract import SMALL_FILE_MAX_BYTES
@@ -277,12 +287,13 @@ def measure(stack: Any, sizes: list[int], run_id: str) -> dict[str, Run]:
     runs: dict[str, Run] = {}
     for label, body in bodies.items():
         suffix = ".json" if label.startswith("1 ") else ".jsonl"
-        runs[label] = count_file(stack, file_key(run_id, label.replace(" ", "-"), suffix=suffix), body)
+        key = file_key(run_id, label.replace(" ", "-"), suffix=suffix)
+        runs[label] = count_file(stack, key, body, log_format=log_format)
     smallest = min(sizes)
     body = orders.body(smallest, profile=PROFILE, prefix=f"{run_id}-{smallest}-large")
     if len(body) <= SMALL_FILE_MAX_BYTES:
         key = file_key(run_id, f"{smallest}-large", suffix=".jsonl")
-        runs[f"{smallest} large"] = count_file(stack, key, body, large_lane=True)
+        runs[f"{smallest} large"] = count_file(stack, key, body, large_lane=True, log_format=log_format)
     return runs
 
 
@@ -292,7 +303,7 @@ def _large_lane(runs: dict[str, Run]) -> list[Run]:
 
 
 def build_scenarios(
-    runs: dict[str, Run], base: Assumptions, *, records_per_batch: float
+    runs: dict[str, Run], base: Assumptions, *, records_per_batch: float, log_format: str = TEXT
 ) -> list[tuple[Spec, Scenario]]:
     """One priced Scenario per Spec: one-order files mixed 9:1 valid:invalid, measured files, scaled."""
     rows: list[tuple[Spec, Scenario]] = []
@@ -300,6 +311,9 @@ def build_scenarios(
         assume = replace(
             base, cold_start_share=spec.cold_start_share, xray_sampled_share=spec.xray_sampled_share
         )
+        if spec.system_log_level:
+            platform, init = system_log_bytes(log_format=log_format, level=spec.system_log_level)
+            assume = replace(assume, platform_log_bytes=platform, init_log_bytes=init)
         if spec.records_per_file == 1:
             mix = [runs["1 valid"]] * (INVALID_EVERY - 1) + [runs["1 invalid"]]
         elif str(spec.records_per_file) in runs:
@@ -346,6 +360,7 @@ def scenario_json(spec: Spec, row: Scenario, fixed_rows: list[dict[str, Any]]) -
         "max_rejected_records": spec.max_rejected_records,
         "cold_start_share": spec.cold_start_share,
         "xray_sampled_share": spec.xray_sampled_share,
+        "system_log_level": spec.system_log_level,
         "upload_put_excluded": True,
     }
 
@@ -411,6 +426,8 @@ class Collected:
     records_per_batch: float
     init_cpu: float
     sizes: list[int]
+    log_format: str  # the validator's LoggingConfig LogFormat (what its lines cost)
+    system_log_level: str  # Lambda's own lines at this level (LambdaSystemLogLevel's default)
 
 
 def collect(sizes: list[int]) -> Collected:
@@ -431,6 +448,9 @@ def collect(sizes: list[int]) -> Collected:
     records_per_batch, core_rate = core_records_per_batch(source)
     init_cpu = coldstart.init_cpu_seconds()
     memory = _default(template, "ValidatorMemorySize", 1024)
+    formatted = log_format(template)
+    level = str(template["Parameters"].get("LambdaSystemLogLevel", {}).get("Default", "INFO"))
+    platform, init = system_log_bytes(log_format=formatted, level=level)
     base = Assumptions(
         validator_records_per_s=core_rate,
         validator_memory_mb=memory,
@@ -438,18 +458,23 @@ def collect(sizes: list[int]) -> Collected:
         small_file_definition_bytes=small_file_definition_bytes(),
         init_seconds=init_cpu / min(1.0, memory / 1769),
         log_retention_days=_default(template, "LogRetentionDays", 30),
+        platform_log_bytes=platform,
+        init_log_bytes=init,
         work_retention_days=_default(template, "WorkRetentionDays", 7),
         claim_retention_days=_default(template, "ClaimRetentionDays", 30),
     )
-    runs = measure(stack, sizes, run_id)
-    return Collected(stack, run_id, template, runs, base, records_per_batch, init_cpu, list(sizes))
+    runs = measure(stack, sizes, run_id, log_format=formatted)
+    return Collected(
+        stack, run_id, template, runs, base, records_per_batch, init_cpu, list(sizes), formatted, level
+    )
 
 
 def report(collected: Collected, *, as_json: bool = False) -> list[dict[str, Any]]:
     """Print the cost tables of `collected` (and one JSON object per scenario with `as_json`)."""
     runs, base, template = collected.runs, collected.base, collected.template
     records_per_batch, memory = collected.records_per_batch, base.validator_memory_mb
-    rows = build_scenarios(runs, base, records_per_batch=records_per_batch)
+    formatted, level = collected.log_format, collected.system_log_level
+    rows = build_scenarios(runs, base, records_per_batch=records_per_batch, log_format=formatted)
     reasons = len(orders.INVALID_KINDS)
     fixed_rows = fixed.fixed_monthly(template, reasons=reasons)
     objects = [scenario_json(spec, row, fixed_rows) for spec, row in rows]
@@ -466,7 +491,9 @@ def report(collected: Collected, *, as_json: bool = False) -> list[dict[str, Any
     print(
         f"\nInputs: records per batch {records_per_batch:.1f} (validator core, {CORE_BATCH_SAMPLE:,} "
         f"orders, this source); cold start {collected.init_cpu:.3f} CPU s here = "
-        f"{base.init_seconds:.3f} s at {memory} MB; {json.dumps(asdict(base))}"
+        f"{base.init_seconds:.3f} s at {memory} MB; Lambda logs {formatted}, system lines at {level} "
+        f"({base.platform_log_bytes} bytes an invocation, {base.init_log_bytes} more a cold start); "
+        f"{json.dumps(asdict(base))}"
     )
     unknown = {label: unpriced(run.requests) for label, run in runs.items() if unpriced(run.requests)}
     print(f"Counted requests not priced (free or none): {json.dumps(unknown)}")

@@ -89,8 +89,11 @@ class Assumptions:
     cold_start_share: float = 0.02  # invocations that start a new container (billed INIT)
     init_seconds: float = 0.25  # one INIT at the function's CPU share (measured: benchmarks/coldstart.py)
     xray_sampled_share: float = 0.0  # executions traced: 0 with Tracing Off (the default)
-    platform_log_bytes: int = 330  # Lambda's START, END and REPORT lines per invocation
-    init_log_bytes: int = 90  # INIT_START line and REPORT's "Init Duration" on a cold start
+    # Lambda's own lines (benchmarks/logbytes.py system_log_bytes; these defaults: the Text format's
+    # START, END and REPORT, and INIT_START + "Init Duration" on a cold start). benchmarks/pipeline.py
+    # sets them from the template's LogFormat and LambdaSystemLogLevel.
+    platform_log_bytes: int = 330
+    init_log_bytes: int = 90
     log_retention_days: int = 30  # LogRetentionDays default
     work_retention_days: int = 7  # WorkRetentionDays default (+1 day: noncurrent version expiry)
     claim_retention_days: int = 30  # ClaimRetentionDays default (+1 day likewise)
@@ -134,11 +137,16 @@ def usage_of(run: Run, assume: Assumptions) -> cost.Usage:
     """Billable usage of the file `run` counted."""
     requests = run.requests
     writes = _by_service(requests, "dynamodb", DYNAMODB_WRITES)
-    ledger_writes = max(0, writes - run.order_items)  # small ledger items: one unit each
+    base_writes = max(0, writes - run.order_items)
+    # Each ledger write by the file's final ledger item size (an UpdateItem is billed by the larger of
+    # the item before and after; the claim's smaller item is priced at that size too: at most an
+    # overcount). One-order files' items are ~1 KB (958 and 1,012 bytes in the run of 2026-12-06): a
+    # longer bucket, key or rule set crossing 1,024 bytes doubles these units, and shows here.
+    ledger_units = cost.write_units(run.ledger_item_bytes) if run.ledger_item_bytes else 1
     # The ledger's sparse OpenFiles index (the watchdog's query) is written with the table: the claim
-    # inserts the item into it, DONE/REJECTED removes it, one unit each. A hand-off's status changes
-    # rewrite the index key (2 units): undercounted here by 2 units a hand-off.
-    ledger_writes *= 2
+    # inserts the item into it, DONE/REJECTED removes it, one unit each (its projection is < 1 KB). A
+    # hand-off's status changes rewrite the index key (2 units): undercounted here by 2 units a hand-off.
+    ledger_writes = base_writes * ledger_units + base_writes
     invokes = requests.get("lambda:Invoke", 0)
     validators = min(invokes, 1)
     children = run.batches if run.child_states else 0

@@ -50,6 +50,9 @@ NOT_EMULATED: tuple[str, ...] = (
     "alarm have no data here.",
     "Encryption, public access blocks, lifecycle rules, point-in-time recovery, log retention and state "
     "machine logging are accepted and ignored.",
+    "Lambda's log format and levels (`LoggingConfig` `LogFormat`, `ApplicationLogLevel`, `SystemLogLevel`): "
+    "a handler's output is kept in the emulator's own text form, without Lambda's START/REPORT lines "
+    "(`benchmarks/logbytes.py` prices it as the runtime on AWS would write it).",
     "Throughput: about 30-50 records/s through moto's ASL interpreter; keep files small.",
 )
 

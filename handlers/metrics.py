@@ -2,7 +2,11 @@
 
 Lambda sends stdout to CloudWatch Logs, which extracts the metrics from each JSON line carrying `_aws`
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
-The documents hold counts and codes only, never record content, keys or names.
+The documents hold counts and codes, and the file document also what the validator's per-file log line
+said before issue 17 (message, bucket, object key, counts: never record content or names) as members no
+directive names. The specification allows them ("The root node MAY contain any other members that are
+not included in the requirements above", their values valid JSON; page above): CloudWatch keeps them in
+the log event and makes no metric of them. One line per file instead of two (issue 17).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ UNITS = {
     BYTES: "Bytes",
     DURATION: "Milliseconds",
 }
+# Members a document carries for the metrics: a log property must not take one of these names.
+_RESERVED = frozenset({*UNITS, FUNCTION_DIMENSION, REASON_DIMENSION, "_aws"})
 FILE_METRICS = (FILES, RECORDS, VALID_RECORDS, REJECTED_RECORDS, FILE_REJECTIONS, BYTES, DURATION)
 REASON_METRICS = (REJECTED_RECORDS, FILE_REJECTIONS)
 
@@ -62,12 +68,25 @@ def _document(timestamp_ms: int, dimensions: dict[str, str], values: dict[str, f
     return {"_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]}, **dimensions, **values}
 
 
-def documents(measured: FileMetrics, *, function_name: str, timestamp_ms: int) -> list[dict[str, Any]]:
-    """One document for the file (dimension FunctionName) and one per rejection reason (+ Reason)."""
+def documents(
+    measured: FileMetrics,
+    *,
+    function_name: str,
+    timestamp_ms: int,
+    properties: Mapping[str, str | int | bool | None] | None = None,
+) -> list[dict[str, Any]]:
+    """One document for the file (dimension FunctionName) and one per rejection reason (+ Reason).
+
+    `properties`: the file's log fields (message, bucket, key, counts), members of the file document.
+    """
+    clash = sorted(set(properties or {}) & _RESERVED)
+    if clash:
+        raise ValueError(f"log properties {clash} would overwrite the document's metrics or dimensions")
     rejected = 0 if measured.file_rejected_reason else sum(measured.rejected_by_reason.values())
     base = {FUNCTION_DIMENSION: function_name}
     found = [
-        _document(
+        dict(properties or {})
+        | _document(
             timestamp_ms,
             base,
             {

@@ -130,17 +130,27 @@ def _remaining_ms(context: object) -> Callable[[], int] | None:
     return remaining if callable(remaining) else None
 
 
+def _line(message: str, **fields: Any) -> dict[str, Any]:
+    """A log line's fields: the file's bucket and key, counts and codes, never record content."""
+    return {"message": message, **fields}
+
+
 def _log(message: str, **fields: Any) -> None:
-    LOGGER.info(json.dumps({"message": message, **fields}, sort_keys=True))
+    """A line of its own, for what prints no metrics (a split plan, a hand-off, a rejected split file)."""
+    LOGGER.info(json.dumps(_line(message, **fields), sort_keys=True))
 
 
-def _emit_metrics(context: object, started: float, response: dict[str, Any], **measured: Any) -> None:
-    """The file's EMF metrics (handlers/metrics.py), dimensioned by this function's name."""
+def _emit_metrics(
+    context: object, started: float, response: dict[str, Any], *, log: dict[str, Any], **measured: Any
+) -> None:
+    """The file's EMF metrics (handlers/metrics.py), dimensioned by this function's name. `log`: the file's
+    log line ({"message", "bucket", "key", ...}), carried in the file's document instead of a line of its
+    own (issue 17: one line per file)."""
     name = getattr(context, "function_name", None) or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "unknown")
     duration_ms = (time.monotonic() - started) * 1000
     size = int(response.get("ContentLength") or 0)
     found = FileMetrics(size_bytes=size, duration_ms=duration_ms, **measured)
-    emit(documents(found, function_name=str(name), timestamp_ms=int(time.time() * 1000)))
+    emit(documents(found, function_name=str(name), timestamp_ms=int(time.time() * 1000), properties=log))
 
 
 class _Prefixed:
@@ -259,11 +269,11 @@ def _split_step(
         max_rejected=max_rejected,
     )
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
-    _log("file validated", bucket=bucket, key=source["key"], ranges=len(event[PARTS]), **counts)
     _emit_metrics(
         context,
         started,
         {},
+        log=_line("file validated", bucket=bucket, key=source["key"], ranges=len(event[PARTS]), **counts),
         records=summary.records,
         valid=summary.valid + summary.large,
         rejected_by_reason=summary.rejected_by_reason,
@@ -320,12 +330,13 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
             _log("file split", bucket=bucket, key=key, ranges=len(ranges))
             return {RESULT_FILE_REJECTED: False, RESULT_RECORDS: None, RESULT_BATCHES: 0, RANGES: ranges}
 
-    def emit_counts(summary: Summary) -> None:
-        """An accepted file's metrics (both lanes)."""
+    def emit_counts(summary: Summary, log: dict[str, Any] | None = None) -> None:
+        """An accepted file's metrics (both lanes); called by validate_inline only when it keeps the file."""
         _emit_metrics(
             context,
             started,
             response,
+            log=log or _line("file validated inline", bucket=bucket, key=key, handoff=False),
             records=summary.records,
             valid=summary.valid + summary.large,
             rejected_by_reason=summary.rejected_by_reason,
@@ -344,8 +355,10 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                     on_summary=emit_counts,
                     stored_bytes=stored_bytes,
                 )
-                _log("file validated inline", bucket=bucket, key=key, handoff=inline_result[RESULT_HANDOFF])
-                if not inline_result[RESULT_HANDOFF]:
+                if inline_result[RESULT_HANDOFF]:
+                    # No metrics for a hand-off (the large lane validates the file again): its own line.
+                    _log("file validated inline", bucket=bucket, key=key, handoff=True)
+                else:
                     inline_result[RESULT_MAX_CONFLICTS] = max_rejected - inline_result[RESULT_INVALID]
                     inline_result[RESULT_LEDGER] = ledger_attributes(
                         now=time.time(),
@@ -365,8 +378,13 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 stored_bytes=stored_bytes,
             )
     except FileRejected as rejected:
-        _log("file rejected", bucket=bucket, key=key, reason=rejected.reason)
-        _emit_metrics(context, started, response, file_rejected_reason=rejected.reason)
+        _emit_metrics(
+            context,
+            started,
+            response,
+            log=_line("file rejected", bucket=bucket, key=key, reason=rejected.reason),
+            file_rejected_reason=rejected.reason,
+        )
         rejected_result = _rejected_result(rejected, source, retention_days)
         return {**rejected_result, RESULT_HANDOFF: False} if inline else rejected_result
     finally:
@@ -379,6 +397,5 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
         max_rejected=max_rejected,
     )
     counts = {name: result[name] for name in (*RESULT_COUNTS, RESULT_BATCHES)}
-    _log("file validated", bucket=bucket, key=key, **counts)
-    emit_counts(summary)
+    emit_counts(summary, _line("file validated", bucket=bucket, key=key, **counts))
     return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from troposphere import GetAtt, Parameter, Ref
+from troposphere import GetAtt, Parameter, PropsDictType, Ref
 from troposphere.awslambda import DeadLetterConfig, Environment, Function, LoggingConfig
 from troposphere.dynamodb import Table
 from troposphere.iam import Role
@@ -36,6 +36,31 @@ VALIDATOR_TIMEOUT_SECONDS = 900
 STORE_LARGE_TIMEOUT_SECONDS = 10
 STORE_LARGE_MEMORY_MB = 256
 LAMBDA_SKIPS = ("CKV_AWS_116", "CKV_AWS_117")
+# JSON log format: Lambda's own lines can then be filtered by level (SystemLogLevel, a parameter), which
+# the Text format cannot. The handlers' print()ed EMF documents are JSON already: Lambda passes them as
+# they are ("Lambda doesn't double-encode any logs that are already JSON encoded") at level INFO (no
+# "level" member), so ApplicationLogLevel must stay INFO or CloudWatch gets no metrics
+# (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html,
+# https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
+LOG_FORMAT = "JSON"
+APPLICATION_LOG_LEVEL = "INFO"
+
+
+class FunctionLoggingConfig(LoggingConfig):  # type: ignore[misc]
+    """AWS::Lambda::Function LoggingConfig with LogFormat: troposphere 4.11 names two classes
+    LoggingConfig and keeps the later one (a Web Function revision's), which lacks LogFormat."""
+
+    props: PropsDictType = {**LoggingConfig.props, "LogFormat": (str, False)}  # noqa: RUF012 (troposphere's)
+
+
+def logging_config(*, log_group: LogGroup, system_log_level: Parameter) -> FunctionLoggingConfig:
+    """The functions' logs: their log group, JSON, application lines at INFO, Lambda's at the parameter."""
+    return FunctionLoggingConfig(
+        LogGroup=Ref(log_group),
+        LogFormat=LOG_FORMAT,
+        ApplicationLogLevel=APPLICATION_LOG_LEVEL,
+        SystemLogLevel=Ref(system_log_level),
+    )
 
 
 def _function(
@@ -44,6 +69,7 @@ def _function(
     handler: str,
     role: Role,
     log_group: LogGroup,
+    system_log_level: Parameter,
     timeout: int,
     memory_size: object,
     extra_skips: tuple[str, ...] = (),
@@ -63,7 +89,7 @@ def _function(
         Role=GetAtt(role, "Arn"),
         Timeout=timeout,
         MemorySize=memory_size,
-        LoggingConfig=LoggingConfig(LogGroup=Ref(log_group)),
+        LoggingConfig=logging_config(log_group=log_group, system_log_level=system_log_level),
         **properties,
     )
     # The one place validation is bypassed: troposphere's Code type rejects the local folder path that
@@ -76,6 +102,7 @@ def validator_function(
     *,
     role: Role,
     log_group: LogGroup,
+    system_log_level: Parameter,
     memory_size: Parameter,
     reserved_concurrency: Parameter,
     max_rejected_records: Parameter,
@@ -92,6 +119,7 @@ def validator_function(
         handler="validator.handler",
         role=role,
         log_group=log_group,
+        system_log_level=system_log_level,
         timeout=VALIDATOR_TIMEOUT_SECONDS,
         memory_size=Ref(memory_size),
         extra_skips=("CKV_AWS_173",),
@@ -107,13 +135,16 @@ def validator_function(
     )
 
 
-def store_large_function(*, role: Role, log_group: LogGroup, orders_table: Table) -> Function:
+def store_large_function(
+    *, role: Role, log_group: LogGroup, system_log_level: Parameter, orders_table: Table
+) -> Function:
     """Puts a claim-checked record too large for state data (handlers/store_large.py)."""
     return _function(
         ids.STORE_LARGE_FUNCTION,
         handler="store_large.handler",
         role=role,
         log_group=log_group,
+        system_log_level=system_log_level,
         timeout=STORE_LARGE_TIMEOUT_SECONDS,
         memory_size=STORE_LARGE_MEMORY_MB,
         extra_skips=("CKV_AWS_115", "CKV_AWS_173"),
@@ -131,6 +162,7 @@ def watchdog_function(
     *,
     role: Role,
     log_group: LogGroup,
+    system_log_level: Parameter,
     file_ledger_table: Table,
     redrive_state_machine: StateMachine,
     max_redrives: Parameter,
@@ -146,6 +178,7 @@ def watchdog_function(
         handler="watchdog.handler",
         role=role,
         log_group=log_group,
+        system_log_level=system_log_level,
         timeout=WATCHDOG_TIMEOUT_SECONDS,
         memory_size=WATCHDOG_MEMORY_MB,
         # Invoked asynchronously (EventBridge): it has a dead-letter queue, so only the VPC skip applies.

@@ -80,6 +80,7 @@ MAX_REDRIVES = "MaxRedrives"
 TRACING = "Tracing"
 TRACING_ENABLED = "TracingEnabled"
 REPLAY_WRITER_ARNS = "ReplayWriterArns"
+LAMBDA_SYSTEM_LOG_LEVEL = "LambdaSystemLogLevel"
 HAS_REPLAY_WRITERS = "HasReplayWriters"
 
 # Rule target Id (unique within the rule).

@@ -25,6 +25,10 @@ DEFAULT_VALIDATOR_RESERVED_CONCURRENCY = 10
 # X-Ray tracing of both state machines: off unless asked for ($5.00 per million traces recorded).
 TRACING_OFF = "Off"
 TRACING_ON = "On"
+# Lambda's own log lines (JSON log format, resources/compute.py): WARN sends only warnings and errors;
+# INFO adds platform.start and platform.report on every invocation; DEBUG adds platform.runtimeDone.
+SYSTEM_LOG_LEVELS = ("WARN", "INFO", "DEBUG")
+DEFAULT_SYSTEM_LOG_LEVEL = "WARN"
 # The validator core's proven peak on any input within the per-file limits is under 512 MB
 # (benchmarks/membound.py, docs/handlers-measurements.md "Memory bound"); boto3 and the manifest's
 # upload buffers take the rest.
@@ -58,6 +62,7 @@ class PipelineParameters:
     max_redrives: Parameter
     tracing: Parameter
     replay_writer_arns: Parameter
+    lambda_system_log_level: Parameter
 
     def all(self) -> tuple[Parameter, ...]:
         return (
@@ -76,6 +81,7 @@ class PipelineParameters:
             self.max_redrives,
             self.tracing,
             self.replay_writer_arns,
+            self.lambda_system_log_level,
         )
 
 
@@ -226,6 +232,18 @@ def pipeline_parameters() -> PipelineParameters:
                 "IAM role or user ARNs allowed to write under replay/ (review replay): a replay line "
                 "sets a stored record's origin, so the bucket policy denies everyone else. Empty (the "
                 "default): only the account's root user, so no role or user can until one is named."
+            ),
+        ),
+        lambda_system_log_level=Parameter(
+            ids.LAMBDA_SYSTEM_LOG_LEVEL,
+            Type="String",
+            Default=DEFAULT_SYSTEM_LOG_LEVEL,
+            AllowedValues=list(SYSTEM_LOG_LEVELS),
+            Description=(
+                "Lambda's own log lines in the functions' logs. WARN (default): only warnings and errors. "
+                "INFO: also a start and a report line (duration, memory used, init time) per invocation, "
+                "~0.38 KB more CloudWatch Logs each (~$0.19 per million one-order files). The AWS/Lambda "
+                "metrics (Duration, Errors, Throttles) are published either way."
             ),
         ),
     )

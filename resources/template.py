@@ -81,6 +81,7 @@ def build_template(
     validator = compute.validator_function(
         role=validator_role,
         log_group=validator_logs,
+        system_log_level=params.lambda_system_log_level,
         memory_size=params.validator_memory_size,
         reserved_concurrency=params.validator_reserved_concurrency,
         max_rejected_records=params.max_rejected_records,
@@ -94,7 +95,10 @@ def build_template(
         bucket=bucket, orders_table=orders_table, log_group=store_large_logs
     )
     store_large = compute.store_large_function(
-        role=store_large_role, log_group=store_large_logs, orders_table=orders_table
+        role=store_large_role,
+        log_group=store_large_logs,
+        system_log_level=params.lambda_system_log_level,
+        orders_table=orders_table,
     )
 
     machine_logs = monitoring.state_machine_log_group(retention_days=params.log_retention_days)
@@ -154,6 +158,7 @@ def build_template(
     watchdog_function = compute.watchdog_function(
         role=watchdog_role,
         log_group=watchdog_logs,
+        system_log_level=params.lambda_system_log_level,
         file_ledger_table=file_ledger_table,
         redrive_state_machine=machine,
         max_redrives=params.max_redrives,

@@ -160,3 +160,20 @@ def test_scaled_files_are_extrapolated_from_large_lane_runs_only() -> None:
     million = rows[-1][1]
     assert million.usage.map_child_starts == 10_000
     assert million.usage.express_transitions > 0 and not any(e.executions == 1 for e in million.usage.express)
+
+
+def test_ledger_writes_are_priced_by_the_ledger_item_size() -> None:
+    """Issue 17: failure class: a ledger item past 1 KB (a longer key, more rule counts) billed at 2 write
+    units a write while the model kept 1 (fails before this commit: 1 unit a write whatever the size)."""
+    # GIVEN a one-order file: claim + order put + done (3 writes, 1 order item of 1 unit)
+    small = replace(
+        _run(1, 0, invalid=0),
+        requests={"dynamodb:PutItem": 2, "dynamodb:UpdateItem": 1},
+        order_items=1,
+        order_write_units=1,
+        ledger_item_bytes=1000,
+    )
+    big = replace(small, ledger_item_bytes=1100)
+    # THEN 2 ledger writes + 2 index writes + the order; past 1 KB each ledger write costs 2 units
+    assert usage_of(small, ASSUME).dynamodb_write_units == 2 + 2 + 1
+    assert usage_of(big, ASSUME).dynamodb_write_units == 2 * 2 + 2 + 1

@@ -159,7 +159,25 @@ def test_the_checker_refuses_what_the_specification_refuses() -> None:
             assert_emf(document)
 
 
-def test_the_validator_prints_the_documents_on_stdout(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_log_properties_ride_in_the_file_document_and_cannot_overwrite_a_metric() -> None:
+    """Failure class: a log field named like a metric or dimension silently changing what CloudWatch
+    extracts (the file document carries the log line's fields since issue 17)."""
+    measured = metrics.FileMetrics(size_bytes=5, duration_ms=1.0, records=1, valid=1)
+    line = {"message": "file validated inline", "bucket": "b", "key": "incoming/a.jsonl", "handoff": False}
+
+    file_document, *others = metrics.documents(measured, function_name="f", timestamp_ms=1, properties=line)
+
+    assert_emf(file_document)
+    assert {k: file_document[k] for k in line} == line and others == []
+    assert metric_values(file_document)["Records"] == 1
+    for name in ("Records", "FunctionName", "Reason", "_aws"):
+        with pytest.raises(ValueError, match=name):
+            metrics.documents(measured, function_name="f", timestamp_ms=1, properties={name: "x"})
+
+
+def test_the_validator_prints_the_documents_on_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     # GIVEN a bucket with a file of one valid and one rejected record
     for name, value in {
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -198,4 +216,15 @@ def test_the_validator_prints_the_documents_on_stdout(monkeypatch: pytest.Monkey
     }
     assert documents[1]["Reason"] == "missing_contact_info"
     assert {d["FunctionName"] for d in documents} == {"stack-ValidatorFunction-X"}
-    assert "secret@example.com" not in printed and "two.jsonl" not in printed
+    # AND the file's log line rides in the file document (issue 17: one line per file, not two): the
+    # bucket, key and counts it said, never record content; the per-reason documents carry no key
+    assert {k: documents[0][k] for k in ("message", "bucket", "key", "records", "valid", "invalid")} == {
+        "message": "file validated",
+        "bucket": "uploads",
+        "key": "two.jsonl",
+        "records": 2,
+        "valid": 1,
+        "invalid": 1,
+    }
+    assert "secret@example.com" not in printed and "two.jsonl" not in json.dumps(documents[1:])
+    assert not [r for r in caplog.records if "file validated" in r.getMessage()]

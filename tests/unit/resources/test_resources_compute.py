@@ -35,10 +35,25 @@ def test_function_runs_the_handlers_folder_with_its_own_role_and_log_group(
     assert function["Runtime"] == "python3.12"
     assert function["Architectures"] == ["arm64"]
     assert function["Role"] == arn_of(role)
-    assert function["LoggingConfig"] == {"LogGroup": ref(log_group)}
+    # AND it logs in the JSON format (issue 17): application lines at INFO (the printed EMF documents
+    # are INFO: a higher level would drop the metrics), Lambda's own at the LambdaSystemLogLevel parameter
+    assert function["LoggingConfig"] == {
+        "LogGroup": ref(log_group),
+        "LogFormat": "JSON",
+        "ApplicationLogLevel": "INFO",
+        "SystemLogLevel": ref("LambdaSystemLogLevel"),
+    }
     assert "FunctionName" not in function
     # AND that log group keeps logs for the LogRetentionDays parameter
     assert props(resources, log_group)["RetentionInDays"] == ref("LogRetentionDays")
+
+
+def test_lambda_system_log_level_drops_the_per_invocation_lines_by_default(rendered: dict[str, Any]) -> None:
+    """Issue 17: Lambda's START/REPORT lines (~330 bytes an invocation) are not sent unless asked for;
+    the parameter offers exactly the levels CloudFormation accepts for SystemLogLevel."""
+    parameter = rendered["Parameters"]["LambdaSystemLogLevel"]
+    assert parameter["Default"] == "WARN"
+    assert parameter["AllowedValues"] == ["WARN", "INFO", "DEBUG"]
 
 
 def test_validator_may_run_fifteen_minutes_with_configurable_memory(resources: dict[str, Any]) -> None:

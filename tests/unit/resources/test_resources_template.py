@@ -85,6 +85,7 @@ def test_parameters_have_defaults_a_user_can_deploy_with(rendered: dict[str, Any
         "MessageAgeAlarmDays": True,
         "MaxRedrives": True,
         "Tracing": True,
+        "LambdaSystemLogLevel": True,
     }
     log_retention = parameters["LogRetentionDays"]
     assert log_retention["AllowedValues"] == [str(days) for days in LOG_RETENTION_ALLOWED_DAYS]
