@@ -107,5 +107,5 @@ def test_the_handler_stops_at_a_record_boundary_with_a_checkpoint_instead_of_fai
         listed = s3.list_objects_v2(Bucket="uploads", Prefix="_pipeline/")
         keys = sorted(item["Key"] for item in listed["Contents"])
         assert sorted(key.rsplit("/", 1)[-1] for key in keys) == ["0.summary.json", "batches.manifest"]
-        summary = json.loads(s3.get_object(Bucket="uploads", Key=keys[0])["Body"].read())
+        summary = json.loads(s3.get_object(Bucket="uploads", Key=keys[-1])["Body"].read())
         assert summary["records"] == 128 and summary["problem"] is None
