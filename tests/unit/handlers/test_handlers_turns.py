@@ -367,3 +367,46 @@ def test_part_pointers_are_in_turn_order_and_bounded() -> None:
         read_parts([{"range": 1, "version_id": None}])
     with pytest.raises(InvalidCheckpoint):
         read_parts([{"range": i, "version_id": None} for i in range(3)], most=2)
+
+
+def _peak(data: bytes, key: str, turn: Turn) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        process_file(
+            io.BytesIO(data),
+            source=source_for(key),
+            manifest=MemoryManifest(),
+            claims=MemoryClaims(),
+            max_file_bytes=1 << 30,
+            turn=turn,
+        )
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_turn_resumed_deep_in_a_gzip_file_holds_no_more_memory_than_the_first() -> None:
+    """Memory per invocation stays bounded: skipping ~9 MB of inflated text to a checkpoint near the end
+    keeps no more than a chunk of it (failure class: a skip that accumulates what it passes)."""
+    import gzip
+
+    texts = _records(60_000)
+    data = gzip.compress(("[" + ",\n".join(texts) + "]").encode(), mtime=0)
+    # GIVEN the checkpoint after record 58,000 (reached by one long first turn)
+    first = Turn(max_records=58_000)
+    process_file(
+        io.BytesIO(data),
+        source=source_for("deep.json.gz"),
+        manifest=MemoryManifest(),
+        claims=MemoryClaims(),
+        max_file_bytes=1 << 30,
+        turn=first,
+    )
+    assert first.checkpoint is not None and first.checkpoint["offset"] > 8_000_000
+    # WHEN a turn of 1,000 records starts at the file's start, and another resumes at the checkpoint
+    fresh = _peak(data, "deep.json.gz", Turn(max_records=1_000))
+    resumed = _peak(data, "deep.json.gz", Turn(number=1, resume=first.checkpoint, max_records=1_000))
+    # THEN the resumed turn's peak is the fresh turn's, within a chunk (1 MiB) and its decoded copy
+    assert resumed < fresh + 3 * 1024 * 1024, (fresh, resumed)
