@@ -463,3 +463,4 @@ def render_module(nodes: dict[str, Node], located: dict[str, Check], *, contract
     body += [f"        {where!r}: {name}," for where, name in made.items()]
     body += ["    }", ""]
     return head + "\n".join(body)
+
