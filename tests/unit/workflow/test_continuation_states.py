@@ -70,3 +70,11 @@ def test_past_max_continuations_the_file_is_failed_with_a_named_error() -> None:
     assert LARGE["MarkFileFailed"]["Parameters"]["ExpressionAttributeValues"][":error"] == {
         "S.$": "$.error.Error"
     }
+
+
+def test_the_picture_shows_the_loop() -> None:
+    """output/statemachine.md draws the continuation loop: its guard's two ways and the edge back."""
+    picture = (OUTPUT / "statemachine.md").read_text(encoding="utf-8")
+    assert f's_CanContinue -->|"1: $.turn.count #lt; {MAX_CONTINUATIONS}"| s_ContinueValidation' in picture
+    assert 's_CanContinue -->|"default"| s_DescribeTooManyContinuations' in picture
+    assert "s_CountContinuation --> s_CanContinue" in picture
