@@ -73,7 +73,11 @@ from workflow.retries import (
 )
 from workflow.reviews import ERROR_PATH, describe_minimal_file_review, send_review
 from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
-from workflow.turns import build_continuation
+from workflow.turns import (
+    ERROR_TOO_MANY_CONTINUATIONS,
+    TOO_MANY_CONTINUATIONS_CAUSE,
+    build_continuation,
+)
 
 _OBJECT = "$.detail.object"
 # A member name with punctuation other than `_` needs bracket notation in a Step Functions path
@@ -388,6 +392,24 @@ def file_ends(
     )
 
 
+def _mark_too_many_continuations(catch_all_to_fail: Catch) -> Task:
+    """MarkFileTooManyContinuations -> TooManyContinuations: the file needed more validator turns than
+    the loop allows (workflow/turns.py); FAILED with that error name, out of the watchdog's index (a
+    re-drive would need as many turns again), as a conflict-broken file is."""
+    too_many = Fail(
+        names.TOO_MANY_CONTINUATIONS, error=ERROR_TOO_MANY_CONTINUATIONS, cause=TOO_MANY_CONTINUATIONS_CAUSE
+    )
+    mark = ledger_update(
+        names.MARK_FILE_TOO_MANY_CONTINUATIONS,
+        status=STATUS_FAILED,
+        attributes={ERROR_NAME: {"S": ERROR_TOO_MANY_CONTINUATIONS}},
+        watched=False,
+    )
+    mark.add_catch(catch_all_to_fail)
+    mark.next(too_many)
+    return mark
+
+
 def build_file_workflow() -> Choice:
     """The parent graph (large-file lane); its start state is the returned Choice."""
     ends = file_ends()
@@ -447,7 +469,11 @@ def build_file_workflow() -> Choice:
     # as a split file does.
     route_file.add_choice(
         ChoiceRule.IsPresent(validation(CHECKPOINT), True),
-        build_continuation(catch=catch_all_to_mark_failed, failed=ends.mark_failed, route=route_split),
+        build_continuation(
+            catch=catch_all_to_mark_failed,
+            too_many=_mark_too_many_continuations(ends.catch_all_to_fail),
+            route=route_split,
+        ),
     )
     route_file.default_choice(mark_done)
 

@@ -5,8 +5,9 @@ handlers/throughput.py MAX_CONTINUATIONS) -> ContinueValidation (the validator f
 retried like ValidateFile) -> RouteContinuation (another checkpoint: CountContinuation adds 1 to the
 counter, back to CanContinue; none: CombineTurns) -> CombineTurns (the turns' parts combined into the
 file's result, handlers/rangestep.py) -> RouteSplitFile. Past MAX_CONTINUATIONS the file is FAILED
-with TooManyContinuations (DescribeTooManyContinuations -> MarkFileFailed), never DONE with records
-missing; a turn that fails after its retries fails the file the same way (the Catch).
+with TooManyContinuations (MarkFileTooManyContinuations -> TooManyContinuations), never DONE with
+records missing, and out of the watchdog's index: a re-drive would need as many turns again. A turn
+that fails after its retries fails the file through MarkFileFailed (the Catch), re-driven as usual.
 
 The loop is the one shape workflow/worstcase.py prices (MAX_CONTINUATIONS laps): a Choice whose rule
 is `counter < literal`, and one Pass in the loop that sets the counter to States.MathAdd(counter, 1).
@@ -16,6 +17,7 @@ State data: the checkpoint (~200 bytes) and one pointer per turn (at most MAX_CO
 from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
+from stepfunctions.steps.states import State
 
 from handlers.rangekeys import CHECKPOINT, PARTS, TURNS
 from handlers.throughput import MAX_CONTINUATIONS
@@ -48,19 +50,14 @@ def _validator(state_id: str, parameters: dict[str, object], catch: Catch) -> Ta
     )
 
 
-def build_continuation(*, catch: Catch, failed: Task, route: Choice) -> Pass:
-    """The continuation loop (see the module docstring); `failed`: MarkFileFailed (reads
-    `$.error.Error`), `route`: RouteSplitFile. Returns StartContinuations."""
+def build_continuation(*, catch: Catch, too_many: State, route: Choice) -> Pass:
+    """The continuation loop (see the module docstring); `too_many`: where a file past
+    MAX_CONTINUATIONS goes (MarkFileTooManyContinuations), `route`: RouteSplitFile. Returns
+    StartContinuations."""
     combine = _validator(
         names.COMBINE_TURNS, {**identity(), f"{PARTS}.$": validation(PARTS), TURNS: True}, catch
     )
     combine.next(route)
-    too_many = Pass(
-        names.DESCRIBE_TOO_MANY_CONTINUATIONS,
-        result={"Error": ERROR_TOO_MANY_CONTINUATIONS, "Cause": TOO_MANY_CONTINUATIONS_CAUSE},
-        result_path="$.error",
-    )
-    too_many.next(failed)
     can_continue = Choice(names.CAN_CONTINUE)
     count = Pass(
         names.COUNT_CONTINUATION,

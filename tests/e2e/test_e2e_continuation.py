@@ -148,10 +148,12 @@ def test_a_file_needing_more_turns_than_the_loop_allows_is_failed_not_done(
         target, result = pipeline.run(f"endless-{uid}.json", _array(f"e{uid}"))
     finally:
         set_turn_records(pipeline.stack, None)
-    # THEN the execution fails, the ledger says FAILED with the loop's error, nothing is stored
+    # THEN the execution fails, the ledger says FAILED with the loop's error (out of the watchdog's
+    # index: a re-drive would need as many turns again), nothing is stored
     assert result.status == "FAILED"
     ledger = pipeline.ledger(target)
     assert ledger is not None
     assert (ledger["status"], ledger["error_name"]) == ("FAILED", "TooManyContinuations")
+    assert "open_since" not in ledger
     assert result.items == [] and result.stored == 0
     assert result.validations == MAX_CONTINUATIONS + 1

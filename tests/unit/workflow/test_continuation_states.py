@@ -30,7 +30,7 @@ def test_the_loop_is_bounded_by_max_continuations_on_the_standard_parent() -> No
         "Choices": [
             {"Variable": "$.turn.count", "NumericLessThan": MAX_CONTINUATIONS, "Next": "ContinueValidation"}
         ],
-        "Default": "DescribeTooManyContinuations",
+        "Default": "MarkFileTooManyContinuations",
     }
     assert LARGE["CountContinuation"] == {
         "Type": "Pass",
@@ -63,18 +63,25 @@ def test_a_turn_is_the_validator_from_the_checkpoint_retried_like_validate_file(
         assert LARGE[name]["Catch"][0]["Next"] == "MarkFileFailed"
 
 
-def test_past_max_continuations_the_file_is_failed_with_a_named_error() -> None:
-    assert LARGE["DescribeTooManyContinuations"]["Result"]["Error"] == "TooManyContinuations"
-    assert LARGE["DescribeTooManyContinuations"]["ResultPath"] == "$.error"
-    assert LARGE["DescribeTooManyContinuations"]["Next"] == "MarkFileFailed"
-    assert LARGE["MarkFileFailed"]["Parameters"]["ExpressionAttributeValues"][":error"] == {
-        "S.$": "$.error.Error"
-    }
+def test_past_max_continuations_the_file_is_failed_with_a_named_error_and_not_redriven() -> None:
+    """FAILED with TooManyContinuations, only while this run owns the claim, and out of the watchdog's
+    index (open_since removed): a re-drive would need as many turns again."""
+    assert LARGE["CanContinue"]["Default"] == "MarkFileTooManyContinuations"
+    mark = LARGE["MarkFileTooManyContinuations"]
+    parameters = mark["Parameters"]
+    assert parameters["ExpressionAttributeValues"][":status"] == {"S": "FAILED"}
+    assert parameters["ExpressionAttributeValues"][":error_name"] == {"S": "TooManyContinuations"}
+    assert parameters["UpdateExpression"].endswith(" REMOVE #open_since")
+    assert parameters["ConditionExpression"] == "#execution_arn = :execution"
+    assert mark["Next"] == "TooManyContinuations"
+    assert mark["Catch"] == LARGE["MarkFileFailed"]["Catch"]
+    assert LARGE["TooManyContinuations"]["Type"] == "Fail"
+    assert LARGE["TooManyContinuations"]["Error"] == "TooManyContinuations"
 
 
 def test_the_picture_shows_the_loop() -> None:
     """output/statemachine.md draws the continuation loop: its guard's two ways and the edge back."""
     picture = (OUTPUT / "statemachine.md").read_text(encoding="utf-8")
     assert f's_CanContinue -->|"1: $.turn.count #lt; {MAX_CONTINUATIONS}"| s_ContinueValidation' in picture
-    assert 's_CanContinue -->|"default"| s_DescribeTooManyContinuations' in picture
+    assert 's_CanContinue -->|"default"| s_MarkFileTooManyContinuations' in picture
     assert "s_CountContinuation --> s_CanContinue" in picture
