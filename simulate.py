@@ -1,6 +1,7 @@
 """Try the pipeline offline: deploy output/ into the emulator, upload FILEs, report where records went.
 
     sales-pipeline simulate FILE_OR_DIR... [--json] [--reviews] [--faults RATE --seed N] [--range-bytes N]
+        [--turn-records N]
 
 (`python simulate.py ...` is an alias: the same entry, sales_pipeline/main.py, so the same one-line errors.)
 
@@ -19,6 +20,9 @@ by `--seed`; each file's `--json` line then has `faults_injected`, the faults by
 With `--range-bytes N` (emulator only) the large lane splits an uncompressed JSON Lines file of more
 than N bytes into ranges of N bytes, each validated by its own invocation (handlers/ranges.py); each
 file's `validations` says how many validator invocations read its records.
+With `--turn-records N` (emulator only) every large-lane validator turn stops after N records at a
+record boundary and the state machine continues the file from its checkpoint (handlers/turns.py), as
+a turn on AWS does near its time budget; `validations` then counts the turns.
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ def simulate(
     heartbeat: bool = True,
     fault_config: FaultConfig | None = None,
     range_bytes: int | None = None,
+    turn_records: int | None = None,
 ) -> list[Report]:
     """Deploy a fresh stack, upload the files, wait for their executions, report each file.
     `progress`: a line per finished execution; `heartbeat`: the running counts every few seconds;
@@ -109,6 +114,10 @@ def simulate(
         from emulator.splitting import set_range_bytes
 
         set_range_bytes(stack, range_bytes)
+    if turn_records is not None:
+        from emulator.splitting import set_turn_records
+
+        set_turn_records(stack, turn_records)
     skipped = [f"{logical_id} ({kind})" for logical_id, kind in emulator.not_emulated()]
     if progress and skipped:
         print(f"not emulated (moto cannot create them): {', '.join(skipped)}", file=sys.stderr)
@@ -405,11 +414,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help="emulator only: split a large-lane JSON Lines file of more than N bytes into ranges of N bytes",
     )
+    parser.add_argument(
+        "--turn-records",
+        type=int,
+        metavar="N",
+        help="emulator only: stop every large-lane validator turn after N records and continue from there",
+    )
     arguments = parser.parse_args(argv)
     try:
         fault_config = _fault_config(arguments.faults, arguments.seed)
         if arguments.range_bytes is not None and arguments.range_bytes < 1:
             raise UsageError("--range-bytes must be 1 or more")
+        if arguments.turn_records is not None and arguments.turn_records < 1:
+            raise UsageError("--turn-records must be 1 or more")
         files = expand(arguments.files)
     except UsageError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
@@ -431,6 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             heartbeat=True,
             fault_config=fault_config,
             range_bytes=arguments.range_bytes,
+            turn_records=arguments.turn_records,
         )
     except (RuntimeError, TimeoutError) as error:  # DeployError is a RuntimeError
         print(f"{parser.prog}: error: {error}", file=sys.stderr)

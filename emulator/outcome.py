@@ -22,7 +22,7 @@ from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
 from handlers.ledgeritem import LEDGER_FILE_ID, LEDGER_REJECTED_BY_REASON, LEDGER_REJECTED_BY_RULE
 from handlers.model import Source, file_hash, manifest_key
 from handlers.rangekeys import SUMMARY_SUFFIX, summary_key
-from handlers.shapes import LOCATION_VERSION_ID, RESULT_BATCH, RESULT_HANDOFF, RESULT_MANIFEST
+from handlers.shapes import LOCATION_KEY, LOCATION_VERSION_ID, RESULT_BATCH, RESULT_HANDOFF, RESULT_MANIFEST
 from resources.outputs import (
     BUCKET_NAME,
     FILE_LEDGER_TABLE_NAME,
@@ -30,7 +30,7 @@ from resources.outputs import (
     ORDERS_TABLE_NAME,
     REVIEW_QUEUE_URL,
 )
-from workflow.names import COMBINE_RANGES, VALIDATE_FILE
+from workflow.names import COMBINE_RANGES, COMBINE_TURNS, VALIDATE_FILE
 from workflow.paths import VALIDATION_KEY
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
@@ -260,8 +260,9 @@ def validation_result(stack: DeployedStack, executions: list[dict[str, Any]]) ->
         events = sorted((e for page in pages for e in page["events"]), key=lambda e: -int(e["id"]))
         for event in events:
             exited = event.get("stateExitedEventDetails") or {}
-            # A split file's result is CombineRanges' (newer than its ValidateFile, which only planned).
-            if exited.get("name") not in (VALIDATE_FILE, COMBINE_RANGES):
+            # A split file's result is CombineRanges' (newer than its ValidateFile, which only planned),
+            # a continued file's CombineTurns'.
+            if exited.get("name") not in (VALIDATE_FILE, COMBINE_RANGES, COMBINE_TURNS):
                 continue
             if (exited.get("outputDetails") or {}).get("truncated"):
                 break
@@ -284,8 +285,13 @@ def manifest_batches(
         "version_id": target.version_id,
         "etag": target.etag,
     }
-    request: dict[str, Any] = {"Bucket": bucket, "Key": manifest_key(file_hash(source))}
-    version = ((validation or {}).get(RESULT_MANIFEST) or {}).get(LOCATION_VERSION_ID)
+    location = (validation or {}).get(RESULT_MANIFEST) or {}
+    # The key the result names (a continued file's joined manifest is not at manifest_key).
+    request: dict[str, Any] = {
+        "Bucket": bucket,
+        "Key": location.get(LOCATION_KEY) or manifest_key(file_hash(source)),
+    }
+    version = location.get(LOCATION_VERSION_ID)
     if version:
         request["VersionId"] = version
     try:
@@ -397,7 +403,7 @@ def outcome(
 
 def range_validations(stack: DeployedStack, target: Upload) -> int:
     """How many validator invocations read the file's records: one part summary per range of a split
-    file (handlers/ranges.py summary_key), else the one whole-file validation."""
+    file or per turn of a continued file (handlers/rangekeys.py summary_key), else the one validation."""
     bucket = stack.output("BucketName")
     source: Source = {
         "bucket": bucket,

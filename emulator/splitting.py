@@ -1,5 +1,7 @@
-"""Split files in the emulator: set the validator's split threshold and range size (`simulate
---range-bytes N`, the split e2e tests). Emulator only: on AWS handlers/throughput.py decides."""
+"""Split and continued files in the emulator: set the validator's split threshold and range size
+(`simulate --range-bytes N`, the split e2e tests) and its records per turn (`simulate --turn-records N`,
+the continuation e2e tests: a turn stops after N records, as a turn on AWS stops near its time budget).
+Emulator only: on AWS handlers/throughput.py and the invocation's remaining time decide."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from botocore.config import Config
 
 from emulator.clients import HARNESS_AGENT
 from emulator.deploy import DeployedStack
-from handlers.rangekeys import RANGE_BYTES_ENV
+from handlers.rangekeys import RANGE_BYTES_ENV, TURN_RECORDS_ENV
 
 VALIDATOR_FUNCTION = "ValidatorFunction"
 
@@ -23,16 +25,29 @@ def _lambda_client(stack: DeployedStack) -> Any:
     ).client("lambda", endpoint_url=s3.meta.endpoint_url, config=Config(user_agent_extra=HARNESS_AGENT))
 
 
+def _set_variable(stack: DeployedStack, variable: str, value: int | None) -> None:
+    """Set (or, None, remove) one variable of the deployed validator's environment."""
+    client = _lambda_client(stack)
+    name = stack.resources[VALIDATOR_FUNCTION]
+    configuration = client.get_function_configuration(FunctionName=name)
+    variables = dict(configuration.get("Environment", {}).get("Variables", {}))
+    variables.pop(variable, None)
+    if value is not None:
+        variables[variable] = str(value)
+    client.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+
+
 def set_range_bytes(stack: DeployedStack, range_bytes: int | None) -> None:
     """Split every large-lane JSON Lines file over `range_bytes` into ranges of `range_bytes` (None:
     the deployed defaults again): the deployed validator's environment is updated."""
     if range_bytes is not None and range_bytes < 1:
         raise ValueError("range bytes must be 1 or more")
-    client = _lambda_client(stack)
-    name = stack.resources[VALIDATOR_FUNCTION]
-    configuration = client.get_function_configuration(FunctionName=name)
-    variables = dict(configuration.get("Environment", {}).get("Variables", {}))
-    variables.pop(RANGE_BYTES_ENV, None)
-    if range_bytes is not None:
-        variables[RANGE_BYTES_ENV] = str(range_bytes)
-    client.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+    _set_variable(stack, RANGE_BYTES_ENV, range_bytes)
+
+
+def set_turn_records(stack: DeployedStack, records: int | None) -> None:
+    """Stop every large-lane validator turn after `records` records at a resumable record boundary,
+    then continue the file from its checkpoint (None: the deployed defaults again, time only)."""
+    if records is not None and records < 1:
+        raise ValueError("turn records must be 1 or more")
+    _set_variable(stack, TURN_RECORDS_ENV, records)

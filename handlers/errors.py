@@ -54,3 +54,8 @@ class ValidationTimeBudgetExceeded(Exception):
 class SourceChanged(Exception):
     """A range of a split file found an object other than the one the file was planned from (another
     size or etag): its parts must not be combined. Not retried; the ledger marks the file FAILED."""
+
+
+class InvalidCheckpoint(Exception):
+    """A continuation's checkpoint or part pointers are not what a validator turn returns (wrong type,
+    out of bounds): the file is not read on from there (FAILED in the ledger, never DONE)."""

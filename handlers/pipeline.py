@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 from typing import Any
@@ -30,7 +30,8 @@ from handlers.errors import ValidationTimeBudgetExceeded
 from handlers.jsontext import dumps
 from handlers.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.model import Pointer, Source, file_hash
-from handlers.reader import Element, iter_elements, iter_range_lines
+from handlers.rangekeys import NUMBER_STRIDE
+from handlers.reader import FORM_LINES, Cursor, Element, iter_elements, iter_range_lines, resume_elements
 from handlers.records import MESSAGES, Invalid, Valid, source_suffix
 from handlers.replay import classify_line
 from handlers.review import record_review
@@ -289,8 +290,45 @@ class RangeStart:
     log: list[list[Any]] = field(default_factory=list)
 
 
-def _check_budget(remaining_ms: Callable[[], int], margin_ms: int, source: Source, records: int) -> None:
-    left = remaining_ms()
+@dataclass
+class Turn:
+    """One invocation of a file validated by continuation (handlers/turns.py). In: its number (its
+    batch and claim-pack numbers start at number x NUMBER_STRIDE), the checkpoint it resumes from
+    (None: the file's start), and (emulator only) the records after which it stops. Out, set by
+    process_file: its rejections in order (`log`, replayed by the combining step) and, when it
+    stopped before the end of the file, the checkpoint the next turn resumes from."""
+
+    number: int = 0
+    resume: dict[str, Any] | None = None
+    max_records: int | None = None
+    log: list[list[Any]] = field(default_factory=list)
+    checkpoint: dict[str, Any] | None = None
+
+
+def skip_chars(chunks: Iterator[str], count: int) -> Iterator[str]:
+    """`chunks` without their first `count` characters (a continuation's way to its boundary)."""
+    for chunk in chunks:
+        if count >= len(chunk):
+            count -= len(chunk)
+            continue
+        yield chunk[count:]
+        yield from chunks
+        return
+
+
+def _checkpoint(cursor: Cursor, last: Element, rejected: int) -> dict[str, Any]:
+    """Where the record after `last` starts (handlers/turns.py checks it when a turn resumes)."""
+    lines = cursor.form == FORM_LINES
+    return {
+        "form": cursor.form,
+        **cursor.boundary(last.line),
+        "index": last.index + 1,
+        "line": last.line + 1 if lines and last.line is not None else None,
+        "rejected": rejected,
+    }
+
+
+def _check_budget(left: int, margin_ms: int, source: Source, records: int) -> None:
     if left < margin_ms:
         raise ValidationTimeBudgetExceeded(
             f"s3://{source['bucket']}/{json.dumps(source['key'])[1:-1]} was not validated within one "
@@ -317,6 +355,7 @@ def process_file(
     stored_bytes: int | None = None,
     stored_max_bytes: int | None = None,
     start: RangeStart | None = None,
+    turn: Turn | None = None,
 ) -> Summary:
     """Classify every record of `body` into the manifest; commit it, or abort it and raise.
 
@@ -330,21 +369,50 @@ def process_file(
     is file_too_large before its first record is parsed. `stored_max_bytes`: the file limit when
     `max_file_bytes` is a lane's smaller cap (handlers/decoding.py text_chunks).
     `start`: `body` is the owned bytes of one range of a split JSON Lines file (handlers/ranges.py).
+    `turn`: this invocation may stop at a record boundary instead of running out of time (a
+    continuation, handlers/turns.py): when less than `time_margin_ms` is left (or, in the emulator,
+    after `turn.max_records` records) at a resumable boundary, what was read is committed and
+    `turn.checkpoint` says where the next turn resumes; `turn.resume`: this turn resumes there.
     """
+    resume = turn.resume if turn is not None else None
+    base = start.batch_base if start else turn.number * NUMBER_STRIDE if turn else 0
+    log = start.log if start else turn.log if turn else None
+    cursor = Cursor()
     try:
-        writer = BatchWriter(
-            manifest, source, review_source(source), first_batch=start.batch_base if start else 0
-        )
+        writer = BatchWriter(manifest, source, review_source(source), first_batch=base)
         packs = ClaimPacks(
             claims,
             bucket=source["bucket"],
             digest=file_hash(source),
             pack_bytes=pack_bytes,
-            first_pack=start.pack_base if start else 0,
+            first_pack=start.pack_base if start else base,
         )
-        tally = RejectionTally(max_rejected, log=start.log if start else None)
+        # A turn's tally counts on from the rejections before it: too_many_rejections where the
+        # unsplit run finds it.
+        before = int(resume["rejected"]) if resume else 0
+        tally = RejectionTally(max_rejected - before, log=log)
         router = _Router(source, writer, packs, tally, rules)
-        if start is None:
+        if resume is not None:
+            chunks = skip_chars(
+                text_chunks(
+                    body,
+                    chunk_bytes=chunk_bytes,
+                    max_bytes=max_file_bytes,
+                    stored_bytes=stored_bytes,
+                    stored_max_bytes=stored_max_bytes,
+                ),
+                resume["offset"],
+            )
+            elements = resume_elements(
+                chunks,
+                form=resume["form"],
+                index=resume["index"],
+                line=resume["line"],
+                origin=(resume["offset"], resume["newlines"], resume["line_start"]),
+                cursor=cursor,
+                element_max=element_max,
+            )
+        elif start is None:
             json_lines = source["key"].lower().endswith(JSON_LINES_SUFFIXES)
             chunks = text_chunks(
                 body,
@@ -353,7 +421,7 @@ def process_file(
                 stored_bytes=stored_bytes,
                 stored_max_bytes=stored_max_bytes,
             )
-            elements = iter_elements(chunks, json_lines=json_lines, element_max=element_max)
+            elements = iter_elements(chunks, json_lines=json_lines, element_max=element_max, cursor=cursor)
         else:
             # The file's size was judged before it was split; only the first range starts the file.
             chunks = text_chunks(
@@ -361,13 +429,24 @@ def process_file(
             )
             elements = iter_range_lines(chunks, index=start.index, line=start.line, element_max=element_max)
         countdown = _BUDGET_EVERY
+        stop_after = turn.max_records if turn is not None else None
         for element in elements:
             router.route(element)
+            if stop_after is not None and router.summary.records >= stop_after and cursor.form:
+                break
             if remaining_ms is not None:
                 countdown -= 1
                 if not countdown:
                     countdown = _BUDGET_EVERY
-                    _check_budget(remaining_ms, time_margin_ms, source, router.summary.records)
+                    left = remaining_ms()
+                    if left < time_margin_ms and turn is not None and cursor.form:
+                        break
+                    _check_budget(left, time_margin_ms, source, router.summary.records)
+        else:
+            element = None
+        if element is not None and turn is not None:
+            turn.checkpoint = _checkpoint(cursor, element, before + tally.rejected)
+            elements.close()
         router.flush()
         writer.close()
     except BaseException:

@@ -20,6 +20,19 @@ VALIDATIONS = "validations"
 COUNT_RECORDS = "records"
 COUNT_NEWLINES = "newlines"
 SUMMARY_SUFFIX = ".summary.json"
+# A range's (or a continuation's turn's) batch and claim-pack numbers start at its number x
+# NUMBER_STRIDE (unique in the file; a range or turn has far fewer batches or packs than this).
+NUMBER_STRIDE = 1_000_000_000
+
+
+# A file validated by continuation (handlers/turns.py): the validator's environment variable that stops
+# each turn after this many records (the emulator's `simulate --turn-records N`; unset on AWS: a turn
+# stops when its time runs short), the checkpoint member of a turn's event and result, and the
+# combining step's flag (its parts are turns: turn 0's manifest is the file's first manifest).
+TURN_RECORDS_ENV = "TURN_RECORDS"
+CHECKPOINT = "checkpoint"
+TURNS = "turns"
+TURNS_MANIFEST = "turns.manifest"
 
 
 def part_key(digest: str, number: int) -> str:
@@ -30,3 +43,8 @@ def part_key(digest: str, number: int) -> str:
 def summary_key(digest: str, number: int) -> str:
     """Range `number`'s part summary (counts, rejections in order, problem)."""
     return f"{WORK_PREFIX}{digest}/parts/{number}{SUMMARY_SUFFIX}"
+
+
+def turns_manifest_key(digest: str) -> str:
+    """The joined manifest of a file validated by continuation (turn 0's part is at manifest_key)."""
+    return f"{WORK_PREFIX}{digest}/{TURNS_MANIFEST}"

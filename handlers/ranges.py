@@ -32,16 +32,20 @@ from handlers.contract import (
 from handlers.decoding import CHUNK_BYTES, GZIP_MAGIC, BinaryBody
 from handlers.errors import FileRejected
 from handlers.pipeline import RangeStart, Summary, process_file
-from handlers.rangekeys import COUNT_NEWLINES, COUNT_RECORDS, RANGE, RANGE_END, RANGE_START
+from handlers.rangekeys import (
+    COUNT_NEWLINES,
+    COUNT_RECORDS,
+    NUMBER_STRIDE,
+    RANGE,
+    RANGE_END,
+    RANGE_START,
+)
 from handlers.reader import EMPTY_FILE_MESSAGE
 from handlers.rules import Rules
 from handlers.sinks import ClaimSink, ManifestSink
 from handlers.throughput import MAX_RANGES, RANGE_BYTES
 from handlers.tolerance import RejectionTally
 
-# A range's batch and claim-pack numbers start at range x NUMBER_STRIDE (unique in the file; a range
-# of a few GB has far fewer batches or packs than this).
-NUMBER_STRIDE = 1_000_000_000
 _BLANK = b" \t\r"
 _BOM = b"\xef\xbb\xbf"
 

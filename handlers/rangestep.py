@@ -19,7 +19,18 @@ from typing import Any
 from handlers.errors import SourceChanged
 from handlers.model import Source, file_hash, manifest_key
 from handlers.pipeline import Summary
-from handlers.rangekeys import COUNT, COUNTS, PARTS, RANGE, RANGE_END, RANGE_START, part_key, summary_key
+from handlers.rangekeys import (
+    COUNT,
+    COUNTS,
+    PARTS,
+    RANGE,
+    RANGE_END,
+    RANGE_START,
+    TURNS,
+    part_key,
+    summary_key,
+    turns_manifest_key,
+)
 from handlers.ranges import (
     combine,
     count_range,
@@ -35,7 +46,7 @@ from handlers.s3io import CLAIM_CONTENT_TYPE, S3ClaimWriter, S3ManifestWriter
 Opener = Callable[[Any, str, str, "str | None", "str | None"], "tuple[str, dict[str, Any]]"]
 
 
-def _same_object(response: dict[str, Any], source: Source) -> None:
+def same_object(response: dict[str, Any], source: Source) -> None:
     etag = str(response.get("ETag", "")).strip('"')
     if source["etag"] and not source["version_id"] and etag and etag != source["etag"]:
         raise SourceChanged(f"s3://{source['bucket']}/{json.dumps(source['key'])[1:-1]} changed while split")
@@ -58,7 +69,7 @@ def range_step(
         s3, source["bucket"], source["key"], source["version_id"], f"bytes={read_from(start)}-"
     )
     source = {**source, "key": key}
-    _same_object(response, source)
+    same_object(response, source)
     body = response["Body"]
     try:
         raw = raw_chunks(body)
@@ -120,21 +131,28 @@ def combine_step(
     event: dict[str, Any], *, s3: Any, source: Source, max_rejected: int
 ) -> tuple[Summary, str | None, str]:
     """The file's summary from its ranges' part summaries (FileRejected as the unsplit run), the joined
-    manifest's version and key (named from the key the ranges found the object under)."""
+    manifest's version and key (named from the key the ranges found the object under). With `turns`
+    (a file validated by continuation, handlers/turns.py) the parts are turns: turn 0's manifest is
+    the file's manifest key, and the joined one is written beside it (turns_manifest_key)."""
     source = found_source(event, source)
     bucket, digest = source["bucket"], file_hash(source)
+    turns = event.get(TURNS) is True
+
+    def part_manifest(number: int) -> str:
+        return manifest_key(digest) if turns and number == 0 else part_key(digest, number)
+
     parts = []
     for pointer in sorted(event[PARTS], key=lambda p: int(p[RANGE])):
         number = int(pointer[RANGE])
         text = b"".join(_body_chunks(s3, bucket, summary_key(digest, number), pointer.get("version_id")))
         parts.append(json.loads(text))
     summary = combine(parts, max_rejected=max_rejected)
-    location = manifest_key(digest)
+    location = turns_manifest_key(digest) if turns else manifest_key(digest)
     writer = S3ManifestWriter(s3, bucket, location)
     try:
         join_manifests(
             (
-                _body_chunks(s3, bucket, part_key(digest, part[RANGE]), part["manifest_version"])
+                _body_chunks(s3, bucket, part_manifest(part[RANGE]), part["manifest_version"])
                 for part in parts
                 if part["batches"]
             ),

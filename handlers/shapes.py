@@ -258,6 +258,18 @@ class SplitResult(TypedDict):
     ranges: list[dict[str, int]]
 
 
+class TurnResult(TypedDict, total=False):
+    """A turn of a file validated by continuation (handlers/turns.py): the turns' part pointers, and
+    the checkpoint to continue from unless it was the last turn; the combining step then returns an
+    AcceptedResult or a RejectedResult (with `validations`, the turns)."""
+
+    file_rejected: bool
+    records: None
+    batches: int
+    parts: list[dict[str, Any]]
+    checkpoint: dict[str, Any]
+
+
 class StoreLargeEvent(TypedDict):
     pointer: Pointer
     hash: str

@@ -157,7 +157,13 @@ class SizeTally:
 class TextBuffer:
     """`text[pos:]` is the unread text; chunks are pulled only when a read needs them."""
 
-    def __init__(self, chunks: Iterator[str], *, element_max: int = ELEMENT_MAX_BYTES) -> None:
+    def __init__(
+        self,
+        chunks: Iterator[str],
+        *,
+        element_max: int = ELEMENT_MAX_BYTES,
+        origin: tuple[int, int, int] = (0, 0, 0),
+    ) -> None:
         self._chunks = chunks
         self._element_max = element_max
         self.text = ""
@@ -167,9 +173,8 @@ class TextBuffer:
         self._failure: FileRejected | None = None  # found by the decoder, raised at the next read
         # Where `text[0]` is in the decoded file: its offset, the newlines before it, and the offset
         # where its line starts (a rejection's position: line, column, offset).
-        self._base = 0
-        self._base_newlines = 0
-        self._base_line_start = 0
+        # `origin`: (offset, newlines before it, its line's start) of the first chunk (a continuation's).
+        self._base, self._base_newlines, self._base_line_start = origin
 
     def _drop(self, count: int) -> None:
         """Account for `text[:count]` leaving the window (the caller drops it)."""
@@ -189,6 +194,10 @@ class TextBuffer:
         offset = self._base + at
         line = self._base_newlines + newlines + 1
         return {"line": line, "column": offset - line_start + 1, "offset": offset}
+
+    def offset(self) -> int:
+        """The decoded-text offset of `pos`."""
+        return self._base + self.pos
 
     def number_cut_short(self) -> bool:
         """Whether the file ends in the unread text, which only continues the number before it

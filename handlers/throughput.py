@@ -58,3 +58,12 @@ SPLIT_THRESHOLD_BYTES: Final = 512 * 1024 * 1024
 RANGE_BYTES: Final = 256 * 1024 * 1024
 MAX_RANGES: Final = 100
 RANGE_CONCURRENCY: Final = 40
+
+# Files one validator invocation cannot finish (arrays, `orders` wrappers, gzip, JSON Lines that are not
+# split: handlers/turns.py): a turn that nears its time budget returns a checkpoint and the STANDARD
+# machine invokes the validator again from there (workflow/turns.py), at most MAX_CONTINUATIONS times
+# after the first turn; past that the file is FAILED (TooManyContinuations). A gzip turn inflates the
+# file again from its start up to its checkpoint, so turn k re-reads k turns' worth: the total is
+# O(turns^2) decompression; 20 continuations of ~870 s cover many times MaxFileBytes at the measured
+# rates, and keep the loop's history (about 120 events a turn at every retry, output/worstcase.md) small.
+MAX_CONTINUATIONS: Final = 20

@@ -31,8 +31,17 @@ from handlers.inline import INLINE_FLAG, validate_inline
 from handlers.ledger import ledger_attributes
 from handlers.metrics import FileMetrics, documents, emit
 from handlers.model import Source, file_hash, manifest_key
-from handlers.pipeline import Summary, process_file
-from handlers.rangekeys import PARTS, RANGE, RANGE_BYTES_ENV, RANGES, VALIDATIONS
+from handlers.pipeline import Summary, Turn, process_file
+from handlers.rangekeys import (
+    CHECKPOINT,
+    PARTS,
+    RANGE,
+    RANGE_BYTES_ENV,
+    RANGES,
+    TURN_RECORDS_ENV,
+    TURNS,
+    VALIDATIONS,
+)
 from handlers.ranges import is_gzip, is_splittable, plan
 from handlers.rangestep import combine_step, found_source, range_step
 from handlers.review import file_review
@@ -61,7 +70,8 @@ from handlers.shapes import (
     RejectedResult,
 )
 from handlers.sqssafe import review_source
-from handlers.throughput import RANGE_BYTES, SPLIT_THRESHOLD_BYTES
+from handlers.throughput import MAX_CONTINUATIONS, RANGE_BYTES, SPLIT_THRESHOLD_BYTES
+from handlers.turns import continue_file, first_turn_result, read_parts
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -230,6 +240,37 @@ def _accepted_result(
     }
 
 
+def _turn_records() -> int | None:
+    """Records per turn (TURN_RECORDS_ENV, emulator only: `simulate --turn-records N`); None: unset."""
+    return limit_from_env(TURN_RECORDS_ENV, 0) or None
+
+
+def _continue_step(
+    event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, max_file_bytes: int
+) -> dict[str, Any]:
+    """A turn after the first of a file validated by continuation (handlers/turns.py)."""
+    bucket = str(event[LOCATION_BUCKET])
+    source: Source = {
+        "bucket": bucket,
+        "key": str(event[LOCATION_KEY]),
+        "version_id": event.get(LOCATION_VERSION_ID) or None,
+        "etag": event.get(SOURCE_ETAG) or None,
+    }
+    with transient_as_named_error("validate turn"):
+        result = continue_file(
+            event,
+            s3=s3,
+            source=source,
+            opener=open_object,
+            max_rejected=max_rejected,
+            max_file_bytes=max_file_bytes,
+            remaining_ms=_remaining_ms(context),
+            max_records=_turn_records(),
+        )
+    _log("file turn", bucket=bucket, turn=len(result[PARTS]) - 1, done=CHECKPOINT not in result)
+    return result
+
+
 def _split_step(
     event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, retention_days: int
 ) -> dict[str, Any]:
@@ -252,6 +293,9 @@ def _split_step(
                 remaining_ms=_remaining_ms(context),
             )
         started = time.monotonic()
+        if event.get(TURNS) is True:
+            # A file validated by continuation (handlers/turns.py): its turns' pointers, checked.
+            event = {**event, PARTS: read_parts(event[PARTS], most=MAX_CONTINUATIONS + 1)}
         source = found_source(event, source)
         try:
             summary, version, location_key = combine_step(
@@ -287,6 +331,9 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null} and, from the
     small-file lane, `"inline": true` (handlers/inline.py: the entries inline, or a hand-off; every
     inline result has `handoff`).
+    A continued file's turns (handlers/turns.py) carry `checkpoint` and `parts`; a large-lane file that
+    stops at a record boundary before its time runs out returns {"file_rejected": false, "records":
+    null, "batches": 0, "checkpoint", "parts"} (the state machine invokes it again from there).
     A split file's steps (handlers/rangestep.py) carry `range` or `parts`; a large-lane file that
     handlers/ranges.py splits returns only its plan: {"file_rejected": false, "records": null,
     "ranges": [{"range", "start", "end"}, ...]}.
@@ -295,8 +342,9 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
        "manifest": {"bucket", "key", "version_id"}}
       or {"file_rejected": true, "records": null, "reason": code, "review": <review message>}.
     Raises TransientError (retry), SourceNotFound (object gone), ConfigurationError (a bad limit),
-    ValidationTimeBudgetExceeded (less than VALIDATION_TIME_MARGIN_MS left of the invocation: the file
-    is too large for one invocation at this memory size; the ledger records the name).
+    ValidationTimeBudgetExceeded (less than VALIDATION_TIME_MARGIN_MS left of the invocation where no
+    record boundary can be resumed from: the ledger records the name), InvalidCheckpoint (a
+    continuation's checkpoint is not one a turn returns).
     Prints the file's metrics on stdout in Embedded Metric Format (handlers/metrics.py).
     Limits: MAX_REJECTED_RECORDS (default 1000) and MAX_FILE_BYTES (decoded, default 2 GiB).
     Needs s3:GetObject and s3:GetObjectVersion on the bucket's objects, s3:ListBucket on the bucket (a
@@ -309,6 +357,8 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     bucket = str(event[LOCATION_BUCKET])
     version_id = event.get(LOCATION_VERSION_ID) or None
     s3 = _s3_client()
+    if CHECKPOINT in event:
+        return _continue_step(event, s3, context, max_rejected=max_rejected, max_file_bytes=max_file_bytes)
     if RANGE in event or PARTS in event:
         return _split_step(event, s3, context, max_rejected=max_rejected, retention_days=retention_days)
     started = time.monotonic()
@@ -367,6 +417,8 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                         rejected_by_rule=inline_result.pop(RESULT_REJECTED_BY_RULE),
                     )
                 return inline_result
+            # The large lane may stop at a record boundary and continue (handlers/turns.py).
+            turn = Turn(max_records=_turn_records())
             summary = process_file(
                 body,
                 source=source,
@@ -376,7 +428,11 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                 max_file_bytes=max_file_bytes,
                 remaining_ms=_remaining_ms(context),
                 stored_bytes=stored_bytes,
+                turn=turn,
             )
+            if turn.checkpoint is not None:
+                _log("file continues", bucket=bucket, key=key, records=summary.records)
+                return first_turn_result(s3, source, summary, turn, event_key=str(event[LOCATION_KEY]))
     except FileRejected as rejected:
         _emit_metrics(
             context,

@@ -49,6 +49,11 @@ BATCH_MAP = "StoreBatch"
 # parent's state data: its plan, its count and its part pointer, with a URL-decoded key of up to 1,024
 # bytes (an upper bound, in bytes).
 RANGE_MAPS = ("CountRanges", "ValidateRanges")
+# The other ways the large lane validates a file, by their first state: each priced on its own.
+VALIDATION_FORMS = (
+    ("a split file", "CountRanges"),
+    ("a file validated by continuation", "StartContinuations"),
+)
 RANGE_STATE_BYTES = 1_600
 
 
@@ -68,6 +73,9 @@ class Lane:
     problems: tuple[str, ...]
     # The EXPRESS children of a Distributed Map, if any.
     child: Row | None = None
+    # The largest file's worst from the first state of each other way to validate it (a split file's
+    # ranges, a continued file's loop) to the end: (what, first state, cost).
+    forms: tuple[tuple[str, str, Cost], ...] = ()
 
 
 def _function_timeouts(template: Mapping[str, Any], machine: str) -> dict[str, float]:
@@ -197,7 +205,14 @@ def large_lane(template: Mapping[str, Any], definition: Mapping[str, Any]) -> La
         )
     record = _record_processor(definition, BATCH_MAP)
     per_record = graph_cost(record["States"], record["StartAt"], _settings(template, LARGE_MACHINE, {}))
-    return Lane(LARGE_MACHINE, "STANDARD", tuple(rows), per_record, tuple(problems), child=child_row)
+    forms = tuple(
+        (what, first, graph_cost(definition["States"], first, _settings(template, LARGE_MACHINE, items)))
+        for what, first in VALIDATION_FORMS
+        if first in definition["States"]
+    )
+    return Lane(
+        LARGE_MACHINE, "STANDARD", tuple(rows), per_record, tuple(problems), child=child_row, forms=forms
+    )
 
 
 def _records(count: int) -> str:
@@ -250,6 +265,14 @@ def render_worst_cases(lanes: list[Lane], sources: Mapping[str, str]) -> str:
             "Worst path of the largest file: " + " > ".join(lane.rows[-1].cost.path) + ".",
             "",
         ]
+        for what, first, cost in lane.forms:
+            lines += [
+                f"Worst of {what}, from {first} to the end: {_seconds(cost.seconds)}, "
+                f"{cost.transitions:,} transitions, {cost.events:,} history events: "
+                + " > ".join(cost.path)
+                + ".",
+                "",
+            ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -29,7 +29,7 @@ from handlers.ledgeritem import (
     LEDGER_STATUS_HANDED_OFF,
     LEDGER_STATUS_IN_PROGRESS,
 )
-from handlers.rangekeys import RANGES
+from handlers.rangekeys import CHECKPOINT, RANGES
 from handlers.shapes import (
     BATCH_ITEM_SOURCE,
     BATCH_LEDGER,
@@ -63,7 +63,7 @@ from workflow.batches import (
 )
 from workflow.breaker import ERROR_NAME, ERROR_TOO_MANY_CONFLICTS, TOO_MANY_CONFLICTS_CAUSE
 from workflow.paths import VALIDATION, manifest, validation
-from workflow.ranges import build_split_validation
+from workflow.ranges import build_split_validation, route_split_file
 from workflow.retries import (
     DYNAMODB_TRANSIENT,
     ITEM_READER_TRANSIENT,
@@ -73,6 +73,11 @@ from workflow.retries import (
 )
 from workflow.reviews import ERROR_PATH, describe_minimal_file_review, send_review
 from workflow.sdk import Catch, Choice, DistributedMap, Fail, Pass, Succeed, Task
+from workflow.turns import (
+    ERROR_TOO_MANY_CONTINUATIONS,
+    TOO_MANY_CONTINUATIONS_CAUSE,
+    build_continuation,
+)
 
 _OBJECT = "$.detail.object"
 # A member name with punctuation other than `_` needs bracket notation in a Step Functions path
@@ -387,6 +392,24 @@ def file_ends(
     )
 
 
+def _mark_too_many_continuations(catch_all_to_fail: Catch) -> Task:
+    """MarkFileTooManyContinuations -> TooManyContinuations: the file needed more validator turns than
+    the loop allows (workflow/turns.py); FAILED with that error name, out of the watchdog's index (a
+    re-drive would need as many turns again), as a conflict-broken file is."""
+    too_many = Fail(
+        names.TOO_MANY_CONTINUATIONS, error=ERROR_TOO_MANY_CONTINUATIONS, cause=TOO_MANY_CONTINUATIONS_CAUSE
+    )
+    mark = ledger_update(
+        names.MARK_FILE_TOO_MANY_CONTINUATIONS,
+        status=STATUS_FAILED,
+        attributes={ERROR_NAME: {"S": ERROR_TOO_MANY_CONTINUATIONS}},
+        watched=False,
+    )
+    mark.add_catch(catch_all_to_fail)
+    mark.next(too_many)
+    return mark
+
+
 def build_file_workflow() -> Choice:
     """The parent graph (large-file lane); its start state is the returned Choice."""
     ends = file_ends()
@@ -437,13 +460,19 @@ def build_file_workflow() -> Choice:
     route_file.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), record_reasons)
     # A file the validator split into ranges (workflow/ranges.py) rejoins here as one validation
     # (its plan has batches 0: the rules above are false for it).
+    route_split = route_split_file(rejected=send_file_rejection, stored=record_reasons, done=mark_done)
     route_file.add_choice(
         ChoiceRule.IsPresent(validation(RANGES), True),
-        build_split_validation(
+        build_split_validation(catch=catch_all_to_mark_failed, route=route_split),
+    )
+    # A file whose first turn stopped at a checkpoint (workflow/turns.py) is continued, then rejoins
+    # as a split file does.
+    route_file.add_choice(
+        ChoiceRule.IsPresent(validation(CHECKPOINT), True),
+        build_continuation(
             catch=catch_all_to_mark_failed,
-            rejected=send_file_rejection,
-            stored=record_reasons,
-            done=mark_done,
+            too_many=_mark_too_many_continuations(ends.catch_all_to_fail),
+            route=route_split,
         ),
     )
     route_file.default_choice(mark_done)

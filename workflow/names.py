@@ -116,3 +116,14 @@ VALIDATE_RANGES: Final = "ValidateRanges"
 VALIDATE_RANGE: Final = "ValidateRange"
 COMBINE_RANGES: Final = "CombineRanges"
 ROUTE_SPLIT_FILE: Final = "RouteSplitFile"
+
+# Large lane, a file validated by continuation (workflow/turns.py, handlers/turns.py): a bounded loop
+# of validator turns from each checkpoint, then the turns' parts combined and routed as a split file's.
+START_CONTINUATIONS: Final = "StartContinuations"
+CAN_CONTINUE: Final = "CanContinue"
+CONTINUE_VALIDATION: Final = "ContinueValidation"
+ROUTE_CONTINUATION: Final = "RouteContinuation"
+COUNT_CONTINUATION: Final = "CountContinuation"
+COMBINE_TURNS: Final = "CombineTurns"
+MARK_FILE_TOO_MANY_CONTINUATIONS: Final = "MarkFileTooManyContinuations"
+TOO_MANY_CONTINUATIONS: Final = "TooManyContinuations"

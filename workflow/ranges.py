@@ -65,13 +65,23 @@ def _range_map(
     return ranges
 
 
-def build_split_validation(*, catch: Catch, rejected: State, stored: State, done: State) -> InlineMap:
-    """CountRanges -> ValidateRanges -> CombineRanges -> RouteSplitFile (to `rejected`: the file
-    rejection, `stored`: the records' stage, `done`: a file without batches); the first state."""
+def route_split_file(*, rejected: State, stored: State, done: State) -> Choice:
+    """RouteSplitFile: a combined result (ranges or turns) to `rejected` (the file rejection), `stored`
+    (the records' stage) or `done` (a file without batches)."""
     route = Choice(names.ROUTE_SPLIT_FILE)
     route.add_choice(ChoiceRule.BooleanEquals(validation(RESULT_FILE_REJECTED), True), rejected)
     route.add_choice(ChoiceRule.NumericGreaterThan(validation(RESULT_BATCHES), 0), stored)
     route.default_choice(done)
+    return route
+
+
+def identity() -> dict[str, str]:
+    """The validator event's file identity, from `$.file` (Task Parameters)."""
+    return _identity()
+
+
+def build_split_validation(*, catch: Catch, route: Choice) -> InlineMap:
+    """CountRanges -> ValidateRanges -> CombineRanges -> `route` (RouteSplitFile); the first state."""
     combine = Task(
         names.COMBINE_RANGES,
         resource=names.sub(names.VALIDATOR_FUNCTION_ARN),

@@ -53,7 +53,8 @@ def result_keys(*, small: bool = False) -> frozenset[str]:
     """The keys of the validator's results: the large lane's, or the small lane's (`inline` true)."""
     if small:
         return _keys(shapes.InlineResult) | _keys(shapes.HandOffResult) | _keys(shapes.InlineRejectedResult)
-    return _keys(shapes.AcceptedResult) | _keys(shapes.RejectedResult) | _keys(shapes.SplitResult)
+    large = (shapes.AcceptedResult, shapes.RejectedResult, shapes.SplitResult, shapes.TurnResult)
+    return frozenset().union(*(_keys(shape) for shape in large))
 
 
 def _segments(path: str) -> list[str]:

@@ -7,7 +7,10 @@ Pure arithmetic over the definition dict (what output/*.asl.json holds):
   MaxDelaySeconds (full jitter only shortens a wait);
 - a Map runs its items in ceil(items / MaxConcurrency) waves, each as long as the worst item;
 - a state's worst is its own cost plus the worst of every state it can go to (Next, Choices,
-  Default, Catch). Each figure is maximised on its own path; the duration's path is kept.
+  Default, Catch). Each figure is maximised on its own path; the duration's path is kept;
+- a loop is refused unless it is a bounded loop (workflow/loops.py: a counter incremented once a lap,
+  a Choice `counter < N`), priced as N + 1 of its worst lap (N laps, and the part of one more that
+  leaves it) plus the worst way out of it. Any other cycle has no worst case.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from workflow.loops import Loop, LoopError, bounded_loop, components
 
 # Step Functions' defaults when a retrier omits them.
 DEFAULT_MAX_ATTEMPTS = 3
@@ -44,6 +49,15 @@ class Cost:
     requests: int = 0
     events: int = 0
     path: tuple[str, ...] = ()
+
+    def times(self, count: int) -> Cost:
+        return Cost(
+            self.seconds * count,
+            self.transitions * count,
+            self.requests * count,
+            self.events * count,
+            self.path,
+        )
 
     def then(self, other: Cost) -> Cost:
         return Cost(
@@ -109,14 +123,51 @@ def graph_cost(states: Mapping[str, Any], start: str, settings: Settings) -> Cos
     memo: dict[str, Cost] = {}
     visiting: set[str] = set()
 
+    def successors(name: str) -> list[str]:
+        return _successors(states[name])
+
+    loops: dict[str, Loop] = {}
+    for members in components(states, successors):
+        try:
+            loop = bounded_loop(states, members, successors)
+        except LoopError as refused:
+            raise WorstCaseError(f"{min(members)} is on a loop: no finite worst case ({refused})") from None
+        loops[loop.guard] = loop
+
+    def lap(loop: Loop) -> Cost:
+        """The worst path from the guard around the loop back to it (the guard's cost included)."""
+        inner: dict[str, Cost] = {}
+
+        def around(name: str, trail: frozenset[str]) -> Cost:
+            if name == loop.guard and trail:
+                return Cost()
+            if name in trail:
+                raise WorstCaseError(f"{name} is on a loop inside {loop.guard}'s: no finite worst case")
+            if name not in inner:
+                staying = [n for n in successors(name) if n in loop.members]
+                own = state_cost(name, states[name], settings)
+                inner[name] = own.then(_worst([around(n, trail | {name}) for n in staying]))
+            return inner[name]
+
+        return around(loop.guard, frozenset())
+
     def visit(name: str) -> Cost:
         if name in memo:
             return memo[name]
         if name in visiting:
             raise WorstCaseError(f"{name} is on a loop: no finite worst case")
         visiting.add(name)
-        own = state_cost(name, states[name], settings)
-        result = own.then(_worst([visit(n) for n in _successors(states[name])]))
+        loop = loops.get(name)
+        if loop is None:
+            own = state_cost(name, states[name], settings)
+            result = own.then(_worst([visit(n) for n in successors(name)]))
+        else:
+            one = lap(loop)
+            laps = one.times(loop.laps + 1)
+            label = f"{loop.laps} + 1 laps of " + " > ".join(one.path)
+            exits = [n for m in sorted(loop.members) for n in successors(m) if n not in loop.members]
+            result = Cost(laps.seconds, laps.transitions, laps.requests, laps.events, (_label(name, label),))
+            result = result.then(_worst([visit(n) for n in dict.fromkeys(exits)]))
         visiting.discard(name)
         memo[name] = result
         return result

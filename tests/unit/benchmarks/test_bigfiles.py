@@ -9,7 +9,9 @@ mis-separated; a gzip continuation whose re-inflation cost does not grow with it
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from benchmarks import bigfiles
 from benchmarks.bigfiles import GB, Figures, Inputs, Limits, Rates, Refused
 from benchmarks.usage import Assumptions, Run
 
+REPO = Path(__file__).resolve().parents[3]
 RATES = Rates(
     jsonl_bytes_per_s=20e6,
     array_bytes_per_s=18e6,
@@ -179,3 +182,20 @@ def test_the_measured_rates_fill_every_input_of_the_model() -> None:
     rates = Rates.of(measured)
     assert all(value > 0 for value in vars(rates).values())
     assert rates.gzip_ratio < 1 < rates.manifest_bytes_per_record / rates.bytes_per_record
+
+
+def test_a_turn_costs_what_the_rendered_loop_enters() -> None:
+    """The model's per-turn transitions and events come from output/'s continuation loop: one more
+    state on the loop is one more transition; a machine without the loop is refused, not guessed."""
+    definition = json.loads((REPO / "output" / "statemachine.asl.json").read_text("utf-8"))
+    states = definition["States"]
+    assert bigfiles.continuation_lap(definition) == (4, 4 * 2 + 1 * 3)  # 3 flow states + 1 Lambda Task
+    # GIVEN a Pass added between the counter and the guard
+    counter = next(name for name, state in states.items() if "States.MathAdd" in json.dumps(state))
+    states["ExtraLap"] = {"Type": "Pass", "Next": states[counter]["Next"]}
+    states[counter]["Next"] = "ExtraLap"
+    assert bigfiles.continuation_lap(definition) == (5, 5 * 2 + 1 * 3)
+    # GIVEN no way back to the guard
+    states["ExtraLap"] = {"Type": "Succeed"}
+    with pytest.raises(ValueError, match="0 top-level loops"):
+        bigfiles.continuation_lap(definition)

@@ -227,6 +227,8 @@ def test_route_file_separates_rejected_files_empty_files_and_batches(parent: dic
             {"NumericGreaterThan": 0, "Next": "RecordValidation", "Variable": "$.validation.batches"},
             # A split file's plan (batches 0, its ranges): validated range by range (issue 22).
             {"IsPresent": True, "Next": "CountRanges", "Variable": "$.validation.ranges"},
+            # A first turn that stopped at a checkpoint: continued (issue 22 item 2, workflow/turns.py).
+            {"IsPresent": True, "Next": "StartContinuations", "Variable": "$.validation.checkpoint"},
         ],
         "Default": "MarkFileDone",
     }
