@@ -223,17 +223,7 @@ def validate_range(
         counted = counts[number][COUNT_RECORDS]
         if summary.records != counted:
             raise RangeCountMismatch(f"range {number} read {summary.records} records, its count {counted}")
-    part |= {
-        "records": summary.records,
-        "valid": summary.valid,
-        "large": summary.large,
-        "invalid": summary.invalid,
-        "batches": summary.batches,
-        "manifest_version": summary.manifest_version,
-        "rejected_by_reason": summary.rejected_by_reason,
-        "rejected_by_rule": summary.rejected_by_rule,
-        "log": range_start.log,
-    }
+    part |= part_counts(summary, range_start.log)
     return part
 
 
@@ -259,6 +249,22 @@ def combine(parts: list[dict[str, Any]], *, max_rejected: int) -> Summary:
         raise FileRejected(REASON_EMPTY_FILE, EMPTY_FILE_MESSAGE)
     total.rejected_by_reason = dict(tally.counts)
     return total
+
+
+def part_counts(summary: Summary, log: Any) -> dict[str, Any]:
+    """What a part summary says of the records its range or turn read (combine_step reads it), and the
+    rejection log it carries on."""
+    return {
+        "records": summary.records,
+        "valid": summary.valid,
+        "large": summary.large,
+        "invalid": summary.invalid,
+        "batches": summary.batches,
+        "manifest_version": summary.manifest_version,
+        "rejected_by_reason": summary.rejected_by_reason,
+        "rejected_by_rule": summary.rejected_by_rule,
+        "log": log,
+    }
 
 
 def encode_part(part: dict[str, Any]) -> bytes:

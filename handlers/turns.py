@@ -37,7 +37,7 @@ from handlers.errors import FileRejected, InvalidCheckpoint
 from handlers.model import Source, file_hash
 from handlers.pipeline import Summary, Turn, process_file
 from handlers.rangekeys import CHECKPOINT, PARTS, RANGE, TURN_RECORDS_ENV, part_key, summary_key
-from handlers.ranges import encode_part
+from handlers.ranges import encode_part, part_counts
 from handlers.rangestep import Opener, found_source, same_object
 from handlers.reader import FORM_LINES, RESUMABLE_FORMS
 from handlers.s3io import CLAIM_CONTENT_TYPE, S3ClaimWriter, S3ManifestWriter
@@ -100,19 +100,7 @@ def read_parts(value: Any, *, most: int = MAX_CONTINUATIONS) -> list[dict[str, A
 
 def _part(number: int, summary: Summary, turn: Turn, problem: dict[str, Any] | None) -> dict[str, Any]:
     """A turn's part summary (handlers/ranges.py combine reads it as a range's)."""
-    return {
-        RANGE: number,
-        "problem": problem,
-        "records": summary.records,
-        "valid": summary.valid,
-        "large": summary.large,
-        "invalid": summary.invalid,
-        "batches": summary.batches,
-        "manifest_version": summary.manifest_version,
-        "rejected_by_reason": summary.rejected_by_reason,
-        "rejected_by_rule": summary.rejected_by_rule,
-        "log": turn.log,
-    }
+    return {RANGE: number, "problem": problem, **part_counts(summary, turn.log)}
 
 
 def _write_part(s3: Any, source: Source, part: dict[str, Any]) -> str | None:

@@ -245,17 +245,22 @@ def _turn_records() -> int | None:
     return limit_from_env(TURN_RECORDS_ENV, 0) or None
 
 
-def _continue_step(
-    event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, max_file_bytes: int
-) -> dict[str, Any]:
-    """A turn after the first of a file validated by continuation (handlers/turns.py)."""
-    bucket = str(event[LOCATION_BUCKET])
-    source: Source = {
-        "bucket": bucket,
+def _located_source(event: dict[str, Any]) -> Source:
+    """The object a range or turn reads, from the location the parent passed on."""
+    return {
+        "bucket": str(event[LOCATION_BUCKET]),
         "key": str(event[LOCATION_KEY]),
         "version_id": event.get(LOCATION_VERSION_ID) or None,
         "etag": event.get(SOURCE_ETAG) or None,
     }
+
+
+def _continue_step(
+    event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, max_file_bytes: int
+) -> dict[str, Any]:
+    """A turn after the first of a file validated by continuation (handlers/turns.py)."""
+    source = _located_source(event)
+    bucket = source["bucket"]
     with transient_as_named_error("validate turn"):
         result = continue_file(
             event,
@@ -275,13 +280,8 @@ def _split_step(
     event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, retention_days: int
 ) -> dict[str, Any]:
     """A range of a split file (count or validate), or the combining step (handlers/rangestep.py)."""
-    bucket = str(event[LOCATION_BUCKET])
-    source: Source = {
-        "bucket": bucket,
-        "key": str(event[LOCATION_KEY]),
-        "version_id": event.get(LOCATION_VERSION_ID) or None,
-        "etag": event.get(SOURCE_ETAG) or None,
-    }
+    source = _located_source(event)
+    bucket = source["bucket"]
     with transient_as_named_error("validate range"):
         if RANGE in event:
             return range_step(
