@@ -4,28 +4,16 @@ try-out, run as a user runs it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import REPO_ROOT
+from .simulating import simulate
 
 pytestmark = pytest.mark.cli
 
-
-def _simulate(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO_ROOT / "simulate.py"), *arguments],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def _order(order_id: str) -> dict[str, object]:
@@ -33,19 +21,19 @@ def _order(order_id: str) -> dict[str, object]:
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
-    result = _simulate(str(tmp_path / "nowhere.json"))
+    result = simulate(str(tmp_path / "nowhere.json"))
     assert result.returncode == 2 and "no such file" in result.stderr and result.stdout == ""
 
 
 def test_name_the_rule_ignores_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("order_id\n1\n")
-    result = _simulate(str(tmp_path / "orders.csv"))
+    result = simulate(str(tmp_path / "orders.csv"))
     assert result.returncode == 2 and "orders.csv" in result.stderr and ".jsonl" in result.stderr
 
 
 @pytest.mark.e2e
 def test_readme_sample_prints_one_stored_record() -> None:
-    result = _simulate("examples/sample-order.json")
+    result = simulate("examples/sample-order.json")
     assert result.returncode == 0, result.stderr
     header, row = result.stdout.splitlines()
     assert header.split() == ["FILE", "STATUS", "RECORDS", "STORED", "REJECTED", "FILE_REJECTED", "REASONS"]
@@ -65,7 +53,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     )
     (folder / "empty.json").write_text("")
     # WHEN simulated with --json
-    result = _simulate("--json", str(folder))
+    result = simulate("--json", str(folder))
     # THEN exactly one JSON object per file, per line, with the documented keys and the real counts
     assert result.returncode == 0, result.stderr
     rows = {Path(row["file"]).name: row for row in map(json.loads, result.stdout.splitlines())}
@@ -125,7 +113,7 @@ def test_files_sharing_orders_are_each_counted_in_argument_order(tmp_path: Path)
     again.write_text("\n".join(json.dumps(_order(f"{uid}-{n}")) for n in (1, 2)) + "\n")
     changed.write_text(json.dumps({**_order(f"{uid}-1"), "note": "edited"}))
     # WHEN simulated together
-    result = _simulate("--json", str(first), str(again), str(changed))
+    result = simulate("--json", str(first), str(again), str(changed))
     # THEN each file's identical re-store counts for that file, and the change is a conflict
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -141,7 +129,7 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
     path = tmp_path / "mixed.jsonl"
     path.write_text(f'{order}\n{{oops\n{{"a": "secret-{uid}"}}\n{order}\n')
     # WHEN simulated with --reviews
-    result = _simulate("--reviews", str(path))
+    result = simulate("--reviews", str(path))
     # THEN the identical duplicate is stored twice, and under the file's line come its ledger entry
     # and one line per rejected record (reason, index, line, message), no record content
     assert result.returncode == 0, result.stderr
@@ -159,7 +147,7 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
     assert f"secret-{uid}" not in result.stdout and "Ana" not in result.stdout
 
     # WHEN the same is asked with --json
-    result = _simulate("--json", "--reviews", str(path))
+    result = simulate("--json", "--reviews", str(path))
     # THEN the row carries the ledger entry and the reviews, still without record content
     assert result.returncode == 0, result.stderr
     [line] = result.stdout.splitlines()
@@ -317,7 +305,7 @@ def test_the_ledger_line_shows_the_files_reconciliation() -> None:
 
 def test_a_fault_rate_outside_0_to_1_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "orders.json").write_text("[]")
-    result = _simulate("--faults", "1.5", str(tmp_path / "orders.json"))
+    result = simulate("--faults", "1.5", str(tmp_path / "orders.json"))
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "sales-pipeline simulate: error: --faults: fault rate must be between 0 and 1, got 1.5"
@@ -331,7 +319,7 @@ def test_faults_are_counted_per_file_in_json(tmp_path: Path) -> None:
     for name in ("a.jsonl", "b.jsonl"):
         lines = [json.dumps(_order(f"f-{uuid.uuid4().hex[:8]}")) for _ in range(2)]
         (tmp_path / name).write_text("\n".join(lines) + "\n")
-    result = _simulate("--json", "--faults", "1", "--seed", "5", str(tmp_path))
+    result = simulate("--json", "--faults", "1", "--seed", "5", str(tmp_path))
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [Path(row["file"]).name for row in rows] == ["a.jsonl", "b.jsonl"]
     for row in rows:

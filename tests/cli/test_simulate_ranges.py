@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -12,26 +10,16 @@ import pytest
 
 from handlers.throughput import INLINE_MAX_RECORDS
 
-from .conftest import REPO_ROOT
+from .simulating import simulate
 
 pytestmark = pytest.mark.cli
 
-
-def _simulate(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO_ROOT / "simulate.py"), *arguments],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_range_bytes_below_one_is_a_usage_error(tmp_path: Path, value: str) -> None:
     (tmp_path / "a.jsonl").write_text("{}\n")
-    result = _simulate(str(tmp_path / "a.jsonl"), "--range-bytes", value)
+    result = simulate(str(tmp_path / "a.jsonl"), "--range-bytes", value)
     assert result.returncode == 2 and "--range-bytes must be 1 or more" in result.stderr
     assert result.stdout == ""
 
@@ -49,7 +37,7 @@ def test_a_split_file_reports_its_validations(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
     quarter = path.stat().st_size // 4
     # WHEN simulated with --range-bytes
-    result = _simulate("--json", "--range-bytes", str(quarter), str(path))
+    result = simulate("--json", "--range-bytes", str(quarter), str(path))
     # THEN every record is stored, read by 4 or 5 validator invocations
     assert result.returncode == 0, result.stderr
     [row] = map(json.loads, result.stdout.splitlines())

@@ -4,8 +4,6 @@ item 2). Failure class: a continuation nobody can watch (`validations` not count
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,26 +11,16 @@ import pytest
 
 from handlers.throughput import INLINE_MAX_RECORDS
 
-from .conftest import REPO_ROOT
+from .simulating import simulate
 
 pytestmark = pytest.mark.cli
 
-
-def _simulate(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO_ROOT / "simulate.py"), *arguments],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_turn_records_below_one_is_a_usage_error(tmp_path: Path, value: str) -> None:
     (tmp_path / "a.json").write_text("[]\n")
-    result = _simulate(str(tmp_path / "a.json"), "--turn-records", value)
+    result = simulate(str(tmp_path / "a.json"), "--turn-records", value)
     assert result.returncode == 2 and "--turn-records must be 1 or more" in result.stderr
     assert result.stdout == ""
 
@@ -48,7 +36,7 @@ def test_a_continued_array_reports_its_turns_as_validations(tmp_path: Path) -> N
     path = tmp_path / "continued.json"
     path.write_text(json.dumps(records, indent=1))
     # WHEN simulated with --turn-records 60
-    result = _simulate("--json", "--turn-records", "60", str(path))
+    result = simulate("--json", "--turn-records", "60", str(path))
     # THEN every record is stored, read by 3 validator turns (60, 60, 50)
     assert result.returncode == 0, result.stderr
     [row] = map(json.loads, result.stdout.splitlines())
