@@ -4,6 +4,7 @@ try-out, run as a user runs it."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO_ROOT
+from .conftest import BLOCKS, REPO_ROOT, command_block
 
 pytestmark = pytest.mark.cli
 
@@ -43,14 +44,43 @@ def test_name_the_rule_ignores_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "orders.csv" in result.stderr and ".jsonl" in result.stderr
 
 
+def _first_upload(document: Path) -> tuple[str, str]:
+    """The README's first-upload block and the output it shows; a missing one fails (never skips)."""
+    block = command_block(document, "first-upload")
+    assert block, f"{document.name} has no ```sh block right after a <!-- first-upload: ... --> comment"
+    text = document.read_text(encoding="utf-8")
+    shown = re.search(r"<!-- first-upload-output -->\s*```text\n(.*?)```", text, re.S)
+    assert shown, f"{document.name} has no first-upload-output block"
+    return block, shown.group(1)
+
+
 @pytest.mark.e2e
 def test_readme_sample_prints_one_stored_record() -> None:
-    result = _simulate("examples/sample-order.json")
+    """The README's first upload, run verbatim with bash from the checkout, prints what the README shows.
+    Failure class: the newcomer's first command no longer runs, or prints something else."""
+    block, shown = _first_upload(BLOCKS["first-upload"])
+    result = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + block],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
+    assert result.stdout == shown
     header, row = result.stdout.splitlines()
     assert header.split() == ["FILE", "STATUS", "RECORDS", "STORED", "REJECTED", "FILE_REJECTED", "REASONS"]
     assert row.split() == ["examples/sample-order.json", "SUCCEEDED", "1", "1", "0", "no", "-"]
     assert "1/1 executions finished" in result.stderr
+
+
+def test_a_missing_first_upload_block_fails(tmp_path: Path) -> None:
+    """Failure class: the README loses its first upload and the test stops running it, silently."""
+    document = tmp_path / "README.md"
+    document.write_text("# sales-pipeline\n\n<!-- first-upload -->\nno block here\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="first-upload"):
+        _first_upload(document)
 
 
 @pytest.mark.e2e
