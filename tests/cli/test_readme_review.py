@@ -80,7 +80,7 @@ def test_review_round_trip_commands_store_the_fixed_order(readme_stack: dict[str
     origin = item["_pipeline_source"]["M"]["replay_of"]["M"]
     assert origin["key"] == {"S": "bad-orders.jsonl"} and origin["record_index"] == {"N": "0"}
     assert json.loads(json.dumps(item))  # the whole get-item answer was one JSON document
-    # AND the report of the bad file (issue 16) reconciles it and names the rule its record broke
+    # AND the report of the bad file reconciles it and names the rule its record broke
     report = (Path(str(readme_stack["cwd"])) / "bad-orders.html").read_text()
     assert "records 1 = stored 0 + duplicates 0 + rejected 1" in report and "/contact-info" in report
 

@@ -101,12 +101,12 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     rows = {Path(row["file"]).name: row for row in map(json.loads, result.stdout.splitlines())}
     assert set(rows) == {"good.json", "mixed.jsonl", "empty.json"}
     assert all(
-        # issue 16 added the ledger's maps (objects, or null for a file without them)
+        # per-rule verdicts added the ledger's maps (objects, or null for a file without them)
         list(row)
         == [
             *("file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"),
             *("rejected_by_reason", "rejected_by_rule"),
-            # issue 22: validator invocations that read the file (its ranges when split)
+            # validator invocations that read the file (its ranges when split)
             "validations",
         ]
         for row in rows.values()
@@ -126,7 +126,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     }
     assert rows["mixed.jsonl"]["records"] == 3 and rows["mixed.jsonl"]["stored"] == 1
     assert rows["mixed.jsonl"]["reasons"] == ["missing_order_info", "unparseable_line"]
-    # issue 16: the ledger's counts as objects (the emulator view used to make every map null)
+    # the ledger's counts as objects (the emulator view used to make every map null)
     assert rows["mixed.jsonl"]["rejected_by_reason"] == {"missing_order_info": 1, "unparseable_line": 1}
     # ({"a": 1} breaks two rules: it counts under both)
     assert rows["mixed.jsonl"]["rejected_by_rule"] == {"/contact-info required": 1, "/order-info required": 1}
@@ -178,7 +178,7 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
     _, row_line, ledger, rules, *reviews = result.stdout.splitlines()
     assert row_line.split()[1:6] == ["SUCCEEDED", "4", "2", "2", "no"]
     assert ledger.startswith("  ledger: status DONE, ")
-    # issue 16: the ledger's counts per rule, and each review's violations on their own lines
+    # the ledger's counts per rule, and each review's violations on their own lines
     assert rules == "    rejected by rule: /contact-info required 1, /order-info required 1"
     assert reviews == [
         "  review: index 1 line 2 unparseable_line: the line is not one complete JSON value",
@@ -304,7 +304,7 @@ def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -
     )
     # THEN each file's ledger line and reviews follow its row, without the record's content
     assert table.splitlines()[1:] == [
-        # issue 16: the REASONS column counts the rejected records per reason
+        # the REASONS column counts the rejected records per reason
         "a.json   SUCCEEDED  3        2       1         no             conflict 1",
         "  ledger: status DONE, records 3 (valid 1, large 1, invalid 0), file_rejected no",
         "  review: index 2 conflict: an order with this order_id is stored with different content",

@@ -1,5 +1,5 @@
-"""Alarms reach someone: AlarmEmail creates an encrypted SNS topic with an email subscription (issue 15
-item 4). Fails before the change: the template had no topic, no subscription and no AlarmEmail."""
+"""Alarms reach someone: AlarmEmail creates an encrypted SNS topic with an email subscription.
+Fails before the change: the template had no topic, no subscription and no AlarmEmail."""
 
 from __future__ import annotations
 
