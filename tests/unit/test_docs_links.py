@@ -72,3 +72,16 @@ def test_the_readme_leads_to_every_document() -> None:
 def test_no_reference_to_an_outside_tracker(document: Path) -> None:
     found = re.findall(r"\bissues? #?\d+", document.read_text(encoding="utf-8"), re.I)
     assert not found, f"{document.relative_to(REPO_ROOT)}: {found}"
+
+
+def test_the_reason_code_table_is_the_validators_list() -> None:
+    """docs/reference.md holds the one list of reason codes (docs/CONTRACT.md links to it): each code the
+    validator gives, in its scope, once. Failure class: a code added to handlers/contract.py that no
+    document explains, or a documented code the validator no longer gives."""
+    from handlers.contract import FILE_REASONS, RECORD_REASONS
+
+    text = (REPO_ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_0-9]+)` \| (record|file) \|", text, re.M)
+    assert sorted(rows) == sorted(
+        [(code, "record") for code in RECORD_REASONS] + [(code, "file") for code in FILE_REASONS]
+    )
