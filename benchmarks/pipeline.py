@@ -14,7 +14,7 @@ on AWS, the cold-start share, X-Ray sampling) is an input stated in the output. 
 file is the two largest large-lane runs' per-file and per-record parts scaled, with the batch count
 of the validator core on the same orders under the same source. Fixed monthly costs: benchmarks/fixed.py.
 
-Prints the markdown tables the README quotes; `--json` prints one JSON object per scenario:
+Prints the markdown tables docs/performance-and-cost.md quotes; `--json` prints one JSON object per scenario:
 {"scenario", "records_per_file", "dollars_per_million_records", "floor", "ratio_to_floor", "items":
 [{"item", "count_per_million", "unit_price", "dollars", "unit"}], "fixed_monthly_dollars", ...}.
 moto's interpreter runs tens of records/s: a property of the emulator, not reported as speed.

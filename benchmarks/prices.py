@@ -129,7 +129,7 @@ ALL = {
 
 
 def table_markdown() -> str:
-    """The price table as markdown (for the README and the benchmark's output)."""
+    """The price table as markdown (for docs/performance-and-cost.md and the benchmark's output)."""
     rows = [
         f"Prices: {REGION}, list prices checked {PRICES_CHECKED}, no free tier.",
         "",

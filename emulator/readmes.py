@@ -1,4 +1,5 @@
-"""`python -m emulator.readmes [--write]`: check (or rewrite) the READMEs' generated not-emulated block.
+"""`python -m emulator.readmes [--write]`: check (or rewrite) the generated not-emulated
+block of emulator/README.md.
 
 Exit 1 when a README's block differs from `emulator.limits.render()` (without --write).
 """

@@ -21,7 +21,8 @@ from handlers.rules import Rules
 
 REPLAY_FIELD = "_pipeline_replay"
 RECORD_FIELD = "record"
-# The origin map's members, in the item's `_pipeline_source.replay_of` (docs: README "Review and replay").
+# The origin map's members, in the item's `_pipeline_source.replay_of`
+# (docs/operations.md, "Review and replay rejected records").
 ORIGIN_FIELDS = ("bucket", "key", "version_id", "record_index")
 MALFORMED = (
     'a replay line must hold exactly "_pipeline_replay" (bucket, key, version_id, record_index) and "record"'

@@ -1,8 +1,8 @@
 """Throughput settings, in one place: batch size, batch and record concurrency, the inline threshold.
 
 The validator (handlers/) sizes manifest batches and decides inline vs claim check with these; the
-state machine (workflow/) runs BATCH_CONCURRENCY children of RECORD_CONCURRENCY puts each; the README's
-numbers are derived from them.
+state machine (workflow/) runs BATCH_CONCURRENCY children of RECORD_CONCURRENCY puts each; the figures in
+docs/design.md and docs/performance-and-cost.md are derived from them.
 
 Trade-off: at most BATCH_CONCURRENCY × RECORD_CONCURRENCY puts are in flight at once, so the write rate
 is about that product divided by one put's latency through Step Functions. A new on-demand DynamoDB

@@ -1,8 +1,9 @@
 """`sales-pipeline deploy`: package and deploy output/template.json as deploy.toml says, print the outputs.
 
-The steps are the README's AWS CLI block: make sure the artifacts bucket exists (created encrypted,
-TLS-only, public access blocked), `aws cloudformation package`, then `aws cloudformation deploy
---no-fail-on-empty-changeset` (an unchanged deploy succeeds), then the stack's outputs.
+The steps are the AWS CLI block of docs/user-guide.md ("Deploy"): make sure the artifacts bucket exists
+(created encrypted, TLS-only, public access blocked), `aws cloudformation package`, then
+`aws cloudformation deploy --no-fail-on-empty-changeset` (an unchanged deploy succeeds), then the
+stack's outputs.
 """
 
 from __future__ import annotations

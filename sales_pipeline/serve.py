@@ -34,7 +34,8 @@ def parser() -> argparse.ArgumentParser:
         prog="sales-pipeline serve",
         description="Start the offline emulator (moto, patched) as a local server, deploy "
         "output/template.json into it as STACK, print the `export` lines for another shell, and run "
-        "until interrupted. The README's AWS CLI blocks and `sales-pipeline deploy` then run against it.",
+        "until interrupted. The AWS CLI blocks of docs/user-guide.md and docs/operations.md, and "
+        "`sales-pipeline deploy`, then run against it.",
         epilog=EXIT_STATUSES,
     )
     command.add_argument(

@@ -201,7 +201,7 @@ def render_contract_table(path: Path, *, name: str) -> str:
         "The reason code is the review's `reason` when that rule is the first broken one with a code",
         "(`x-reason` in the contract, inherited by the schemas inside; see docs/CONTRACT.md).",
         "Every record must also meet DynamoDB's own rules, which no contract relaxes (key, reserved",
-        "names, values, depth, size: see the README).",
+        "names, values, depth, size: see docs/user-guide.md, \"The record contract\").",
         "",
         "| Path | Rule | Value | Reason code |",
         "|---|---|---|---|",

@@ -1,4 +1,4 @@
-"""The README's marked command blocks, and a way to run them against the emulator."""
+"""The documents' marked command blocks (README.md, docs/), and a way to run them against the emulator."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 README = REPO_ROOT / "README.md"
+# Where each marked block lives: a test reads the block from the one document that holds it.
+USER_GUIDE = REPO_ROOT / "docs" / "user-guide.md"  # check-loop, deploy-commands, try-commands
+OPERATIONS = REPO_ROOT / "docs" / "operations.md"  # review-commands
+BLOCKS = {
+    "first-upload": README,
+    "check-loop": USER_GUIDE,
+    "deploy-commands": USER_GUIDE,
+    "try-commands": USER_GUIDE,
+    "review-commands": OPERATIONS,
+}
 AWS = REPO_ROOT / ".venv" / "bin" / "aws"
 
 

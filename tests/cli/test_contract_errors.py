@@ -1,6 +1,6 @@
 """A broken record contract stops `sales-pipeline check`, `simulate`, `serve`, `deploy` and `review` (and
 the aliases `python simulate.py`, `python -m review`) before anything is deployed or read: one line naming
-the file, exit status 2 (issue 15 item 1, the commands' side).
+the file, exit status 2 (the one-line contract errors, the commands' side).
 
 Runs in a copy of the checkout (its tracked and new files) whose real default contract
 (handlers/record_contract.json) is edited as a user would. Failure class: a contract typo that deploys

@@ -1,7 +1,8 @@
-"""The README's check -> fix the contract -> check again loop (`<!-- check-loop -->`), run verbatim with
-bash in a scratch view of the repository, and its printed output compared with the README's.
+"""The user guide's check -> fix the contract -> check again loop (`<!-- check-loop -->` in
+docs/user-guide.md), run verbatim with bash in a scratch view of the repository, and its printed output
+compared with the one the guide shows.
 
-Failure class: a README example that no longer runs, or whose shown output is not what it prints.
+Failure class: a documented example that no longer runs, or whose shown output is not what it prints.
 """
 
 from __future__ import annotations
@@ -12,22 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import README, REPO_ROOT, command_block
+from .conftest import BLOCKS, REPO_ROOT, command_block
+
+DOCUMENT = BLOCKS["check-loop"]
 
 pytestmark = pytest.mark.cli
 
 
 def _shown_output() -> str:
     found = re.search(
-        r"<!-- check-loop-output -->\s*```text\n(.*?)```", README.read_text(encoding="utf-8"), re.S
+        r"<!-- check-loop-output -->\s*```text\n(.*?)```", DOCUMENT.read_text(encoding="utf-8"), re.S
     )
-    assert found, "README.md has no check-loop-output block"
+    assert found, f"{DOCUMENT.name} has no check-loop-output block"
     return found.group(1)
 
 
 def test_the_readme_check_loop_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    block = command_block(README, "check-loop")
-    assert block, "README.md has no check-loop block"
+    block = command_block(DOCUMENT, "check-loop")
+    assert block, f"{DOCUMENT.name} has no check-loop block"
     for entry in REPO_ROOT.iterdir():
         if not entry.name.startswith(".") or entry.name == ".venv":
             (tmp_path / entry.name).symlink_to(entry)

@@ -1,4 +1,5 @@
-"""The README's deploy and try commands, run verbatim with the AWS CLI against the emulator's server."""
+"""The user guide's deploy and try commands (docs/user-guide.md), run verbatim with the AWS CLI against the
+emulator's server."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ import pytest
 
 from emulator import Clients, shared_server
 
-from .conftest import README, REPO_ROOT, command_block, run_block
+from .conftest import BLOCKS, REPO_ROOT, command_block, run_block
 
 pytestmark = [pytest.mark.cli, pytest.mark.e2e]
 
-# The README marks each block with an HTML comment right above its ```sh fence.
+# The document marks each block with an HTML comment right above its ```sh fence.
 DEPLOY, TRY = "deploy-commands", "try-commands"
 
 
 def _block(marker: str) -> str:
-    block = command_block(README, marker)
-    assert block, f"README.md has no ```sh block right after a <!-- {marker}: ... --> comment"
+    document = BLOCKS[marker]
+    block = command_block(document, marker)
+    assert block, f"{document.name} has no ```sh block right after a <!-- {marker}: ... --> comment"
     return block
 
 
@@ -47,7 +49,7 @@ def _checkout_view(tmp_path: Path) -> Path:
 
 
 def test_deploy_and_try_commands_store_the_sample_order(tmp_path: Path) -> None:
-    # GIVEN the emulator's server and the artifacts bucket the README asks for
+    # GIVEN the emulator's server and the artifacts bucket the user guide asks for
     server = shared_server()
     clients = Clients.for_endpoint(server.endpoint_url)
     variables = {"ARTIFACTS": f"artifacts-{uuid.uuid4().hex[:10]}"}
@@ -59,7 +61,7 @@ def test_deploy_and_try_commands_store_the_sample_order(tmp_path: Path) -> None:
         "env": variables,
     }
 
-    # WHEN the README's deploy block, then its try block, run verbatim
+    # WHEN the user guide's deploy block, then its try block, run verbatim
     run_block(_block(DEPLOY), **run)  # type: ignore[arg-type]
     printed = run_block(_block(TRY), **run)  # type: ignore[arg-type]
 

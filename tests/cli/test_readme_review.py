@@ -1,4 +1,5 @@
-"""The README's review round trip (`<!-- review-commands -->` block), run verbatim against the emulator."""
+"""The review round trip of docs/operations.md (`<!-- review-commands -->` block), run verbatim against the
+emulator."""
 
 from __future__ import annotations
 
@@ -13,19 +14,19 @@ import pytest
 
 from emulator import Clients, shared_server
 
-from .conftest import README, REPO_ROOT, command_block, run_block
-from .test_readme_commands import DEPLOY, _documents
+from .conftest import BLOCKS, REPO_ROOT, command_block, run_block
+from .test_readme_commands import DEPLOY, _block, _documents
 
 pytestmark = [pytest.mark.cli, pytest.mark.e2e]
 
 MARKER = "review-commands"
-STACK = "sales-pipeline"  # the README's stack name
-# The block's text, from the README (a candidate text elsewhere: REVIEW_COMMANDS_DOCUMENT=path).
-DOCUMENT = Path(os.environ.get("REVIEW_COMMANDS_DOCUMENT") or README)
+STACK = "sales-pipeline"  # the documents' stack name
+# The block's text, from docs/operations.md (a candidate text elsewhere: REVIEW_COMMANDS_DOCUMENT=path).
+DOCUMENT = Path(os.environ.get("REVIEW_COMMANDS_DOCUMENT") or BLOCKS[MARKER])
 
 
 def _review_block() -> str:
-    """The block's text; a missing block fails (a skip would let the README lose it unnoticed)."""
+    """The block's text; a missing block fails (a skip would let the document lose it unnoticed)."""
     block = command_block(DOCUMENT, MARKER)
     assert block, f"{DOCUMENT.name} has no ```sh block right after a <!-- {MARKER}: ... --> comment"
     return block
@@ -44,7 +45,7 @@ def _checkout_view(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def readme_stack(tmp_path: Path) -> Iterator[dict[str, object]]:
-    """The README's stack in the shared server: the deploy block's, deployed here (and removed after)
+    """The documents' stack in the shared server: the deploy block's, deployed here (and removed after)
     unless an earlier test deployed it."""
     _review_block()  # fail before deploying anything
     server = shared_server()
@@ -60,8 +61,7 @@ def readme_stack(tmp_path: Path) -> Iterator[dict[str, object]]:
     if created:
         artifacts = f"artifacts-{uuid.uuid4().hex[:10]}"
         clients.s3.create_bucket(Bucket=artifacts)
-        deploy = command_block(README, DEPLOY)
-        assert deploy, "README.md has no deploy-commands block"
+        deploy = _block(DEPLOY)
         run_block(deploy, **{**run, "env": {**run["env"], "ARTIFACTS": artifacts}})  # type: ignore[arg-type, dict-item]
     yield run
     if created:
@@ -69,7 +69,7 @@ def readme_stack(tmp_path: Path) -> Iterator[dict[str, object]]:
 
 
 def test_review_round_trip_commands_store_the_fixed_order(readme_stack: dict[str, object]) -> None:
-    # WHEN the README's review block runs verbatim: upload a bad file, export, fix, replay
+    # WHEN the review block runs verbatim: upload a bad file, export, fix, replay
     printed = run_block(_review_block(), **readme_stack)  # type: ignore[arg-type]
 
     # THEN both files were reconciled in the ledger and the fixed order is stored with its origin
@@ -80,7 +80,7 @@ def test_review_round_trip_commands_store_the_fixed_order(readme_stack: dict[str
     origin = item["_pipeline_source"]["M"]["replay_of"]["M"]
     assert origin["key"] == {"S": "bad-orders.jsonl"} and origin["record_index"] == {"N": "0"}
     assert json.loads(json.dumps(item))  # the whole get-item answer was one JSON document
-    # AND the report of the bad file (issue 16) reconciles it and names the rule its record broke
+    # AND the report of the bad file reconciles it and names the rule its record broke
     report = (Path(str(readme_stack["cwd"])) / "bad-orders.html").read_text()
     assert "records 1 = stored 0 + duplicates 0 + rejected 1" in report and "/contact-info" in report
 
@@ -88,10 +88,10 @@ def test_review_round_trip_commands_store_the_fixed_order(readme_stack: dict[str
 def test_a_missing_review_block_fails_instead_of_skipping(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Failure class: the README loses its review block and the round trip stops being tested, silently
+    """Failure class: the document loses its review block and the round trip stops being tested, silently
     (before this test the helper called pytest.skip, so the suite stayed green)."""
     # GIVEN a document without the block
-    document = tmp_path / "README.md"
+    document = tmp_path / "operations.md"
     document.write_text("# sales-pipeline\n\n<!-- review-commands -->\nno block here\n", encoding="utf-8")
     monkeypatch.setattr(sys.modules[__name__], "DOCUMENT", document)
     # WHEN the block is read / THEN the test fails, naming the marker

@@ -1,4 +1,4 @@
-"""`sales-pipeline serve` for people: started as a user starts it, then the README's blocks and
+"""`sales-pipeline serve` for people: started as a user starts it, then the documents' blocks and
 `sales-pipeline deploy` (twice) run against it with nothing but the lines it printed.
 
 Failure class: offline instructions that only work with settings known from test code (the S3
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import README, REPO_ROOT, command_block
+from .conftest import BLOCKS, REPO_ROOT, command_block
 
 pytestmark = [pytest.mark.cli, pytest.mark.e2e]
 
@@ -103,9 +103,10 @@ def test_readme_blocks_and_deploy_twice_run_against_serve(
     assert "export AWS_ENDPOINT_URL_S3=http://localhost:" in "\n".join(lines)
     view = _checkout_view(tmp_path)
 
-    # WHEN the README's deploy, try and review blocks run as written (the deploy block twice: unchanged)
+    # WHEN the user guide's deploy and try blocks and the operations' review block run as written (the
+    # deploy block twice: unchanged)
     blocks = {
-        marker: command_block(README, marker)
+        marker: command_block(BLOCKS[marker], marker)
         for marker in ("deploy-commands", "try-commands", "review-commands")
     }
     assert all(blocks.values()), blocks

@@ -4,12 +4,15 @@ try-out, run as a user runs it."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .conftest import BLOCKS, REPO_ROOT, command_block
 from .simulating import simulate
 
 pytestmark = pytest.mark.cli
@@ -31,14 +34,43 @@ def test_name_the_rule_ignores_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "orders.csv" in result.stderr and ".jsonl" in result.stderr
 
 
+def _first_upload(document: Path) -> tuple[str, str]:
+    """The README's first-upload block and the output it shows; a missing one fails (never skips)."""
+    block = command_block(document, "first-upload")
+    assert block, f"{document.name} has no ```sh block right after a <!-- first-upload: ... --> comment"
+    text = document.read_text(encoding="utf-8")
+    shown = re.search(r"<!-- first-upload-output -->\s*```text\n(.*?)```", text, re.S)
+    assert shown, f"{document.name} has no first-upload-output block"
+    return block, shown.group(1)
+
+
 @pytest.mark.e2e
 def test_readme_sample_prints_one_stored_record() -> None:
-    result = simulate("examples/sample-order.json")
+    """The README's first upload, run verbatim with bash from the checkout, prints what the README shows.
+    Failure class: the newcomer's first command no longer runs, or prints something else."""
+    block, shown = _first_upload(BLOCKS["first-upload"])
+    result = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + block],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
+    assert result.stdout == shown
     header, row = result.stdout.splitlines()
     assert header.split() == ["FILE", "STATUS", "RECORDS", "STORED", "REJECTED", "FILE_REJECTED", "REASONS"]
     assert row.split() == ["examples/sample-order.json", "SUCCEEDED", "1", "1", "0", "no", "-"]
     assert "1/1 executions finished" in result.stderr
+
+
+def test_a_missing_first_upload_block_fails(tmp_path: Path) -> None:
+    """Failure class: the README loses its first upload and the test stops running it, silently."""
+    document = tmp_path / "README.md"
+    document.write_text("# sales-pipeline\n\n<!-- first-upload -->\nno block here\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="first-upload"):
+        _first_upload(document)
 
 
 @pytest.mark.e2e
@@ -59,12 +91,12 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     rows = {Path(row["file"]).name: row for row in map(json.loads, result.stdout.splitlines())}
     assert set(rows) == {"good.json", "mixed.jsonl", "empty.json"}
     assert all(
-        # issue 16 added the ledger's maps (objects, or null for a file without them)
+        # per-rule verdicts added the ledger's maps (objects, or null for a file without them)
         list(row)
         == [
             *("file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"),
             *("rejected_by_reason", "rejected_by_rule"),
-            # issue 22: validator invocations that read the file (its ranges when split)
+            # validator invocations that read the file (its ranges when split)
             "validations",
         ]
         for row in rows.values()
@@ -84,7 +116,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
     }
     assert rows["mixed.jsonl"]["records"] == 3 and rows["mixed.jsonl"]["stored"] == 1
     assert rows["mixed.jsonl"]["reasons"] == ["missing_order_info", "unparseable_line"]
-    # issue 16: the ledger's counts as objects (the emulator view used to make every map null)
+    # the ledger's counts as objects (the emulator view used to make every map null)
     assert rows["mixed.jsonl"]["rejected_by_reason"] == {"missing_order_info": 1, "unparseable_line": 1}
     # ({"a": 1} breaks two rules: it counts under both)
     assert rows["mixed.jsonl"]["rejected_by_rule"] == {"/contact-info required": 1, "/order-info required": 1}
@@ -136,7 +168,7 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
     _, row_line, ledger, rules, *reviews = result.stdout.splitlines()
     assert row_line.split()[1:6] == ["SUCCEEDED", "4", "2", "2", "no"]
     assert ledger.startswith("  ledger: status DONE, ")
-    # issue 16: the ledger's counts per rule, and each review's violations on their own lines
+    # the ledger's counts per rule, and each review's violations on their own lines
     assert rules == "    rejected by rule: /contact-info required 1, /order-info required 1"
     assert reviews == [
         "  review: index 1 line 2 unparseable_line: the line is not one complete JSON value",
@@ -262,7 +294,7 @@ def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -
     )
     # THEN each file's ledger line and reviews follow its row, without the record's content
     assert table.splitlines()[1:] == [
-        # issue 16: the REASONS column counts the rejected records per reason
+        # the REASONS column counts the rejected records per reason
         "a.json   SUCCEEDED  3        2       1         no             conflict 1",
         "  ledger: status DONE, records 3 (valid 1, large 1, invalid 0), file_rejected no",
         "  review: index 2 conflict: an order with this order_id is stored with different content",

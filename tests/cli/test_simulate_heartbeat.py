@@ -1,7 +1,7 @@
-"""simulate.py's heartbeat (issue 16 item 6), run as a user runs it: counts so far on stderr while a
+"""simulate.py's heartbeat, run as a user runs it: counts so far on stderr while a
 file is processed, also under --json, whose stdout stays one JSON line per file.
 
-Failure class: minutes of silence while the emulator works (fails before issue 16: one progress line,
+Failure class: minutes of silence while the emulator works (fails before the heartbeat: one progress line,
 then nothing until the end).
 """
 

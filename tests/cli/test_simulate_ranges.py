@@ -1,4 +1,4 @@
-"""`python simulate.py FILE --json --range-bytes N`: watch a file split into ranges (issue 22)."""
+"""`python simulate.py FILE --json --range-bytes N`: watch a file split into ranges."""
 
 from __future__ import annotations
 

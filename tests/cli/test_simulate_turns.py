@@ -1,5 +1,5 @@
-"""`python simulate.py FILE --json --turn-records N`: watch a file continued from checkpoints (issue 22
-item 2). Failure class: a continuation nobody can watch (`validations` not counting the turns)."""
+"""`python simulate.py FILE --json --turn-records N`: watch a file continued from checkpoints. Failure class:
+a continuation nobody can watch (`validations` not counting the turns)."""
 
 from __future__ import annotations
 

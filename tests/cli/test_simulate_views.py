@@ -1,7 +1,8 @@
-"""What simulate.py shows of each file's verdicts (issue 16 item 3) and its heartbeat (item 6): pure
+"""What simulate.py shows of each file's verdicts and its heartbeat: pure
 rendering over FileOutcome values, no emulator.
 
-Failure classes: verdicts the pipeline computes but no view shows (fails before issue 16: violations
+Failure classes: verdicts the pipeline computes but no view shows (fails before the per-rule verdicts:
+violations
 were not printed, the ledger's maps came out null, the REASONS column had no counts) and silence while a
 file is processed (no heartbeat).
 """

@@ -63,7 +63,7 @@ def test_every_template_resource_is_deployed_except_the_listed_unsupported_types
 
 
 def test_alarm_email_deploys_the_encrypted_alarm_topic(stack: DeployedStack) -> None:
-    """Issue 15 item 4: with AlarmEmail set, the stack creates AlarmTopic (KMS-encrypted with
+    """With AlarmEmail set, the stack creates AlarmTopic (KMS-encrypted with
     AlarmTopicKey) and subscribes the address (moto skips the subscription: emulator/limits.py)."""
     # GIVEN a second stack deployed with AlarmEmail
     emailed = deploy(stack.clients, TEMPLATE, parameters={"AlarmEmail": "ops@example.com"})

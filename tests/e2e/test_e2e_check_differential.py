@@ -1,6 +1,6 @@
 """`check` (quality/, the validator core on a local file) against the emulated pipeline (what
 simulate.py reports): the same verdicts and counts on every fixture file and on a seeded sample of the
-validator fuzzer's corpus (issue 16 item 1).
+validator fuzzer's corpus.
 
 Compared per file: file rejected or not and its reason; for an accepted file the validator's counts in
 the ledger (records, valid + large, invalid), rejected per reason (without `conflict`, which only the
@@ -106,7 +106,7 @@ def test_check_agrees_with_the_pipeline(pipeline: Pipeline, tmp_path: Path, name
 
 
 def test_a_file_review_carries_where_the_file_breaks(pipeline: Pipeline) -> None:
-    """Issue 16 item 5 through the deployed pipeline: a trailing comma is not_json (was `truncated`
+    """File rejections say where, through the deployed pipeline: a trailing comma is not_json (was `truncated`
     before), and the review message says where."""
     _, result = pipeline.run(f"comma-{uuid.uuid4().hex[:8]}.json", b'{"name": "a",}}')
     [review] = result.reviews

@@ -1,4 +1,4 @@
-"""`check --json` and `simulate --json` agree exactly under a contract with several rules (issue 16,
+"""`check --json` and `simulate --json` agree exactly under a contract with several rules (per-rule verdicts,
 "Done when": the counts per rule must match and agree with simulate).
 
 Both commands run as a user runs them (their `main`, their `--json` lines) on one generated file

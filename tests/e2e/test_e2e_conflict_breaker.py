@@ -1,4 +1,4 @@
-"""The conflict breaker (issue 20 F3, workflow/breaker.py): conflicts with records other files stored
+"""The conflict breaker (workflow/breaker.py): conflicts with records other files stored
 count toward MaxRejectedRecords in both lanes. Past the file's budget (MaxRejectedRecords minus the
 records the validator rejected) its stores stop and the file ends FAILED with error_name
 TooManyConflicts and its counts, out of the watchdog's index, the execution failing (loudly).

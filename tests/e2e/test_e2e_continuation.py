@@ -1,4 +1,4 @@
-"""A file one validator invocation does not finish, continued from checkpoints (issue 22 item 2), through
+"""A file one validator invocation does not finish, continued from checkpoints, through
 the deployed stack: stored completely, reconciled exactly, the same reviews (reason, index, line) and
 ledger counts as the unbroken path; a failing turn retried; past MAX_CONTINUATIONS the file FAILED.
 

@@ -1,5 +1,5 @@
 """Record contracts end to end: a stack whose validator code carries examples/record-contract.json (or
-a contract using every keyword a record contract gained in issue 18); a file with records breaking
+a contract using every keyword the complete record contract added); a file with records breaking
 several rules gives one review per bad record, each listing every violation with its path and the
 reason code the contract gives it (`x-reason`), counted per reason in the file's ledger, and stores the
 good ones. Each stack's code is what a user packages after `python build.py`: the contract and its

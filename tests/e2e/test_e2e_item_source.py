@@ -1,7 +1,7 @@
 """The manifest carries the source once per batch; every stored item is still the one the old manifest
-carried, `_pipeline_source` included (issue 17 item 3: a differential test against the old output).
+carried, `_pipeline_source` included (the cost cuts: a differential test against the old output).
 
-The reference is the item the validator computed before issue 17 and still computes for its size
+The reference is the item the validator computed before the cost cuts and still computes for its size
 check: `Valid.item` (handlers/records.py), which is what every manifest entry carried in full and what
 StoreRecord put. The state machine now rebuilds `_pipeline_source` from the batch's item_source and the
 entry's index (workflow/paths.py STORED_ITEM); each stored item must equal the reference.

@@ -5,7 +5,8 @@ Each file mixes every outcome: a new item, a new claim-checked item, identical r
 and of a claim-checked record (the put's condition passes, an item was there: `duplicates`), a
 conflict (same order_id, other content) and records the validator rejects. The large-lane file also
 has big inline records, so it spans several batches (each child adds its counts once). The small
-lane stores no claim-checked record (issue 20 item 3: a store-large call is not in its time budget;
+lane stores no claim-checked record (the small lane's time bound: a store-large call is not in its time
+budget;
 such a file is handed off), so its file has the same outcomes with inline records only.
 """
 
@@ -75,7 +76,7 @@ def test_every_done_file_is_reconciled_in_its_ledger_item(
     by_reason = {reason: int(n) for reason, n in ledger["rejected_by_reason"].items() if n}
     assert by_reason == dict(Counter(review["reason"] for review in result.reviews))
     assert by_reason[REASON_CONFLICT] == 1 and sum(by_reason.values()) == counts["rejected"]
-    # AND (issue 16) rejected per contract rule, from the validator in both lanes: the two records
+    # AND rejected per contract rule, from the validator in both lanes: the two records
     # without an order_id break one rule each (a conflict breaks no contract rule)
     by_rule = {rule: int(n) for rule, n in ledger["rejected_by_rule"].items()}
     assert by_rule == {"/order-info/order_id required": 2}
@@ -96,7 +97,7 @@ def test_the_file_sizes_take_the_lanes_the_test_names() -> None:
 def test_a_small_file_with_a_claim_checked_record_is_handed_off_and_reconciled_by_the_large_lane(
     pipeline: Pipeline, uid: str
 ) -> None:
-    """Issue 20 item 3: the small lane hands off a file holding a claim-checked record (its store-large
+    """The small lane hands off a file holding a claim-checked record (its store-large
     call, a 60 s Lambda, is outside the lane's time budget); the large lane stores and counts it."""
     records = [_order(f"inline-{uid}"), _order(f"claimed-{uid}", note=CLAIM_CHECKED)]
     body = _lines(records)

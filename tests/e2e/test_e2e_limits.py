@@ -1,6 +1,7 @@
 """The pipeline under AWS's limits, in the strict emulator (emulator/faults.py, emulator/clock.py).
 
-Failure class F1 (issue 20): the small-file EXPRESS lane runs up to 400 records in one inline Map,
+Failure class (the EXPRESS 5-minute bound): the small-file EXPRESS lane runs up to 400 records in one inline
+Map,
 10 at a time, each record's path retrying DynamoDB throttling with backoff. Under throttling the
 execution passes AWS's 5-minute EXPRESS limit and is stopped (TIMED_OUT, no Catch runs): the ledger
 stays IN_PROGRESS, every re-delivery of the event is skipped as already processed, and the records
@@ -61,7 +62,8 @@ def test_a_throttled_small_file_never_times_out_and_completes_on_redelivery(
     assert faults.limits().get(faults.EXPRESS_TIMED_OUT, 0) == 0
     assert (pipeline.ledger(target) or {}).get("status") in ("DONE", "FAILED", "HANDED_OFF")
     # AND, unless the file is already DONE, the event is sent again once the throttling is over (a
-    # hand-off's batch children retry twice too since issue 21: before, a 250-record child waited out
+    # hand-off's batch children retry twice too since the batch child's time bound: before, a 250-record
+    # child waited out
     # the throttling in 25 waves, past 5 minutes on AWS, which the emulator does not enforce on
     # children; now the child fails, the parent marks the file FAILED, and it completes on redelivery)
     faults.configure(faults.FaultConfig())
@@ -83,12 +85,13 @@ def test_a_throttled_small_file_never_times_out_and_completes_on_redelivery(
 def test_a_large_file_whose_puts_stay_throttled_fails_its_batch_child_then_completes_on_redelivery(
     pipeline: Pipeline, uid: str, throttled_orders_table: None
 ) -> None:
-    """Issue 21: a record whose retries run out inside a batch child is not lost. Every call in a
+    """A record whose retries run out inside a batch child is not lost. Every call in a
     ProcessBatches child retries twice (so the child fits its 5 minutes by construction,
     output/worstcase.md); under sustained throttling (every put fails 5 times) the child fails, the
     Map run tolerates no failure, and the STANDARD parent's Catch marks the file FAILED, never left
     claimed; sent again once the throttling is over, the file completes with every record stored.
-    Before issue 21 each put waited out 6 retries in a child of up to 40 waves of 10: past 5 minutes
+    Before the batch child's time bound each put waited out 6 retries in a child of up to 40 waves of 10:
+    past 5 minutes
     on AWS (TIMED_OUT), which the emulator does not enforce on children (it runs them as STANDARD)."""
     # GIVEN a file too large for the small lane (> SMALL_FILE_MAX_BYTES: straight to the STANDARD
     # machine) of two batches, while the orders table throttles every put 5 times

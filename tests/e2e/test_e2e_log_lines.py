@@ -1,6 +1,6 @@
 """What the validator writes to its log per file, the real handler run by the deployed small-file lane.
 
-Failure classes: a second line per file creeping back (issue 17 priced each line: the "file validated"
+Failure classes: a second line per file creeping back (the cost cuts priced each line: the "file validated"
 line rode beside the EMF document until 1bf7045), record content (names, emails) in the logs, and
 the file document losing what the log line said (which file: bucket and key).
 """

@@ -1,7 +1,7 @@
 """A missing object is told apart from a forbidden one only under the template's s3:ListBucket grant.
 
-Failure class (issue 21): without s3:ListBucket, AWS answers a GET of a missing key 403 AccessDenied,
-so the ledger would say `ClientError` where the README promises `SourceNotFound`. The emulator answers
+Failure class: without s3:ListBucket, AWS answers a GET of a missing key 403 AccessDenied,
+so the ledger would say `ClientError` where docs/design.md promises `SourceNotFound`. The emulator answers
 as AWS would under the deployed role's policies (emulator/patches/s3_missing_key_access.py); before
 it, moto answered 404 to every caller and this test could not fail.
 """

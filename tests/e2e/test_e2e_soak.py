@@ -2,7 +2,7 @@
 form, hostile fixtures and edge records, order_ids shared between files, a key uploaded twice,
 through output/ deployed in the emulator under AWS's faults at a 10% rate.
 
-Failure classes (issue 20): a record lost, counted twice or overwritten under throttling, 5xx,
+Failure classes: a record lost, counted twice or overwritten under throttling, 5xx,
 Lambda crashes, EXPRESS children run twice and events delivered twice or late; a FAILED file that
 re-delivery cannot complete. Before the emulator injected faults none of these paths ran here.
 """

@@ -1,4 +1,4 @@
-"""A JSON Lines file split into byte ranges (issue 22) through the deployed stack: stored completely,
+"""A JSON Lines file split into byte ranges through the deployed stack: stored completely,
 reconciled exactly, and the same reviews (reason, index, line) and ledger counts as the unsplit path.
 
 Failure classes: records lost or stored twice across range boundaries; indexes or lines that are the

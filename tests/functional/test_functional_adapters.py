@@ -83,7 +83,7 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
         "ledger": {
             "expires_at": {"NULL": True},
             "rejected_by_reason": {"M": {"missing_contact_info": {"N": "1"}}},
-            # issue 16: per contract rule (`{"order-info": {}}` breaks two rules: counted under both)
+            # per contract rule (`{"order-info": {}}` breaks two rules: counted under both)
             "rejected_by_rule": {
                 "M": {"/contact-info required": {"N": "1"}, "/order-info/order_id required": {"N": "1"}}
             },
@@ -102,7 +102,7 @@ def test_validator_writes_the_manifest_and_returns_counts_only(aws, caplog):
 
 @pytest.mark.parametrize("inline", [False, True], ids=["large-lane", "small-lane"])
 def test_validator_gives_the_conflict_breaker_the_rejections_left(aws, monkeypatch, inline):
-    """Issue 20 F3: the budget of conflicts with other files' records travels with the file
+    """The budget of conflicts with other files' records travels with the file
     (MAX_REJECTED_RECORDS minus the records the validator rejected), in both lanes' results."""
     s3, _ = aws
     monkeypatch.setenv("MAX_REJECTED_RECORDS", "5")

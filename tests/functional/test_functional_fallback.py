@@ -204,7 +204,7 @@ def test_unsendable_record_reviews_fall_back_to_minimal_reviews(aws: Aws) -> Non
         "batch": 0,
         "source": SOURCE,
         "review_source": REVIEW_SOURCE,
-        # the items' shared `_pipeline_source` members, once per batch (issue 17)
+        # the items' shared `_pipeline_source` members, once per batch
         "item_source": source_members(SOURCE),
         "records": [
             _invalid_entry(0, "small"),
@@ -314,7 +314,7 @@ def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) 
         "file_rejected": False, "records": 9, "valid": 5, "large": 1, "invalid": 3, "batches": 0,
         "manifest": {"bucket": "in", "key": "_pipeline/work/x/batches.manifest", "version_id": "m1"},
         "ledger": {"expires_at": {"NULL": True}, "rejected_by_reason": {"M": {}},
-                   "rejected_by_rule": {"M": {"/a type": {"N": "2"}}}},  # issue 16: the validator's map
+                   "rejected_by_rule": {"M": {"/a type": {"N": "2"}}}},  # the validator's map
     }  # fmt: skip
     # WHEN the parent routes it
     result = aws.run(_parent_from(build_definition(), "RouteFile"), state, claimed=state["file"]["file_id"])
@@ -329,5 +329,5 @@ def test_an_accepted_file_records_the_validators_counts_in_the_ledger(aws: Aws) 
         "invalid": {"N": "3"},
         "file_rejected": {"BOOL": False},
     }
-    # AND (issue 16) the validator's counts per contract rule, copied as they are
+    # AND the validator's counts per contract rule, copied as they are
     assert ledger["rejected_by_rule"] == {"M": {"/a type": {"N": "2"}}}

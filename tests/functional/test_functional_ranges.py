@@ -1,4 +1,4 @@
-"""The validator's split-file steps against emulated S3 (handlers/rangestep.py, issue 22).
+"""The validator's split-file steps against emulated S3 (handlers/rangestep.py, the JSON Lines split).
 
 Failure classes: a ranged GET that reads the wrong bytes; a part summary or part manifest not found
 by the combining step; a gzip `.jsonl` split by its stored size (its ranges would be compressed

@@ -16,7 +16,7 @@ BUCKET = "uploads"
 def test_an_oversized_plain_upload_is_rejected_without_parsing_a_record(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Failure class: streaming a file whose rejection is known from its size. Fails before issue 17:
+    """Failure class: streaming a file whose rejection is known from its size. Fails before the cost cuts:
     the validator ignored ContentLength and parsed records up to MAX_FILE_BYTES first."""
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

@@ -1,4 +1,4 @@
-"""The validator's continuation steps against emulated S3 (handlers/turns.py, issue 22 item 2).
+"""The validator's continuation steps against emulated S3 (handlers/turns.py, the continuation loop).
 
 Failure classes: a turn's part or part summary not found by the combining step; turn 0's manifest
 overwritten by the joined one (a retried combining step would then read the joined manifest as turn

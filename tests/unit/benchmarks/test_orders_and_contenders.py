@@ -92,7 +92,7 @@ def test_a_contract_contender_leaves_the_product_rules_in_place(tmp_path) -> Non
 
 @pytest.mark.parametrize("form", ["jsonl", "array"])
 def test_the_flat_shape_has_five_invalid_kinds_and_the_contenders_agree(tmp_path: Path, form: str) -> None:
-    """The second record shape of the scoreboard (issue 17): floats, tags, nulls, booleans; 10 % invalid
+    """The second record shape of the scoreboard: floats, tags, nulls, booleans; 10 % invalid
     of five kinds, which every contender counts alike."""
     records = list(orders.records(50, profile="flat"))
     spoiled = [r for i, r in enumerate(records) if i % 10 == 9]

@@ -46,7 +46,8 @@ def test_usage_of_a_counted_run() -> None:
     assert (usage.s3_put, usage.s3_get) == (1, 2)
     (validator,) = usage.lambdas
     assert validator.seconds == 100 / 1769.0  # a full core at 1,769 MB
-    # a 100-record child: 3 waves of 40 puts (RECORD_CONCURRENCY, 10 before issue 21), plus start-up,
+    # a 100-record child: 3 waves of 40 puts (RECORD_CONCURRENCY, 10 before the batch child's time bound),
+    # plus start-up,
     # 50 ms each
     assert usage.express[0].seconds == 4 * 0.05
 
@@ -71,7 +72,7 @@ def test_floor_and_seed_of_the_same_run() -> None:
 
 
 def test_usage_of_a_run_prices_init_logs_and_storage() -> None:
-    """Issue 17: INIT at the cold-start share, log bytes with Lambda's own lines, storage by retention."""
+    """INIT at the cold-start share, log bytes with Lambda's own lines, storage by retention."""
     run = replace(
         _run(100, 1, invalid=10),
         order_item_bytes=90 * 900,
@@ -163,7 +164,7 @@ def test_scaled_files_are_extrapolated_from_large_lane_runs_only() -> None:
 
 
 def test_ledger_writes_are_priced_by_the_ledger_item_size() -> None:
-    """Issue 17: failure class: a ledger item past 1 KB (a longer key, more rule counts) billed at 2 write
+    """Failure class: a ledger item past 1 KB (a longer key, more rule counts) billed at 2 write
     units a write while the model kept 1 (fails before this commit: 1 unit a write whatever the size)."""
     # GIVEN a one-order file: claim + order put + done (3 writes, 1 order item of 1 unit)
     small = replace(

@@ -1,6 +1,7 @@
 """DynamoDB's item-size rule and its refusal of lone surrogates (emulator/patches/dynamodb_item_size.py).
 
-Failure classes (issue 20, F12): moto's own 405,000-byte sizing FAILED a valid 406 KB item that AWS
+Failure classes (the emulator's DynamoDB fidelity): moto's own 405,000-byte sizing FAILED a valid 406 KB item
+that AWS
 stores, stored an item of many list elements that AWS refuses (it counts no per-element bytes), and
 answered a lone surrogate with HTTP 500, which the pipeline retries as transient where AWS refuses
 it permanently. Each refusing/accepting case below fails without the patch (checked by removing

@@ -1,6 +1,6 @@
 """Injected faults (emulator/faults.py): seeded, counted by kind, where AWS has them.
 
-Failure classes (issue 20): the pipeline under throttling and 5xx answers (service_faults), an
+Failure classes: the pipeline under throttling and 5xx answers (service_faults), an
 EXPRESS child that runs twice (sfn_express_child_twice), an event delivered twice or late
 (eventbridge_state_machine_target). Before these patches moto answered every call and ran every
 child and event exactly once: every test here that expects a fault failed.

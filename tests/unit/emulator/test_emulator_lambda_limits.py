@@ -1,6 +1,7 @@
 """Lambda's limits in the in-process runner (emulator/lambda_runner.py): timeout, memory, a crash.
 
-Failure classes (issue 20, F2 and F12): a validator that needs more memory than its MemorySize,
+Failure classes (the memory bound, the emulator's DynamoDB fidelity): a validator that needs more memory than
+its MemorySize,
 or more time than its Timeout, is killed on AWS (the file FAILS on every retry) while the runner,
 before this change, let it finish and succeed; a handler killed part-way leaves some writes done
 and the rest never made, which the pipeline must survive. Each killed case here returned a result

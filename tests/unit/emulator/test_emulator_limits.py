@@ -1,4 +1,4 @@
-"""The one list of what is not emulated, rendered into both READMEs (emulator/limits.py)."""
+"""The one list of what is not emulated (emulator/limits.py), rendered into emulator/README.md only."""
 
 from __future__ import annotations
 
@@ -33,3 +33,15 @@ def test_the_check_fails_on_a_stale_readme(tmp_path: Path, monkeypatch: pytest.M
     assert readmes.main([]) == 1
     assert readmes.main(["--write"]) == 0
     assert readmes.main([]) == 0
+
+
+def test_the_list_is_in_one_place_and_the_user_guide_links_to_it() -> None:
+    """Failure class: a second copy of the list (the top-level README held one until the docs split)
+    drifting from the first, or the user guide losing its way to the list."""
+    assert limits.READMES == (limits.REPO_ROOT / "emulator" / "README.md",)
+    for document in ("README.md", "docs/user-guide.md"):
+        text = (limits.REPO_ROOT / document).read_text(encoding="utf-8")
+        assert limits.block_in(text) is None, f"{document} holds a copy of the not-emulated list"
+    guide = (limits.REPO_ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    assert "(../emulator/README.md#what-the-emulator-does-not-emulate)" in guide
+    assert "### What the emulator does not emulate" in limits.READMES[0].read_text(encoding="utf-8")

@@ -1,7 +1,8 @@
 """Emulated time (emulator/patches/sfn_emulated_time.py, emulator/clock.py): Retry waits advance the
 execution's clock instead of sleeping, and an EXPRESS execution stops at 5 emulated minutes.
 
-Failure class: an EXPRESS lane that runs past AWS's 5-minute limit (issue 20, F1). Before the patch
+Failure class: an EXPRESS lane that runs past AWS's 5-minute limit (the EXPRESS 5-minute bound). Before the
+patch
 moto slept every Retry interval for real and had no EXPRESS limit: each run below waited minutes
 (these tests' 60-second wait failed) and the EXPRESS ones would then have been caught and SUCCEEDED.
 """

@@ -44,8 +44,10 @@ def test_batches_hold_at_most_batch_max_records(run_data):
 
 def test_realistic_orders_fill_batches_to_the_record_cap_and_nearly_to_the_byte_limit():
     """Realistic orders (the benchmark's "realistic" profile, every 10th invalid) under a real-length
-    key fill batches almost to the byte limit (the source is carried once per batch, issue 17), and the
-    record cap stops them first, a few entries short: issue 21 lowered BATCH_MAX_RECORDS from 400 to
+    key fill batches almost to the byte limit (the source is carried once per batch since the cost cuts), and
+    the
+    record cap stops them first, a few entries short: the batch child's time bound lowered BATCH_MAX_RECORDS
+    from 400 to
     200 so that a batch child fits its 5 minutes (realistic batches held ~205 records by bytes). Each
     batch is one billed child start: the cap costs ~3 % more children on realistic orders, not 2x."""
     from handlers_testkit import run_bytes

@@ -81,7 +81,7 @@ def test_the_handler_reads_the_remaining_time_from_the_lambda_context():
 
 
 def test_the_handler_stops_at_a_record_boundary_with_a_checkpoint_instead_of_failing(monkeypatch):
-    """Issue 22 item 2 changed this: the handler used to raise ValidationTimeBudgetExceeded here (the
+    """The continuation loop changed this: the handler used to raise ValidationTimeBudgetExceeded here (the
     file FAILED); now it commits what it read as turn 0 and returns a checkpoint to continue from
     (handlers/turns.py). The named error remains where no boundary resumes (test_handlers_turns.py)."""
     import json

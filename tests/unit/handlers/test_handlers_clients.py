@@ -1,4 +1,4 @@
-"""boto3 clients are created once per container, not per invocation (issue 17 item 3)."""
+"""boto3 clients are created once per container, not per invocation."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def created(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_each_handler_reuses_one_client_per_service_across_invocations(created: list[str]) -> None:
     """Failure class: a cost paid per invocation that belongs to the container (a boto3 client is
-    ~8 ms wall, ~4 ms CPU of billed duration). Fails before issue 17: `_s3_client()` and
+    ~8 ms wall, ~4 ms CPU of billed duration). Fails before the cost cuts: `_s3_client()` and
     `store_large._client()` called boto3.client on every invocation."""
     # WHEN the validator's and store-large's client getters run as three invocations would
     first = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]

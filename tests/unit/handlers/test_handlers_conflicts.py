@@ -1,4 +1,4 @@
-"""Issue 20 F3: conflicts inside one file are found by the validator and count toward MaxRejectedRecords."""
+"""Conflicts inside one file are found by the validator and count toward MaxRejectedRecords."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def reference_entry(element: Any, valid: Valid, source: Any) -> str:
     item = dynamo.convert_exact(element.value).attributes
     item[KEY_ATTRIBUTE] = {"S": valid.order_id}
     item[HASH_ATTRIBUTE] = {"S": valid.hash}
-    # Since issue 17 the entry's item leaves `_pipeline_source` to the batch (item_source + index).
+    # Since the cost cuts the entry's item leaves `_pipeline_source` to the batch (item_source + index).
     entry = {
         "status": "valid",
         "index": element.index,

@@ -104,7 +104,7 @@ def test_a_wrapper_with_record_keys_is_unsupported_in_either_member_order(run_da
     # GIVEN an orders wrapper that also has order-info or contact-info, in some member order
     # WHEN validated
     result = run_data(text.encode(), "w.json")
-    # THEN it is unsupported_top_level (README rule), never one stored record
+    # THEN it is unsupported_top_level (docs/reference.md's rule), never one stored record
     assert outcome_of(result) == ("rejected", "unsupported_top_level")
 
 

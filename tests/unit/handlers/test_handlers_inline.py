@@ -92,7 +92,7 @@ def test_a_file_over_the_operators_own_limit_is_still_rejected_as_on_the_large_p
 
 
 def test_more_records_than_the_lane_stores_in_its_time_budget_are_handed_off() -> None:
-    """Issue 20 item 3: a file of one batch but more than INLINE_MAX_RECORDS records went inline
+    """A file of one batch but more than INLINE_MAX_RECORDS records went inline
     (up to 400 records, 40 waves of retries: ~2,000 s worst case in a 300 s lane); now it is handed off."""
     at_cap = "".join(json.dumps(_order(str(i))) + "\n" for i in range(INLINE_MAX_RECORDS)).encode()
     over = at_cap + (json.dumps(_order("last")) + "\n").encode()
@@ -107,7 +107,7 @@ def test_more_records_than_the_lane_stores_in_its_time_budget_are_handed_off() -
 
 
 def test_a_claim_checked_record_is_handed_off() -> None:
-    """Issue 20 item 3: the small lane routes no claim-checked record (a store-large Lambda call is 60 s
+    """The small lane routes no claim-checked record (a store-large Lambda call is 60 s
     x its attempts, past the lane's budget); a file holding one goes to the large lane."""
     body = json.dumps([_order("a"), {**_order("b"), "notes": "x" * (INLINE_RECORD_MAX_BYTES + 1)}]).encode()
     result = _inline(body, "large-record.json")

@@ -20,13 +20,13 @@ def test_an_accepted_file_gets_its_reasons_as_a_dynamodb_map_without_zeros() -> 
     assert attributes == {
         "expires_at": {"NULL": True},
         "rejected_by_reason": {"M": {"bad_json": {"N": "1"}, "missing_order_id": {"N": "2"}}},
-        # Issue 16: every accepted file also gets its per-rule map (empty here: no rule given).
+        # every accepted file also gets its per-rule map (empty here: no rule given).
         "rejected_by_rule": {"M": {}},
     }
 
 
 def test_an_accepted_file_gets_its_rule_counts_as_a_dynamodb_map() -> None:
-    """Issue 16 item 2: the ledger holds counts per `path keyword` (fails before: no such attribute)."""
+    """The ledger holds counts per `path keyword` (fails before: no such attribute)."""
     attributes = ledger_attributes(
         now=0,
         retention_days=0,
@@ -39,7 +39,7 @@ def test_an_accepted_file_gets_its_rule_counts_as_a_dynamodb_map() -> None:
 
 
 def test_the_rule_map_is_bounded_to_the_most_broken_rules_and_an_other_count() -> None:
-    """Issue 16 item 2: an item stays small whatever the file (top 50 by count, ties by name, + other)."""
+    """An item stays small whatever the file (top 50 by count, ties by name, + other)."""
     counts = {f"/items/{n:03} type": 1 + n % 3 for n in range(120)}
     kept = top_rules(counts)
     assert len(kept) == LEDGER_RULES + 1

@@ -1,4 +1,4 @@
-"""Issue 20 F10: a member name given twice rejects the record (`duplicate_member`), never stored last-wins."""
+"""A member name given twice rejects the record (`duplicate_member`), never stored last-wins."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 20 F2: memory is bounded for any record within the per-file limits, decided before it is spent.
+"""Memory is bounded for any record within the per-file limits, decided before it is spent.
 
 The measurements run in fresh interpreters (benchmarks/membound.py: peak RSS is that run's own). Before
 handlers/parsecost.py one JSON Lines record of 63 MiB of `[],` peaked at 5,016 MB, of DEL at 1,156 MB,

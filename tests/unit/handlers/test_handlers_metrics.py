@@ -161,7 +161,7 @@ def test_the_checker_refuses_what_the_specification_refuses() -> None:
 
 def test_log_properties_ride_in_the_file_document_and_cannot_overwrite_a_metric() -> None:
     """Failure class: a log field named like a metric or dimension silently changing what CloudWatch
-    extracts (the file document carries the log line's fields since issue 17)."""
+    extracts (the file document carries the log line's fields since the cost cuts)."""
     measured = metrics.FileMetrics(size_bytes=5, duration_ms=1.0, records=1, valid=1)
     line = {"message": "file validated inline", "bucket": "b", "key": "incoming/a.jsonl", "handoff": False}
 
@@ -216,7 +216,7 @@ def test_the_validator_prints_the_documents_on_stdout(
     }
     assert documents[1]["Reason"] == "missing_contact_info"
     assert {d["FunctionName"] for d in documents} == {"stack-ValidatorFunction-X"}
-    # AND the file's log line rides in the file document (issue 17: one line per file, not two): the
+    # AND the file's log line rides in the file document (the cost cuts: one line per file, not two): the
     # bucket, key and counts it said, never record content; the per-reason documents carry no key
     assert {k: documents[0][k] for k in ("message", "bucket", "key", "records", "valid", "invalid")} == {
         "message": "file validated",

@@ -19,7 +19,7 @@ from handlers.throughput import BATCH_MAX_RECORDS
 ROOT = Path(__file__).resolve().parents[3]
 MILLION = 1_000_000
 MEMORY_LIMIT_MB = 150
-# Since conflicts inside a file count (issue 20 F3), the validator keeps ~113 bytes per distinct
+# Since conflicts inside a file count, the validator keeps ~113 bytes per distinct
 # order_id (handlers/conflicts.py), at most TRACKED_ORDER_IDS of them: the one part of its memory that
 # grows with the file, bounded by that cap. The streaming part must still not grow.
 TRACKER_BYTES_PER_ORDER_ID = 120
@@ -46,7 +46,7 @@ def test_a_million_records_stream_in_bounded_memory(form):
     # WHEN the core validates them into a counting, discarding sink, in a fresh process
     measured = run_in_fresh_process(form)
     # THEN every record is counted and valid, in full batches: these ~520-byte entries reach the record
-    # cap (200 since issue 21 bounded a batch child's time; ~385 by bytes) before the byte limit
+    # cap (200 since a batch child's time was bounded; ~385 by bytes) before the byte limit
     assert measured["records"] == measured["valid"] == MILLION
     assert MILLION // BATCH_MAX_RECORDS <= measured["batches"] < MILLION // 100
     assert measured["input_mib"] > 150

@@ -1,8 +1,9 @@
-"""A file rejection says where (issue 16 item 5): `truncated` only when the document really ends early,
+"""A file rejection says where: `truncated` only when the document really ends early,
 `not_json` for any other syntax error, with the position (line, column, offset; byte offset for
 not_utf8), the same at every read size.
 
-Failure class: a parse error near the end of the file taken for truncation (fails before issue 16:
+Failure class: a parse error near the end of the file taken for truncation (fails before file rejections said
+where:
 handlers/textbuffer.py called any decode error within 16 characters of the end `truncated`, so
 `{"name": "a",}}` and a stray `}` before the end were `truncated`), and rejections without a position.
 """

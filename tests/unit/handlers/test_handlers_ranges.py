@@ -1,4 +1,4 @@
-"""Split vs unsplit (issue 22 item 4): the same bytes give the same outcome cut into byte ranges or not.
+"""Split vs unsplit: the same bytes give the same outcome cut into byte ranges or not.
 
 Failure classes: a record read by two ranges or by none; a global index or line number off by the
 blank lines, CRLF, BOM or a line longer than a range; a whole-file problem (too_many_rejections,
@@ -306,7 +306,7 @@ def _skipped_to(pieces: Any, offset: int) -> Any:
 
 @pytest.mark.parametrize("validating", [False, True])
 def test_a_range_streams_in_bounded_memory(validating: bool) -> None:
-    """Memory per invocation stays bounded per range (issue 22): counting the middle third of a
+    """Memory per invocation stays bounded per range: counting the middle third of a
     generated file peaks the same at 2,000 and 20,000 records; validating it peaks as an unsplit file of
     as many records (what test_handlers_million.py bounds at 1,000,000)."""
     import tracemalloc

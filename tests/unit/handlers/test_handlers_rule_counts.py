@@ -1,4 +1,4 @@
-"""Counts per contract rule (issue 16 item 2): which violations name a rule (`path keyword`), and the
+"""Counts per contract rule: which violations name a rule (`path keyword`), and the
 core's per-rule counts and first examples.
 
 Failure classes: a DynamoDB rule or an unparseable line counted as a contract rule, a record counted

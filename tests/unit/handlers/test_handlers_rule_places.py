@@ -1,4 +1,4 @@
-"""A rule is identified by its place in the contract (issue 16 item 1): every violation names its
+"""A rule is identified by its place in the contract: every violation names its
 keyword's schema location, and counts name a rule by its key (`pattern keyword`, one per place).
 
 Failure classes: a violation placed at the wrong keyword of the contract (checked against the

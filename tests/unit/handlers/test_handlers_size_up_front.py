@@ -1,4 +1,4 @@
-"""file_too_large decided from the object's size before any record is parsed (issue 17 item 3)."""
+"""file_too_large decided from the object's size before any record is parsed."""
 
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def test_an_uncompressed_object_over_the_limit_is_rejected_before_any_record(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Failure class: a cost paid for a known answer (a 10 GB file streamed for minutes before
-    file_too_large). Fails before issue 17: process_file had no stored size; it parsed ~max_file_bytes."""
+    file_too_large). Fails before the cost cuts: process_file had no stored size; it parsed
+    ~max_file_bytes."""
     # GIVEN an uncompressed 3 MiB file, a 1 MiB limit, and a spy on the record router
     data = lines(3 * 1024 * 1024 // len(LINE % 0))
     routed: list[int] = []

@@ -1,4 +1,4 @@
-"""Continued vs unbroken (issue 22 item 2): a file validated in turns gives the unsplit run's outcome.
+"""Continued vs unbroken: a file validated in turns gives the unsplit run's outcome.
 
 Failure classes: a record read by two turns or by none at a checkpoint; an index, a line number or a
 rejection position off after a resume (arrays, `orders` wrappers, gzip, JSON Lines, BOM, CRLF); a

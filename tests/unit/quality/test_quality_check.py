@@ -1,5 +1,5 @@
 """`check` (quality/cli.py): the validator core's verdicts on local files, per reason and per rule,
-with exit statuses 0/1/2 and one-line errors (issue 16 item 1).
+with exit statuses 0/1/2 and one-line errors.
 
 Failure classes: a check that disagrees with the pipeline (it must call handlers.pipeline.process_file
 itself: a re-implementation would drift), per-rule counts that are wrong (a record breaking two rules

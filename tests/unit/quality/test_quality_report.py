@@ -1,4 +1,4 @@
-"""The data-quality report (quality/report.py, issue 16 item 4): one self-contained HTML page with the
+"""The data-quality report (quality/report.py): one self-contained HTML page with the
 charts as inline SVG, and the same content as Markdown; rendered in headless Chromium when present.
 
 Failure classes: a page that loads something from the network (a script, a style sheet, an image, a

@@ -1,5 +1,5 @@
-"""Alarms reach someone: AlarmEmail creates an encrypted SNS topic with an email subscription (issue 15
-item 4). Fails before the change: the template had no topic, no subscription and no AlarmEmail."""
+"""Alarms reach someone: AlarmEmail creates an encrypted SNS topic with an email subscription.
+Fails before the change: the template had no topic, no subscription and no AlarmEmail."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def test_alarm_email_pattern(rendered: dict[str, Any]) -> None:
 
 def test_every_command_an_alarm_names_is_one_the_user_has(resources: dict[str, Any]) -> None:
     """An alarm tells the operator what to run: an installed `sales-pipeline` command and subcommand.
-    Failure class: a description naming an entry point the README no longer teaches (fails before this
+    Failure class: a description naming an entry point the documents no longer teach (fails before this
     change: ReviewQueueAlarm and RejectionRatioAlarm said `python -m review export` / `summary`)."""
     from review import cli
     from sales_pipeline.main import COMMANDS

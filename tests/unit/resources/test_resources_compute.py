@@ -35,7 +35,7 @@ def test_function_runs_the_handlers_folder_with_its_own_role_and_log_group(
     assert function["Runtime"] == "python3.12"
     assert function["Architectures"] == ["arm64"]
     assert function["Role"] == arn_of(role)
-    # AND it logs in the JSON format (issue 17): application lines at INFO (the printed EMF documents
+    # AND it logs in the JSON format: application lines at INFO (the printed EMF documents
     # are INFO: a higher level would drop the metrics), Lambda's own at the LambdaSystemLogLevel parameter
     assert function["LoggingConfig"] == {
         "LogGroup": ref(log_group),
@@ -49,7 +49,7 @@ def test_function_runs_the_handlers_folder_with_its_own_role_and_log_group(
 
 
 def test_lambda_system_log_level_drops_the_per_invocation_lines_by_default(rendered: dict[str, Any]) -> None:
-    """Issue 17: Lambda's START/REPORT lines (~330 bytes an invocation) are not sent unless asked for;
+    """Lambda's START/REPORT lines (~330 bytes an invocation) are not sent unless asked for;
     the parameter offers exactly the levels CloudFormation accepts for SystemLogLevel."""
     parameter = rendered["Parameters"]["LambdaSystemLogLevel"]
     assert parameter["Default"] == "WARN"
@@ -72,7 +72,7 @@ def test_store_large_finds_the_orders_table_through_its_environment(resources: d
 
 
 def test_validator_memory_parameter_defaults_to_1024_mb(rendered: dict[str, Any]) -> None:
-    """Issue 20 F2: the minimum fits the validator core's memory bound (fails before: MinValue 128)."""
+    """The minimum fits the validator core's memory bound (fails before: MinValue 128)."""
     # GIVEN the parameter
     memory = rendered["Parameters"]["ValidatorMemorySize"]
     # THEN it defaults to 1024, at least the core's 512 MB bound plus boto3 and buffers, within Lambda's max

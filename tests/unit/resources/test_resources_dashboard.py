@@ -94,7 +94,7 @@ def test_the_dashboard_shows_what_an_operator_asks_for(resources: dict[str, Any]
 
 
 def test_the_dashboard_covers_both_state_machines_and_the_watchdog(resources: dict[str, Any]) -> None:
-    """Issue 15 item 4: SmallFileStateMachine (every file up to 64 KiB) is on the dashboard, with every
+    """SmallFileStateMachine (every file up to 64 KiB) is on the dashboard, with every
     way an execution ends. Fails before the change (only StateMachine was shown)."""
     body, _ = _body(resources)
     executions = {(line[3], line[1]) for line in _metric_lines(body) if line[0] == "AWS/States"}

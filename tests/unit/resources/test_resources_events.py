@@ -109,7 +109,8 @@ def test_rule_starts_only_after_the_state_machines_policies_are_attached(resourc
         "StateMachineExecutionsPolicy",
     ]
     # AND a small file handed off at once reaches a large-file machine that may run its children
-    # (issue 21: SmallFileRule lacked the large machine's policies; resources/permissions.py ordering)
+    # (the permission proof: SmallFileRule lacked the large machine's policies; resources/permissions.py
+    # ordering)
     assert sorted(resources["SmallFileRule"]["DependsOn"]) == [
         "SmallFileStateMachineDeliveryPolicy",
         "StateMachineDeliveryPolicy",

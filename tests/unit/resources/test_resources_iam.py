@@ -40,7 +40,7 @@ def test_validator_reads_uploads_and_writes_only_the_working_prefix(resources: d
     # GIVEN the validator's role / THEN it grants exactly these
     assert grants(inline_statements(props(resources, "ValidatorRole"))) == {
         "ReadUploads": (["s3:GetObject", "s3:GetObjectVersion"], [objects()]),
-        # a missing upload answers 404 NoSuchKey (SourceNotFound), not 403 (issue 21)
+        # a missing upload answers 404 NoSuchKey (SourceNotFound), not 403
         "TellMissingObjects": (["s3:ListBucket"], [arn_of("IngestBucket")]),
         "WriteWorkingPrefix": (["s3:AbortMultipartUpload", "s3:PutObject"], [objects(WORKING_PREFIX)]),
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"], [arn_of("ValidatorLogGroup")]),
@@ -86,7 +86,8 @@ def test_state_machine_role_names_exactly_these_resources(resources: dict[str, A
         "ManageChildExecutions": (
             ["states:DescribeExecution", "states:StopExecution"],
             [
-                # the EXPRESS children's own ARNs (issue 21: `execution:${Name}/*` matched none of them)
+                # the EXPRESS children's own ARNs (the permission proof: `execution:${Name}/*` matched none
+                # of them)
                 {
                     "Fn::Sub": [
                         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:express:${Name}/*",

@@ -1,4 +1,4 @@
-"""Every alarm: its metric, threshold and action (issue 15 item 4, issue 20 item 2)."""
+"""Every alarm: its metric, threshold and action (alarms that reach someone, the watchdog)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_these_are_all_the_alarms(resources: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("alarm", sorted(SINGLE_METRIC_ALARMS))
 def test_single_metric_alarm(resources: dict[str, Any], alarm: str) -> None:
-    """Issue 15 item 4 / F1: timed-out and aborted executions of both machines, validator errors and
+    """Alarms that reach someone: timed-out and aborted executions of both machines, validator errors and
     throttles, the watchdog's errors and exhausted re-drives alarm. Fails before the change (none of
     TimedOut/Aborted/Errors/Throttles/RedrivesExhausted was alarmed)."""
     namespace, metric, dimension, value, statistic, periods, (operator, threshold) = SINGLE_METRIC_ALARMS[
@@ -113,7 +113,7 @@ def test_single_metric_alarm(resources: dict[str, Any], alarm: str) -> None:
 def test_age_alarm_fires_before_sqs_drops_the_message(
     rendered: dict[str, Any], resources: dict[str, Any], alarm: str
 ) -> None:
-    """Issue 15 item 4: the oldest message's age, in days, against MessageAgeAlarmDays (default 7 of
+    """The oldest message's age, in days, against MessageAgeAlarmDays (default 7 of
     SQS's 14-day retention). ReviewQueueAlarm no longer fires on any message. Fails before the change
     (ReviewQueueAlarm watched ApproximateNumberOfMessagesVisible >= 1)."""
     properties = props(resources, alarm)

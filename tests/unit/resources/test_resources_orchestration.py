@@ -128,7 +128,7 @@ def test_state_machine_is_standard_with_its_role_error_logging_and_tracing(resou
 def test_xray_tracing_is_a_parameter_off_by_default_on_both_state_machines(
     resources: dict[str, Any], rendered: dict[str, Any]
 ) -> None:
-    """Failure class: a cost nobody asked for. Fails before issue 17: tracing was always on (X-Ray
+    """Failure class: a cost nobody asked for. Fails before the cost cuts: tracing was always on (X-Ray
     bills $5 per million traces; at a trickle of one-order files nearly every execution is sampled)."""
     # GIVEN the Tracing parameter and its condition
     parameter = rendered["Parameters"]["Tracing"]

@@ -124,7 +124,8 @@ def test_a_bucket_policy_deny_is_a_gap_even_when_the_role_allows() -> None:
 
 
 def test_a_rule_that_can_start_before_its_machines_policies_is_refused() -> None:
-    """Fails before issue 21's fix: SmallFileRule depended only on its own machine's delivery policy,
+    """Fails before the permission proof's fix: SmallFileRule depended only on its own machine's delivery
+    policy,
     while a hand-off in its first seconds needs the large machine's executions policy."""
     template = copy.deepcopy(SHIPPED)
     template["Resources"]["SmallFileRule"]["DependsOn"] = ["SmallFileStateMachineDeliveryPolicy"]
@@ -135,7 +136,8 @@ def test_a_rule_that_can_start_before_its_machines_policies_is_refused() -> None
 
 
 def test_the_gaps_issue_21_found_are_derived_needs() -> None:
-    """The three gaps of issue 21 are needs the derivation finds (and the shipped grants now allow)."""
+    """The three gaps the permission proof found are needs the derivation finds (and the shipped grants now
+    allow)."""
     needs = {(n.principal, n.action, n.resource) for n in derive_needs(SHIPPED)}
     assert any(
         p == "StateMachineRole" and a == "states:DescribeExecution" and ":express:" in r for p, a, r in needs
@@ -321,7 +323,7 @@ def test_a_policy_the_evaluator_cannot_decide_is_one_line_not_a_traceback() -> N
 
 
 def test_an_index_query_through_an_unpacked_request_and_a_dead_letter_target_are_derived_needs() -> None:
-    """Found merging the watchdog (issue 20 item 2) under the proof (issue 21): its ledger query passes
+    """Found merging the watchdog under the proof: its ledger query passes
     IndexName inside a request dict (`query(**request)`) named by a constant, and its function has an
     asynchronous dead-letter queue; before, the proof asked for the table instead of the index and
     called the dead-letter grant unused."""

@@ -1,4 +1,4 @@
-"""Issue 20 F13: `review export` reads only what the stack owns, and makes a new file's name durable."""
+"""`review export` reads only what the stack owns, and makes a new file's name durable."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The review views of issue 16 (item 3, 4, 6): `show` sorted with LINE and VIOLATIONS and filters,
+"""The review views: `show` sorted with LINE and VIOLATIONS and filters,
 `summary` by rule, `report` from a ledger entry and reviews, `status --wait` naming each state change.
 
-Failure classes: verdicts computed but not shown (fails before issue 16: no LINE/VIOLATIONS columns, no
+Failure classes: verdicts computed but not shown (fails before the verdicts were shown: no LINE/VIOLATIONS
+columns, no
 per-rule counts), and bad input (a file that is not an export, a directory) as a traceback or a page of
 notes instead of one line with exit status 1.
 """
@@ -137,7 +138,8 @@ def test_summary_counts_by_rule_and_leaves_the_messages() -> None:
 def test_summary_and_show_count_every_rule_a_review_names_listed_or_not(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 16 (every broken rule counted): a review lists 20 violations; its `rules` name every rule
+    """Per-rule verdicts (every broken rule counted): a review lists 20 violations; its `rules` name every
+    rule
     the record breaks, and the views count those (fails before: only the listed violations' rules)."""
     listed = [
         {"path": f"/order-info/lines/{n}/sku", "rule": "pattern", "message": "m",

@@ -237,7 +237,7 @@ def test_check_is_one_clear_line_until_the_quality_package_exists(monkeypatch: p
 def test_a_contract_error_from_a_command_is_one_line_and_status_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The dispatcher's own handling (the contract checks that raise it are issue 15 item 1's, build.py's)."""
+    """The dispatcher's own handling (the contract checks that raise it are build.py's)."""
 
     def broken(argv: list[str]) -> int:
         raise ContractError(["handlers/record_contract.json: unsupported keyword 'requird' at #/", "second"])

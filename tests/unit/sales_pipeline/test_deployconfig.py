@@ -144,7 +144,7 @@ def test_random_text_is_a_configuration_or_one_line_seeded() -> None:
 
 
 def test_region_and_profile_options_override_the_file() -> None:
-    """`deploy --region/--profile` win over deploy.toml's (issue 15 item 6); the rest of the file stays.
+    """`deploy --region/--profile` win over deploy.toml's; the rest of the file stays.
     Failure class: an option that is parsed and then ignored (the file's region or profile used)."""
     config = parse(GOOD + 'region = "eu-west-1"\nprofile = "prod"\n[parameters]\nLogRetentionDays = 14\n')
     given = deployconfig.command_line(region="us-east-2", profile="staging")

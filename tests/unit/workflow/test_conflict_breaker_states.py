@@ -1,7 +1,7 @@
 """The conflict breaker's states in the rendered ASL (workflow/breaker.py; end to end:
 tests/e2e/test_e2e_conflict_breaker.py).
 
-Failure class (issue 20 F3): conflicts with records other files stored bypassed MaxRejectedRecords, so
+Failure class: conflicts with records other files stored bypassed MaxRejectedRecords, so
 a small upload could send any number of conflict reviews. Fails before the breaker: none of these
 states existed and a file ended DONE whatever its conflicts.
 """

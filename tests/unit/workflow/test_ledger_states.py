@@ -122,7 +122,7 @@ def test_every_ledger_write_after_the_claim_changes_only_the_claim_it_owns(
     ]
     expected = {"MarkFileDone", "MarkFileRejected", "MarkFileFailed"}
     # The large lane's conflict breaker is tripped in a child (TripConflictBreaker), not the parent.
-    # The large lane's continuation loop (issue 22 item 2) marks a file past its turns itself.
+    # The large lane's continuation loop marks a file past its turns itself.
     large = {"RecordValidation", "MarkFileTooManyContinuations"}
     expected |= large if definition is LARGE else {"MarkFileHandedOff", "MarkFileConflicted"}
     assert set(writes) == expected

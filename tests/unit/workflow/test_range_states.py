@@ -1,4 +1,4 @@
-"""Literal pins of a split file's states in the large lane (workflow/ranges.py, issue 22).
+"""Literal pins of a split file's states in the large lane (workflow/ranges.py, the JSON Lines split).
 
 Failure classes: a range that fails permanently leaving the file DONE with records missing (every
 range state must end in MarkFileFailed when its retries are spent); a range validated without the

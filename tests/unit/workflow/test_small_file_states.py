@@ -132,7 +132,7 @@ def _lane_variant(child: dict[str, Any]) -> dict[str, Any]:
 def test_store_records_runs_the_per_record_graph_of_the_batch_children_within_the_lane_budget(
     small: dict[str, Any], parent: dict[str, Any]
 ) -> None:
-    """Pins issue 20 item 3: the small lane's per-record graph is the children's own, except the lane's
+    """Pins the small lane's time bound: its per-record graph is the children's own, except the lane's
     retry budget (2 attempts, was 6) and no StoreLargeRecord branch (was a 60 s Lambda x 7 attempts)."""
     store = small["StoreRecords"]
     assert store["ItemsPath"] == "$.validation.batch.records"
@@ -214,7 +214,8 @@ def _longest_wait(states: dict[str, Any], name: str, items: int) -> float:
     """Retry waits and Task timeouts on the worst path from `name` to an end (the graph has no cycles);
     a Map runs `items` items in ceil(items / MaxConcurrency) waves, each as long as its worst item.
 
-    Before issue 20 item 3 this added a Map's item path once, not once per wave (220 s claimed for a
+    Before the small lane's time bound this added a Map's item path once, not once per wave (220 s claimed
+    for a
     lane whose real worst case was ~510 s for 100 records).
     """
     state = states[name]
@@ -238,7 +239,8 @@ def _rendered_small_file_asl() -> dict[str, Any]:
 def test_the_worst_case_waiting_fits_an_express_execution_with_room_for_the_calls() -> None:
     """An EXPRESS execution that reaches 5 minutes stops without running a Catch: the ledger item would
     stay IN_PROGRESS. Every wait on the way, in every wave of the largest inline file, is bounded so that
-    this cannot happen by waiting. Fails before issue 20 item 3: 40 waves x 153 s for 400 records."""
+    this cannot happen by waiting. Fails before the small lane's time bound: 40 waves x 153 s for 400
+    records."""
     definition = _rendered_small_file_asl()
     assert definition == build_small_file_definition()  # output/ is what the code builds
     worst = _longest_wait(definition["States"], definition["StartAt"], INLINE_MAX_RECORDS)

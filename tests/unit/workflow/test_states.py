@@ -73,7 +73,8 @@ LAMBDA_RETRY = {
     "MaxAttempts": 6,
     "MaxDelaySeconds": 20,
 }
-# Inside a batch child (EXPRESS, 5 minutes) every call retries twice, 1 s and 2 s (issue 21: the child
+# Inside a batch child (EXPRESS, 5 minutes) every call retries twice, 1 s and 2 s (the batch child's time
+# bound: the child
 # fits its limit by construction, output/worstcase.md); the STANDARD parent's calls retry 6 times.
 CHILD_RETRY = {"MaxAttempts": 2}
 TO_MARK_FAILED = {"ErrorEquals": ["States.ALL"], "Next": "MarkFileFailed", "ResultPath": "$.error"}
@@ -225,9 +226,9 @@ def test_route_file_separates_rejected_files_empty_files_and_batches(parent: dic
         "Choices": [
             {"BooleanEquals": True, "Next": "SendFileRejection", "Variable": "$.validation.file_rejected"},
             {"NumericGreaterThan": 0, "Next": "RecordValidation", "Variable": "$.validation.batches"},
-            # A split file's plan (batches 0, its ranges): validated range by range (issue 22).
+            # A split file's plan (batches 0, its ranges): validated range by range.
             {"IsPresent": True, "Next": "CountRanges", "Variable": "$.validation.ranges"},
-            # A first turn that stopped at a checkpoint: continued (issue 22 item 2, workflow/turns.py).
+            # A first turn that stopped at a checkpoint: continued (the continuation loop, workflow/turns.py).
             {"IsPresent": True, "Next": "StartContinuations", "Variable": "$.validation.checkpoint"},
         ],
         "Default": "MarkFileDone",
@@ -335,7 +336,7 @@ def test_a_child_maps_its_records_inline_and_outputs_only_the_batch_number(child
         "Type": "Map",
         "ItemsPath": "$.records",
         # each record: its entry, the batch's sources, and its own `_pipeline_source` (batch members +
-        # the entry's index: the manifest carries the source once per batch, issue 17)
+        # the entry's index: the manifest carries the source once per batch since the cost cuts)
         "ItemSelector": {
             "record.$": "$$.Map.Item.Value",
             "source.$": "$.source",
@@ -608,7 +609,7 @@ def test_an_accepted_file_keeps_the_validators_counts_in_the_ledger(parent: dict
             ":file_rejected": {"BOOL": False},
             # the validator's time to live (LedgerRetentionDays), N or NULL
             ":expires_at.$": "$.validation.ledger.expires_at",
-            # issue 16: the validator's counts per contract rule (a DynamoDB map, top 50 + other)
+            # the validator's counts per contract rule (a DynamoDB map, top 50 + other)
             ":rejected_by_rule.$": "$.validation.ledger.rejected_by_rule",
         },
     }

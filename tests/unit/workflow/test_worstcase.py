@@ -82,7 +82,7 @@ def test_the_committed_table_is_what_the_rendered_asl_gives_and_the_small_lane_f
     table, problems = worst_cases(template, definitions, SOURCES)
     assert problems == []
     assert table == (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
-    # issue 20 item 3: the largest inline file's worst case stays under 5 minutes with a minute to spare
+    # the largest inline file's worst case stays under 5 minutes with a minute to spare
     row = next(line for line in table.splitlines() if line.startswith(f"| {INLINE_MAX_RECORDS} records |"))
     seconds = int(row.split("|")[2].strip().removesuffix(" s").replace(",", ""))
     assert seconds <= EXPRESS_LIMIT_SECONDS - EXPRESS_MARGIN_SECONDS
@@ -144,7 +144,7 @@ def test_raising_any_one_max_attempts_of_the_small_lane_is_refused_naming_the_pa
 def test_raising_any_one_max_attempts_of_a_batch_child_is_refused_naming_the_path(
     state: str, index: int
 ) -> None:
-    """Issue 21: fails before this change (a ProcessBatches child past 5 minutes was accepted by
+    """Fails before this change (a ProcessBatches child past 5 minutes was accepted by
     ACCEPTED_CHILD_OVERRUNS, so a child's retriers could grow without limit and nothing was refused)."""
     # GIVEN the rendered definitions with one retrier inside the batch child raised to 20 attempts
     template, definitions = _rendered()
@@ -161,7 +161,7 @@ def test_raising_any_one_max_attempts_of_a_batch_child_is_refused_naming_the_pat
 
 
 def test_a_large_record_attempt_bounded_only_by_the_lambdas_timeout_is_refused() -> None:
-    """Issue 21: StoreLargeRecord's TimeoutSeconds is what lets a child fit; without it each attempt
+    """StoreLargeRecord's TimeoutSeconds is what lets a child fit; without it each attempt
     may last the function's own timeout (60 s before this change, 10 s since: still too long)."""
     template, definitions = _rendered()
     mutated = copy.deepcopy(definitions)
@@ -173,7 +173,7 @@ def test_a_large_record_attempt_bounded_only_by_the_lambdas_timeout_is_refused()
 
 
 def test_a_batch_child_storing_10_records_at_once_is_refused() -> None:
-    """Issue 21: the child's inline Map back at 10 at once (RECORD_CONCURRENCY before this change)
+    """The child's inline Map back at 10 at once (RECORD_CONCURRENCY before this change)
     runs 200 records in 20 waves of the record path: refused, the waves named."""
     template, definitions = _rendered()
     mutated = copy.deepcopy(definitions)
@@ -187,7 +187,7 @@ def test_a_batch_child_storing_10_records_at_once_is_refused() -> None:
 def test_build_refuses_a_batch_child_of_400_records(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """Through build.py, issue 21: BATCH_MAX_RECORDS back at 400 (its value before this change: 10
+    """Through build.py: BATCH_MAX_RECORDS back at 400 (its value before this change: 10
     waves of 40 in one child) is refused, the path named, and nothing is written. Fails before this
     change: the child's overrun was accepted (ACCEPTED_CHILD_OVERRUNS) and the build wrote output/."""
     monkeypatch.setattr(workflow.budgets, "BATCH_MAX_RECORDS", 400)
@@ -202,7 +202,7 @@ def test_build_refuses_a_lane_budget_past_the_limit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """Through build.py: the lane's retry budget raised to 6 (the large lane's) and 400 records inline
-    (the manifest batch's maximum), the state of main before issue 20 item 3: refused."""
+    (the manifest batch's maximum), the state of main before the small lane's time bound: refused."""
     monkeypatch.setattr(workflow.express, "LANE_ATTEMPTS", 6)
     monkeypatch.setattr(workflow.budgets, "INLINE_MAX_RECORDS", 400)
     assert build.main(["--output", str(tmp_path)]) == 2
@@ -212,21 +212,23 @@ def test_build_refuses_a_lane_budget_past_the_limit(
     assert not list(tmp_path.iterdir())
 
 
-def test_the_readmes_small_lane_figure_is_the_tables() -> None:
-    """The README's limit sentence comes from output/worstcase.md (it said 220 s, one wave's waits)."""
-    readme = " ".join((OUTPUT.parent / "README.md").read_text(encoding="utf-8").split())
-    match = re.search(r"its worst case \([^)]*\) is (\d+) s for (\d+) records", readme)
-    assert match, "README: the small lane's worst-case sentence is missing"
+def test_the_design_docs_small_lane_figure_is_the_tables() -> None:
+    """The design document's limit sentence comes from output/worstcase.md (it said 220 s, one wave's
+    waits)."""
+    design = " ".join((OUTPUT.parent / "docs" / "design.md").read_text(encoding="utf-8").split())
+    match = re.search(r"its worst case \([^)]*\) is (\d+) s for (\d+) records", design)
+    assert match, "docs/design.md: the small lane's worst-case sentence is missing"
     table = (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
     assert f"| {match.group(2)} records | {match.group(1)} s |" in table
     assert int(match.group(2)) == INLINE_MAX_RECORDS
 
 
-def test_the_readmes_batch_child_figure_is_the_tables() -> None:
-    """Issue 21: the README's figure for a batch child comes from output/worstcase.md, and fits."""
-    readme = " ".join((OUTPUT.parent / "README.md").read_text(encoding="utf-8").split())
-    match = re.search(r"A batch child's worst case \([^)]*\) is (\d+) s for (\d+) records", readme)
-    assert match, "README: the batch child's worst-case sentence is missing"
+def test_the_design_docs_batch_child_figure_is_the_tables() -> None:
+    """A batch child fits its 5 minutes: the design document's figure for a batch child comes from
+    output/worstcase.md, and fits."""
+    design = " ".join((OUTPUT.parent / "docs" / "design.md").read_text(encoding="utf-8").split())
+    match = re.search(r"A batch child's worst case \([^)]*\) is (\d+) s for (\d+) records", design)
+    assert match, "docs/design.md: the batch child's worst-case sentence is missing"
     table = (OUTPUT / "worstcase.md").read_text(encoding="utf-8")
     assert f"| one ProcessBatches child: {match.group(2)} records | {match.group(1)} s |" in table
     assert int(match.group(2)) == BATCH_MAX_RECORDS
