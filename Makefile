@@ -36,8 +36,9 @@ lint: $(STAMP)
 
 # Two workers (pytest-xdist), each file's tests together on one worker: module-scoped stacks stay
 # with their tests; the session stacks redeploy after a moto.mock_aws test resets a worker's server.
+# Files in tests/conftest.py's order (longest first), not by number of tests (xdist's default).
 test: $(PROJECT) check lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"

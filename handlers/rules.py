@@ -21,6 +21,7 @@ with ContractError (one line per problem, naming the file): never a record judge
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -76,11 +77,15 @@ def _safe(text: str) -> str:
     return text if is_sqs_safe(text) else json.dumps(text)[1:-1]
 
 
+# Both are pure functions of a place in the contract (a bounded set): cached, so a flood of rejected
+# records does not render the same key again per record.
+@functools.lru_cache(maxsize=4096)
 def rule_key(pattern: str, keyword: str) -> str:
     """How counts name a rule: `pattern keyword` (ROOT for the record itself)."""
     return _safe(f"{pattern or ROOT} {keyword}")
 
 
+@functools.lru_cache(maxsize=4096)
 def schema_location(location: tuple[str | int, ...]) -> str:
     """A keyword's place in the contract: `#` and its JSON Pointer."""
     return _safe("#" + pointer(location))
