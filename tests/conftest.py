@@ -9,7 +9,7 @@ os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest files first, so `make test`'s two workers (pytest-xdist, whole files each, in this
+    """The longest files first, so `make test`'s workers (pytest-xdist, whole files each, in this
     order: the Makefile passes --no-loadscope-reorder) end together instead of one finishing a
     two-minute file alone: files with a `slow` test (1,000,000-record and flood memory bounds), then
     the cli and e2e files (a stack deployed, executions in the emulator), then the rest. A stable sort:
