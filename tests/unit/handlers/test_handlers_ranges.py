@@ -64,12 +64,14 @@ def _rejection(error: FileRejected) -> tuple[Any, ...]:
     return (error.reason, error.message, error.rejections, error.position)
 
 
-def unsplit(data: bytes, *, max_rejected: int = 1000) -> tuple[Any, ...]:
+def unsplit(data: bytes, *, key: str = KEY, max_rejected: int = 1000) -> tuple[Any, ...]:
+    """The outcome of one uninterrupted read of `data` (the reference the split and the continued
+    reads must equal)."""
     manifest, claims = MemoryManifest(), MemoryClaims()
     try:
         summary = process_file(
             io.BytesIO(data),
-            source=source_for(KEY),
+            source=source_for(key),
             manifest=manifest,
             claims=claims,
             max_rejected=max_rejected,

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from handlers_testkit import FIXTURE_FILES, MemoryClaims, MemoryManifest, source_for
-from test_handlers_ranges import _entries, _rejection
+from test_handlers_ranges import _entries, _rejection, unsplit
 
 from handlers.errors import FileRejected, InvalidCheckpoint, ValidationTimeBudgetExceeded
 from handlers.pipeline import Turn, process_file
@@ -31,30 +31,6 @@ from handlers.turns import read_checkpoint, read_parts
 from tests.builders import order_text, valid_order
 
 MAX_FILE = 1 << 20
-
-
-def unbroken(data: bytes, key: str, *, max_rejected: int = 1000) -> tuple[Any, ...]:
-    manifest, claims = MemoryManifest(), MemoryClaims()
-    try:
-        summary = process_file(
-            io.BytesIO(data),
-            source=source_for(key),
-            manifest=manifest,
-            claims=claims,
-            max_rejected=max_rejected,
-        )
-    except FileRejected as rejected:
-        return ("rejected", _rejection(rejected))
-    assert manifest.committed is not None
-    counts = (summary.records, summary.valid, summary.large, summary.invalid)
-    batches = json.loads(manifest.committed)
-    return (
-        "accepted",
-        counts,
-        summary.rejected_by_reason,
-        summary.rejected_by_rule,
-        _entries(batches, claims),
-    )
 
 
 def continued(
@@ -160,7 +136,7 @@ def test_every_fixture_continued_at_every_record_boundary_gives_the_unsplit_outc
 ) -> None:
     """Every fixture as stored (gzip included), a turn stopping after every record (1), or every 2 or 5."""
     data = path.read_bytes()
-    assert continued(data, path.name, per_turn=per_turn)[0] == unbroken(data, path.name)
+    assert continued(data, path.name, per_turn=per_turn)[0] == unsplit(data, key=path.name)
 
 
 def _records(count: int, *, every_invalid: int = 0) -> list[str]:
@@ -192,7 +168,7 @@ def test_every_form_with_rejections_continued_gives_the_unsplit_outcome(
     global index and line."""
     for name, data in _forms(_records(12, every_invalid=4)).items():
         outcome, turns = continued(data, name, per_turn=per_turn, max_rejected=max_rejected)
-        assert outcome == unbroken(data, name, max_rejected=max_rejected), name
+        assert outcome == unsplit(data, key=name, max_rejected=max_rejected), name
         if outcome[0] == "accepted":
             assert turns >= 12 // per_turn, name
 
@@ -209,7 +185,7 @@ def test_a_problem_after_the_boundary_is_the_unsplit_runs_with_its_position() ->
         "broken_line.jsonl": ("\n".join(texts) + '\n{"a": \n' + texts[1]).encode(),
     }
     for name, data in cases.items():
-        expected = unbroken(data, name)
+        expected = unsplit(data, key=name)
         outcome, turns = continued(data, name, per_turn=1)
         assert outcome == expected, name
         assert turns > 1 or expected[0] == "rejected", name
@@ -227,7 +203,7 @@ def test_seeded_random_files_continued_at_seeded_boundaries() -> None:
         data = forms[name]
         assert continued(
             data, name, per_turn=per_turn, max_rejected=max_rejected, chunk_bytes=rng.randint(1, 64)
-        )[0] == unbroken(data, name, max_rejected=max_rejected), (name, per_turn, max_rejected)
+        )[0] == unsplit(data, key=name, max_rejected=max_rejected), (name, per_turn, max_rejected)
 
 
 class _Clock:
