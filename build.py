@@ -7,7 +7,7 @@ so that a reviewer sees in a pull request what a change does to the graph. Each 
 its generated hot path, handlers/recordcontract/generated/<contract>.py (committed and checked too).
 
 A contract the validator cannot enforce stops the build first, one line per problem naming the file
-(exit 2): nothing the build imports loads the shipped contract (handlers/rules.py does, at cold start).
+(exit 2): nothing the build imports loads the shipped contract (handlers/core/rules.py does, at cold start).
 """
 
 from __future__ import annotations
@@ -123,7 +123,8 @@ def render(contract: Path = CONTRACT) -> dict[str, str]:
     for name, (logical_id, asl) in machines.items():
         problems += [f"{name}: {problem}" for problem in check_graph(asl)]
         # Its paths, statuses, ledger writes and error names against the declared shapes (both
-        # machines: handlers/shapes.py, handlers/ledgeritem.py, handlers/review.py; workflow/seams.py).
+        # machines: handlers/seams/shapes.py, handlers/seams/ledgeritem.py, handlers/core/reviewmessages.py;
+        # workflow/seams.py).
         problems += [f"{name}: {problem}" for problem in seam_problems(asl)]
         embedded = template_dict["Resources"][logical_id]["Properties"].get("Definition")
         if embedded != asl:

@@ -18,10 +18,10 @@ With `--faults RATE` the emulator injects AWS's faults (throttling and 5xx answe
 EXPRESS children run twice, events delivered twice or late: emulator/faults.py) at that rate, seeded
 by `--seed`; each file's `--json` line then has `faults_injected`, the faults by kind while it ran.
 With `--range-bytes N` (emulator only) the large lane splits an uncompressed JSON Lines file of more
-than N bytes into ranges of N bytes, each validated by its own invocation (handlers/ranges.py); each
+than N bytes into ranges of N bytes, each validated by its own invocation (handlers/flows/ranges.py); each
 file's `validations` says how many validator invocations read its records.
 With `--turn-records N` (emulator only) every large-lane validator turn stops after N records at a
-record boundary and the state machine continues the file from its checkpoint (handlers/turns.py), as
+record boundary and the state machine continues the file from its checkpoint (handlers/flows/turns.py), as
 a turn on AWS does near its time budget; `validations` then counts the turns.
 """
 
@@ -38,7 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handlers.ledgeritem import LEDGER_DUPLICATES, LEDGER_REJECTED, LEDGER_REJECTED_BY_REASON, LEDGER_STORED
+from handlers.seams.ledgeritem import (
+    LEDGER_DUPLICATES,
+    LEDGER_REJECTED,
+    LEDGER_REJECTED_BY_REASON,
+    LEDGER_STORED,
+)
 from sales_pipeline import inputs
 from sales_pipeline.parsing import OneLineParser
 
@@ -433,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # A contract the validator cannot load would fail every execution without naming why: say it first.
     from handlers.recordcontract.buildcheck import shipping_problems
-    from handlers.schema import ContractError
+    from handlers.recordcontract.compiler import ContractError
 
     problems = shipping_problems(CONTRACT, name=CONTRACT_NAME)
     if problems:

@@ -10,8 +10,9 @@ Every figure comes from inputs measured in the same run or from a named constant
 - the stores' per-record counts: benchmarks/pipeline.py's large-lane files measured in the emulator and
   scaled per record (its 1,000,000-order scenario, `extrapolate`); what a split adds: the same file
   split into 2 and into 4 ranges in the emulator (a per-range and a per-file part);
-- handlers/throughput.py (ranges, concurrency), the rendered template (the validator's timeout and
-  memory, MaxFileBytes), handlers/contract.py VALIDATION_TIME_MARGIN_MS, handlers/s3io.py PART_BYTES;
+- handlers/seams/throughput.py (ranges, concurrency), the rendered template (the validator's timeout and
+  memory, MaxFileBytes), handlers/seams/settings.py VALIDATION_TIME_MARGIN_MS, handlers/adapters/s3io.py
+  PART_BYTES;
 - AWS limits, each with its page (LIMITS below; /work/shared/notes/aws-limits.md).
 Where a limit makes a size impossible the model names the bound instead of printing figures.
 The pure model is `split_jsonl`, `gzip_array`, `ceilings`; `main` measures and prints.
@@ -30,10 +31,10 @@ from typing import Any
 
 from benchmarks import cost
 from benchmarks.usage import Assumptions, Run, extrapolate, usage_of
-from handlers.contract import VALIDATION_TIME_MARGIN_MS
-from handlers.ranges import plan
-from handlers.s3io import PART_BYTES
-from handlers.throughput import (
+from handlers.adapters.s3io import PART_BYTES
+from handlers.flows.ranges import plan
+from handlers.seams.settings import VALIDATION_TIME_MARGIN_MS
+from handlers.seams.throughput import (
     BATCH_CONCURRENCY,
     MAX_CONTINUATIONS,
     MAX_RANGES,
@@ -249,7 +250,8 @@ def records_in(size: int, rates: Rates) -> int:
 
 
 def multipart_requests(size: int, part_bytes: int) -> int:
-    """S3 requests that write one object of `size` bytes as handlers/s3io.py does: one PUT, or create +
+    """S3 requests that write one object of `size` bytes as handlers/adapters/s3io.py does: one PUT, or
+    create +
     one per part + complete."""
     return 1 if size < part_bytes else math.ceil(size / part_bytes) + 2
 
@@ -385,7 +387,7 @@ def split_jsonl(size: int, inputs: Inputs, limits: Limits) -> Figures | Refused:
             size,
             f"its joined manifest ({manifest / GB:.1f} GB) exceeds S3's {limits.max_parts:,} parts x "
             f"PART_BYTES {limits.part_bytes / 2**20:.0f} MiB = {limits.max_manifest_bytes / GIB:.0f} GiB "
-            f"(handlers/s3io.py; {S3_QUOTAS_PAGE})",
+            f"(handlers/adapters/s3io.py; {S3_QUOTAS_PAGE})",
         )
     if combine_s > budget:
         return Refused(

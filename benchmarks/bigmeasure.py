@@ -3,9 +3,9 @@ machine, and what a split costs in the emulator.
 
 `core_rates` times, on the same realistic orders (benchmarks/orders.py, every 10th invalid), one full
 core: the validator core on JSON Lines, on a JSON array and on that array gzip-compressed (bytes of
-JSON text per second), the counting pass of a range (handlers/ranges.py count_range), zlib inflating
+JSON text per second), the counting pass of a range (handlers/flows/ranges.py count_range), zlib inflating
 the gzip alone (what a continuation turn of a gzip file spends skipping forward), and joining manifest
-parts (handlers/ranges.py join_manifests); medians of `repeats` runs, in CPU seconds of this process
+parts (handlers/flows/ranges.py join_manifests); medians of `repeats` runs, in CPU seconds of this process
 (what one dedicated core gives, whatever else the shared machine runs; Lambda bills the same work).
 `split_runs` sends one file through the emulated large lane split into 2 and then 4 ranges (the
 emulator's RANGE_BYTES, as `simulate --range-bytes`), counted like benchmarks/pipeline.py counts an
@@ -25,8 +25,8 @@ from typing import Any
 from benchmarks import orders
 from benchmarks.bodies import CountingSink
 from benchmarks.usage import Run
-from handlers.pipeline import process_file
-from handlers.ranges import count_range, join_manifests, plan
+from handlers.core.pipeline import process_file
+from handlers.flows.ranges import count_range, join_manifests, plan
 
 PROFILE = "realistic"
 INVALID_EVERY = 10

@@ -2,7 +2,7 @@
 
 Since 1 August 2025 Lambda bills the INIT phase of on-demand ZIP functions as duration. The work of a
 cold start here is the interpreter's start, `import handlers.validator` (the contract compiled at
-import), `import boto3` and the first client (handlers/clients.py makes it once per container). This
+import), `import boto3` and the first client (handlers/adapters/clients.py makes it once per container). This
 measures the CPU seconds of exactly that in a fresh process on this machine (median of `runs`); the
 model divides by the function's CPU share (memory / 1,769 MB), as for the validator's own work.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _SCRIPT = (
-    "import handlers.validator, handlers.clients, os;"
+    "import handlers.validator, handlers.adapters.clients, os;"
     "os.environ.setdefault('AWS_DEFAULT_REGION', 'us-east-1');"
-    "handlers.clients.client('s3')"
+    "handlers.adapters.clients.client('s3')"
 )
 
 

@@ -11,7 +11,7 @@ and the process's peak RSS (VmHWM, the interpreter and imports included).
   of manifest (batches of ≤ 100 entries and ≤ 200,000 bytes, `json.dumps` per batch).
 - bare: a stdlib parse-and-check loop and nothing else (the ceiling): streaming `raw_decode` with
   Decimal floats, the record checks, a count.
-- validator: `handlers.pipeline.process_file` with in-memory sinks (the product, default contract).
+- validator: `handlers.core.pipeline.process_file` with in-memory sinks (the product, default contract).
 - validator-ifs: the same with the record contract replaced by the original three hand-written `if`s
   (the baseline the contract's cost is measured against, issue 9).
 - validator-example: the same with examples/record-contract.json (a realistic contract that accepts
@@ -172,10 +172,10 @@ def naive(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]
 
 
 class _OriginalRules:
-    """The record rules before the contract: `check` above, as handlers.rules.Rules answers."""
+    """The record rules before the contract: `check` above, as handlers.core.rules.Rules answers."""
 
     def check(self, record: Any) -> Any:
-        from handlers.rules import Broken
+        from handlers.core.rules import Broken
 
         reason = check(record)
         return None if reason is None else Broken(reason, [], 0)
@@ -184,20 +184,21 @@ class _OriginalRules:
 def use_rules(name: str) -> Any:
     """Swap the validator's record contract for the contender (before anything is processed); the
     rules it replaced (run() puts them back: tests run contenders in one process)."""
-    import handlers.records
-    from handlers.rules import load_rules
+    import handlers.core.classify
+    from handlers.core.rules import load_rules
 
-    previous = vars(handlers.records)["RULES"]
+    previous = vars(handlers.core.classify)["RULES"]
     if name == "validator-ifs":
-        vars(handlers.records)["RULES"] = _OriginalRules()
+        vars(handlers.core.classify)["RULES"] = _OriginalRules()
     elif name == "validator-example":
         # With its generated hot path, as a stack carrying the example would run it.
-        vars(handlers.records)["RULES"] = load_rules(EXAMPLE_CONTRACT, generated="examples_record_contract")
+        rules = load_rules(EXAMPLE_CONTRACT, generated="examples_record_contract")
+        vars(handlers.core.classify)["RULES"] = rules
     return previous
 
 
 def validator(stream: BinaryIO, form: str, source: dict[str, Any]) -> dict[str, Any]:
-    from handlers.pipeline import process_file
+    from handlers.core.pipeline import process_file
 
     sink = MemorySink()
     # The per-file limits must not stop a benchmark file with 10 % invalid records.
@@ -247,7 +248,7 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
     if name == "naive":
         import boto3.dynamodb.types  # noqa: F401  (import time is not processing time)
     elif name.startswith("validator"):
-        import handlers.pipeline
+        import handlers.core.pipeline
 
         previous = use_rules(name)
     elif name == "check":
@@ -260,9 +261,9 @@ def run(name: str, form: str, path: Path) -> dict[str, Any]:
             cpu_seconds = time.process_time() - cpu_started
     finally:
         if previous is not None:
-            import handlers.records
+            import handlers.core.classify
 
-            vars(handlers.records)["RULES"] = previous
+            vars(handlers.core.classify)["RULES"] = previous
     return {
         "contender": name,
         "form": form,

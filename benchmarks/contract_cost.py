@@ -20,7 +20,7 @@ from typing import Any
 
 from benchmarks.contenders import EXAMPLE_CONTRACT, check
 from benchmarks.orders import encode, records
-from handlers.rules import CONTRACT_FILE, load_rules
+from handlers.core.rules import CONTRACT_FILE, load_rules
 
 CONTRACTS = {
     "default": (CONTRACT_FILE, "record_contract"),

@@ -1,6 +1,6 @@
 """What the template bills whatever the traffic (per month), and which priced item each resource type is.
 
-Fixed monthly: the validator's EMF custom metrics (handlers/metrics.py: each metric name x dimension
+Fixed monthly: the validator's EMF custom metrics (handlers/adapters/metrics.py: each metric name x dimension
 combination is one metric, billed per month it receives data), the alarms (one per metric they read:
 a metric-math alarm counts each metric), the dashboard. Read from output/template.json, so a new alarm
 or dashboard changes the figure. `RESOURCE_ITEMS` names, for every resource type the template may
@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from benchmarks import prices
-from handlers import metrics
-from handlers.contract import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
+from handlers.adapters import metrics
+from handlers.seams.settings import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
 
 CUSTOM_METRICS = "CloudWatch custom metrics (EMF)"
 ALARMS = "CloudWatch alarms"

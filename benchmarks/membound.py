@@ -7,7 +7,7 @@ and encoding cost per byte: empty containers, DEL (escaped as 6 bytes), astral c
 escaped), ASCII ending in one emoji (a 4-byte-a-character str when joined), deep-and-wide nesting,
 long numbers, short strings, members. `generated-N` shapes mix those
 pieces from a seeded random generator. Each runs in its own interpreter (peak RSS = VmHWM, that run's
-own) through `handlers.pipeline.process_file` with discarding sinks.
+own) through `handlers.core.pipeline.process_file` with discarding sinks.
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ _FRESH = """
 import io, json, sys
 from benchmarks.membound import gzipped, shape_body
 from benchmarks.validator import max_rss_mb
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
+from handlers.seams.errors import FileRejected
+from handlers.core.pipeline import process_file
 
 class Discard:
     def write(self, data): pass

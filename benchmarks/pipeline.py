@@ -40,7 +40,7 @@ from benchmarks.counting import counting
 from benchmarks.itemsize import item_bytes
 from benchmarks.logbytes import TEXT, aws_log_bytes, lambda_logs, system_log_bytes
 from benchmarks.usage import Assumptions, Run, Scenario, extrapolate, scenario, unpriced
-from handlers import metrics
+from handlers.adapters import metrics
 from resources.outputs import BUCKET_NAME, REVIEW_QUEUE_URL, SMALL_FILE_STATE_MACHINE_ARN, STATE_MACHINE_ARN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,7 +215,7 @@ def count_file(stack: Any, key: str, body: bytes, *, large_lane: bool = False, l
 
 def core_records_per_batch(source: dict[str, Any], records: int = CORE_BATCH_SAMPLE) -> tuple[float, float]:
     """(records per batch, records/s) of the validator core on `records` realistic orders from `source`."""
-    from handlers.pipeline import process_file
+    from handlers.core.pipeline import process_file
 
     body = orders.body(records, profile=PROFILE, invalid_every=INVALID_EVERY)
     sink = MemorySink()
@@ -278,7 +278,7 @@ def log_format(template: dict[str, Any]) -> str:
 def measure(stack: Any, sizes: list[int], run_id: str, *, log_format: str = TEXT) -> dict[str, Run]:
     """The one-order files (one valid, one invalid), one file per size, and the smallest size again
     through the large-file lane ("<n> large"): their counts by label."""
-    from handlers.contract import SMALL_FILE_MAX_BYTES
+    from handlers.seams.settings import SMALL_FILE_MAX_BYTES
 
     valid, invalid = orders.records(2, invalid_every=2, profile=PROFILE, prefix=f"{run_id}-single")
     bodies = {"1 valid": orders.encode(valid).encode(), "1 invalid": orders.encode(invalid).encode()}

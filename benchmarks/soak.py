@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from handlers.ledgeritem import (
+from handlers.seams.ledgeritem import (
     LEDGER_DUPLICATES,
     LEDGER_RECORDS,
     LEDGER_REJECTED,

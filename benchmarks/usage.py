@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from benchmarks import cost, prices
-from handlers.throughput import RECORD_CONCURRENCY
+from handlers.seams.throughput import RECORD_CONCURRENCY
 
 S3_PUT_CLASS = frozenset(
     {

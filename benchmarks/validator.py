@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.bodies import CountingSink, GeneratedBody, json_array, json_lines
-from handlers.model import Source
-from handlers.pipeline import Summary, process_file
+from handlers.core.pipeline import Summary, process_file
+from handlers.seams.model import Source
 
 FORMS: dict[str, tuple[str, Callable[[int], Iterator[bytes]]]] = {
     "jsonl": ("orders.jsonl", json_lines),

@@ -18,11 +18,17 @@ from emulator.reconcile import (
     reconcile,
     validator_count,
 )
-from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
-from handlers.ledgeritem import LEDGER_FILE_ID, LEDGER_REJECTED_BY_REASON, LEDGER_REJECTED_BY_RULE
-from handlers.model import Source, file_hash, manifest_key
-from handlers.rangekeys import SUMMARY_SUFFIX, summary_key
-from handlers.shapes import LOCATION_KEY, LOCATION_VERSION_ID, RESULT_BATCH, RESULT_HANDOFF, RESULT_MANIFEST
+from handlers.seams.ledgeritem import LEDGER_FILE_ID, LEDGER_REJECTED_BY_REASON, LEDGER_REJECTED_BY_RULE
+from handlers.seams.model import Source, file_hash, manifest_key
+from handlers.seams.rangekeys import SUMMARY_SUFFIX, summary_key
+from handlers.seams.settings import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
+from handlers.seams.shapes import (
+    LOCATION_KEY,
+    LOCATION_VERSION_ID,
+    RESULT_BATCH,
+    RESULT_HANDOFF,
+    RESULT_MANIFEST,
+)
 from resources.outputs import (
     BUCKET_NAME,
     FILE_LEDGER_TABLE_NAME,
@@ -34,7 +40,7 @@ from workflow.names import COMBINE_RANGES, COMBINE_TURNS, VALIDATE_FILE
 from workflow.paths import VALIDATION_KEY
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
-# The file ledger's key attribute (handlers/ledgeritem.py).
+# The file ledger's key attribute (handlers/seams/ledgeritem.py).
 FILE_LEDGER_KEY = LEDGER_FILE_ID
 
 
@@ -304,7 +310,7 @@ def manifest_batches(
 
 def inline_batches(validation: dict[str, Any] | None) -> list[dict[str, Any]] | None:
     """The small-file lane's classified entries: its validator result carries the file's one manifest
-    batch inline (handlers/inline.py) instead of a manifest in S3. None for any other result."""
+    batch inline (handlers/flows/inline.py) instead of a manifest in S3. None for any other result."""
     if not validation or validation.get(RESULT_HANDOFF) is not False or RESULT_BATCH not in validation:
         return None
     batch = validation[RESULT_BATCH]
@@ -328,7 +334,8 @@ class FileOutcome:
     problems: tuple[str, ...] = ()
     count: FileCount | None = None
     ledger: dict[str, Any] | None = None
-    # Validator invocations that read the file's records: its ranges when split (handlers/ranges.py), else 1.
+    # Validator invocations that read the file's records: its ranges when split (handlers/flows/ranges.py),
+    # else 1.
     validations: int = 1
 
     def summary(self) -> dict[str, Any]:
@@ -403,7 +410,8 @@ def outcome(
 
 def range_validations(stack: DeployedStack, target: Upload) -> int:
     """How many validator invocations read the file's records: one part summary per range of a split
-    file or per turn of a continued file (handlers/rangekeys.py summary_key), else the one validation."""
+    file or per turn of a continued file (handlers/seams/rangekeys.py summary_key), else the one
+    validation."""
     bucket = stack.output("BucketName")
     source: Source = {
         "bucket": bucket,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.ledgeritem import (
+from handlers.seams.ledgeritem import (
     LEDGER_DUPLICATES,
     LEDGER_FILE_REJECTED,
     LEDGER_INVALID,
@@ -23,7 +23,7 @@ from handlers.ledgeritem import (
     LEDGER_STORED,
     LEDGER_VALID,
 )
-from handlers.shapes import (
+from handlers.seams.shapes import (
     BATCH_RECORDS,
     KEY_HASH,
     KEY_INDEX,
@@ -115,9 +115,14 @@ def pipeline_count(ledger: FileCount | None, validator: FileCount | None) -> tup
     Never stored + rejected: that sum is what is being checked, so it cannot be the reference.
     """
     problems = []
-    if ledger and validator and (ledger.records, ledger.file_rejected) != (
-        validator.records,
-        validator.file_rejected,
+    if (
+        ledger
+        and validator
+        and (ledger.records, ledger.file_rejected)
+        != (
+            validator.records,
+            validator.file_rejected,
+        )
     ):
         problems.append(
             f"the ledger counts {_describe(ledger)} but the validator counted {_describe(validator)}"

@@ -1,7 +1,7 @@
 """Split and continued files in the emulator: set the validator's split threshold and range size
 (`simulate --range-bytes N`, the split e2e tests) and its records per turn (`simulate --turn-records N`,
 the continuation e2e tests: a turn stops after N records, as a turn on AWS stops near its time budget).
-Emulator only: on AWS handlers/throughput.py and the invocation's remaining time decide."""
+Emulator only: on AWS handlers/seams/throughput.py and the invocation's remaining time decide."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from botocore.config import Config
 
 from emulator.clients import HARNESS_AGENT
 from emulator.deploy import DeployedStack
-from handlers.rangekeys import RANGE_BYTES_ENV, TURN_RECORDS_ENV
+from handlers.seams.rangekeys import RANGE_BYTES_ENV, TURN_RECORDS_ENV
 
 VALIDATOR_FUNCTION = "ValidatorFunction"
 

@@ -11,13 +11,13 @@ if not __package__:
 import os
 from typing import Any
 
-from handlers import clients
-from handlers.awserrors import error_code, transient_as_named_error
-from handlers.claims import item_from_claim
-from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
-from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound
-from handlers.model import Pointer, Source
-from handlers.shapes import (
+from handlers.adapters import clients
+from handlers.adapters.awserrors import error_code, transient_as_named_error
+from handlers.core.claims import item_from_claim
+from handlers.seams.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound
+from handlers.seams.model import Pointer, Source
+from handlers.seams.settings import HASH_ATTRIBUTE, ORDERS_TABLE_ENV, PUT_CONDITION
+from handlers.seams.shapes import (
     EVENT_SOURCE,
     KEY_HASH,
     KEY_INDEX,
@@ -29,7 +29,7 @@ from handlers.shapes import (
 
 
 def _client(name: str) -> Any:
-    """The container's client for `name` (handlers/clients.py: created once, not per invocation)."""
+    """The container's client for `name` (handlers/adapters/clients.py: created once, not per invocation)."""
     return clients.client(name)
 
 

@@ -16,23 +16,21 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from handlers import clients
-from handlers.awserrors import error_code, transient_as_named_error
-from handlers.contract import (
-    DEFAULT_LEDGER_RETENTION_DAYS,
-    DEFAULT_MAX_FILE_BYTES,
-    DEFAULT_MAX_REJECTED_RECORDS,
-    LEDGER_RETENTION_DAYS_ENV,
-    MAX_FILE_BYTES_ENV,
-    MAX_REJECTED_RECORDS_ENV,
-)
-from handlers.errors import ConfigurationError, FileRejected, SourceNotFound
-from handlers.inline import INLINE_FLAG, validate_inline
-from handlers.ledger import ledger_attributes
-from handlers.metrics import FileMetrics, documents, emit
-from handlers.model import Source, file_hash, manifest_key
-from handlers.pipeline import Summary, Turn, process_file
-from handlers.rangekeys import (
+from handlers.adapters import clients
+from handlers.adapters.awserrors import error_code, transient_as_named_error
+from handlers.adapters.metrics import FileMetrics, documents, emit
+from handlers.adapters.s3io import S3ClaimWriter, S3ManifestWriter
+from handlers.core.pipeline import Summary, Turn, process_file
+from handlers.core.reviewmessages import file_review
+from handlers.core.sqssafe import review_source
+from handlers.flows.inline import INLINE_FLAG, validate_inline
+from handlers.flows.ledger import ledger_attributes
+from handlers.flows.ranges import is_gzip, is_splittable, plan
+from handlers.flows.rangestep import combine_step, found_source, range_step
+from handlers.flows.turns import continue_file, first_turn_result, read_parts
+from handlers.seams.errors import ConfigurationError, FileRejected, SourceNotFound
+from handlers.seams.model import Source, file_hash, manifest_key
+from handlers.seams.rangekeys import (
     CHECKPOINT,
     PARTS,
     RANGE,
@@ -42,11 +40,15 @@ from handlers.rangekeys import (
     TURNS,
     VALIDATIONS,
 )
-from handlers.ranges import is_gzip, is_splittable, plan
-from handlers.rangestep import combine_step, found_source, range_step
-from handlers.review import file_review
-from handlers.s3io import S3ClaimWriter, S3ManifestWriter
-from handlers.shapes import (
+from handlers.seams.settings import (
+    DEFAULT_LEDGER_RETENTION_DAYS,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_REJECTED_RECORDS,
+    LEDGER_RETENTION_DAYS_ENV,
+    MAX_FILE_BYTES_ENV,
+    MAX_REJECTED_RECORDS_ENV,
+)
+from handlers.seams.shapes import (
     LOCATION_BUCKET,
     LOCATION_KEY,
     LOCATION_VERSION_ID,
@@ -69,9 +71,7 @@ from handlers.shapes import (
     AcceptedResult,
     RejectedResult,
 )
-from handlers.sqssafe import review_source
-from handlers.throughput import MAX_CONTINUATIONS, RANGE_BYTES, SPLIT_THRESHOLD_BYTES
-from handlers.turns import continue_file, first_turn_result, read_parts
+from handlers.seams.throughput import MAX_CONTINUATIONS, RANGE_BYTES, SPLIT_THRESHOLD_BYTES
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -80,7 +80,7 @@ _RETRY_DECODED = _NOT_FOUND | {"AccessDenied", "403"}
 
 
 def _s3_client() -> Any:
-    """The container's S3 client (handlers/clients.py: created once, not per invocation)."""
+    """The container's S3 client (handlers/adapters/clients.py: created once, not per invocation)."""
     return clients.client("s3")
 
 
@@ -153,7 +153,8 @@ def _log(message: str, **fields: Any) -> None:
 def _emit_metrics(
     context: object, started: float, response: dict[str, Any], *, log: dict[str, Any], **measured: Any
 ) -> None:
-    """The file's EMF metrics (handlers/metrics.py), dimensioned by this function's name. `log`: the file's
+    """The file's EMF metrics (handlers/adapters/metrics.py), dimensioned by this function's name. `log`: the
+    file's
     log line ({"message", "bucket", "key", ...}), carried in the file's document instead of a line of its
     own (issue 17: one line per file)."""
     name = getattr(context, "function_name", None) or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "unknown")
@@ -183,7 +184,7 @@ class _Prefixed:
 
 def _split_plan(key: str, body: Any, stored_bytes: int | None, max_file_bytes: int) -> tuple[Any, Any]:
     """(the ranges of a file to split, or None; the body to read otherwise). RANGE_BYTES (emulator
-    only) sets both the threshold and the range size; unset, handlers/throughput.py decides."""
+    only) sets both the threshold and the range size; unset, handlers/seams/throughput.py decides."""
     range_bytes = limit_from_env(RANGE_BYTES_ENV, 0)
     threshold = range_bytes or SPLIT_THRESHOLD_BYTES
     if stored_bytes is None or not is_splittable(
@@ -258,7 +259,7 @@ def _located_source(event: dict[str, Any]) -> Source:
 def _continue_step(
     event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, max_file_bytes: int
 ) -> dict[str, Any]:
-    """A turn after the first of a file validated by continuation (handlers/turns.py)."""
+    """A turn after the first of a file validated by continuation (handlers/flows/turns.py)."""
     source = _located_source(event)
     bucket = source["bucket"]
     with transient_as_named_error("validate turn"):
@@ -279,7 +280,7 @@ def _continue_step(
 def _split_step(
     event: dict[str, Any], s3: Any, context: object, *, max_rejected: int, retention_days: int
 ) -> dict[str, Any]:
-    """A range of a split file (count or validate), or the combining step (handlers/rangestep.py)."""
+    """A range of a split file (count or validate), or the combining step (handlers/flows/rangestep.py)."""
     source = _located_source(event)
     bucket = source["bucket"]
     with transient_as_named_error("validate range"):
@@ -294,7 +295,7 @@ def _split_step(
             )
         started = time.monotonic()
         if event.get(TURNS) is True:
-            # A file validated by continuation (handlers/turns.py): its turns' pointers, checked.
+            # A file validated by continuation (handlers/flows/turns.py): its turns' pointers, checked.
             event = {**event, PARTS: read_parts(event[PARTS], most=MAX_CONTINUATIONS + 1)}
         source = found_source(event, source)
         try:
@@ -329,13 +330,13 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     """Validate one uploaded object.
 
     Event: {"bucket": str, "key": str, "version_id": str | null, "etag": str | null} and, from the
-    small-file lane, `"inline": true` (handlers/inline.py: the entries inline, or a hand-off; every
+    small-file lane, `"inline": true` (handlers/flows/inline.py: the entries inline, or a hand-off; every
     inline result has `handoff`).
-    A continued file's turns (handlers/turns.py) carry `checkpoint` and `parts`; a large-lane file that
+    A continued file's turns (handlers/flows/turns.py) carry `checkpoint` and `parts`; a large-lane file that
     stops at a record boundary before its time runs out returns {"file_rejected": false, "records":
     null, "batches": 0, "checkpoint", "parts"} (the state machine invokes it again from there).
-    A split file's steps (handlers/rangestep.py) carry `range` or `parts`; a large-lane file that
-    handlers/ranges.py splits returns only its plan: {"file_rejected": false, "records": null,
+    A split file's steps (handlers/flows/rangestep.py) carry `range` or `parts`; a large-lane file that
+    handlers/flows/ranges.py splits returns only its plan: {"file_rejected": false, "records": null,
     "ranges": [{"range", "start", "end"}, ...]}.
     Returns (docs/CONTRACT.md; counts and pointers only, never record content):
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
@@ -345,7 +346,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     ValidationTimeBudgetExceeded (less than VALIDATION_TIME_MARGIN_MS left of the invocation where no
     record boundary can be resumed from: the ledger records the name), InvalidCheckpoint (a
     continuation's checkpoint is not one a turn returns).
-    Prints the file's metrics on stdout in Embedded Metric Format (handlers/metrics.py).
+    Prints the file's metrics on stdout in Embedded Metric Format (handlers/adapters/metrics.py).
     Limits: MAX_REJECTED_RECORDS (default 1000) and MAX_FILE_BYTES (decoded, default 2 GiB).
     Needs s3:GetObject and s3:GetObjectVersion on the bucket's objects, s3:ListBucket on the bucket (a
     missing key is NoSuchKey, not AccessDenied); s3:PutObject and s3:AbortMultipartUpload on
@@ -372,7 +373,8 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     length = response.get("ContentLength")
     stored_bytes = length if isinstance(length, int) else None
     if not inline:
-        # A large uncompressed JSON Lines file is validated in ranges (handlers/ranges.py): its plan only.
+        # A large uncompressed JSON Lines file is validated in ranges (handlers/flows/ranges.py): its plan
+        # only.
         with transient_as_named_error("validate"):
             ranges, body = _split_plan(key, body, stored_bytes, max_file_bytes)
         if ranges is not None:
@@ -395,7 +397,8 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
     try:
         with transient_as_named_error("validate"):
             if inline:
-                # Small-file lane: the entries come back in the result, or a hand-off (handlers/inline.py).
+                # Small-file lane: the entries come back in the result, or a hand-off
+                # (handlers/flows/inline.py).
                 inline_result = validate_inline(
                     body,
                     source=source,
@@ -417,7 +420,7 @@ def handler(event: dict[str, Any], context: object) -> AcceptedResult | Rejected
                         rejected_by_rule=inline_result.pop(RESULT_REJECTED_BY_RULE),
                     )
                 return inline_result
-            # The large lane may stop at a record boundary and continue (handlers/turns.py).
+            # The large lane may stop at a record boundary and continue (handlers/flows/turns.py).
             turn = Turn(max_records=_turn_records())
             summary = process_file(
                 body,

@@ -1,4 +1,4 @@
-"""Watchdog Lambda: no file stays stuck in the ledger (decisions: handlers/watchdog_rules.py).
+"""Watchdog Lambda: no file stays stuck in the ledger (decisions: handlers/flows/watchdog_rules.py).
 
 Events (EventBridge, asynchronous):
 - a Scheduled Event (the sweep): every open file of the ledger's sparse index `OpenFiles` (status,
@@ -25,25 +25,9 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers.awserrors import error_code
-from handlers.contract import (
-    DEFAULT_MAX_REDRIVES,
-    FILE_LEDGER_TABLE_ENV,
-    MAX_REDRIVES_ENV,
-    REDRIVE_STATE_MACHINE_ENV,
-)
-from handlers.errors import ConfigurationError
-from handlers.ledgeritem import (
-    LEDGER_OPEN_INDEX,
-    LEDGER_OPEN_SINCE,
-    LEDGER_REDRIVES,
-    LEDGER_S3_OBJECT,
-    LEDGER_STATUS_FAILED,
-    LEDGER_STATUS_HANDED_OFF,
-    LEDGER_STATUS_IN_PROGRESS,
-)
-from handlers.metrics import FUNCTION_DIMENSION, NAMESPACE
-from handlers.watchdog_rules import (
+from handlers.adapters.awserrors import error_code
+from handlers.adapters.metrics import FUNCTION_DIMENSION, NAMESPACE
+from handlers.flows.watchdog_rules import (
     ENDED_STATUSES,
     EXECUTION_NOT_FOUND,
     Decision,
@@ -56,6 +40,22 @@ from handlers.watchdog_rules import (
     parse_time,
     redrive_event,
     redrive_name,
+)
+from handlers.seams.errors import ConfigurationError
+from handlers.seams.ledgeritem import (
+    LEDGER_OPEN_INDEX,
+    LEDGER_OPEN_SINCE,
+    LEDGER_REDRIVES,
+    LEDGER_S3_OBJECT,
+    LEDGER_STATUS_FAILED,
+    LEDGER_STATUS_HANDED_OFF,
+    LEDGER_STATUS_IN_PROGRESS,
+)
+from handlers.seams.settings import (
+    DEFAULT_MAX_REDRIVES,
+    FILE_LEDGER_TABLE_ENV,
+    MAX_REDRIVES_ENV,
+    REDRIVE_STATE_MACHINE_ENV,
 )
 
 SCHEDULED = ("aws.events", "Scheduled Event")

@@ -1,4 +1,4 @@
-"""Run the validator's own core (handlers.pipeline.process_file) on a local file: no AWS, no emulator.
+"""Run the validator's own core (handlers.core.pipeline.process_file) on a local file: no AWS, no emulator.
 
 The manifest and the claim packs the core writes are discarded; the verdicts, counts per reason and per
 contract rule and the first records breaking each rule are kept (positions only, never content).
@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from handlers.contract import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_REJECTED_RECORDS
-from handlers.errors import FileRejected
-from handlers.model import Source
-from handlers.pipeline import process_file
-from handlers.rules import Rules
+from handlers.core.pipeline import process_file
+from handlers.core.rules import Rules
+from handlers.seams.errors import FileRejected
+from handlers.seams.model import Source
+from handlers.seams.settings import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_REJECTED_RECORDS
 from quality.model import Example, FileQuality, split_rule
 
 # Files larger than this print progress on stderr, at most every PROGRESS_SECONDS.

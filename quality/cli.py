@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS
-from handlers.rules import Rules, load_rules
-from handlers.schema import ContractError
+from handlers.core.rules import Rules, load_rules
+from handlers.recordcontract.compiler import ContractError
+from handlers.seams.settings import DEFAULT_MAX_REJECTED_RECORDS
 from quality.checking import check_file
 from quality.model import FileQuality, position_text
 from quality.report import ReportError, report_format, write_report

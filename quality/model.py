@@ -58,7 +58,7 @@ class FileQuality:
 
 
 def split_rule(key: str) -> tuple[str, str]:
-    """(`pattern`, `keyword`) of a rule key `pattern keyword` (handlers/rules.py rule_key)."""
+    """(`pattern`, `keyword`) of a rule key `pattern keyword` (handlers/core/rules.py rule_key)."""
     path, _, keyword = key.rpartition(" ")
     return path, keyword
 

@@ -10,7 +10,7 @@ from troposphere.logs import LogGroup
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers.contract import (
+from handlers.seams.settings import (
     FILE_LEDGER_TABLE_ENV,
     LEDGER_RETENTION_DAYS_ENV,
     MAX_FILE_BYTES_ENV,
@@ -128,7 +128,7 @@ def validator_function(
             Variables={
                 MAX_REJECTED_RECORDS_ENV: Ref(max_rejected_records),
                 MAX_FILE_BYTES_ENV: Ref(max_file_bytes),
-                # The validator returns the ledger item's expires_at (handlers/ledger.py).
+                # The validator returns the ledger item's expires_at (handlers/flows/ledger.py).
                 LEDGER_RETENTION_DAYS_ENV: Ref(ledger_retention_days),
             }
         ),

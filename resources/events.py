@@ -9,7 +9,7 @@ from troposphere.s3 import Bucket
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers.contract import ACCEPTED_SUFFIXES, SMALL_FILE_MAX_BYTES
+from handlers.seams.settings import ACCEPTED_SUFFIXES, SMALL_FILE_MAX_BYTES
 from resources import ids
 
 # EventBridge's maximums: keep retrying a throttled or failing StartExecution for a day, then dead-letter.

@@ -12,7 +12,7 @@ from troposphere.logs import LogGroup
 from troposphere.s3 import Bucket
 from troposphere.stepfunctions import StateMachine
 
-from handlers.contract import CLAIMS_PREFIX, WORKING_PREFIX
+from handlers.seams.settings import CLAIMS_PREFIX, WORKING_PREFIX
 from resources import ids
 from resources.references import PolicyGrant
 

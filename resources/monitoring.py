@@ -10,8 +10,8 @@ from troposphere.logs import LogGroup
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers import metrics
-from handlers.contract import SECONDS_PER_DAY
+from handlers.adapters import metrics
+from handlers.seams.settings import SECONDS_PER_DAY
 from handlers.watchdog import REDRIVES_EXHAUSTED
 from resources import dashboard, ids
 from resources.skips import checkov_skips

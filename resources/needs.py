@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.contract import CLAIMS_PREFIX, WORK_PREFIX
+from handlers.seams.settings import CLAIMS_PREFIX, WORK_PREFIX
 from resources.handler_calls import Call, aws_calls
 from resources.samples import ACCOUNT, PARTITION, REGION, SampleStack
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from troposphere import Equals, Join, Not, Parameter, Ref
 
-from handlers.contract import (
+from handlers.seams.settings import (
     DEFAULT_LEDGER_RETENTION_DAYS,
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REDRIVES,

@@ -23,7 +23,7 @@ from troposphere.s3 import Bucket
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers.contract import WORK_PREFIX
+from handlers.seams.settings import WORK_PREFIX
 from workflow import names
 from workflow.names import integration_key
 

@@ -35,8 +35,8 @@ from troposphere.s3 import (
     VersioningConfiguration,
 )
 
-from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, REPLAY_PREFIX, WORK_PREFIX, WORKING_PREFIX
-from handlers.ledgeritem import LEDGER_OPEN_INDEX, LEDGER_OPEN_SINCE, LEDGER_REDRIVES, LEDGER_S3_OBJECT
+from handlers.seams.ledgeritem import LEDGER_OPEN_INDEX, LEDGER_OPEN_SINCE, LEDGER_REDRIVES, LEDGER_S3_OBJECT
+from handlers.seams.settings import CLAIMS_PREFIX, KEY_ATTRIBUTE, REPLAY_PREFIX, WORK_PREFIX, WORKING_PREFIX
 from resources import ids
 from resources.policies import deny_insecure_transport
 from resources.skips import checkov_skips
@@ -139,7 +139,7 @@ def ingest_bucket_policy(
     done by S3 itself and is not subject to the policy.
     """
     objects = Sub("${Bucket}/*", Bucket=GetAtt(bucket, "Arn"))
-    # A replay line names the origin kept in a stored item (handlers/replay.py): only operators write it.
+    # A replay line names the origin kept in a stored item (handlers/core/replay.py): only operators write it.
     account_root = Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")
     replay_writers = If(ids.HAS_REPLAY_WRITERS, Ref(replay_writer_arns), [account_root])
     return BucketPolicy(

@@ -17,14 +17,14 @@ from troposphere.logs import LogGroup
 from troposphere.sqs import Queue
 from troposphere.stepfunctions import StateMachine
 
-from handlers.ledgeritem import LEDGER_OPEN_INDEX
+from handlers.flows.watchdog_rules import ENDED_STATUSES
+from handlers.seams.ledgeritem import LEDGER_OPEN_INDEX
 from handlers.watchdog import STATUS_CHANGE
-from handlers.watchdog_rules import ENDED_STATUSES
 from resources import ids
 from resources.iam import _allow, _assumed_by, _inline, _write_own_logs
 
 # The sweep's period: a stuck EXPRESS file is marked FAILED and re-driven within its deadline
-# (handlers/watchdog_rules.py EXPRESS_DEADLINE_SECONDS, 6 min) plus this: at most 11 minutes.
+# (handlers/flows/watchdog_rules.py EXPRESS_DEADLINE_SECONDS, 6 min) plus this: at most 11 minutes.
 SCHEDULE_MINUTES = 5
 SCHEDULE_EXPRESSION = f"rate({SCHEDULE_MINUTES} minutes)"
 # A sweep that cannot start within its period is superseded by the next one.

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from handlers.ledgeritem import LEDGER_STATUS, LEDGER_STATUS_DONE
+from handlers.seams.ledgeritem import LEDGER_STATUS, LEDGER_STATUS_DONE
 from quality.report import ReportError, render_markdown, report_format, write_report
 from review import exportfile, jsonout, replayplan, report, show, status, summary
 from review.errors import ReviewError

@@ -21,16 +21,16 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from handlers.contract import (
+from handlers.core.jsonnumbers import parse_float, parse_int
+from handlers.core.jsontext import dumps
+from handlers.core.replay import RECORD_FIELD, origin_of
+from handlers.seams.settings import (
     HASH_ATTRIBUTE,
     KEY_ATTRIBUTE,
     REASON_UNPARSEABLE_LINE,
     REPLAY_PREFIX,
     SOURCE_ATTRIBUTE,
 )
-from handlers.jsonnumbers import parse_float, parse_int
-from handlers.jsontext import dumps
-from handlers.replay import RECORD_FIELD, origin_of
 from review.errors import ReviewError
 
 EXPORT_FORMAT = "sales-pipeline.review-export/1"

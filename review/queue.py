@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from handlers.contract import CLAIM_SUFFIX, CLAIMS_PREFIX, REPLAY_PREFIX
-from handlers.replay import origin_of, origin_problem
+from handlers.core.replay import origin_of, origin_problem
+from handlers.seams.settings import CLAIM_SUFFIX, CLAIMS_PREFIX, REPLAY_PREFIX
 from review.entries import loads
 from review.errors import ReviewError
 
 BATCH = 10  # SQS's maximum per ReceiveMessage / DeleteMessageBatch
-# handlers/model.py claim_key: `_pipeline/claims/<32 hex>/<pack number>.claims`.
+# handlers/seams/model.py claim_key: `_pipeline/claims/<32 hex>/<pack number>.claims`.
 _CLAIM_PACK_KEY = re.compile(re.escape(CLAIMS_PREFIX) + r"[0-9a-f]{32}/[0-9]+" + re.escape(CLAIM_SUFFIX))
 
 

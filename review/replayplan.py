@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handlers.contract import REASON_UNPARSEABLE_LINE
-from handlers.replay import RECORD_FIELD, origin_of
+from handlers.core.replay import RECORD_FIELD, origin_of
+from handlers.seams.settings import REASON_UNPARSEABLE_LINE
 from review.entries import fingerprint, loads, plain_item
 from review.exportfile import read_lines
 from review.words import count

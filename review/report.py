@@ -7,7 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from handlers.ledgeritem import (
+from handlers.core.pipeline import RULE_EXAMPLES
+from handlers.seams.ledgeritem import (
     LEDGER_FILE_REJECTED,
     LEDGER_INVALID,
     LEDGER_LARGE,
@@ -21,7 +22,6 @@ from handlers.ledgeritem import (
     LEDGER_STORED,
     LEDGER_VALID,
 )
-from handlers.pipeline import RULE_EXAMPLES
 from quality.model import Example, FileQuality, split_rule
 from review import status, summary
 from review.entries import exact_key

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from handlers.rules import review_rules
+from handlers.core.rules import review_rules
 from review.entries import loads
 from review.errors import ReviewError
 from review.exportfile import origin_of_line, read_lines
@@ -64,7 +64,7 @@ def kept(line: dict[str, Any], *, reason: str | None, file: str | None) -> bool:
 
 
 def violated(line: dict[str, Any]) -> list[str]:
-    """The contract rules (their keys, handlers/rules.py) an export line's review names."""
+    """The contract rules (their keys, handlers/core/rules.py) an export line's review names."""
     review = line.get("review")
     return review_rules(review) if isinstance(review, dict) else []
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from handlers.ledgeritem import (
+from handlers.seams.ledgeritem import (
     LEDGER_COUNTS,
     LEDGER_ERROR_NAME,
     LEDGER_EXECUTION_ARN,

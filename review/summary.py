@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.rules import review_rules
+from handlers.core.rules import review_rules
 from review.entries import exact_key
 from review.queue import BATCH, approximate_counts, body_of, drain
 from review.words import count
@@ -27,7 +27,7 @@ class Summary:
     in_flight: int = 0
     scanned: int = 0
     by_reason: Counter[str] = field(default_factory=Counter)
-    # Records per contract rule (its key, handlers/rules.py); a record breaking two rules counts under
+    # Records per contract rule (its key, handlers/core/rules.py); a record breaking two rules counts under
     # both, and once under a rule it breaks several times.
     by_rule: Counter[str] = field(default_factory=Counter)
     by_file: Counter[str] = field(default_factory=Counter)

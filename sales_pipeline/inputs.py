@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from handlers.contract import ACCEPTED_SUFFIXES
+from handlers.seams.settings import ACCEPTED_SUFFIXES
 
 
 class InputError(Exception):

@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _guarded(command: str, run: Callable[[list[str]], int], argv: list[str]) -> int:
     """Run a command; what it raises becomes one line on stderr and an exit status, never a traceback."""
-    from handlers.schema import ContractError
+    from handlers.recordcontract.compiler import ContractError
 
     try:
         return run(argv)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from handlers.core.rules import CONTRACT_FILE, CONTRACT_NAME
 from handlers.recordcontract.buildcheck import shipping_problems
-from handlers.rules import CONTRACT_FILE, CONTRACT_NAME
-from handlers.schema import ContractError
+from handlers.recordcontract.compiler import ContractError
 
 
 def check_contract(path: Path = CONTRACT_FILE, *, name: str = CONTRACT_NAME) -> None:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.contract import REASON_CONFLICT, SOURCE_ATTRIBUTE
-from handlers.ledgeritem import (
+from handlers.core.provenance import source_members
+from handlers.seams.ledgeritem import (
     LEDGER_COUNTED_BATCHES,
     LEDGER_DUPLICATES,
     LEDGER_EXECUTION_ARN,
@@ -36,8 +36,8 @@ from handlers.ledgeritem import (
     LEDGER_STATUS_FAILED,
     LEDGER_STORED,
 )
-from handlers.provenance import source_members
-from handlers.shapes import (
+from handlers.seams.settings import REASON_CONFLICT, SOURCE_ATTRIBUTE
+from handlers.seams.shapes import (
     BATCH_ITEM_SOURCE,
     BATCH_LEDGER,
     BATCH_NUMBER,
@@ -55,7 +55,7 @@ from handlers.shapes import (
     OUTCOME_STORED,
     RESULT_MAX_CONFLICTS,
 )
-from handlers.throughput import RECORD_CONCURRENCY
+from handlers.seams.throughput import RECORD_CONCURRENCY
 from workflow import names
 from workflow.breaker import (
     ERROR_NAME,
@@ -71,7 +71,7 @@ from workflow.sdk import Catch, Fail, InlineMap, Pass, Task
 # Where a record Map keeps its counts: {"stored", "duplicates", "rejected", "conflicts": n,
 # "reasons": {"conflict": {"N": "n"}}} (the last as a DynamoDB map entry, merged into rejected_by_reason).
 OUTCOMES = "$.outcomes"
-# Ledger item counters (N, handlers/ledgeritem.py) -> their key at OUTCOMES, written by every lane;
+# Ledger item counters (N, handlers/seams/ledgeritem.py) -> their key at OUTCOMES, written by every lane;
 # `rejected_by_reason` (M) per reason code.
 LEDGER_OUTCOME_COUNTS = {
     LEDGER_STORED: "stored",

@@ -1,7 +1,7 @@
 """The conflict breaker (issue 20 F3): conflicts with other files' records count toward MaxRejectedRecords.
 
 The validator rejects a file whole past MaxRejectedRecords rejected records, conflicts inside the file
-included (handlers/conflicts.py). A conflict with a record another file stored is found only at store
+included (handlers/core/conflicts.py). A conflict with a record another file stored is found only at store
 time (StoreRecord's condition, workflow/records.py), so its budget travels with the file: the
 validator's result carries `max_conflicts` = MaxRejectedRecords minus the records it rejected. Past
 it the file's stores stop and the file ends FAILED with error_name TooManyConflicts and its counts,

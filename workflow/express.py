@@ -1,7 +1,7 @@
 """The small-file lane: one EXPRESS execution validates a small file and routes its records itself.
 
 CheckObject ... ClaimFile are the large lane's states (workflow/files.py `file_entry`); ValidateFile
-invokes the validator with `"inline": true` (handlers/inline.py), which returns the file's one
+invokes the validator with `"inline": true` (handlers/flows/inline.py), which returns the file's one
 manifest batch in the result instead of writing a manifest. StoreRecords routes those entries with
 the one per-record graph (workflow/records.py) in an inline Map, and the file ends with the same
 MarkFileDone / SendFileRejection / MarkFileRejected / MarkFileFailed as the large lane.
@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
-from handlers.ledgeritem import LEDGER_HANDOFF_REASON
-from handlers.shapes import (
+from handlers.seams.ledgeritem import LEDGER_HANDOFF_REASON
+from handlers.seams.shapes import (
     EVENT_INLINE,
     LOCATION_BUCKET,
     LOCATION_KEY,
@@ -41,7 +41,7 @@ from handlers.shapes import (
     RESULT_RECORDS,
     SOURCE_ETAG,
 )
-from handlers.throughput import SMALL_FILE_RECORD_CONCURRENCY
+from handlers.seams.throughput import SMALL_FILE_RECORD_CONCURRENCY
 from workflow import names
 from workflow.batches import OUTCOMES, record_map
 from workflow.breaker import conflicts_past_limit
@@ -69,7 +69,7 @@ from workflow.sdk import Catch, Choice, Pass, Succeed, Task
 # Every call of the lane (ledger writes, reviews, record stores, the hand-off) retries 1 s, 2 s (at
 # most ~3 s of waiting), as the batch children do, instead of the STANDARD parent's ~51 s.
 LANE_ATTEMPTS = EXPRESS_LANE_ATTEMPTS
-# The validator reads at most a few MiB here (handlers/inline.py): seconds, even cold.
+# The validator reads at most a few MiB here (handlers/flows/inline.py): seconds, even cold.
 VALIDATE_TIMEOUT_SECONDS = 30
 # Errors of ValidateFile that hand the file to the large lane, whose retries are patient (throttling:
 # up to ~2 h) where an EXPRESS execution cannot be.
@@ -159,7 +159,7 @@ def build_small_file_workflow() -> Choice:
     validate_file = Task(
         names.VALIDATE_FILE,
         resource=names.sub(names.VALIDATOR_FUNCTION_ARN),
-        # The validator's event (handlers.shapes.InlineEvent), from the file's identity.
+        # The validator's event (handlers.seams.shapes.InlineEvent), from the file's identity.
         parameters={
             **{
                 f"{name}.$": f"$.file.{name}"

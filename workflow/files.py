@@ -11,8 +11,7 @@ from typing import Any
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
-from handlers.contract import MANIFEST_NAME, WORKING_PREFIX
-from handlers.ledgeritem import (
+from handlers.seams.ledgeritem import (
     LEDGER_ERROR_NAME,
     LEDGER_EXECUTION_ARN,
     LEDGER_FILE_ID,
@@ -29,8 +28,9 @@ from handlers.ledgeritem import (
     LEDGER_STATUS_HANDED_OFF,
     LEDGER_STATUS_IN_PROGRESS,
 )
-from handlers.rangekeys import CHECKPOINT, RANGES
-from handlers.shapes import (
+from handlers.seams.rangekeys import CHECKPOINT, RANGES
+from handlers.seams.settings import MANIFEST_NAME, WORKING_PREFIX
+from handlers.seams.shapes import (
     BATCH_ITEM_SOURCE,
     BATCH_LEDGER,
     BATCH_NUMBER,
@@ -53,7 +53,7 @@ from handlers.shapes import (
     RESULT_REASON,
     SOURCE_ETAG,
 )
-from handlers.throughput import BATCH_CONCURRENCY
+from handlers.seams.throughput import BATCH_CONCURRENCY
 from workflow import names
 from workflow.batches import (
     LEDGER_OUTCOME_COUNTS,
@@ -209,7 +209,7 @@ def ledger_update(
     )
 
 
-# The ledger item's time to live, as the validator computed it (handlers/ledger.py): N, or NULL (kept).
+# The ledger item's time to live, as the validator computed it (handlers/flows/ledger.py): N, or NULL (kept).
 EXPIRES_AT = validation(f"{RESULT_LEDGER}.{LEDGER_EXPIRES_AT}")
 # The validator's rejected records per reason code, as a DynamoDB map (M).
 VALIDATOR_REASONS = validation(f"{RESULT_LEDGER}.{LEDGER_REJECTED_BY_REASON}")
@@ -480,7 +480,7 @@ def build_file_workflow() -> Choice:
     validate_file = Task(
         names.VALIDATE_FILE,
         resource=names.sub(names.VALIDATOR_FUNCTION_ARN),
-        # The validator's event (handlers.shapes.ValidatorEvent), from the file's identity.
+        # The validator's event (handlers.seams.shapes.ValidatorEvent), from the file's identity.
         parameters={
             f"{name}.$": f"$.file.{name}"
             for name in (LOCATION_BUCKET, LOCATION_KEY, LOCATION_VERSION_ID, SOURCE_ETAG)
@@ -523,7 +523,7 @@ def claim_file(
                 LEDGER_EXECUTION_ARN: {"S.$": "$$.Execution.Id"},
                 LEDGER_STARTED_AT: {"S.$": "$$.Execution.StartTime"},
                 # Open from the claim (the watchdog's deadline counts from here), and what a
-                # re-drive rebuilds the event from (handlers/watchdog_rules.py).
+                # re-drive rebuilds the event from (handlers/flows/watchdog_rules.py).
                 LEDGER_OPEN_SINCE: {"S.$": "$$.State.EnteredTime"},
                 LEDGER_S3_OBJECT: {"S.$": "States.JsonToString($.file)"},
                 # The outcome counters start at zero at every claim (a re-claim replaces the item):

@@ -1,4 +1,4 @@
-"""Check a definition's writes to the file ledger against handlers/ledgeritem.py, and its counts.
+"""Check a definition's writes to the file ledger against handlers/seams/ledgeritem.py, and its counts.
 
 Every attribute a ledger task names (its Key, a putItem's Item, the attributes of its update and
 condition expressions) must be a declared ledger attribute, and every status it writes or compares
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from handlers.ledgeritem import (
+from handlers.seams.ledgeritem import (
     LEDGER_ATTRIBUTES,
     LEDGER_FILE_ID,
     LEDGER_LANE,
@@ -29,7 +29,7 @@ from workflow.batches import OUTCOMES
 _OPERAND = re.compile(r"([#:]?\w+)((?:\.[#:]?\w+)*)(\s*\()?")
 # Words of the expression grammar that are not attribute names.
 _KEYWORDS = frozenset({"SET", "REMOVE", "ADD", "DELETE", "AND", "OR", "NOT", "IN", "BETWEEN"})
-_DECLARED = "handlers/ledgeritem.py"
+_DECLARED = "handlers/seams/ledgeritem.py"
 _COMPARED = re.compile(r"(#\w+)\s*(?:=|<>)\s*(:\w+)")
 # A read of one of a record Map's counts (`$.outcomes.stored`, in a path or an intrinsic function).
 _OUTCOME = re.compile(re.escape(OUTCOMES) + r"\.(\w+)")

@@ -108,7 +108,7 @@ RECORD_REJECTED: Final = "RecordRejected"
 DESCRIBE_MINIMAL_REVIEW: Final = "DescribeMinimalReview"
 SEND_MINIMAL_REVIEW: Final = "SendMinimalReview"
 
-# Large lane, a split file (workflow/ranges.py, handlers/ranges.py): count the ranges' records and
+# Large lane, a split file (workflow/ranges.py, handlers/flows/ranges.py): count the ranges' records and
 # newlines, validate each range from the counts' prefix sums, combine the parts, route the result.
 COUNT_RANGES: Final = "CountRanges"
 COUNT_RANGE: Final = "CountRange"
@@ -117,7 +117,7 @@ VALIDATE_RANGE: Final = "ValidateRange"
 COMBINE_RANGES: Final = "CombineRanges"
 ROUTE_SPLIT_FILE: Final = "RouteSplitFile"
 
-# Large lane, a file validated by continuation (workflow/turns.py, handlers/turns.py): a bounded loop
+# Large lane, a file validated by continuation (workflow/turns.py, handlers/flows/turns.py): a bounded loop
 # of validator turns from each checkpoint, then the turns' parts combined and routed as a split file's.
 START_CONTINUATIONS: Final = "StartContinuations"
 CAN_CONTINUE: Final = "CanContinue"

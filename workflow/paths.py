@@ -1,4 +1,4 @@
-"""JSON paths into the state data, built from the names in handlers/shapes.py (never retyped here).
+"""JSON paths into the state data, built from the names in handlers/seams/shapes.py (never retyped here).
 
 So a renamed entry key, status or result key changes the handlers and the ASL together; the seams tests
 (tests/unit/seams) walk the rendered definition against those shapes.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from handlers.shapes import BATCH_RECORDS, BATCH_REVIEW_SOURCE, BATCH_SOURCE, KEY_ITEM, RESULT_MANIFEST
+from handlers.seams.shapes import BATCH_RECORDS, BATCH_REVIEW_SOURCE, BATCH_SOURCE, KEY_ITEM, RESULT_MANIFEST
 
 # A per-record iteration's input: {"record": <manifest entry>, "source": ..., "review_source": ...}
 # (the child's ItemSelector builds it from the batch).

@@ -1,4 +1,4 @@
-"""Large lane, a split file (handlers/ranges.py): two inline Maps over the validator's ranges, then a
+"""Large lane, a split file (handlers/flows/ranges.py): two inline Maps over the validator's ranges, then a
 combining step whose result is an unsplit validation's (its one joined manifest), routed as one.
 
 CountRanges (each range's records and newlines) -> ValidateRanges (each range from the prefix sums:
@@ -6,7 +6,7 @@ global record indexes and lines; its part of the manifest, packs and part summar
 (the file's result in `$.validation`) -> RouteSplitFile (the same outcomes as RouteFile). A range that
 fails is retried like ValidateFile; one that fails permanently fails the file (MarkFileFailed): never
 DONE with records missing. State data: the ranges, their counts and part pointers (no content), at
-most handlers/throughput.py MAX_RANGES of each.
+most handlers/seams/throughput.py MAX_RANGES of each.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 from stepfunctions.steps.choice_rule import ChoiceRule
 from stepfunctions.steps.states import State
 
-from handlers.rangekeys import COUNT, COUNTS, PARTS, RANGE, RANGES
-from handlers.shapes import (
+from handlers.seams.rangekeys import COUNT, COUNTS, PARTS, RANGE, RANGES
+from handlers.seams.shapes import (
     LOCATION_BUCKET,
     LOCATION_KEY,
     LOCATION_VERSION_ID,
@@ -25,7 +25,7 @@ from handlers.shapes import (
     RESULT_FILE_REJECTED,
     SOURCE_ETAG,
 )
-from handlers.throughput import RANGE_CONCURRENCY
+from handlers.seams.throughput import RANGE_CONCURRENCY
 from workflow import names
 from workflow.paths import VALIDATION, validation
 from workflow.retries import LAMBDA_TRANSIENT, throttled_then_transient
@@ -42,7 +42,7 @@ def _identity() -> dict[str, str]:
 
 
 def _range_task(state_id: str) -> Task:
-    """The validator on one range (the iteration's input is its event, handlers/rangestep.py)."""
+    """The validator on one range (the iteration's input is its event, handlers/flows/rangestep.py)."""
     return Task(
         state_id,
         resource=names.sub(names.VALIDATOR_FUNCTION_ARN),

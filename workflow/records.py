@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from stepfunctions.steps.choice_rule import ChoiceRule
 
-from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, PUT_CONDITION
-from handlers.shapes import (
+from handlers.seams.settings import HASH_ATTRIBUTE, KEY_ATTRIBUTE, PUT_CONDITION
+from handlers.seams.shapes import (
     ENTRY_STATUSES,
     ERROR_ORDER_CONFLICT,
     EVENT_SOURCE,
@@ -102,7 +102,7 @@ def build_record_processor(
     small-file lane and the batch children, with EXPRESS_LANE_ATTEMPTS. A record whose call still fails
     fails its execution, and with it the file (FAILED in the ledger, re-driven): never lost.
     `large_records`: route claim-checked entries to StoreLargeRecord; the small-file lane, whose
-    validator hands off a file with any large record (handlers/inline.py), routes none (an entry of
+    validator hands off a file with any large record (handlers/flows/inline.py), routes none (an entry of
     that status would be an UnknownEntry), so its worst case holds no Lambda timeout per record.
     """
     statuses = ENTRY_STATUSES if large_records else tuple(s for s in ENTRY_STATUSES if s != STATUS_LARGE)
@@ -158,7 +158,8 @@ def build_record_processor(
     store_large_record = Task(
         names.STORE_LARGE_RECORD,
         resource=names.sub(names.STORE_LARGE_FUNCTION_ARN),
-        # The store-large event (handlers.shapes.StoreLargeEvent): the entry's claim check and the source.
+        # The store-large event (handlers.seams.shapes.StoreLargeEvent): the entry's claim check and the
+        # source.
         parameters={
             f"{KEY_POINTER}.$": entry(KEY_POINTER),
             f"{KEY_HASH}.$": entry(KEY_HASH),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.shapes import ERROR_TRANSIENT
+from handlers.seams.shapes import ERROR_TRANSIENT
 from workflow.sdk import Retry
 
 # Error names as Step Functions reports them for each integration.
@@ -12,7 +12,7 @@ LAMBDA_TRANSIENT = [
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
     "Lambda.ClientExecutionTimeoutException",
-    # Raised by our handlers when S3/DynamoDB throttle or fail transiently (handlers/errors.py).
+    # Raised by our handlers when S3/DynamoDB throttle or fail transiently (handlers/seams/errors.py).
     ERROR_TRANSIENT,
 ]
 DYNAMODB_TRANSIENT = [

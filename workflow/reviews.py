@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.contract import REASON_CONFLICT, REVIEW_SCHEMA
-from handlers.shapes import KEY_INDEX, KEY_LINE, KEY_ORDER_ID, KEY_POINTER, KEY_REVIEW
+from handlers.seams.settings import REASON_CONFLICT, REVIEW_SCHEMA
+from handlers.seams.shapes import KEY_INDEX, KEY_LINE, KEY_ORDER_ID, KEY_POINTER, KEY_REVIEW
 from workflow import names
 from workflow.paths import RECORD_KEY, REVIEW_SOURCE, STORED_ITEM, entry
 from workflow.retries import DEFAULT_ATTEMPTS, SQS_TRANSIENT, transient

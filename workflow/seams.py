@@ -1,7 +1,7 @@
 """Check a rendered definition (either state machine) against the shapes the Lambda code uses.
 
-The ASL builds its paths, Choice values, ledger writes and error names from handlers/shapes.py and
-handlers/ledgeritem.py, so they cannot drift by a rename; this check catches what building cannot: a
+The ASL builds its paths, Choice values, ledger writes and error names from handlers/seams/shapes.py and
+handlers/seams/ledgeritem.py, so they cannot drift by a rename; this check catches what building cannot: a
 path typed by hand, a key read that no handler writes, a status without a route, an error name no
 Lambda raises, a ledger attribute or status nobody declared, a minimal review whose keys are not the
 declared ones. The large-file machine (ProcessBatches: parent, batch child, record iteration) and the
@@ -16,8 +16,13 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
-from handlers import shapes
-from handlers.review import MINIMAL_REVIEW_KEYS, MINIMAL_REVIEW_SEND_ERROR, file_review, record_review
+from handlers.core.reviewmessages import (
+    MINIMAL_REVIEW_KEYS,
+    MINIMAL_REVIEW_SEND_ERROR,
+    file_review,
+    record_review,
+)
+from handlers.seams import shapes
 from workflow import names
 from workflow.ledgerseams import ledger_problems, outcome_problems
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY, VALIDATION_KEY
@@ -35,7 +40,7 @@ def _keys(shape: Any) -> frozenset[str]:
 
 
 def review_keys() -> frozenset[str]:
-    """The keys of a record review as the validator writes it (handlers/review.py)."""
+    """The keys of a record review as the validator writes it (handlers/core/reviewmessages.py)."""
     review = record_review(reason="", message="", source={}, index=0, line=None, order_id=None)
     return frozenset(review)
 
@@ -45,7 +50,7 @@ def entry_keys() -> frozenset[str]:
 
 
 def file_review_keys() -> frozenset[str]:
-    """The keys of a file review as the validator writes it (handlers/review.py)."""
+    """The keys of a file review as the validator writes it (handlers/core/reviewmessages.py)."""
     return frozenset(file_review(reason="", message="", source={}))
 
 
@@ -216,7 +221,10 @@ def _review_problems(scopes: dict[str, dict[str, Any]]) -> Iterator[str]:
     for name, review in built.items():
         extra, missing = sorted(_param_keys(review) - minimal), sorted(minimal - _param_keys(review))
         if extra or missing:
-            yield f"{name} builds a minimal review with {extra} and without {missing} (handlers/review.py)"
+            yield (
+                f"{name} builds a minimal review with {extra} and without {missing}"
+                " (handlers/core/reviewmessages.py)"
+            )
 
 
 def _iteration_problems(scopes: dict[str, dict[str, Any]], *, small: bool) -> Iterator[str]:
@@ -257,13 +265,15 @@ def declaration_problems() -> list[str]:
     full = review_keys() & file_review_keys()
     unknown = sorted(set(MINIMAL_REVIEW_KEYS) - full - {MINIMAL_REVIEW_SEND_ERROR})
     return [
-        f"the minimal review's {key!r} is not a key of a full review (handlers/review.py)" for key in unknown
+        f"the minimal review's {key!r} is not a key of a full review (handlers/core/reviewmessages.py)"
+        for key in unknown
     ]
 
 
 def seam_problems(definition: dict[str, Any]) -> list[str]:
     """Every disagreement between `definition` (either state machine) and the declared shapes
-    (handlers/shapes.py, handlers/ledgeritem.py, handlers/review.py); empty when they agree."""
+    (handlers/seams/shapes.py, handlers/seams/ledgeritem.py, handlers/core/reviewmessages.py); empty when
+    they agree."""
     scopes = _scopes(definition)
     if not scopes:
         return [f"has neither {names.PROCESS_BATCHES} nor {names.STORE_RECORDS}: not a pipeline machine"]

@@ -1,10 +1,10 @@
-"""Large lane, a file validated by continuation (handlers/turns.py): a bounded loop of validator turns.
+"""Large lane, a file validated by continuation (handlers/flows/turns.py): a bounded loop of validator turns.
 
 RouteFile -> StartContinuations (the counter at 0) -> CanContinue (while the counter is below
-handlers/throughput.py MAX_CONTINUATIONS) -> ContinueValidation (the validator from the checkpoint,
+handlers/seams/throughput.py MAX_CONTINUATIONS) -> ContinueValidation (the validator from the checkpoint,
 retried like ValidateFile) -> RouteContinuation (another checkpoint: CountContinuation adds 1 to the
 counter, back to CanContinue; none: CombineTurns) -> CombineTurns (the turns' parts combined into the
-file's result, handlers/rangestep.py) -> RouteSplitFile. Past MAX_CONTINUATIONS the file is FAILED
+file's result, handlers/flows/rangestep.py) -> RouteSplitFile. Past MAX_CONTINUATIONS the file is FAILED
 with TooManyContinuations (MarkFileTooManyContinuations -> TooManyContinuations), never DONE with
 records missing, and out of the watchdog's index: a re-drive would need as many turns again. A turn
 that fails after its retries fails the file through MarkFileFailed (the Catch), re-driven as usual.
@@ -19,8 +19,8 @@ from __future__ import annotations
 from stepfunctions.steps.choice_rule import ChoiceRule
 from stepfunctions.steps.states import State
 
-from handlers.rangekeys import CHECKPOINT, PARTS, TURNS
-from handlers.throughput import MAX_CONTINUATIONS
+from handlers.seams.rangekeys import CHECKPOINT, PARTS, TURNS
+from handlers.seams.throughput import MAX_CONTINUATIONS
 from workflow import names
 from workflow.paths import VALIDATION, validation
 from workflow.ranges import identity
@@ -35,7 +35,7 @@ COUNTER = f"{TURN}.{COUNTER_KEY}"
 ERROR_TOO_MANY_CONTINUATIONS = "TooManyContinuations"
 TOO_MANY_CONTINUATIONS_CAUSE = (
     f"The file was not validated within {MAX_CONTINUATIONS + 1} validator invocations "
-    "(handlers/throughput.py MAX_CONTINUATIONS)"
+    "(handlers/seams/throughput.py MAX_CONTINUATIONS)"
 )
 
 

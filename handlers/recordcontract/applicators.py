@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from handlers.core.sqssafe import is_sqs_safe
 from handlers.recordcontract.checks import (
     AllOf,
     At,
@@ -23,7 +24,6 @@ from handlers.recordcontract.checks import (
     shown_name,
     step,
 )
-from handlers.sqssafe import is_sqs_safe
 
 
 class AnyOf(AllOf):

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from handlers.jsontext import dumps
+from handlers.core.jsontext import dumps
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import (
     ANNOTATIONS,
@@ -29,7 +29,7 @@ from handlers.recordcontract.reasons import BUILT_IN_REASONS, REASON_KEYWORD
 
 CONTRACT_TABLE_FILE = "record-contract.md"
 GENERATED_DIR = Path(__file__).resolve().parent / "generated"
-# The contract the validator ships with (handlers/rules.py reads it at cold start).
+# The contract the validator ships with (handlers/core/rules.py reads it at cold start).
 SHIPPED_CONTRACT = Path(__file__).resolve().parent.parent / "record_contract.json"
 _REASONS = {(pointer(path), rule): reason for (path, rule), reason in BUILT_IN_REASONS.items()}
 _CHILDREN = (
@@ -201,7 +201,7 @@ def render_contract_table(path: Path, *, name: str) -> str:
         "The reason code is the review's `reason` when that rule is the first broken one with a code",
         "(`x-reason` in the contract, inherited by the schemas inside; see docs/CONTRACT.md).",
         "Every record must also meet DynamoDB's own rules, which no contract relaxes (key, reserved",
-        "names, values, depth, size: see docs/user-guide.md, \"The record contract\").",
+        'names, values, depth, size: see docs/user-guide.md, "The record contract").',
         "",
         "| Path | Rule | Value | Reason code |",
         "|---|---|---|---|",

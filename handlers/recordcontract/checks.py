@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
-from handlers.jsonnumbers import HugeNumber
+from handlers.core.jsonnumbers import HugeNumber
 from handlers.recordcontract.formats import FORMAT_NAMES, FORMATS
 from handlers.recordcontract.values import (
     is_integer,
@@ -29,7 +29,7 @@ Path = tuple[str | int, ...]
 # Where a keyword is in the contract, as the walk reached it: its schema location (JSON Pointer parts,
 # through each $ref: JSON Schema's keywordLocation) and the readable pattern of the instance paths it
 # applies to (`/order-info/lines/*/quantity`: `*` any item or any member the keyword does not name).
-# Together with the keyword they identify a rule (handlers/rules.py, docs/CONTRACT.md).
+# Together with the keyword they identify a rule (handlers/core/rules.py, docs/CONTRACT.md).
 At = tuple[Path, str]
 TOP: At = ((), "")
 

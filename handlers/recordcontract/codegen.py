@@ -18,7 +18,7 @@ unevaluated*) calls the compiled keyword's own test, `tests["<JSON Pointer of th
 
 `render_module(contract, ...)` is called by build.py, which writes the text to
 handlers/recordcontract/generated/<contract>.py (committed: a reviewer reads the code that runs;
-`build.py --check` fails when it is stale). The Lambda imports that module (handlers/rules.py): no
+`build.py --check` fails when it is stale). The Lambda imports that module (handlers/core/rules.py): no
 `exec` at run time. Contract text reaches the source only as `repr()` literals and as comments escaped
 to printable ASCII, so no contract can change the program or break its syntax (a seeded fuzz proves
 it: tests/unit/handlers/test_contract_fuzz.py).
@@ -30,7 +30,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from handlers.jsonnumbers import HugeNumber
+from handlers.core.jsonnumbers import HugeNumber
 from handlers.recordcontract.applicators import DependentRequired, IfThenElse
 from handlers.recordcontract.checks import (
     AllOf,
@@ -437,7 +437,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from handlers.jsonnumbers import HugeNumber
+from handlers.core.jsonnumbers import HugeNumber
 from handlers.recordcontract.checks import REMAINDER, multiple_of
 from handlers.recordcontract.formats import FORMATS
 from handlers.recordcontract.values import is_multiple
@@ -463,4 +463,3 @@ def render_module(nodes: dict[str, Node], located: dict[str, Check], *, contract
     body += [f"        {where!r}: {name}," for where, name in made.items()]
     body += ["    }", ""]
     return head + "\n".join(body)
-

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from handlers.jsonnumbers import parse_float
+from handlers.core.jsonnumbers import parse_float
+from handlers.core.sqssafe import is_sqs_safe
 from handlers.recordcontract.applicators import (
     AnyOf,
     Contains,
@@ -60,7 +61,6 @@ from handlers.recordcontract.checks import (
 from handlers.recordcontract.formats import FORMATS
 from handlers.recordcontract.reasons import MAX_REASON_CODES, REASON_KEYWORD, reason_code_problem
 from handlers.recordcontract.values import TYPE_NAMES
-from handlers.sqssafe import is_sqs_safe
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # The order violations are listed in (and x-reason codes found in): the unevaluated* keywords last,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.contract import (
+from handlers.seams.settings import (
     FILE_REASONS,
     REASON_CONTRACT_VIOLATION,
     REASON_MISSING_CONTACT_INFO,

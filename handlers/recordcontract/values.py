@@ -1,6 +1,6 @@
 """JSON values as a JSON Schema validator sees them: type names, equality, uniqueness, exact multipleOf.
 
-Records are parsed with numbers as int or Decimal (handlers/jsonnumbers.py), so every comparison here is
+Records are parsed with numbers as int or Decimal (handlers/core/jsonnumbers.py), so every comparison here is
 exact: no float ever meets `multipleOf` or `maximum`. A HugeNumber (beyond what a Decimal holds) is a
 number, but no numeric rule can be proven for it: it fails them all (DynamoDB refuses it anyway).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from handlers.jsonnumbers import HugeNumber
+from handlers.core.jsonnumbers import HugeNumber
 
 TYPE_NAMES = ("null", "boolean", "object", "array", "number", "string", "integer")
 

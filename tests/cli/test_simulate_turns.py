@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from handlers.throughput import INLINE_MAX_RECORDS
+from handlers.seams.throughput import INLINE_MAX_RECORDS
 
 from .simulating import simulate
 
 pytestmark = pytest.mark.cli
-
 
 
 @pytest.mark.parametrize("value", ["0", "-5"])

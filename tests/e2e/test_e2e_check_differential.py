@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from handlers.contract import ACCEPTED_SUFFIXES, REASON_CONFLICT
+from handlers.seams.settings import ACCEPTED_SUFFIXES, REASON_CONFLICT
 from quality.checking import check_file
 from quality.model import FileQuality
 

@@ -28,8 +28,8 @@ import pytest
 
 import emulator
 import simulate
+from handlers.core.rules import review_rules
 from handlers.recordcontract import buildcheck
-from handlers.rules import review_rules
 from quality import cli as check_cli
 
 from .test_e2e_contract import _deploy_with

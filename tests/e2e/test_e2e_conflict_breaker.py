@@ -21,8 +21,8 @@ from botocore.config import Config
 
 from benchmarks.soak import _order
 from emulator.clients import HARNESS_AGENT
-from handlers.contract import SMALL_FILE_MAX_BYTES
-from handlers.ledgeritem import LEDGER_OPEN_SINCE
+from handlers.seams.ledgeritem import LEDGER_OPEN_SINCE
+from handlers.seams.settings import SMALL_FILE_MAX_BYTES
 from workflow.breaker import ERROR_TOO_MANY_CONFLICTS
 
 from .conftest import Pipeline

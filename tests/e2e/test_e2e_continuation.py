@@ -6,7 +6,7 @@ Failure classes: records lost or stored twice at a checkpoint; indexes that rest
 manifest part missing from the joined manifest; a turn that fails once failing the file; a file that
 needs more turns than the loop allows ending DONE with records missing, or looping on. The emulator's
 validator stops each turn after TURN_RECORDS records (emulator/splitting.py, as `simulate
---turn-records`), as a turn on AWS stops near its time budget (handlers/pipeline.py Turn). Fails before
+--turn-records`), as a turn on AWS stops near its time budget (handlers/core/pipeline.py Turn). Fails before
 this change: a large-lane file that ran out of time FAILED (ValidationTimeBudgetExceeded).
 """
 
@@ -21,7 +21,7 @@ import pytest
 from emulator import faults
 from emulator.outcome import Upload
 from emulator.splitting import set_turn_records
-from handlers.throughput import INLINE_MAX_RECORDS, MAX_CONTINUATIONS
+from handlers.seams.throughput import INLINE_MAX_RECORDS, MAX_CONTINUATIONS
 
 from .conftest import Pipeline, assert_no_loss
 

@@ -18,8 +18,8 @@ import pytest
 
 import emulator
 from emulator.outcome import Executions, ReviewInbox, Upload, ledger_item
+from handlers.core.rules import CONTRACT_NAME
 from handlers.recordcontract.buildcheck import contract_problems, module_name, render_generated
-from handlers.rules import CONTRACT_NAME
 from tests.builders import valid_order
 
 from .conftest import TEMPLATE, Pipeline, assert_no_loss

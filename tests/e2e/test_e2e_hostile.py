@@ -25,7 +25,7 @@ from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
 from emulator import lambda_runner
 from emulator.reconcile import ranges
-from handlers.inline import SMALL_FILE_MAX_BYTES
+from handlers.flows.inline import SMALL_FILE_MAX_BYTES
 from tests.builders import CONTACT_INFO, order_without, valid_order
 from workflow.reviews import MINIMAL_MESSAGE
 

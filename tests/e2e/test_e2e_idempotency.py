@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from handlers.contract import HASH_ATTRIBUTE, SOURCE_ATTRIBUTE
+from handlers.seams.settings import HASH_ATTRIBUTE, SOURCE_ATTRIBUTE
 from tests.builders import valid_order
 
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of

@@ -2,7 +2,7 @@
 carried, `_pipeline_source` included (the cost cuts: a differential test against the old output).
 
 The reference is the item the validator computed before the cost cuts and still computes for its size
-check: `Valid.item` (handlers/records.py), which is what every manifest entry carried in full and what
+check: `Valid.item` (handlers/core/classify.py), which is what every manifest entry carried in full and what
 StoreRecord put. The state machine now rebuilds `_pipeline_source` from the batch's item_source and the
 entry's index (workflow/paths.py STORED_ITEM); each stored item must equal the reference.
 """
@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from benchmarks import orders
-from handlers.inline import SMALL_FILE_MAX_BYTES
-from handlers.records import Valid
-from handlers.replay import REPLAY_FIELD, classify_line
-from handlers.textbuffer import DECODER
+from handlers.core.classify import Valid
+from handlers.core.replay import REPLAY_FIELD, classify_line
+from handlers.core.textbuffer import DECODER
+from handlers.flows.inline import SMALL_FILE_MAX_BYTES
 
 from .conftest import Pipeline, assert_no_loss, plain
 

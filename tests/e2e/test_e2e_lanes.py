@@ -9,8 +9,8 @@ import json
 import pytest
 
 from emulator.outcome import Upload
-from handlers.inline import INLINE_MAX_DECODED_BYTES, SMALL_FILE_MAX_BYTES
-from handlers.throughput import BATCH_MAX_RECORDS
+from handlers.flows.inline import INLINE_MAX_DECODED_BYTES, SMALL_FILE_MAX_BYTES
+from handlers.seams.throughput import BATCH_MAX_RECORDS
 
 from .conftest import Pipeline, assert_no_loss
 

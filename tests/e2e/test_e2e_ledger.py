@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from handlers.contract import REASON_CONFLICT
-from handlers.inline import SMALL_FILE_MAX_BYTES
+from handlers.flows.inline import SMALL_FILE_MAX_BYTES
+from handlers.seams.settings import REASON_CONFLICT
 
 from .conftest import Pipeline, assert_no_loss
 

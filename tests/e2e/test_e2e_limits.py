@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import pytest
 
 from emulator import faults
-from handlers.inline import SMALL_FILE_MAX_BYTES
-from handlers.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS
+from handlers.flows.inline import SMALL_FILE_MAX_BYTES
+from handlers.seams.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS
 
 from .conftest import Pipeline
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from handlers.contract import REVIEW_SCHEMA
+from handlers.seams.settings import REVIEW_SCHEMA
 from tests.builders import valid_order
 
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of

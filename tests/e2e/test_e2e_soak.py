@@ -18,7 +18,7 @@ import pytest
 from benchmarks.soak import SoakFile, _judge, _redeliver, _Tracked, run
 from emulator import faults
 from emulator.outcome import outcome, upload
-from handlers.inline import SMALL_FILE_MAX_BYTES
+from handlers.flows.inline import SMALL_FILE_MAX_BYTES
 
 from .conftest import Pipeline
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from emulator.splitting import set_range_bytes
-from handlers.throughput import INLINE_MAX_RECORDS
+from handlers.seams.throughput import INLINE_MAX_RECORDS
 
 from .conftest import Pipeline, assert_no_loss
 

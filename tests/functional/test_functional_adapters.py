@@ -14,9 +14,15 @@ from boto3.dynamodb.types import TypeDeserializer
 from moto import mock_aws
 
 from handlers import store_large, validator
-from handlers.contract import HASH_ATTRIBUTE, ORDERS_TABLE_ENV
-from handlers.errors import ClaimMismatch, ConfigurationError, OrderConflict, SourceNotFound, TransientError
-from handlers.s3io import S3ManifestWriter
+from handlers.adapters.s3io import S3ManifestWriter
+from handlers.seams.errors import (
+    ClaimMismatch,
+    ConfigurationError,
+    OrderConflict,
+    SourceNotFound,
+    TransientError,
+)
+from handlers.seams.settings import HASH_ATTRIBUTE, ORDERS_TABLE_ENV
 
 BUCKET = "uploads"
 TABLE = "orders"

@@ -21,8 +21,8 @@ from moto import mock_aws
 
 from emulator.patches import sfn_indefinite_paths
 from emulator.patches.asl_grammar import moto_compatible_definition
-from handlers.contract import REVIEW_SCHEMA
-from handlers.provenance import source_members
+from handlers.core.provenance import source_members
+from handlers.seams.settings import REVIEW_SCHEMA
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
 from workflow.reviews import MINIMAL_MESSAGE

@@ -1,4 +1,4 @@
-"""The validator's split-file steps against emulated S3 (handlers/rangestep.py, the JSON Lines split).
+"""The validator's split-file steps against emulated S3 (handlers/flows/rangestep.py, the JSON Lines split).
 
 Failure classes: a ranged GET that reads the wrong bytes; a part summary or part manifest not found
 by the combining step; a gzip `.jsonl` split by its stored size (its ranges would be compressed
@@ -17,8 +17,8 @@ import pytest
 from moto import mock_aws
 
 from handlers import validator
-from handlers.errors import SourceChanged
-from handlers.rangekeys import RANGE_BYTES_ENV
+from handlers.seams.errors import SourceChanged
+from handlers.seams.rangekeys import RANGE_BYTES_ENV
 from tests.builders import order_text, valid_order
 
 BUCKET = "uploads"
@@ -33,7 +33,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with mock_aws():
         client = boto3.client("s3")
         client.create_bucket(Bucket=BUCKET)
-        # the validator's container client (handlers/clients.py) inside this mock
+        # the validator's container client (handlers/adapters/clients.py) inside this mock
         monkeypatch.setattr(validator, "_s3_client", lambda: client)
         yield client
 

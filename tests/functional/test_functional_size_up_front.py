@@ -6,8 +6,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from handlers import pipeline, validator
-from handlers.contract import MAX_FILE_BYTES_ENV
+from handlers import validator
+from handlers.core import pipeline
+from handlers.seams.settings import MAX_FILE_BYTES_ENV
 from tests.builders import order_text, valid_order
 
 BUCKET = "uploads"
@@ -75,7 +76,7 @@ def test_the_small_lane_still_hands_off_a_plain_upload_within_the_limit_but_past
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    from handlers.inline import INLINE_MAX_DECODED_BYTES
+    from handlers.flows.inline import INLINE_MAX_DECODED_BYTES
 
     body = b" " * (INLINE_MAX_DECODED_BYTES + 1) + order_text(valid_order("o-1")).encode()
     with mock_aws():

@@ -1,4 +1,4 @@
-"""The validator's continuation steps against emulated S3 (handlers/turns.py, the continuation loop).
+"""The validator's continuation steps against emulated S3 (handlers/flows/turns.py, the continuation loop).
 
 Failure classes: a turn's part or part summary not found by the combining step; turn 0's manifest
 overwritten by the joined one (a retried combining step would then read the joined manifest as turn
@@ -18,8 +18,8 @@ import pytest
 from moto import mock_aws
 
 from handlers import validator
-from handlers.errors import InvalidCheckpoint, SourceChanged
-from handlers.rangekeys import TURN_RECORDS_ENV
+from handlers.seams.errors import InvalidCheckpoint, SourceChanged
+from handlers.seams.rangekeys import TURN_RECORDS_ENV
 from tests.builders import order_text, valid_order
 
 BUCKET = "uploads"

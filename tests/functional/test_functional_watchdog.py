@@ -16,8 +16,8 @@ import pytest
 from moto import mock_aws
 
 from handlers import watchdog
-from handlers.contract import FILE_LEDGER_TABLE_ENV, MAX_REDRIVES_ENV, REDRIVE_STATE_MACHINE_ENV
-from handlers.watchdog_rules import file_id_of, format_time
+from handlers.flows.watchdog_rules import file_id_of, format_time
+from handlers.seams.settings import FILE_LEDGER_TABLE_ENV, MAX_REDRIVES_ENV, REDRIVE_STATE_MACHINE_ENV
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "output" / "template.json"
 TABLE = "ledger"

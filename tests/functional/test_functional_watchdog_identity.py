@@ -6,7 +6,7 @@ The rendered ASL's CheckObject -> Describe(Un)versionedFile -> IdentifyFile run 
 on S3 events with hostile keys (`/`, `#`, braces, quotes, backslashes, non-ASCII); the watchdog's
 `file_id_of` must give the same file_id, and the event `redrive_event` rebuilds from the claim's
 `s3_object` (States.JsonToString($.file)) must identify the same file again. Fails before the watchdog
-change: handlers/watchdog_rules.py did not exist.
+change: handlers/flows/watchdog_rules.py did not exist.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from handlers.watchdog_rules import file_id_of, redrive_event
+from handlers.flows.watchdog_rules import file_id_of, redrive_event
 
 ASL = json.loads((Path(__file__).resolve().parents[2] / "output" / "statemachine.asl.json").read_text())
 ALPHABET = "ab/#{}'\"\\ %.-_é日本😀+=:"

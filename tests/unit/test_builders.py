@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from handlers.contract import REASON_MISSING_CONTACT_INFO, REASON_RESERVED_ATTRIBUTE
-from handlers.records import Valid, classify
-from handlers.rules import load_rules
+from handlers.core.classify import Valid, classify
+from handlers.core.rules import load_rules
+from handlers.seams.settings import REASON_MISSING_CONTACT_INFO, REASON_RESERVED_ATTRIBUTE
 from tests.builders import CONTACT_INFO, json_lines, order_without, valid_order
 
 SOURCE = {"bucket": "uploads", "key": "k.jsonl", "version_id": "v1", "etag": None}

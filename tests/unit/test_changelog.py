@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from handlers.contract import REVIEW_SCHEMA
+from handlers.seams.settings import REVIEW_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANGELOG = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")

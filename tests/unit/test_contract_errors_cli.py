@@ -3,7 +3,7 @@
 copy of the repository, each command run as a user runs it (a subprocess in that copy).
 
 Failure class: a contract typo crashing the build with a traceback (fails before d1b095e: build.py
-imported handlers/rules.py, which compiled the default contract at import time, 14 lines, exit 1), and
+imported handlers/core/rules.py, which compiled the default contract at import time, 14 lines, exit 1), and
 simulate.py deploying a contract the validator cannot load (every execution PipelineFailed, no cause).
 """
 
@@ -53,7 +53,7 @@ def _edit(root: Path, change: str) -> None:
 
 
 _COLD_START = """
-from handlers.schema import ContractError
+from handlers.recordcontract.compiler import ContractError
 try:
     import handlers.validator
 except ContractError as error:

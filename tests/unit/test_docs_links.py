@@ -76,9 +76,9 @@ def test_no_reference_to_an_outside_tracker(document: Path) -> None:
 
 def test_the_reason_code_table_is_the_validators_list() -> None:
     """docs/reference.md holds the one list of reason codes (docs/CONTRACT.md links to it): each code the
-    validator gives, in its scope, once. Failure class: a code added to handlers/contract.py that no
+    validator gives, in its scope, once. Failure class: a code added to handlers/seams/settings.py that no
     document explains, or a documented code the validator no longer gives."""
-    from handlers.contract import FILE_REASONS, RECORD_REASONS
+    from handlers.seams.settings import FILE_REASONS, RECORD_REASONS
 
     text = (REPO_ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([a-z_0-9]+)` \| (record|file) \|", text, re.M)

@@ -80,14 +80,14 @@ def test_the_contract_contenders_agree_on_the_counts(tmp_path) -> None:
 
 
 def test_a_contract_contender_leaves_the_product_rules_in_place(tmp_path) -> None:
-    import handlers.records
+    import handlers.core.classify
     from benchmarks import contenders as _contenders
     from benchmarks import orders as _orders
 
-    before = vars(handlers.records)["RULES"]
+    before = vars(handlers.core.classify)["RULES"]
     stats = _orders.write_file(tmp_path, "jsonl", 20, seed=3)
     _contenders.run("validator-example", "jsonl", stats.path)
-    assert vars(handlers.records)["RULES"] is before
+    assert vars(handlers.core.classify)["RULES"] is before
 
 
 @pytest.mark.parametrize("form", ["jsonl", "array"])

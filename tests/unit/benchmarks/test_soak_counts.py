@@ -1,5 +1,5 @@
 """The soak's double-count figure (benchmarks/soak.py `_counted_twice`) reads the ledger item by its
-declared names (handlers/ledgeritem.py): a ledger counting more records than the file has is caught."""
+declared names (handlers/seams/ledgeritem.py): a ledger counting more records than the file has is caught."""
 
 from __future__ import annotations
 

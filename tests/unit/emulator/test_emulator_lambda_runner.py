@@ -115,7 +115,7 @@ def test_other_threads_output_is_not_captured(capsys) -> None:  # type: ignore[n
 
 def test_checkout_packages_are_not_importable_as_on_lambda() -> None:
     # GIVEN a handler that imports a package of this repository that is not in its zip
-    code = _zip({"leaky.py": "import handlers.contract\ndef handler(event, context):\n    return 1\n"})
+    code = _zip({"leaky.py": "import handlers.seams.settings\ndef handler(event, context):\n    return 1\n"})
     # WHEN it runs
     result = invoke(
         code=code, code_sha="leaky", handler="leaky.handler", environment={}, event={}, context=_context()
@@ -124,9 +124,9 @@ def test_checkout_packages_are_not_importable_as_on_lambda() -> None:
     payload = json.loads(result.payload)
     assert result.errored and payload["errorType"] == "Runtime.ImportModuleError"
     assert "No module named 'handlers" in payload["errorMessage"]
-    import handlers.contract
+    import handlers.seams.settings
 
-    assert handlers.contract.ACCEPTED_SUFFIXES
+    assert handlers.seams.settings.ACCEPTED_SUFFIXES
 
 
 def test_missing_handler_function_is_reported_by_the_runtime() -> None:

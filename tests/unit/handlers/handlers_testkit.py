@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from handlers.errors import FileRejected
-from handlers.model import Source
-from handlers.pipeline import Summary, process_file
+from handlers.core.pipeline import Summary, process_file
+from handlers.seams.errors import FileRejected
+from handlers.seams.model import Source
 
 FIXTURE_FILES = Path(__file__).resolve().parents[2] / "fixtures" / "files"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.rules import MAX_VIOLATIONS, Rules
-from handlers.schema import compile_contract
+from handlers.core.rules import MAX_VIOLATIONS, Rules
+from handlers.recordcontract.compiler import compile_contract
 
 
 def _reason(schema: Any, record: Any) -> str | None:

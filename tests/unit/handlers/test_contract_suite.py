@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from handlers.jsonnumbers import parse_float
+from handlers.core.jsonnumbers import parse_float
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import Contract, ContractError, compile_contract
 from tests.contractmodule import exec_module

@@ -6,7 +6,7 @@ import json
 
 from handlers_testkit import source_for
 
-from handlers.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
+from handlers.seams.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
 from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 
 

@@ -9,8 +9,8 @@ from handlers_testkit import MemoryClaims, MemoryManifest, source_for
 
 from benchmarks import orders
 from handlers import validator
-from handlers.errors import ValidationTimeBudgetExceeded
-from handlers.pipeline import process_file
+from handlers.core.pipeline import process_file
+from handlers.seams.errors import ValidationTimeBudgetExceeded
 
 
 class FakeContext:
@@ -83,7 +83,7 @@ def test_the_handler_reads_the_remaining_time_from_the_lambda_context():
 def test_the_handler_stops_at_a_record_boundary_with_a_checkpoint_instead_of_failing(monkeypatch):
     """The continuation loop changed this: the handler used to raise ValidationTimeBudgetExceeded here (the
     file FAILED); now it commits what it read as turn 0 and returns a checkpoint to continue from
-    (handlers/turns.py). The named error remains where no boundary resumes (test_handlers_turns.py)."""
+    (handlers/flows/turns.py). The named error remains where no boundary resumes (test_handlers_turns.py)."""
     import json
 
     import boto3

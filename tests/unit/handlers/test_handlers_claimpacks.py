@@ -10,9 +10,9 @@ from typing import Any
 from handlers_testkit import MemoryManifest, source_for
 
 from benchmarks.bodies import GeneratedBody
-from handlers.contract import CLAIM_PACK_BYTES
-from handlers.pipeline import process_file
-from handlers.s3io import S3ClaimWriter
+from handlers.adapters.s3io import S3ClaimWriter
+from handlers.core.pipeline import process_file
+from handlers.seams.settings import CLAIM_PACK_BYTES
 from tests.builders import order_text, valid_order
 
 FORTY_DIGITS = "1234567890" * 4

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from handlers import clients, store_large, validator
+from handlers import store_large, validator
+from handlers.adapters import clients
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from handlers.conflicts import FirstContents
-from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS
+from handlers.core.conflicts import FirstContents
+from handlers.seams.settings import DEFAULT_MAX_REJECTED_RECORDS
 from tests.builders import order_text, valid_order
 
 

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from handlers.jsonnumbers import HugeNumber, parse_float
+from handlers.core.jsonnumbers import HugeNumber, parse_float
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import Contract, compile_contract
 from handlers.recordcontract.formats import (

@@ -21,13 +21,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks import orders
-from handlers import batching, dynamo, jsontext, pipeline, records
-from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
-from handlers.errors import FileRejected
-from handlers.provenance import source_attribute
-from handlers.reader import iter_elements
-from handlers.records import Valid, classify
-from handlers.textbuffer import DECODER
+from handlers.core import batching, jsontext, pipeline
+from handlers.core import classify as records
+from handlers.core import dynamojson as dynamo
+from handlers.core.classify import Valid, classify
+from handlers.core.provenance import source_attribute
+from handlers.core.reader import iter_elements
+from handlers.core.textbuffer import DECODER
+from handlers.seams.errors import FileRejected
+from handlers.seams.settings import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
 
 SEED = 20261129
 

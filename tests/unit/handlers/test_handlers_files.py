@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.contract import FILE_REASONS, REASON_CONFLICT, REASON_CONTRACT_VIOLATION, RECORD_REASONS
+from handlers.seams.settings import FILE_REASONS, REASON_CONFLICT, REASON_CONTRACT_VIOLATION, RECORD_REASONS
 
 V, L = "valid", "large"
 LINES = [1, 3, 5, 6]

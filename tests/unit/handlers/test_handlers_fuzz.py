@@ -2,7 +2,7 @@
 every input checked against the core's invariants, and against itself at another chunk size.
 
 Invariants, on EVERY input:
-- only handlers.errors.FileRejected with a documented file reason escapes process_file;
+- only handlers.seams.errors.FileRejected with a documented file reason escapes process_file;
 - rejected: the manifest was aborted and nothing was committed;
 - accepted: every record index 0..records-1 is in the manifest exactly once, and
   records == valid + large + invalid (the statuses in the manifest agree with the counts);
@@ -27,9 +27,9 @@ from handlers_testkit import FIXTURE_FILES, MemoryClaims, MemoryManifest, source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.contract import FILE_REASONS
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
+from handlers.core.pipeline import process_file
+from handlers.seams.errors import FileRejected
+from handlers.seams.settings import FILE_REASONS
 
 # The file reasons documented in the contract.
 DOCUMENTED = frozenset(FILE_REASONS)

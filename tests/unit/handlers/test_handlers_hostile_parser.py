@@ -10,8 +10,8 @@ import zlib
 import pytest
 from handlers_testkit import FIXTURE_FILES
 
-from handlers.decoding import CHUNK_BYTES, text_chunks
-from handlers.errors import FileRejected
+from handlers.core.decoding import CHUNK_BYTES, text_chunks
+from handlers.seams.errors import FileRejected
 from tests.builders import order_text, valid_order
 
 V = "valid"

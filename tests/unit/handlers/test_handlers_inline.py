@@ -1,4 +1,4 @@
-"""The small-file lane's inline validation (handlers/inline.py): one batch inline, else a hand-off."""
+"""The small-file lane's inline validation (handlers/flows/inline.py): one batch inline, else a hand-off."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import json
 import pytest
 from handlers_testkit import MemoryClaims, source_for
 
-from handlers.contract import REASON_FILE_TOO_LARGE
-from handlers.errors import FileRejected
-from handlers.inline import (
+from handlers.flows.inline import (
     HANDOFF_DECODED,
     HANDOFF_LARGE_RECORD,
     HANDOFF_MANIFEST,
@@ -20,7 +18,9 @@ from handlers.inline import (
     INLINE_MAX_DECODED_BYTES,
     validate_inline,
 )
-from handlers.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
+from handlers.seams.errors import FileRejected
+from handlers.seams.settings import REASON_FILE_TOO_LARGE
+from handlers.seams.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS, INLINE_RECORD_MAX_BYTES
 
 
 def _inline(data: bytes, key: str, *, max_file_bytes: int = 2**31) -> dict[str, object]:

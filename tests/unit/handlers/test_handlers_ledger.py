@@ -1,8 +1,8 @@
-"""The ledger attributes the validator returns for the state machines (handlers/ledger.py)."""
+"""The ledger attributes the validator returns for the state machines (handlers/flows/ledger.py)."""
 
 from __future__ import annotations
 
-from handlers.ledger import LEDGER_RULES, expires_at, ledger_attributes, top_rules
+from handlers.flows.ledger import LEDGER_RULES, expires_at, ledger_attributes, top_rules
 
 
 def test_retention_days_set_an_epoch_second_expiry_from_now() -> None:

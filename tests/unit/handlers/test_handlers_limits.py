@@ -9,10 +9,10 @@ import pytest
 from handlers_testkit import run_fresh, source_for
 
 from benchmarks.bodies import CountingSink, GeneratedBody
-from handlers.contract import DEFAULT_MAX_REJECTED_RECORDS, REJECTION_EXAMPLES
-from handlers.errors import FileRejected
-from handlers.pipeline import LINE_MESSAGES, process_file
-from handlers.records import MESSAGES
+from handlers.core.classify import MESSAGES
+from handlers.core.pipeline import LINE_MESSAGES, process_file
+from handlers.seams.errors import FileRejected
+from handlers.seams.settings import DEFAULT_MAX_REJECTED_RECORDS, REJECTION_EXAMPLES
 from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 
 VALID = order_text(valid_order("v-%d", contact={"name": "Secret Name"}))
@@ -111,9 +111,9 @@ def test_the_core_takes_the_limits_from_its_caller_not_the_contract_defaults(run
 FLOOD = """
 import gzip, io, json, sys, time
 from benchmarks.validator import max_rss_mb
-from handlers.errors import FileRejected
-from handlers.pipeline import LINE_MESSAGES, process_file
-from handlers.records import MESSAGES
+from handlers.seams.errors import FileRejected
+from handlers.core.pipeline import LINE_MESSAGES, process_file
+from handlers.core.classify import MESSAGES
 from tests.builders import CONTACT_INFO, order_text, order_without, valid_order
 from benchmarks.bodies import CountingSink
 

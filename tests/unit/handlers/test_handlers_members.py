@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from handlers import members
-from handlers.records import Valid, classify
-from handlers.textbuffer import raw_decode
+from handlers.core import members
+from handlers.core.classify import Valid, classify
+from handlers.core.textbuffer import raw_decode
 from tests.builders import order_text, valid_order
 
 SEED = 2020_1010

@@ -1,7 +1,7 @@
 """Memory is bounded for any record within the per-file limits, decided before it is spent.
 
 The measurements run in fresh interpreters (benchmarks/membound.py: peak RSS is that run's own). Before
-handlers/parsecost.py one JSON Lines record of 63 MiB of `[],` peaked at 5,016 MB, of DEL at 1,156 MB,
+handlers/core/parsecost.py one JSON Lines record of 63 MiB of `[],` peaked at 5,016 MB, of DEL at 1,156 MB,
 of emoji at 841 MB (the issue's figures, 16 MiB of `[],`: 1,271 MB).
 """
 
@@ -14,8 +14,8 @@ import pytest
 from handlers_testkit import run_bytes
 
 from benchmarks.membound import BOUND_MB, SHAPES, measure
-from handlers import parsecost, textbuffer
-from handlers.parsecost import size_exceeds, structure_count, structure_cut
+from handlers.core import parsecost, textbuffer
+from handlers.core.parsecost import size_exceeds, structure_count, structure_cut
 
 SEED = 2020_0420
 
@@ -66,7 +66,7 @@ def test_structure_cut_is_just_after_the_first_character_past_the_maximum(monkey
 
 def test_size_exceeds_is_a_lower_bound_of_the_item_size():
     """F2: the early too_large never refuses a record whose item fits (a lower bound of convert's size)."""
-    from handlers.dynamo import convert_record
+    from handlers.core.dynamojson import convert_record
 
     rng = random.Random(SEED)
 

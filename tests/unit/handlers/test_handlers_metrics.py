@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 from moto import mock_aws
 
-from handlers import metrics, validator
+from handlers import validator
+from handlers.adapters import metrics
 
 # The EMF specification's structure ("Embedded metric format specification", CloudWatch User Guide):
 # a root object with `_aws` metadata holding an integer millisecond Timestamp and CloudWatchMetrics

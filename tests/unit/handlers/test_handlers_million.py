@@ -12,15 +12,15 @@ import pytest
 from handlers_testkit import source_for
 
 from benchmarks.bodies import CountingSink, GeneratedBody, json_array, json_lines
-from handlers.conflicts import TRACKED_ORDER_IDS
-from handlers.pipeline import process_file
-from handlers.throughput import BATCH_MAX_RECORDS
+from handlers.core.conflicts import TRACKED_ORDER_IDS
+from handlers.core.pipeline import process_file
+from handlers.seams.throughput import BATCH_MAX_RECORDS
 
 ROOT = Path(__file__).resolve().parents[3]
 MILLION = 1_000_000
 MEMORY_LIMIT_MB = 150
 # Since conflicts inside a file count, the validator keeps ~113 bytes per distinct
-# order_id (handlers/conflicts.py), at most TRACKED_ORDER_IDS of them: the one part of its memory that
+# order_id (handlers/core/conflicts.py), at most TRACKED_ORDER_IDS of them: the one part of its memory that
 # grows with the file, bounded by that cap. The streaming part must still not grow.
 TRACKER_BYTES_PER_ORDER_ID = 120
 TRACKER_MB = TRACKED_ORDER_IDS * TRACKER_BYTES_PER_ORDER_ID / 2**20

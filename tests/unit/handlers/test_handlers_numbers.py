@@ -7,10 +7,10 @@ import json
 import pytest
 from handlers_testkit import source_for
 
-from handlers.dynamo import BAD_NUMBER, LONG_NAME, convert_record, storable
-from handlers.jsonnumbers import HugeNumber
-from handlers.records import Valid, classify
-from handlers.textbuffer import DECODER
+from handlers.core.classify import Valid, classify
+from handlers.core.dynamojson import BAD_NUMBER, LONG_NAME, convert_record, storable
+from handlers.core.jsonnumbers import HugeNumber
+from handlers.core.textbuffer import DECODER
 from tests.builders import order_text, valid_order
 
 HUGE = "1e99999999999999999999"

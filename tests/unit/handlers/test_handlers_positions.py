@@ -4,7 +4,7 @@ not_utf8), the same at every read size.
 
 Failure class: a parse error near the end of the file taken for truncation (fails before file rejections said
 where:
-handlers/textbuffer.py called any decode error within 16 characters of the end `truncated`, so
+handlers/core/textbuffer.py called any decode error within 16 characters of the end `truncated`, so
 `{"name": "a",}}` and a stray `}` before the end were `truncated`), and rejections without a position.
 """
 
@@ -16,8 +16,8 @@ import json
 import pytest
 from handlers_testkit import MemoryClaims, MemoryManifest, source_for
 
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
+from handlers.core.pipeline import process_file
+from handlers.seams.errors import FileRejected
 
 # Small documents of each form the parser streams: an array, an `orders` wrapper, one object; numbers,
 # literals, escapes, nesting and line breaks included.

@@ -3,7 +3,7 @@
 Failure classes: a record read by two ranges or by none; a global index or line number off by the
 blank lines, CRLF, BOM or a line longer than a range; a whole-file problem (too_many_rejections,
 not_utf8, element_too_large, empty_file) decided differently when the file is split. Each test runs
-the counting pass, the validating pass and the combining step of handlers/ranges.py on in-memory
+the counting pass, the validating pass and the combining step of handlers/flows/ranges.py on in-memory
 sinks and compares entries (status, index, line, order_id, hash, item, review: reason, index, line,
 message; claim-checked bodies by their bytes), counts and the file rejection with an unsplit run.
 """
@@ -21,9 +21,8 @@ import pytest
 from edgecorpus import lines as edge_lines
 from handlers_testkit import FIXTURE_FILES, MemoryClaims, MemoryManifest, source_for
 
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
-from handlers.ranges import (
+from handlers.core.pipeline import process_file
+from handlers.flows.ranges import (
     RangeCountMismatch,
     combine,
     count_range,
@@ -32,6 +31,7 @@ from handlers.ranges import (
     read_from,
     validate_range,
 )
+from handlers.seams.errors import FileRejected
 from tests.builders import order_text, valid_order
 
 KEY = "split.jsonl"
@@ -283,7 +283,7 @@ def test_a_count_that_disagrees_with_the_validating_pass_fails_the_file() -> Non
 
 
 def test_a_conflict_across_ranges_is_left_to_dynamodb() -> None:
-    """The documented difference (handlers/ranges.py): an order_id with two contents in two ranges is
+    """The documented difference (handlers/flows/ranges.py): an order_id with two contents in two ranges is
     not an in-file conflict for the validator (both valid); in one range it is."""
     first = order_text(valid_order("k-1")) + "\n"
     second = order_text(valid_order("k-1", quantity=7)) + "\n"

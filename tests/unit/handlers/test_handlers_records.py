@@ -10,10 +10,10 @@ import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from handlers_testkit import FIXTURE_FILES, source_for
 
-from handlers.contract import HASH_ATTRIBUTE, KEY_ATTRIBUTE, REVIEW_SCHEMA, SOURCE_ATTRIBUTE
-from handlers.dynamo import BAD_NUMBER, BAD_STRING, EMPTY_NAME, convert_record, number_size
-from handlers.pipeline import LINE_MESSAGES
-from handlers.records import KEY_TOO_LONG, MESSAGES, Valid, classify
+from handlers.core.classify import KEY_TOO_LONG, MESSAGES, Valid, classify
+from handlers.core.dynamojson import BAD_NUMBER, BAD_STRING, EMPTY_NAME, convert_record, number_size
+from handlers.core.pipeline import LINE_MESSAGES
+from handlers.seams.settings import HASH_ATTRIBUTE, KEY_ATTRIBUTE, REVIEW_SCHEMA, SOURCE_ATTRIBUTE
 from tests.builders import CONTACT_INFO, order_without, valid_order
 
 # 33 levels of nesting: one more than DynamoDB allows.

@@ -8,10 +8,10 @@ from typing import Any
 
 from handlers_testkit import Outcome, source_for
 
-from handlers.claims import item_from_claim
-from handlers.contract import ITEM_MAX_BYTES
-from handlers.records import Valid, classify
-from handlers.replay import MALFORMED, REPLAY_FIELD, classify_line
+from handlers.core.claims import item_from_claim
+from handlers.core.classify import Valid, classify
+from handlers.core.replay import MALFORMED, REPLAY_FIELD, classify_line
+from handlers.seams.settings import ITEM_MAX_BYTES
 
 RECORD = {"order-info": {"order_id": "r-1", "item": "pen"}, "contact-info": {"email": "a@example.com"}}
 ORIGIN = {"bucket": "uploads", "key": "orders.jsonl", "version_id": "v9", "record_index": 3}

@@ -15,8 +15,8 @@ SCRIPT = textwrap.dedent(
     """
     import io, json, sys, zlib
     from pathlib import Path
-    from handlers.errors import FileRejected
-    from handlers.pipeline import process_file
+    from handlers.seams.errors import FileRejected
+    from handlers.core.pipeline import process_file
 
     class Discard:
         def write(self, data): pass

@@ -12,8 +12,8 @@ import json
 
 from handlers_testkit import MemoryClaims, MemoryManifest, source_for
 
-from handlers.pipeline import RULE_EXAMPLES, process_file
-from handlers.rules import ROOT, rule_keys, violation
+from handlers.core.pipeline import RULE_EXAMPLES, process_file
+from handlers.core.rules import ROOT, rule_keys, violation
 
 
 def test_rule_keys_name_contract_rules_once_and_skip_reason_codes() -> None:

@@ -22,9 +22,9 @@ from handlers_testkit import MemoryClaims, MemoryManifest, source_for
 from hypothesis import HealthCheck, given, settings
 from jsonschema import FormatChecker
 
-from handlers.pipeline import process_file
+from handlers.core.pipeline import process_file
+from handlers.core.rules import MAX_VIOLATIONS, ROOT, Rules
 from handlers.recordcontract.compiler import Contract, compile_contract
-from handlers.rules import MAX_VIOLATIONS, ROOT, Rules
 
 Pair = tuple[tuple[Any, ...], tuple[Any, ...]]
 _UNEVALUATED = frozenset({"unevaluatedProperties", "unevaluatedItems"})

@@ -13,13 +13,13 @@ from handlers_testkit import FIXTURE_FILES, run_bytes, source_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import handlers.records
-from handlers.contract import REASON_CONTRACT_VIOLATION, RECORD_REASONS
-from handlers.jsonnumbers import HugeNumber
+import handlers.core.classify
+from handlers.core.classify import MESSAGES, Invalid, Valid, classify
+from handlers.core.jsonnumbers import HugeNumber
+from handlers.core.rules import MAX_PATH_CHARS, MAX_VIOLATIONS, RULES, Rules, load_rules
+from handlers.core.sqssafe import is_sqs_safe
 from handlers.recordcontract.compiler import ContractError, compile_contract
-from handlers.records import MESSAGES, Invalid, Valid, classify
-from handlers.rules import MAX_PATH_CHARS, MAX_VIOLATIONS, RULES, Rules, load_rules
-from handlers.sqssafe import is_sqs_safe
+from handlers.seams.settings import REASON_CONTRACT_VIOLATION, RECORD_REASONS
 from tests.builders import valid_order
 
 REPO = Path(__file__).resolve().parents[3]
@@ -268,7 +268,7 @@ def test_a_keyword_outside_the_subset_is_refused_with_its_location(
 
 def test_the_example_contract_through_the_core_gives_one_review_per_bad_record(monkeypatch) -> None:
     # GIVEN the example contract deployed (the module's rules swapped) and a JSON Lines file
-    monkeypatch.setattr(handlers.records, "RULES", EXAMPLE)
+    monkeypatch.setattr(handlers.core.classify, "RULES", EXAMPLE)
     bad = valid_order("o-2", info={"quantity": Decimal("1.5"), "currency": "XXX"})
     lines = [valid_order("o-1"), bad, {**valid_order("o-3"), "note": "extra"}]
     body = "\n".join(json.dumps(r, default=str) for r in lines).replace('"1.5"', "1.5").encode()

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from handlers_testkit import MemoryClaims, MemoryManifest, source_for
 
-from handlers import pipeline
-from handlers.decoding import CHUNK_BYTES
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
+from handlers.core import pipeline
+from handlers.core.decoding import CHUNK_BYTES
+from handlers.core.pipeline import process_file
+from handlers.seams.errors import FileRejected
 from tests.builders import order_text, valid_order
 
 LINE = order_text(valid_order("o-%d")) + "\n"

@@ -8,9 +8,9 @@ import pytest
 from handlers_testkit import FIXTURE_FILES, source_for
 
 from benchmarks.bodies import CountingSink, GeneratedBody
-from handlers.contract import ELEMENT_MAX_BYTES
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
+from handlers.core.pipeline import process_file
+from handlers.seams.errors import FileRejected
+from handlers.seams.settings import ELEMENT_MAX_BYTES
 
 
 def fingerprint(outcome):

@@ -5,8 +5,8 @@ rejection position off after a resume (arrays, `orders` wrappers, gzip, JSON Lin
 whole-file problem after the boundary (truncated, not_json, not_utf8, corrupt_gzip, extra data,
 too_many_rejections) decided differently; a turn that stops where it cannot resume; a checkpoint
 from the state data trusted without its types and bounds checked. Each test runs the turns of
-handlers/pipeline.py (Turn) and the combining step of handlers/ranges.py on in-memory sinks, each
-checkpoint round-tripped through JSON and handlers/turns.py read_checkpoint as the state machine
+handlers/core/pipeline.py (Turn) and the combining step of handlers/flows/ranges.py on in-memory sinks, each
+checkpoint round-tripped through JSON and handlers/flows/turns.py read_checkpoint as the state machine
 passes it, and compares entries (status, index, line, order_id, hash, item, review: reason, index,
 line, message; claim-checked bodies by their bytes), counts and the file rejection with an unsplit run.
 Fails before this change: process_file had no `turn` (a file either finished or raised).
@@ -24,10 +24,10 @@ import pytest
 from handlers_testkit import FIXTURE_FILES, MemoryClaims, MemoryManifest, source_for
 from test_handlers_ranges import _entries, _rejection, unsplit
 
-from handlers.errors import FileRejected, InvalidCheckpoint, ValidationTimeBudgetExceeded
-from handlers.pipeline import Turn, process_file
-from handlers.ranges import combine, join_manifests
-from handlers.turns import read_checkpoint, read_parts
+from handlers.core.pipeline import Turn, process_file
+from handlers.flows.ranges import combine, join_manifests
+from handlers.flows.turns import read_checkpoint, read_parts
+from handlers.seams.errors import FileRejected, InvalidCheckpoint, ValidationTimeBudgetExceeded
 from tests.builders import order_text, valid_order
 
 MAX_FILE = 1 << 20

@@ -1,4 +1,5 @@
-"""The watchdog's pure decisions (handlers/watchdog_rules.py): failure classes F1 (an EXPRESS run stopped
+"""The watchdog's pure decisions (handlers/flows/watchdog_rules.py): failure classes F1 (an EXPRESS run
+stopped
 at 5 minutes leaves its file IN_PROGRESS forever) and F11 (a HANDED_OFF file stranded when the STANDARD
 run fails before claiming it). Every test here fails before the watchdog change: the module did not exist
 and nothing ever moved a file out of IN_PROGRESS or HANDED_OFF."""
@@ -11,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.watchdog_rules import (
+from handlers.flows.watchdog_rules import (
     CAUSE_HANDOFF_NOT_CLAIMED,
     CAUSE_LANE_DEADLINE,
     NOTHING,

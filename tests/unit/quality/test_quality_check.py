@@ -1,7 +1,7 @@
 """`check` (quality/cli.py): the validator core's verdicts on local files, per reason and per rule,
 with exit statuses 0/1/2 and one-line errors.
 
-Failure classes: a check that disagrees with the pipeline (it must call handlers.pipeline.process_file
+Failure classes: a check that disagrees with the pipeline (it must call handlers.core.pipeline.process_file
 itself: a re-implementation would drift), per-rule counts that are wrong (a record breaking two rules
 counts under both), record content leaking into the output, and bad input as a traceback.
 """
@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from handlers import records
-from handlers.errors import FileRejected
-from handlers.pipeline import process_file
-from handlers.rules import load_rules
+from handlers.core import classify as records
+from handlers.core.pipeline import process_file
+from handlers.core.rules import load_rules
+from handlers.seams.errors import FileRejected
 from quality import checking
 from quality.cli import main
 
@@ -99,7 +99,7 @@ def test_counts_per_rule_count_a_record_under_every_rule_it_breaks(
 
 
 def test_the_check_is_the_validator_core_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The check calls handlers.pipeline.process_file (no second implementation): a change there is
+    """The check calls handlers.core.pipeline.process_file (no second implementation): a change there is
     seen here."""
     called: list[str] = []
 

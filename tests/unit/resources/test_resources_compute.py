@@ -8,7 +8,7 @@ import pytest
 from cfn_helpers import arn_of, props, ref
 
 from benchmarks.membound import BOUND_MB
-from handlers.contract import (
+from handlers.seams.settings import (
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_MAX_REJECTED_RECORDS,
     LEDGER_RETENTION_DAYS_ENV,

@@ -9,8 +9,8 @@ from typing import Any
 
 from cfn_helpers import arn_of, props, ref
 
-from handlers import metrics
-from handlers.contract import FILE_REASONS, RECORD_REASONS
+from handlers.adapters import metrics
+from handlers.seams.settings import FILE_REASONS, RECORD_REASONS
 from handlers.watchdog import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
 # The AWS-published metrics the dashboard relies on: (namespace, metric, dimension names), each from
@@ -29,7 +29,7 @@ AWS_PUBLISHED = {
     ("AWS/Lambda", "Throttles", ("FunctionName",)),
     ("AWS/DynamoDB", "ConditionalCheckFailedRequests", ("TableName",)),
 }
-# What the validator's EMF documents emit (handlers/metrics.py): metric names per dimension set.
+# What the validator's EMF documents emit (handlers/adapters/metrics.py): metric names per dimension set.
 EMITTED_PER_FILE = set(metrics.FILE_METRICS)
 # What the watchdog's EMF document emits (handlers/watchdog.py), dimension FunctionName = the watchdog.
 WATCHDOG_EMITTED = {FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED}

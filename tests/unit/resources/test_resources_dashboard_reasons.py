@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from handlers import metrics
+from handlers.adapters import metrics
 from handlers.recordcontract.buildcheck import contract_reason_codes
 from handlers.recordcontract.compiler import ContractError, compile_contract
 from handlers.recordcontract.reasons import MAX_REASON_CODES

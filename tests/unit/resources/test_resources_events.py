@@ -9,8 +9,8 @@ import pytest
 from cfn_helpers import arn_of, inline_statements, props, ref
 from moto.events.models import EventPattern
 
-from handlers.contract import ACCEPTED_SUFFIXES, CLAIM_SUFFIX, CLAIMS_PREFIX, MANIFEST_NAME, WORK_PREFIX
-from handlers.inline import SMALL_FILE_MAX_BYTES
+from handlers.flows.inline import SMALL_FILE_MAX_BYTES
+from handlers.seams.settings import ACCEPTED_SUFFIXES, CLAIM_SUFFIX, CLAIMS_PREFIX, MANIFEST_NAME, WORK_PREFIX
 
 _KEYS = [{"suffix": {"equals-ignore-case": suffix}} for suffix in ACCEPTED_SUFFIXES]
 

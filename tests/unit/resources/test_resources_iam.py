@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cfn_helpers import arn_of, grants, inline_statements, objects, props, ref, statements
 
-from handlers.contract import CLAIMS_PREFIX, WORK_PREFIX, WORKING_PREFIX
+from handlers.seams.settings import CLAIMS_PREFIX, WORK_PREFIX, WORKING_PREFIX
 from resources import build_template
 from resources.iam import STAR_RESOURCE_ACTIONS
 from workflow.definition import build_definition

@@ -7,7 +7,7 @@ from typing import Any
 
 from cfn_helpers import arn_of, inline_statements, props, ref, statements
 
-from handlers.contract import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX
+from handlers.seams.settings import CLAIMS_PREFIX, KEY_ATTRIBUTE, WORK_PREFIX
 from resources.queues import RETENTION_SECONDS
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.schema import ContractError
+from handlers.recordcontract.compiler import ContractError
 from sales_pipeline import main as dispatcher
 from sales_pipeline.version import version
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from handlers import errors, shapes
-from handlers.pipeline import process_file
+from handlers.core.pipeline import process_file
+from handlers.seams import errors, shapes
 from workflow import names
 from workflow.definition import build_definition
 from workflow.seams import seam_problems
@@ -158,11 +158,11 @@ def test_a_disagreement_is_reported(change: str, problem: str) -> None:
 
 
 _LARGE = 'STATUS_LARGE: Final = "large"'
-# Modules that copy names out of handlers.shapes at import, in dependency order.
+# Modules that copy names out of handlers.seams.shapes at import, in dependency order.
 _RELOADED = (
-    "handlers.shapes",
-    "handlers.ledgeritem",
-    "handlers.pipeline",
+    "handlers.seams.shapes",
+    "handlers.seams.ledgeritem",
+    "handlers.core.pipeline",
     "workflow.paths",
     "workflow.retries",
     "workflow.reviews",
@@ -178,8 +178,8 @@ _RELOADED = (
 
 @pytest.fixture
 def renamed() -> Iterator[None]:
-    """Rename a status in handlers/shapes.py and the OrderConflict class, then rebuild everything."""
-    shapes_module = importlib.import_module("handlers.shapes")
+    """Rename a status in handlers/seams/shapes.py and the OrderConflict class, then rebuild everything."""
+    shapes_module = importlib.import_module("handlers.seams.shapes")
     text = Path(shapes_module.__file__ or "").read_text(encoding="utf-8")
     assert _LARGE in text
     original_name = errors.OrderConflict.__name__
@@ -200,11 +200,11 @@ def renamed() -> Iterator[None]:
 
 
 def test_renaming_a_status_or_an_error_class_in_one_place_is_enough(renamed: None) -> None:
-    from handlers.pipeline import process_file
+    from handlers.core.pipeline import process_file
     from workflow.definition import build_definition as rebuild
     from workflow.seams import seam_problems as check
 
-    # GIVEN "large" renamed in handlers/shapes.py and OrderConflict renamed (nothing else edited)
+    # GIVEN "large" renamed in handlers/seams/shapes.py and OrderConflict renamed (nothing else edited)
     definition = rebuild()
     record = _record_states(definition)
     # THEN the ASL routes the new status and catches the new name, and still agrees with the handlers

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from handlers import shapes
-from handlers.inline import HANDOFF_RECORDS, handoff_result, validate_inline
-from handlers.review import MINIMAL_REVIEW_KEYS, record_review
+from handlers.core.reviewmessages import MINIMAL_REVIEW_KEYS, record_review
+from handlers.flows.inline import HANDOFF_RECORDS, handoff_result, validate_inline
+from handlers.seams import shapes
 from resources.outputs import STACK_OUTPUTS, output_problems
 from workflow import names, seams
 from workflow.definition import build_definition, build_small_file_definition
@@ -109,7 +109,7 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         lambda s: s[names.MARK_FILE_HANDED_OFF]["Parameters"]["ExpressionAttributeNames"].__setitem__(
             "#handoff_reason", "handoff_cause"
         ),
-        "parent MarkFileHandedOff writes ledger attribute 'handoff_cause': handlers/ledgeritem.py",
+        "parent MarkFileHandedOff writes ledger attribute 'handoff_cause': handlers/seams/ledgeritem.py",
     ),
     (
         "small",
@@ -223,7 +223,7 @@ def test_a_rename_on_the_asl_side_is_exactly_one_problem_naming_it(
 def test_a_full_review_key_the_minimal_review_keeps_renamed_on_the_handler_side_is_named(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # GIVEN the validator's record review with `line` renamed (handlers/review.py edited alone)
+    # GIVEN the validator's record review with `line` renamed (handlers/core/reviewmessages.py edited alone)
     def renamed(**fields: Any) -> dict[str, Any]:
         review = record_review(**fields)
         review["line_number"] = review.pop("line")
@@ -232,7 +232,7 @@ def test_a_full_review_key_the_minimal_review_keeps_renamed_on_the_handler_side_
     monkeypatch.setattr(seams, "record_review", renamed)
     # WHEN checking the declarations / THEN the minimal review's `line` is the one problem
     assert declaration_problems() == [
-        "the minimal review's 'line' is not a key of a full review (handlers/review.py)"
+        "the minimal review's 'line' is not a key of a full review (handlers/core/reviewmessages.py)"
     ]
     assert "line" in MINIMAL_REVIEW_KEYS
 
@@ -283,9 +283,9 @@ class _NoClaims:
 
 _HANDED_OFF = 'LEDGER_STATUS_HANDED_OFF: Final = "HANDED_OFF"'
 _COUNTED = 'LEDGER_COUNTED_BATCHES: Final = "counted_batches"'
-# Modules that copy names out of handlers.ledgeritem at import, in dependency order.
+# Modules that copy names out of handlers.seams.ledgeritem at import, in dependency order.
 _LEDGER_READERS = (
-    "handlers.ledgeritem",
+    "handlers.seams.ledgeritem",
     "workflow.batches",
     "workflow.files",
     "workflow.express",
@@ -297,8 +297,8 @@ _LEDGER_READERS = (
 
 @pytest.fixture
 def ledger_renamed() -> Iterator[None]:
-    """A ledger status and a ledger attribute renamed in handlers/ledgeritem.py alone, then rebuilt."""
-    module = importlib.import_module("handlers.ledgeritem")
+    """A ledger status and a ledger attribute renamed in handlers/seams/ledgeritem.py alone, then rebuilt."""
+    module = importlib.import_module("handlers.seams.ledgeritem")
     text = Path(module.__file__ or "").read_text(encoding="utf-8")
     assert _HANDED_OFF in text and _COUNTED in text
     renamed = text.replace(_HANDED_OFF, _HANDED_OFF.replace('"HANDED_OFF"', '"PASSED_ON"'))
@@ -320,7 +320,7 @@ def test_renaming_a_ledger_status_or_attribute_in_one_place_is_enough(ledger_ren
     from workflow.definition import build_small_file_definition as rebuild_small
     from workflow.seams import seam_problems as check
 
-    # GIVEN HANDED_OFF and counted_batches renamed in handlers/ledgeritem.py (nothing else edited)
+    # GIVEN HANDED_OFF and counted_batches renamed in handlers/seams/ledgeritem.py (nothing else edited)
     large, small = rebuild(), rebuild_small()
     # THEN both machines write the new names and still agree with the declarations
     assert check(large) == [] and check(small) == []

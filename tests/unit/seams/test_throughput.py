@@ -1,11 +1,12 @@
-"""Throughput settings live in handlers/throughput.py only, and the state machine takes them from there."""
+"""Throughput settings live in handlers/seams/throughput.py only, and the state machine takes them from
+there."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from handlers import throughput
+from handlers.seams import throughput
 from workflow.definition import build_definition
 from workflow.names import PROCESS_BATCHES, STORE_BATCH
 
@@ -45,8 +46,8 @@ def test_each_setting_is_assigned_in_throughput_only() -> None:
         )
         for setting in SETTINGS
     }
-    # THEN each is assigned exactly once, in handlers/throughput.py
-    assert places == {setting: ["handlers/throughput.py"] for setting in SETTINGS}
+    # THEN each is assigned exactly once, in handlers/seams/throughput.py
+    assert places == {setting: ["handlers/seams/throughput.py"] for setting in SETTINGS}
 
 
 def test_the_state_machine_runs_the_declared_concurrency() -> None:

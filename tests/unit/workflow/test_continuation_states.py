@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from handlers.throughput import MAX_CONTINUATIONS
+from handlers.seams.throughput import MAX_CONTINUATIONS
 
 OUTPUT = Path(__file__).resolve().parents[3] / "output"
 LARGE = json.loads((OUTPUT / "statemachine.asl.json").read_text(encoding="utf-8"))["States"]

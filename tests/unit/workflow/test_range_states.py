@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from handlers.throughput import MAX_RANGES, RANGE_CONCURRENCY
+from handlers.seams.throughput import MAX_RANGES, RANGE_CONCURRENCY
 
 ROOT = Path(__file__).resolve().parents[3]
 LARGE = json.loads((ROOT / "output" / "statemachine.asl.json").read_text())["States"]

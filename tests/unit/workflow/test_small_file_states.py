@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from handlers.throughput import INLINE_MAX_RECORDS, SMALL_FILE_RECORD_CONCURRENCY
+from handlers.seams.throughput import INLINE_MAX_RECORDS, SMALL_FILE_RECORD_CONCURRENCY
 from workflow.definition import build_definition, build_small_file_definition
 from workflow.retries import EXPRESS_LANE_ATTEMPTS
 from workflow.worstcase import Settings, graph_cost

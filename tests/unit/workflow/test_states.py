@@ -492,7 +492,7 @@ def test_conflicts_become_review_messages_with_the_record_and_provenance(records
             }
         ],
         "violations_omitted": 0,
-        "rules": [],  # a record review's rules (handlers/review.py): a conflict breaks none
+        "rules": [],  # a record review's rules (handlers/core/reviewmessages.py): a conflict breaks none
     }
     large = records["DescribeLargeConflict"]["Parameters"]["record"]["review"]
     assert large == {

@@ -20,7 +20,7 @@ import pytest
 import build
 import workflow.budgets
 import workflow.express
-from handlers.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS
+from handlers.seams.throughput import BATCH_MAX_RECORDS, INLINE_MAX_RECORDS
 from resources.compute import STORE_LARGE_TIMEOUT_SECONDS
 from workflow.budgets import EXPRESS_LIMIT_SECONDS, EXPRESS_MARGIN_SECONDS, worst_cases
 from workflow.worstcase import Settings, WorstCaseError, graph_cost, retrier_waits

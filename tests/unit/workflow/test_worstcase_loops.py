@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from handlers.throughput import MAX_CONTINUATIONS
+from handlers.seams.throughput import MAX_CONTINUATIONS
 from workflow.worstcase import Settings, WorstCaseError, graph_cost
 
 OUTPUT = Path(__file__).resolve().parents[3] / "output"
