@@ -22,7 +22,6 @@ from handlers.adapters.metrics import FileMetrics, documents, emit
 from handlers.adapters.s3io import S3ClaimWriter, S3ManifestWriter
 from handlers.core.pipeline import Summary, Turn, process_file
 from handlers.core.reviewmessages import file_review
-from handlers.core.sqssafe import review_source
 from handlers.flows.inline import INLINE_FLAG, validate_inline
 from handlers.flows.ledger import ledger_attributes
 from handlers.flows.ranges import is_gzip, is_splittable, plan
@@ -72,6 +71,7 @@ from handlers.seams.shapes import (
     RejectedResult,
 )
 from handlers.seams.throughput import MAX_CONTINUATIONS, RANGE_BYTES, SPLIT_THRESHOLD_BYTES
+from handlers.values.sqssafe import review_source
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)

@@ -21,8 +21,6 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from handlers.core.jsonnumbers import parse_float, parse_int
-from handlers.core.jsontext import dumps
 from handlers.core.replay import RECORD_FIELD, origin_of
 from handlers.seams.settings import (
     HASH_ATTRIBUTE,
@@ -31,6 +29,8 @@ from handlers.seams.settings import (
     REPLAY_PREFIX,
     SOURCE_ATTRIBUTE,
 )
+from handlers.values.jsonnumbers import parse_float, parse_int
+from handlers.values.jsontext import dumps
 from review.errors import ReviewError
 
 EXPORT_FORMAT = "sales-pipeline.review-export/1"

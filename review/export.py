@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from handlers.core.jsontext import dumps
+from handlers.values.jsontext import dumps
 from review.entries import export_line
 from review.errors import ReviewError
 from review.queue import S3Reader, body_of, drain

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from handlers.core.jsontext import dumps
 from handlers.core.replay import ORIGIN_FIELDS, RECORD_FIELD, REPLAY_FIELD
+from handlers.values.jsontext import dumps
 from review.entries import loads
 from review.errors import ReviewError
 

@@ -1,4 +1,4 @@
 """The validator's pure core: bytes in; classified records, DynamoDB items, reviews and the manifest out.
 
-No AWS call here (the adapters/ package makes them); imports seams/ and recordcontract/ only.
+No AWS call here (the adapters/ package makes them); imports seams/, values/ and recordcontract/ only.
 """

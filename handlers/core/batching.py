@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.core.jsontext import dumps
 from handlers.core.provenance import source_members
 from handlers.core.sinks import ManifestSink
 from handlers.seams.model import Source
 from handlers.seams.throughput import BATCH_MAX_BYTES, BATCH_MAX_RECORDS
+from handlers.values.jsontext import dumps
 
 # Room for the batch number's digits in `{"batch":k,...}`.
 _BATCH_NUMBER_ROOM = 12

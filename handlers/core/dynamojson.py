@@ -27,8 +27,8 @@ from decimal import (
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
-from handlers.core.jsonnumbers import HugeNumber
 from handlers.seams.settings import MAX_NESTING_DEPTH
+from handlers.values.jsonnumbers import HugeNumber
 
 # DynamoDB numbers: at most 38 significant digits, magnitude 0 or 1E-130 .. 9.99...E+125 (both signs).
 # boto3's DYNAMODB_CONTEXT (Emin=-128, Emax=126) lets 1E+126..9.99E+126 and exact subnormals down to

@@ -13,14 +13,12 @@ from handlers.core.claimpacks import ClaimPacks
 from handlers.core.classify import MESSAGES, Invalid, Valid, source_suffix
 from handlers.core.conflicts import CONFLICT_MESSAGE, TRACKED_ORDER_IDS
 from handlers.core.decoding import CHUNK_BYTES, BinaryBody, text_chunks
-from handlers.core.jsontext import dumps
 from handlers.core.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.core.reader import FORM_LINES, Cursor, Element, iter_elements, iter_range_lines, resume_elements
 from handlers.core.replay import classify_line
 from handlers.core.reviewmessages import record_review
 from handlers.core.rules import Rules
 from handlers.core.sinks import ClaimSink, ManifestSink
-from handlers.core.sqssafe import inline_safe, is_sqs_safe, raw_is_sqs_safe, review_source, safe_or_none
 from handlers.core.tolerance import RejectionTally
 from handlers.seams.errors import ValidationTimeBudgetExceeded
 from handlers.seams.model import Pointer, Source, file_hash
@@ -55,6 +53,8 @@ from handlers.seams.shapes import (
     LargeEntry,
 )
 from handlers.seams.throughput import INLINE_RECORD_MAX_BYTES
+from handlers.values.jsontext import dumps
+from handlers.values.sqssafe import inline_safe, is_sqs_safe, raw_is_sqs_safe, review_source, safe_or_none
 
 LINE_MESSAGES = {
     REASON_UNPARSEABLE_LINE: "the line is not one complete JSON value",

@@ -28,10 +28,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from handlers.core.sqssafe import KEY_ENCODING, is_sqs_safe
 from handlers.recordcontract.compiler import Contract, ContractError, load_contract, pointer
 from handlers.recordcontract.reasons import BUILT_IN_REASONS
 from handlers.seams.settings import REASON_CONTRACT_VIOLATION, REASON_TOO_DEEP, RECORD_REASONS
+from handlers.values.sqssafe import KEY_ENCODING, is_sqs_safe
 
 CONTRACT_FILE = Path(__file__).resolve().parent.parent / "record_contract.json"
 # How errors name the shipped contract (on Lambda the file is /var/task/record_contract.json).

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Final
 
-from handlers.core.jsonnumbers import parse_float, parse_int
 from handlers.core.parsecost import LARGE_TEXT_CHARS, TOO_MANY_VALUES, structure_cut
 from handlers.seams.errors import FileRejected
 from handlers.seams.settings import (
@@ -18,6 +17,7 @@ from handlers.seams.settings import (
     REASON_TOO_DEEP,
     REASON_TRUNCATED,
 )
+from handlers.values.jsonnumbers import parse_float, parse_int
 
 _NUMBER_TYPES: Final = (int, Decimal)
 _WHITESPACE = re.compile(r"[ \t\n\r]*")

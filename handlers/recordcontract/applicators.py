@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from handlers.core.sqssafe import is_sqs_safe
 from handlers.recordcontract.checks import (
     AllOf,
     At,
@@ -24,6 +23,7 @@ from handlers.recordcontract.checks import (
     shown_name,
     step,
 )
+from handlers.values.sqssafe import is_sqs_safe
 
 
 class AnyOf(AllOf):

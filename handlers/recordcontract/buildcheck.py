@@ -11,7 +11,6 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from handlers.core.jsontext import dumps
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import (
     ANNOTATIONS,
@@ -26,6 +25,7 @@ from handlers.recordcontract.compiler import (
     shown_location,
 )
 from handlers.recordcontract.reasons import BUILT_IN_REASONS, REASON_KEYWORD
+from handlers.values.jsontext import dumps
 
 CONTRACT_TABLE_FILE = "record-contract.md"
 GENERATED_DIR = Path(__file__).resolve().parent / "generated"

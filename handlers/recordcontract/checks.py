@@ -16,7 +16,6 @@ from collections.abc import Callable
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
-from handlers.core.jsonnumbers import HugeNumber
 from handlers.recordcontract.formats import FORMAT_NAMES, FORMATS
 from handlers.recordcontract.values import (
     is_integer,
@@ -24,6 +23,7 @@ from handlers.recordcontract.values import (
     json_equal,
     unique_key,
 )
+from handlers.values.jsonnumbers import HugeNumber
 
 Path = tuple[str | int, ...]
 # Where a keyword is in the contract, as the walk reached it: its schema location (JSON Pointer parts,

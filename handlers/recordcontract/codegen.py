@@ -30,7 +30,6 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from handlers.core.jsonnumbers import HugeNumber
 from handlers.recordcontract.applicators import DependentRequired, IfThenElse
 from handlers.recordcontract.checks import (
     AllOf,
@@ -42,6 +41,7 @@ from handlers.recordcontract.checks import (
     Required,
     Simple,
 )
+from handlers.values.jsonnumbers import HugeNumber
 
 # Children nested deeper than this get a function of their own (Python limits nested blocks to 20
 # and indentation to 100 levels; each inlined level opens at most one loop and three blocks).
@@ -437,7 +437,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from handlers.core.jsonnumbers import HugeNumber
+from handlers.values.jsonnumbers import HugeNumber
 from handlers.recordcontract.checks import REMAINDER, multiple_of
 from handlers.recordcontract.formats import FORMATS
 from handlers.recordcontract.values import is_multiple

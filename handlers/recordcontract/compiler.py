@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from handlers.core.jsonnumbers import parse_float
-from handlers.core.sqssafe import is_sqs_safe
 from handlers.recordcontract.applicators import (
     AnyOf,
     Contains,
@@ -61,6 +59,8 @@ from handlers.recordcontract.checks import (
 from handlers.recordcontract.formats import FORMATS
 from handlers.recordcontract.reasons import MAX_REASON_CODES, REASON_KEYWORD, reason_code_problem
 from handlers.recordcontract.values import TYPE_NAMES
+from handlers.values.jsonnumbers import parse_float
+from handlers.values.sqssafe import is_sqs_safe
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # The order violations are listed in (and x-reason codes found in): the unevaluated* keywords last,

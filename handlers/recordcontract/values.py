@@ -1,7 +1,7 @@
 """JSON values as a JSON Schema validator sees them: type names, equality, uniqueness, exact multipleOf.
 
-Records are parsed with numbers as int or Decimal (handlers/core/jsonnumbers.py), so every comparison here is
-exact: no float ever meets `multipleOf` or `maximum`. A HugeNumber (beyond what a Decimal holds) is a
+Records are parsed with numbers as int or Decimal (handlers/values/jsonnumbers.py), so every comparison
+here is exact: no float ever meets `multipleOf` or `maximum`. A HugeNumber (beyond what a Decimal holds) is a
 number, but no numeric rule can be proven for it: it fails them all (DynamoDB refuses it anyway).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from handlers.core.jsonnumbers import HugeNumber
+from handlers.values.jsonnumbers import HugeNumber
 
 TYPE_NAMES = ("null", "boolean", "object", "array", "number", "string", "integer")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from handlers.core.jsonnumbers import HugeNumber
+from handlers.values.jsonnumbers import HugeNumber
 from handlers.recordcontract.checks import REMAINDER, multiple_of
 from handlers.recordcontract.formats import FORMATS
 from handlers.recordcontract.values import is_multiple

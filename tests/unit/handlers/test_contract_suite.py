@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from handlers.core.jsonnumbers import parse_float
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import Contract, ContractError, compile_contract
+from handlers.values.jsonnumbers import parse_float
 from tests.contractmodule import exec_module
 
 SUITE = Path(__file__).resolve().parents[2] / "fixtures" / "json-schema-test-suite" / "draft2020-12"

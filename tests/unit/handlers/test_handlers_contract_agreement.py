@@ -28,7 +28,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from handlers.core.jsonnumbers import HugeNumber, parse_float
 from handlers.recordcontract.codegen import render_module
 from handlers.recordcontract.compiler import Contract, compile_contract
 from handlers.recordcontract.formats import (
@@ -39,6 +38,7 @@ from handlers.recordcontract.formats import (
     is_email,
     is_uuid,
 )
+from handlers.values.jsonnumbers import HugeNumber, parse_float
 from tests.contractmodule import exec_module
 
 REPO = Path(__file__).resolve().parents[3]

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks import orders
-from handlers.core import batching, jsontext, pipeline
+from handlers.core import batching, pipeline
 from handlers.core import classify as records
 from handlers.core import dynamojson as dynamo
 from handlers.core.classify import Valid, classify
@@ -30,6 +30,7 @@ from handlers.core.reader import iter_elements
 from handlers.core.textbuffer import DECODER
 from handlers.seams.errors import FileRejected
 from handlers.seams.settings import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
+from handlers.values import jsontext
 
 SEED = 20261129
 

@@ -9,8 +9,8 @@ from handlers_testkit import source_for
 
 from handlers.core.classify import Valid, classify
 from handlers.core.dynamojson import BAD_NUMBER, LONG_NAME, convert_record, storable
-from handlers.core.jsonnumbers import HugeNumber
 from handlers.core.textbuffer import DECODER
+from handlers.values.jsonnumbers import HugeNumber
 from tests.builders import order_text, valid_order
 
 HUGE = "1e99999999999999999999"

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 import handlers.core.classify
 from handlers.core.classify import MESSAGES, Invalid, Valid, classify
-from handlers.core.jsonnumbers import HugeNumber
 from handlers.core.rules import MAX_PATH_CHARS, MAX_VIOLATIONS, RULES, Rules, load_rules
-from handlers.core.sqssafe import is_sqs_safe
 from handlers.recordcontract.compiler import ContractError, compile_contract
 from handlers.seams.settings import REASON_CONTRACT_VIOLATION, RECORD_REASONS
+from handlers.values.jsonnumbers import HugeNumber
+from handlers.values.sqssafe import is_sqs_safe
 from tests.builders import valid_order
 
 REPO = Path(__file__).resolve().parents[3]

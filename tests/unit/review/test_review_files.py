@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from handlers.core.jsontext import dumps
+from handlers.values.jsontext import dumps
 from review.cli import main
 from review.entries import export_line, loads
 from review.exportfile import replay_lines, table
