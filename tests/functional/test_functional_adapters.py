@@ -14,6 +14,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from moto import mock_aws
 
 from handlers import store_large, validator
+from handlers.adapters import s3read
 from handlers.adapters.s3io import S3ManifestWriter
 from handlers.seams.errors import (
     ClaimMismatch,
@@ -267,8 +268,8 @@ def test_validator_streams_the_body_it_is_given(aws, monkeypatch):
             reads.append(amt)
             return super().read(amt)
 
-    real = validator._get
-    monkeypatch.setattr(validator, "_get", lambda *a: {**real(*a), "Body": Body(SMALL.encode())})
+    real = s3read.get_object
+    monkeypatch.setattr(s3read, "get_object", lambda *a: {**real(*a), "Body": Body(SMALL.encode())})
     # WHEN the validator runs
     validator.handler(event, None)
     # THEN it read in bounded chunks, never the whole body at once
@@ -305,11 +306,11 @@ def test_an_encoded_key_answered_with_access_denied_is_retried_decoded():
             return {"Body": io.BytesIO(b"{}")}
 
     # WHEN the object is opened by its URL-encoded key
-    key, _ = validator.open_object(NoListBucket(), BUCKET, "my+orders.json", None)
+    key, _ = s3read.open_object(NoListBucket(), BUCKET, "my+orders.json", None)
     # THEN the decoded key was tried and found; a real AccessDenied (no other spelling) is re-raised
     assert key == "my orders.json"
     with pytest.raises(ClientError):
-        validator.open_object(NoListBucket(), BUCKET, "other.json", None)
+        s3read.open_object(NoListBucket(), BUCKET, "other.json", None)
 
 
 def test_store_large_rebuilds_each_item_from_its_range_of_one_pack_version(aws):

@@ -10,6 +10,7 @@ from handlers_testkit import MemoryClaims, MemoryManifest, source_for
 from benchmarks import orders
 from handlers import validator
 from handlers.core.pipeline import process_file
+from handlers.flows.environment import remaining_ms
 from handlers.seams.errors import ValidationTimeBudgetExceeded
 
 
@@ -75,9 +76,9 @@ def test_without_a_context_there_is_no_budget():
 
 def test_the_handler_reads_the_remaining_time_from_the_lambda_context():
     context = FakeContext(start_ms=1, step_ms=0)
-    assert validator._remaining_ms(context) == context.get_remaining_time_in_millis
-    assert validator._remaining_ms(None) is None
-    assert validator._remaining_ms(object()) is None
+    assert remaining_ms(context) == context.get_remaining_time_in_millis
+    assert remaining_ms(None) is None
+    assert remaining_ms(object()) is None
 
 
 def test_the_handler_stops_at_a_record_boundary_with_a_checkpoint_instead_of_failing(monkeypatch):

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from handlers import store_large, validator
-from handlers.adapters import clients
+from handlers import store_large
+from handlers.adapters import clients, s3read
 
 
 @pytest.fixture
@@ -29,12 +29,12 @@ def created(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_each_handler_reuses_one_client_per_service_across_invocations(created: list[str]) -> None:
     """Failure class: a cost paid per invocation that belongs to the container (a boto3 client is
-    ~8 ms wall, ~4 ms CPU of billed duration). Fails before the cost cuts: `_s3_client()` and
-    `store_large._client()` called boto3.client on every invocation."""
+    ~8 ms wall, ~4 ms CPU of billed duration). Fails before the cost cuts: `validator._s3_client()`
+    (now `s3read.s3_client()`) and `store_large._client()` called boto3.client on every invocation."""
     # WHEN the validator's and store-large's client getters run as three invocations would
-    first = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+    first = [s3read.s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
     for _ in range(2):
-        again = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+        again = [s3read.s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
         # THEN each returns the very client of the first invocation
         assert [a is b for a, b in zip(first, again, strict=True)] == [True, True, True]
     # AND boto3 built one client per service, once
