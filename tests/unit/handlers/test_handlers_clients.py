@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from handlers import store_large, validator
+from handlers import validator
 from handlers.adapters import clients
 
 
@@ -30,11 +30,12 @@ def created(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_each_handler_reuses_one_client_per_service_across_invocations(created: list[str]) -> None:
     """Failure class: a cost paid per invocation that belongs to the container (a boto3 client is
     ~8 ms wall, ~4 ms CPU of billed duration). Fails before the cost cuts: `_s3_client()` and
-    `store_large._client()` called boto3.client on every invocation."""
+    `store_large._client()` called boto3.client on every invocation (store-large's handler now takes
+    its clients from `clients.client`, handlers/store_large.py)."""
     # WHEN the validator's and store-large's client getters run as three invocations would
-    first = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+    first = [validator._s3_client(), clients.client("s3"), clients.client("dynamodb")]
     for _ in range(2):
-        again = [validator._s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+        again = [validator._s3_client(), clients.client("s3"), clients.client("dynamodb")]
         # THEN each returns the very client of the first invocation
         assert [a is b for a, b in zip(first, again, strict=True)] == [True, True, True]
     # AND boto3 built one client per service, once
