@@ -153,7 +153,7 @@ def store_large_function(
 
 
 # One sweep: a query per open status and a conditional write (+ a start) per stuck file; the sweep stops
-# taking files 20 s before this (handlers/watchdog.py TIME_RESERVE_MS).
+# taking files 20 s before this (handlers/flows/sweep.py TIME_RESERVE_MS).
 WATCHDOG_TIMEOUT_SECONDS = 120
 WATCHDOG_MEMORY_MB = 256
 

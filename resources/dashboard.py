@@ -12,7 +12,7 @@ from typing import Any
 from handlers.adapters import metrics
 from handlers.recordcontract.buildcheck import contract_reason_codes
 from handlers.seams.settings import FILE_REASONS, REASON_CONFLICT, RECORD_REASONS
-from handlers.watchdog import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
+from handlers.seams.watchdogsignals import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
 # Fn::Sub variables the body uses (resources/monitoring.py fills each from a resource object).
 VALIDATOR = "ValidatorName"

@@ -12,7 +12,7 @@ from troposphere.stepfunctions import StateMachine
 
 from handlers.adapters import metrics
 from handlers.seams.settings import SECONDS_PER_DAY
-from handlers.watchdog import REDRIVES_EXHAUSTED
+from handlers.seams.watchdogsignals import REDRIVES_EXHAUSTED
 from resources import dashboard, ids
 from resources.skips import checkov_skips
 

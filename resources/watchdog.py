@@ -19,7 +19,7 @@ from troposphere.stepfunctions import StateMachine
 
 from handlers.flows.watchdog_rules import ENDED_STATUSES
 from handlers.seams.ledgeritem import LEDGER_OPEN_INDEX
-from handlers.watchdog import STATUS_CHANGE
+from handlers.seams.watchdogsignals import STATUS_CHANGE
 from resources import ids
 from resources.iam import _allow, _assumed_by, _inline, _write_own_logs
 

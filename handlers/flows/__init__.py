@@ -1,2 +1,3 @@
 """What each Lambda entry point runs, per lane: inline (small files), ranges and turns (large files),
-the ledger attributes the validator returns, the watchdog's decisions. Imports core/, adapters/, seams/."""
+the ledger attributes the validator returns, the watchdog's decisions and sweep, the store-large steps.
+Imports core/, adapters/, seams/."""

@@ -16,7 +16,8 @@ import pytest
 from moto import mock_aws
 
 from handlers import watchdog
-from handlers.flows.watchdog_rules import file_id_of, format_time
+from handlers.flows import sweep
+from handlers.flows.watchdog_rules import decide, file_id_of, format_time
 from handlers.seams.settings import FILE_LEDGER_TABLE_ENV, MAX_REDRIVES_ENV, REDRIVE_STATE_MACHINE_ENV
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "output" / "template.json"
@@ -150,7 +151,7 @@ def test_a_claim_taken_meanwhile_is_not_changed(aws: Any) -> None:
     # GIVEN the watchdog read a stuck claim, but a re-delivery's run has claimed the file since
     file_id = _put(dynamodb, "raced.json", "IN_PROGRESS", age=timedelta(minutes=10))
     [seen] = [
-        watchdog.open_file(item)
+        sweep.open_file(item)
         for item in dynamodb.scan(TableName=TABLE)["Items"]
         if item["file_id"]["S"] == file_id
     ]
@@ -162,11 +163,11 @@ def test_a_claim_taken_meanwhile_is_not_changed(aws: Any) -> None:
             ":new": {"S": "arn:aws:states:us-east-1:123456789012:execution:StateMachine-x:n"}
         },
     )
-    dog = watchdog.Watchdog(
-        dynamodb=dynamodb, stepfunctions=sfn, table=TABLE, machine_arn=machine, config=watchdog.settings()
+    dog = sweep.Watchdog(
+        dynamodb=dynamodb, stepfunctions=sfn, table=TABLE, machine_arn=machine, config=sweep.settings()
     )
     # WHEN it applies its decision
-    dog.apply(seen, watchdog.decide(seen, now=datetime.now(UTC), settings=dog.config), now=datetime.now(UTC))
+    dog.apply(seen, decide(seen, now=datetime.now(UTC), settings=dog.config), now=datetime.now(UTC))
     # THEN the new claim is untouched and nothing is started
     assert _item(dynamodb, file_id)["status"] == {"S": "IN_PROGRESS"}
     assert dog.counts["marked_failed"] == 0 and _started(sfn, machine) == {}
@@ -250,5 +251,5 @@ def test_re_drives_are_bounded_then_alarmed(aws: Any, capsys: pytest.CaptureFixt
 
 def test_an_unrecognized_event_is_an_error() -> None:
     """F1/F11: a misrouted event is an error (WatchdogErrorsAlarm), not a silent no-op."""
-    with pytest.raises(watchdog.UnrecognizedEvent, match="not a watchdog event"):
+    with pytest.raises(sweep.UnrecognizedEvent, match="not a watchdog event"):
         watchdog.handler({"source": "aws.s3", "detail-type": "Object Created"}, Context())

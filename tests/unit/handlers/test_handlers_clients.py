@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from handlers import store_large
 from handlers.adapters import clients, s3read
 
 
@@ -32,9 +31,9 @@ def test_each_handler_reuses_one_client_per_service_across_invocations(created: 
     ~8 ms wall, ~4 ms CPU of billed duration). Fails before the cost cuts: `validator._s3_client()`
     (now `s3read.s3_client()`) and `store_large._client()` called boto3.client on every invocation."""
     # WHEN the validator's and store-large's client getters run as three invocations would
-    first = [s3read.s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+    first = [s3read.s3_client(), clients.client("s3"), clients.client("dynamodb")]
     for _ in range(2):
-        again = [s3read.s3_client(), store_large._client("s3"), store_large._client("dynamodb")]
+        again = [s3read.s3_client(), clients.client("s3"), clients.client("dynamodb")]
         # THEN each returns the very client of the first invocation
         assert [a is b for a, b in zip(first, again, strict=True)] == [True, True, True]
     # AND boto3 built one client per service, once
@@ -53,3 +52,24 @@ def test_a_changed_endpoint_gets_its_own_client(created: list[str], monkeypatch:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
     assert clients.client("s3") is old
     assert created == ["s3", "s3"]
+
+
+def test_no_handler_module_creates_a_client_but_the_container_cache() -> None:
+    """Failure class: a handler that goes back to `boto3.client(...)` per invocation (store-large and the
+    watchdog once did: a new client per call). Every module of handlers/ is read: `boto3.client` and
+    `boto3.resource` appear in handlers/adapters/clients.py only, so every client is the container's."""
+    import ast
+    from pathlib import Path
+
+    root = Path(clients.__file__).resolve().parent.parent
+    creators = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"client", "resource", "Session"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "boto3"
+            ):
+                creators.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert [where.split(":")[0] for where in creators] == ["adapters/clients.py"], creators

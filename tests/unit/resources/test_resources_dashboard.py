@@ -11,7 +11,7 @@ from cfn_helpers import arn_of, props, ref
 
 from handlers.adapters import metrics
 from handlers.seams.settings import FILE_REASONS, RECORD_REASONS
-from handlers.watchdog import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
+from handlers.seams.watchdogsignals import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
 # The AWS-published metrics the dashboard relies on: (namespace, metric, dimension names), each from
 # the service's CloudWatch metrics documentation (SQS "Available CloudWatch metrics for Amazon SQS",
@@ -31,7 +31,7 @@ AWS_PUBLISHED = {
 }
 # What the validator's EMF documents emit (handlers/adapters/metrics.py): metric names per dimension set.
 EMITTED_PER_FILE = set(metrics.FILE_METRICS)
-# What the watchdog's EMF document emits (handlers/watchdog.py), dimension FunctionName = the watchdog.
+# What the watchdog's EMF document emits (handlers/flows/sweep.py), dimension FunctionName = the watchdog.
 WATCHDOG_EMITTED = {FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED}
 EMITTED_PER_REASON = {
     metrics.REJECTED_RECORDS: set(RECORD_REASONS),
