@@ -7,7 +7,7 @@ from typing import Any
 from stepfunctions.steps.states import Graph
 
 from workflow.express import build_small_file_workflow
-from workflow.files import build_file_workflow
+from workflow.largelane import build_file_workflow
 
 COMMENT = (
     "Sales-order ingestion: validate an uploaded file, store valid orders in DynamoDB, "

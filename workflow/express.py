@@ -1,6 +1,6 @@
 """The small-file lane: one EXPRESS execution validates a small file and routes its records itself.
 
-CheckObject ... ClaimFile are the large lane's states (workflow/files.py `file_entry`); ValidateFile
+CheckObject ... ClaimFile are the large lane's states (workflow/filestates.py `file_entry`); ValidateFile
 invokes the validator with `"inline": true` (handlers/flows/inline.py), which returns the file's one
 manifest batch in the result instead of writing a manifest. StoreRecords routes those entries with
 the one per-record graph (workflow/records.py) in an inline Map, and the file ends with the same
@@ -45,16 +45,8 @@ from handlers.seams.throughput import SMALL_FILE_RECORD_CONCURRENCY
 from workflow import names
 from workflow.batches import OUTCOMES, record_map
 from workflow.breaker import conflicts_past_limit
-from workflow.files import (
-    LANE_EXPRESS,
-    STATUS_FAILED,
-    STATUS_HANDED_OFF,
-    FileEnds,
-    claim_file,
-    file_ends,
-    file_entry,
-    ledger_update,
-)
+from workflow.filestates import FileEnds, file_ends, file_entry
+from workflow.ledgerwrites import LANE_EXPRESS, STATUS_FAILED, STATUS_HANDED_OFF, claim_file, ledger_update
 from workflow.paths import VALIDATION, validation
 from workflow.retries import (
     EXPRESS_LANE_ATTEMPTS,

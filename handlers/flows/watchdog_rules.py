@@ -185,7 +185,7 @@ def redrive_event(s3_object: dict[str, Any]) -> dict[str, Any]:
 
 
 def file_id_of(event_input: str) -> str | None:
-    """The ledger key the state machine derives from an execution's input (workflow/files.py
+    """The ledger key the state machine derives from an execution's input (workflow/filestates.py
     IdentifyFile: bucket/key#version-id, or #etag), or None when the input names no file."""
     try:
         event = json.loads(event_input)

@@ -1,7 +1,7 @@
 """The file ledger's item, declared once: its key, statuses, lanes and attribute names.
 
-The state machines write it (workflow/files.py, workflow/batches.py, workflow/express.py), the
-watchdog reads and re-drives it (handlers/watchdog.py), `review status` shows it (review/status.py)
+The state machines write it (workflow/ledgerwrites.py, workflow/batches.py, workflow/express.py), the
+watchdog reads and re-drives it (handlers/flows/sweep.py), `review status` shows it (review/status.py)
 and the emulator reconciles it (emulator/reconcile.py, emulator/outcome.py): all with these names.
 workflow/seams.py checks that every ledger attribute and status a rendered definition writes is one
 of these (stdlib only: this folder is the Lambda zip).

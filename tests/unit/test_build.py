@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import build
-import workflow.files
+import workflow.largelane
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURE_FILE = "statemachine.md"
@@ -71,7 +71,7 @@ def test_check_names_each_stale_file_after_a_state_changes(
 ) -> None:
     # GIVEN fresh output and then a change to one state's setting
     shutil.copytree(ROOT / "output", tmp_path / "output")
-    monkeypatch.setattr(workflow.files, "BATCH_CONCURRENCY", 7)
+    monkeypatch.setattr(workflow.largelane, "BATCH_CONCURRENCY", 7)
     # WHEN checking
     code = build.main(["--check", "--output", str(tmp_path / "output")])
     # THEN it fails and names each file (the ASL, its picture and the template that embeds it)
@@ -149,7 +149,7 @@ def test_check_prints_what_changed_in_each_stale_file(
 ) -> None:
     # GIVEN fresh output and then a change to one state's setting
     shutil.copytree(ROOT / "output", tmp_path / "output")
-    monkeypatch.setattr(workflow.files, "BATCH_CONCURRENCY", 7)
+    monkeypatch.setattr(workflow.largelane, "BATCH_CONCURRENCY", 7)
     # WHEN checking
     code = build.main(["--check", "--output", str(tmp_path / "output")])
     # THEN each stale file is followed by its unified diff, old (on disk) to new (rendered)

@@ -287,7 +287,9 @@ _COUNTED = 'LEDGER_COUNTED_BATCHES: Final = "counted_batches"'
 _LEDGER_READERS = (
     "handlers.seams.ledgeritem",
     "workflow.batches",
-    "workflow.files",
+    "workflow.ledgerwrites",
+    "workflow.filestates",
+    "workflow.largelane",
     "workflow.express",
     "workflow.definition",
     "workflow.ledgerseams",

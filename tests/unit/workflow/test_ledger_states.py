@@ -1,5 +1,5 @@
 """Literal pins of the ledger's reconciliation in both state machines (workflow/records.py, batches.py,
-files.py, express.py): what each state writes, and the once-per-batch guard."""
+ledgerwrites.py, filestates.py, express.py): what each state writes, and the once-per-batch guard."""
 
 from __future__ import annotations
 
