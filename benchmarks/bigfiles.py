@@ -16,6 +16,9 @@ Every figure comes from inputs measured in the same run or from a named constant
 - AWS limits, each with its page (LIMITS below; /work/shared/notes/aws-limits.md).
 Where a limit makes a size impossible the model names the bound instead of printing figures.
 The pure model is `split_jsonl`, `gzip_array`, `ceilings`; `main` measures and prints.
+
+Over 300 lines: the big-file model (split and continuation, per form), AWS's limits with their pages and the
+report are one benchmark.
 """
 
 from __future__ import annotations

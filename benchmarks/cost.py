@@ -18,6 +18,8 @@ record's item at its real size (and that item's storage for the month), and the 
 the rejects (one SQS SendMessageBatch request per 10 messages or 64 KB, or one S3 PUT of a review
 object per file, whichever is cheaper). The seed design is the original product's shape (a Standard
 workflow, an inline Map, a Lambda per record, ~3 transitions per record) in the same model.
+
+Over 300 lines: one pure pricing function per billed item, each a few lines.
 """
 
 from __future__ import annotations

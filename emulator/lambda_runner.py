@@ -15,6 +15,9 @@ The invocation keeps Lambda's limits, checked at every AWS call the handler make
   `Runtime.ExitError`.
 The kill is a BaseException raised in the handler's thread, so `except Exception` cannot swallow
 it (a `finally` block still runs: on Lambda the process would just stop).
+
+Over 300 lines: the in-process stand-in for Lambda's runtime (the zip, the context, the time and memory
+limits, the log format) is one place by design (emulator/README.md).
 """
 
 from __future__ import annotations

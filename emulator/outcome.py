@@ -1,4 +1,8 @@
-"""Where a file's records really landed: its executions, its DynamoDB items, its review messages."""
+"""Where a file's records really landed: its executions, its DynamoDB items, its review messages.
+
+Over 300 lines: one file's outcome read from every place the emulated stack keeps it (history, ledger,
+table, queue) and reconciled record by record.
+"""
 
 from __future__ import annotations
 

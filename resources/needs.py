@@ -4,6 +4,9 @@ Derived, not listed: from each state machine's definition (its Task integrations
 Map's children and ItemReader, its logging and tracing), each Lambda function's handler code
 (resources/handler_calls.py) and log group, and each EventBridge rule's targets. Resources are the
 sample stack's concrete ARNs (resources/samples.py).
+
+Over 300 lines: one function per kind of need a principal has (its code's calls, the state machine's
+integrations, the rules' targets), all read from the rendered template.
 """
 
 from __future__ import annotations

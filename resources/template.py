@@ -1,4 +1,8 @@
-"""The one composition of the template: every resource, parameter and output, wired by object."""
+"""The one composition of the template: every resource, parameter and output, wired by object.
+
+Over 300 lines: the one composition of every resource, parameter and output, wired by object; the pieces are
+built in the other resources/ modules.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """`sales-pipeline review SUBCOMMAND` (or `python -m review`): argument parsing, the stack lookup and
-one-line errors. Options shared with the AWS CLI come from the helpers `_aws_options` and `_output_option`."""
+one-line errors. Options shared with the AWS CLI come from the helpers `_aws_options` and `_output_option`.
+
+Over 300 lines: the parser of every review subcommand, with the help texts a user reads, in one place.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,9 @@ The figures come from the rendered ASL (workflow/worstcase.py), the template (ea
 and the throughput settings (handlers/seams/throughput.py, handlers/flows/inline.py: how many items each Map
 runs). The one figure the ASL cannot give, how long one service request (DynamoDB, SQS, S3, Step
 Functions) takes when the Task sets no TimeoutSeconds, is SERVICE_REQUEST_SECONDS, stated in the table.
+
+Over 300 lines: each lane's worst case (retries, Map waves, the continuation loop) against its limits and
+its rendering as output/worstcase.md are one job.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ canonical text as strings while it walks (no attribute dicts, no second pass by 
 only decides whether the record is free of value problems; on any doubt it gives up and the exact one
 (`_Walk`) runs, which names the first problem. The item's dicts are built only when asked for
 (store-large puts one item): the validator needs only the text.
+
+Over 300 lines: the one-pass encoder and the exact walk it falls back to must produce the same item, so they
+live together.
 """
 
 from __future__ import annotations

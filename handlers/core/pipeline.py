@@ -1,4 +1,8 @@
-"""The validator's pure core: a body in; the streamed manifest and claim packs out."""
+"""The validator's pure core: a body in; the streamed manifest and claim packs out.
+
+Over 300 lines: the validator core's streaming loop and the batch and claim-check bookkeeping that share its
+state.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from handlers.core.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.core.reader import FORM_LINES, Cursor, Element, iter_elements, iter_range_lines, resume_elements
 from handlers.core.replay import classify_line
 from handlers.core.reviewmessages import record_review
+from handlers.core.reviewsafe import inline_safe, raw_is_sqs_safe, review_source
 from handlers.core.rules import Rules
 from handlers.core.sinks import ClaimSink, ManifestSink
 from handlers.core.tolerance import RejectionTally
@@ -54,7 +59,7 @@ from handlers.seams.shapes import (
 )
 from handlers.seams.throughput import INLINE_RECORD_MAX_BYTES
 from handlers.values.jsontext import dumps
-from handlers.values.sqssafe import inline_safe, is_sqs_safe, raw_is_sqs_safe, review_source, safe_or_none
+from handlers.values.sqssafe import is_sqs_safe, safe_or_none
 
 LINE_MESSAGES = {
     REASON_UNPARSEABLE_LINE: "the line is not one complete JSON value",

@@ -1,4 +1,8 @@
-"""File form detection and streaming iteration over a file's records (object, array, orders, JSON Lines)."""
+"""File form detection and streaming iteration over a file's records (object, array, orders, JSON Lines).
+
+Over 300 lines: one streaming iterator per file form (object, array, orders, JSON Lines) and the form
+detection they share.
+"""
 
 from __future__ import annotations
 

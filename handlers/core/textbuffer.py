@@ -1,4 +1,8 @@
-"""A sliding text window over a chunk iterator, with bounded-memory JSON value reads (json's C scanner)."""
+"""A sliding text window over a chunk iterator, with bounded-memory JSON value reads (json's C scanner).
+
+Over 300 lines: one sliding window and its bounded-memory reads of each JSON value kind, which share the
+window's offsets.
+"""
 
 from __future__ import annotations
 

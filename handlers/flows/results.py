@@ -8,6 +8,7 @@ import time
 
 from handlers.core.pipeline import Summary
 from handlers.core.reviewmessages import file_review
+from handlers.core.reviewsafe import review_source
 from handlers.flows.ledger import ledger_attributes
 from handlers.seams.errors import FileRejected
 from handlers.seams.model import Source
@@ -30,7 +31,6 @@ from handlers.seams.shapes import (
     AcceptedResult,
     RejectedResult,
 )
-from handlers.values.sqssafe import review_source
 
 
 def rejected_result(rejected: FileRejected, source: Source, retention_days: int) -> RejectedResult:

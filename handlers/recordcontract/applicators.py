@@ -3,6 +3,9 @@ not, min/maxProperties, dependentRequired, dependentSchemas, propertyNames, if/t
 (min/maxContains), unevaluatedProperties/unevaluatedItems. Each answers `ok` and `collect`s violations
 like the checks in checks.py; the ones that evaluate members or items report them (`members_seen`,
 `items_seen`) for the unevaluated* keywords.
+
+Over 300 lines: one class per applicator keyword of draft 2020-12 beyond the common ones, each small; split
+by keyword, one section of the draft would be scattered.
 """
 
 from __future__ import annotations

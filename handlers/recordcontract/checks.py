@@ -5,6 +5,8 @@ The common keywords are here; the other applicator and object keywords in applic
 A schema object compiles to a Node (its keywords' checks); `ok` is the hot path (valid records pay
 only that), `collect` runs only for a value `ok` refused and descends only into failing children,
 carrying where it is in the contract (`At`), so each violation names its rule's place.
+
+Over 300 lines: one compiled class per assertion keyword of draft 2020-12.
 """
 
 from __future__ import annotations

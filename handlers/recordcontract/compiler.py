@@ -9,6 +9,8 @@ compiles a file; its errors are one line each, naming the file (a JSON error: li
 Every assertion keyword of the 2020-12 applicator and validation vocabularies is supported; what a
 stored record cannot use is refused with the reason (REFUSED): dynamic scopes, remote references,
 the content vocabulary (nothing here decodes a string), and draft-7 spellings.
+
+Over 300 lines: every keyword of draft 2020-12 is compiled or refused here, with the refusal a user reads.
 """
 
 from __future__ import annotations

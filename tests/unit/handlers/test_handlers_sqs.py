@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handlers.core.reviewmessages import file_review
+from handlers.core.reviewsafe import raw_is_sqs_safe, review_source
 from handlers.core.textbuffer import DECODER
 from handlers.seams.settings import REVIEW_SCHEMA
-from handlers.values.sqssafe import KEY_ENCODING, is_sqs_safe, raw_is_sqs_safe, review_source
+from handlers.values.sqssafe import KEY_ENCODING, is_sqs_safe
 
 BOUNDED = settings(derandomize=True, max_examples=300, deadline=None)
 # Code points at and around every edge of SQS's allowed set, and anywhere in the code space.
