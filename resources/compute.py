@@ -30,7 +30,7 @@ ARCHITECTURE = "arm64"
 # Lambda's maximum: a 1 GB file is streamed in one invocation.
 VALIDATOR_TIMEOUT_SECONDS = 900
 # One claim-check body (at most an item's 400 KB) read and put. StoreLargeRecord gives an attempt 8 s
-# (workflow/records.py STORE_LARGE_ATTEMPT_SECONDS) and retries States.Timeout; the function's own
+# (workflow/recordstates.py STORE_LARGE_ATTEMPT_SECONDS) and retries States.Timeout; the function's own
 # timeout is just above it, so an attempt the state machine has given up on is billed at most 10 s
 # (was 60 s), and the Task's timeout, which is retried, always fires first.
 STORE_LARGE_TIMEOUT_SECONDS = 10

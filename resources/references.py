@@ -105,7 +105,7 @@ def state_machine_references(
         Reference(
             names.ORDERS_TABLE_NAME,
             Ref(orders_table),
-            # GetItem: ReadStoredHash reads an item's hash after a failed put (workflow/records.py).
+            # GetItem: ReadStoredHash reads an item's hash after a failed put (workflow/recordstates.py).
             Grant("StoreOrders", (dynamodb.PutItem, dynamodb.GetItem), GetAtt(orders_table, "Arn")),
         ),
         Reference(

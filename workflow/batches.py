@@ -5,7 +5,7 @@ Child input: `{"batch": k, "source": <exact source>, "review_source": <SQS-safe 
 items, `review_source` into reviews, `ledger` names the file's ledger item and the parent execution.
 The child's output is only the batch number, so the parent's aggregated Map result stays tiny.
 
-Counting: the Map's ResultSelector counts the records' outcomes (workflow/records.py) with filters;
+Counting: the Map's ResultSelector counts the records' outcomes (workflow/recordstates.py) with filters;
 CountBatch adds them to the ledger item with one updateItem, conditional on the batch not being
 counted yet (`counted_batches`, a number set) and on the item belonging to the parent execution. An
 EXPRESS child runs at least once, and a retried updateItem may already have been applied: a second
@@ -64,7 +64,7 @@ from workflow.breaker import (
     conflicts_past_limit,
 )
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY
-from workflow.records import build_record_processor
+from workflow.recordstates import build_record_processor
 from workflow.retries import DYNAMODB_TRANSIENT, EXPRESS_LANE_ATTEMPTS, transient
 from workflow.sdk import Catch, Fail, InlineMap, Pass, Task
 
@@ -123,7 +123,7 @@ def record_map(
     large_records: bool = True,
 ) -> InlineMap:
     """An inline Map routing every entry of the manifest batch at `batch_path` with the one per-record
-    graph (workflow/records.py), its outcome counts at OUTCOMES: used by the batch children and by the
+    graph (workflow/recordstates.py), its outcome counts at OUTCOMES: used by the batch children and by the
     small-file lane alike (which passes its own concurrency and retry budget)."""
     store = InlineMap(
         state_id,

@@ -2,7 +2,7 @@
 
 The validator rejects a file whole past MaxRejectedRecords rejected records, conflicts inside the file
 included (handlers/core/conflicts.py). A conflict with a record another file stored is found only at store
-time (StoreRecord's condition, workflow/records.py), so its budget travels with the file: the
+time (StoreRecord's condition, workflow/recordstates.py), so its budget travels with the file: the
 validator's result carries `max_conflicts` = MaxRejectedRecords minus the records it rejected. Past
 it the file's stores stop and the file ends FAILED with error_name TooManyConflicts and its counts,
 out of the watchdog's index (a re-drive would send the same conflicts to review again), and the

@@ -3,7 +3,7 @@
 CheckObject ... ClaimFile are the large lane's states (workflow/filestates.py `file_entry`); ValidateFile
 invokes the validator with `"inline": true` (handlers/flows/inline.py), which returns the file's one
 manifest batch in the result instead of writing a manifest. StoreRecords routes those entries with
-the one per-record graph (workflow/records.py) in an inline Map, and the file ends with the same
+the one per-record graph (workflow/recordstates.py) in an inline Map, and the file ends with the same
 MarkFileDone / SendFileRejection / MarkFileRejected / MarkFileFailed as the large lane.
 
 A file that does not fit (more than one batch, the inline byte budgets, gzip inflation), or whose
@@ -55,7 +55,7 @@ from workflow.retries import (
     STATES_TRANSIENT,
     transient,
 )
-from workflow.reviews import ERROR_PATH
+from workflow.reviewstates import ERROR_PATH
 from workflow.sdk import Catch, Choice, Pass, Succeed, Task
 
 # Every call of the lane (ledger writes, reviews, record stores, the hand-off) retries 1 s, 2 s (at

@@ -24,7 +24,7 @@ from workflow.ledgerwrites import (
     ledger_update,
     rejected_file,
 )
-from workflow.reviews import ERROR_PATH, describe_minimal_file_review, send_review
+from workflow.reviewstates import ERROR_PATH, describe_minimal_file_review, send_review
 from workflow.sdk import Catch, Choice, Fail, Pass, Succeed, Task
 
 _OBJECT = "$.detail.object"

@@ -46,7 +46,7 @@ EXPRESS_LANE_ATTEMPTS = 2
 # Retries of a call in the large lane's STANDARD parent (no 5-minute limit).
 DEFAULT_ATTEMPTS = 6
 # Errors of StoreLargeRecord retried besides LAMBDA_TRANSIENT: its attempt is bounded by TimeoutSeconds
-# (workflow/records.py), and a timed-out attempt may be retried: the store is a conditional put.
+# (workflow/recordstates.py), and a timed-out attempt may be retried: the store is a conditional put.
 TASK_TIMED_OUT = "States.Timeout"
 
 

@@ -26,7 +26,7 @@ from handlers.seams import shapes
 from workflow import names
 from workflow.ledgerseams import ledger_problems, outcome_problems
 from workflow.paths import RECORD_KEY, SOURCE_ATTRIBUTE_KEY, VALIDATION_KEY
-from workflow.reviews import ERROR_PATH
+from workflow.reviewstates import ERROR_PATH
 
 # `$.a.b['c-d']` in a path field or inside an intrinsic function; `$$.` (the context object) is not state.
 _PATH = re.compile(r"(?<![$\w])\$((?:\.\w+|\['[^']*'\])+)")

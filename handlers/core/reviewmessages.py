@@ -18,7 +18,7 @@ from handlers.seams.model import Pointer
 from handlers.seams.settings import REVIEW_SCHEMA
 
 # A minimal review (docs/CONTRACT.md): what the state machine sends instead of a full review that SQS
-# refused (workflow/reviews.py builds it in the ASL): these keys of the full review, and the name of
+# refused (workflow/reviewstates.py builds it in the ASL): these keys of the full review, and the name of
 # the error that stopped the full one. workflow/seams.py checks both sides against this.
 MINIMAL_REVIEW_SEND_ERROR = "send_error"
 MINIMAL_REVIEW_KEYS = (

@@ -27,7 +27,7 @@ from emulator import lambda_runner
 from emulator.reconcile import ranges
 from handlers.flows.inline import SMALL_FILE_MAX_BYTES
 from tests.builders import CONTACT_INFO, order_without, valid_order
-from workflow.reviews import MINIMAL_MESSAGE
+from workflow.reviewstates import MINIMAL_MESSAGE
 
 from .conftest import Pipeline, as_decimals, assert_no_loss, plain, record_of
 

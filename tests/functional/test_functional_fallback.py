@@ -25,7 +25,7 @@ from handlers.core.provenance import source_members
 from handlers.seams.settings import REVIEW_SCHEMA
 from workflow.definition import build_definition
 from workflow.graph_check import check_graph
-from workflow.reviews import MINIMAL_MESSAGE
+from workflow.reviewstates import MINIMAL_MESSAGE
 
 REGION = "us-east-1"
 # SQS's smallest allowed MaximumMessageSize: a full review over it fails, a minimal review fits.

@@ -1,4 +1,4 @@
-"""Literal pins of the ledger's reconciliation in both state machines (workflow/records.py, batches.py,
+"""Literal pins of the ledger's reconciliation in both state machines (workflow/recordstates.py, batches.py,
 ledgerwrites.py, filestates.py, express.py): what each state writes, and the once-per-batch guard."""
 
 from __future__ import annotations

@@ -447,7 +447,7 @@ def test_large_records_are_stored_from_their_claim_check(records: dict[str, Any]
         "ResultSelector": {"outcome.$": "$.outcome"},
         "ResultPath": "$.outcome",
         "OutputPath": "$.outcome",
-        # an attempt is bounded well under the function's 60 s (workflow/records.py says why), and a
+        # an attempt is bounded well under the function's 60 s (workflow/recordstates.py says why), and a
         # timed-out attempt is retried: the store is a conditional put
         "TimeoutSeconds": 8,
         "Retry": [

@@ -40,7 +40,7 @@ from workflow.retries import (
     TASK_TIMED_OUT,
     transient,
 )
-from workflow.reviews import (
+from workflow.reviewstates import (
     ERROR_PATH,
     RECORD_REVIEW,
     conflict_review,
