@@ -1,5 +1,5 @@
 """A broken record contract is one line and exit 2 from build.py and simulate.py, and a named error
-(handlers.schema.ContractError) at the validator's cold start: the real default file edited in a fresh
+(handlers.recordcontract.compiler.ContractError) at the validator's cold start: the real default file edited in a fresh
 copy of the repository, each command run as a user runs it (a subprocess in that copy).
 
 Failure class: a contract typo crashing the build with a traceback (fails before d1b095e: build.py
@@ -95,7 +95,7 @@ def test_the_validator_cold_start_raises_the_named_error(copy: Path) -> None:
     # GIVEN the typo, and the validator's code imported as Lambda imports it (cold start)
     _edit(copy, '"requird"')
     run = _run(copy, "-c", _COLD_START)
-    # THEN it stops with handlers.schema.ContractError, one line naming the problem
+    # THEN it stops with handlers.recordcontract.compiler.ContractError, one line naming the problem
     assert run.returncode == 3, run.stderr
     assert run.stdout.splitlines() == [
         "ContractError: handlers/record_contract.json: unsupported keyword 'requird' at #"

@@ -310,7 +310,7 @@ def _skipped_to(pieces: Any, offset: int) -> Any:
 def test_a_range_streams_in_bounded_memory(validating: bool) -> None:
     """Memory per invocation stays bounded per range: counting the middle third of a
     generated file peaks the same at 2,000 and 20,000 records; validating it peaks as an unsplit file of
-    as many records (what test_handlers_million.py bounds at 1,000,000)."""
+    as many records (what test_handlers_million.py bounds: no growth past the first half)."""
     import tracemalloc
 
     from benchmarks.bodies import CountingSink
