@@ -1,6 +1,6 @@
 """A broken record contract is one line and exit 2 from build.py and simulate.py, and a named error
-(handlers.recordcontract.compiler.ContractError) at the validator's cold start: the real default file edited in a fresh
-copy of the repository, each command run as a user runs it (a subprocess in that copy).
+(handlers.recordcontract.compiler.ContractError) at the validator's cold start: the real default file
+edited in a fresh copy of the repository, each command run as a user runs it (a subprocess in that copy).
 
 Failure class: a contract typo crashing the build with a traceback (fails before d1b095e: build.py
 imported handlers/core/rules.py, which compiled the default contract at import time, 14 lines, exit 1), and
