@@ -16,7 +16,6 @@ from moto import mock_aws
 from handlers import store_large, validator
 from handlers.adapters import s3read
 from handlers.adapters.s3io import S3ManifestWriter
-from handlers.flows import validate
 from handlers.seams.errors import (
     ClaimMismatch,
     ConfigurationError,
@@ -252,7 +251,7 @@ def test_throttling_becomes_transient_error(monkeypatch):
                 {"Error": {"Code": "SlowDown"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "GetObject"
             )
 
-    monkeypatch.setattr(validate, "s3_client", Throttled)
+    monkeypatch.setattr(s3read, "s3_client", Throttled)
     # WHEN / THEN the validator raises TransientError (retried by the state machine)
     with pytest.raises(TransientError):
         validator.handler({"bucket": BUCKET, "key": "k.json", "version_id": None, "etag": None}, None)

@@ -17,6 +17,7 @@ import pytest
 from moto import mock_aws
 
 from handlers import validator
+from handlers.adapters import s3read
 from handlers.seams.errors import SourceChanged
 from handlers.seams.rangekeys import RANGE_BYTES_ENV
 from tests.builders import order_text, valid_order
@@ -34,7 +35,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         client = boto3.client("s3")
         client.create_bucket(Bucket=BUCKET)
         # the validator's container client (handlers/adapters/clients.py) inside this mock
-        monkeypatch.setattr(validator, "_s3_client", lambda: client)
+        monkeypatch.setattr(s3read, "s3_client", lambda: client)
         yield client
 
 

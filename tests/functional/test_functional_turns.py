@@ -18,6 +18,7 @@ import pytest
 from moto import mock_aws
 
 from handlers import validator
+from handlers.adapters import s3read
 from handlers.seams.errors import InvalidCheckpoint, SourceChanged
 from handlers.seams.rangekeys import TURN_RECORDS_ENV
 from tests.builders import order_text, valid_order
@@ -34,7 +35,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with mock_aws():
         client = boto3.client("s3")
         client.create_bucket(Bucket=BUCKET)
-        monkeypatch.setattr(validator, "_s3_client", lambda: client)
+        monkeypatch.setattr(s3read, "s3_client", lambda: client)
         yield client
 
 
