@@ -10,6 +10,7 @@ from typing import Any
 from cfn_helpers import arn_of, props, ref
 
 from handlers.adapters import metrics
+from handlers.recordcontract.buildcheck import contract_reason_codes
 from handlers.seams.settings import FILE_REASONS, RECORD_REASONS
 from handlers.seams.watchdogsignals import FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED
 
@@ -34,7 +35,8 @@ EMITTED_PER_FILE = set(metrics.FILE_METRICS)
 # What the watchdog's EMF document emits (handlers/flows/sweep.py), dimension FunctionName = the watchdog.
 WATCHDOG_EMITTED = {FILES_MARKED_FAILED, FILES_REDRIVEN, REDRIVES_EXHAUSTED}
 EMITTED_PER_REASON = {
-    metrics.REJECTED_RECORDS: set(RECORD_REASONS),
+    # the fixed reasons and the shipped contract's own codes (x-reason), whatever it holds
+    metrics.REJECTED_RECORDS: set(RECORD_REASONS) | set(contract_reason_codes()),
     metrics.FILE_REJECTIONS: set(FILE_REASONS),
 }
 
@@ -86,7 +88,7 @@ def test_the_dashboard_shows_what_an_operator_asks_for(resources: dict[str, Any]
     assert ("AWS/SQS", "ApproximateAgeOfOldestMessage") in named
     assert {("AWS/Lambda", "Duration"), ("AWS/Lambda", "Errors")} <= named
     reasons = {line[5] for line in _metric_lines(body) if len(line) > 5}
-    assert reasons == (set(RECORD_REASONS) - {"conflict"}) | set(FILE_REASONS)
+    assert reasons == (set(RECORD_REASONS) - {"conflict"}) | set(FILE_REASONS) | set(contract_reason_codes())
     queues = {line[3] for line in _metric_lines(body) if line[0] == "AWS/SQS"}
     assert queues == {"<ReviewQueueName>", "<DeadLetterQueueName>"}
     titles = [widget["properties"]["title"] for widget in body["widgets"]]

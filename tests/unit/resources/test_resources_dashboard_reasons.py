@@ -38,8 +38,11 @@ def test_the_shipped_contracts_codes_each_get_a_line(monkeypatch: pytest.MonkeyP
     assert set(codes) | set(dashboard.VALIDATOR_RECORD_REASONS) == _rejection_reasons()
 
 
-def test_the_default_contract_adds_no_line() -> None:
-    assert contract_reason_codes() == ()
+def test_the_shipped_contracts_own_codes_and_only_they_add_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever handlers/record_contract.json holds (a test never pins its rules): its codes are lines."""
+    assert _rejection_reasons() == set(dashboard.VALIDATOR_RECORD_REASONS) | set(contract_reason_codes())
+    # AND a contract without x-reason adds no line
+    monkeypatch.setattr(dashboard, "contract_reason_codes", lambda: ())
     assert _rejection_reasons() == set(dashboard.VALIDATOR_RECORD_REASONS)
 
 
