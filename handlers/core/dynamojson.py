@@ -177,6 +177,31 @@ def _fast_value(value: Any, level: int) -> tuple[str, str, int]:
     raise _Doubt  # a HugeNumber, an int of 39+ digits (or anything no JSON parser makes)
 
 
+# Maps seen before, by their names in insertion order: the names sorted, each with its `_NAMES` texts,
+# and the map's size without its values (overheads and names). A file mostly repeats a few shapes, so
+# a map costs one tuple and one lookup instead of a sort and a lookup per name. Bounded like `_NAMES`:
+# at most _SHAPES_MAX shapes of at most _SHAPE_MEMBERS names, each name already cached (short), so
+# hostile shapes cost no memory beyond pointers to cached texts.
+_SHAPES: dict[tuple[str, ...], tuple[tuple[tuple[str, tuple[str, str, str, int]], ...], int]] = {}
+_SHAPES_MAX = 1024
+_SHAPE_MEMBERS = 64
+
+
+def _shape(value: dict[str, Any]) -> tuple[tuple[tuple[str, tuple[str, str, str, int]], ...], int]:
+    """A map's members in sorted order, each with its name's texts, and its size without its values;
+    cached by its names when they are few and short (_Doubt for a name the exact walk must judge)."""
+    names = tuple(value)
+    known = _SHAPES.get(names)
+    if known is not None:
+        return known
+    members = tuple((name, _name(name)) for name in sorted(names))
+    size = _CONTAINER_OVERHEAD + len(names) * _ELEMENT_OVERHEAD + sum(texts[3] for _, texts in members)
+    known = (members, size)
+    if len(_SHAPES) < _SHAPES_MAX and len(names) <= _SHAPE_MEMBERS and all(name in _NAMES for name in names):
+        _SHAPES[names] = known
+    return known
+
+
 def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
     """A map's canonical text and DynamoDB JSON text (members only) and its size.
 
@@ -186,11 +211,9 @@ def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
     canonical: list[str] = []
     item: list[str] = []
     write, write_item = canonical.append, item.append
-    size = _CONTAINER_OVERHEAD + len(value) * _ELEMENT_OVERHEAD
-    names = _NAMES
-    for name in sorted(value):
-        known = names.get(name)
-        key, item_key, string_key, name_size = _name(name) if known is None else known
+    shape = _SHAPES.get(tuple(value))
+    members, size = _shape(value) if shape is None else shape
+    for name, (key, item_key, string_key, _) in members:
         member = value[name]
         kind = type(member)
         if kind is str:
@@ -198,40 +221,59 @@ def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
             write(key + text)
             if member.isascii():
                 write_item(string_key + text + "}")
-                size += name_size + len(member)
+                size += len(member)
             else:
                 write_item(string_key + encode_basestring_ascii(member) + "}")
                 try:
-                    size += name_size + len(member.encode("utf-8"))
+                    size += len(member.encode("utf-8"))
                 except UnicodeEncodeError:
                     raise _Doubt from None
+        elif kind is Decimal:
+            text = str(member)
+            if "E" in text or len(text) > _PLAIN_DECIMAL:
+                if not storable(member):
+                    raise _Doubt
+                size += number_size(text)
+            else:
+                size += (len(text.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
+            write(key + text)
+            write_item(item_key + '{"N":"' + text + '"}')
         elif kind is int and -_INT_LIMIT < member < _INT_LIMIT:
             text = str(member)
             write(key + text)
             write_item(item_key + '{"N":"' + text + '"}')
-            size += name_size + (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
+            size += (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
+        elif member is None:
+            write(key + "null")
+            write_item(item_key + '{"NULL":true}')
+            size += 1
+        elif kind is bool:
+            if member:
+                write(key + "true")
+                write_item(item_key + '{"BOOL":true}')
+            else:
+                write(key + "false")
+                write_item(item_key + '{"BOOL":false}')
+            size += 1
         elif kind is dict:
             if level >= MAX_NESTING_DEPTH:
                 raise TooDeep
             inner, inner_item, inner_size = _fast_members(member, level + 1)
             write(key + "{" + inner + "}")
             write_item(item_key + '{"M":{' + inner_item + "}}")
-            size += name_size + inner_size
-        elif kind is Decimal:
-            text = str(member)
-            if "E" in text or len(text) > _PLAIN_DECIMAL:
-                if not storable(member):
-                    raise _Doubt
-                size += name_size + number_size(text)
-            else:
-                size += name_size + (len(text.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
-            write(key + text)
-            write_item(item_key + '{"N":"' + text + '"}')
+            size += inner_size
+        elif kind is list:
+            if level >= MAX_NESTING_DEPTH:
+                raise TooDeep
+            inner, inner_item, inner_size = _fast_elements(member, level + 1)
+            write(key + "[" + inner + "]")
+            write_item(item_key + '{"L":[' + inner_item + "]}")
+            size += inner_size
         else:
             text, item_text, member_size = _fast_value(member, level + 1)
             write(key + text)
             write_item(item_key + item_text)
-            size += name_size + member_size
+            size += member_size
     return ",".join(canonical), ",".join(item), size
 
 
@@ -239,23 +281,31 @@ def _fast_elements(value: list[Any], level: int) -> tuple[str, str, int]:
     """A list's canonical text and DynamoDB JSON text (elements only) and its size."""
     canonical: list[str] = []
     item: list[str] = []
+    write, write_item = canonical.append, item.append
     size = _CONTAINER_OVERHEAD + len(value) * _ELEMENT_OVERHEAD
     for element in value:
         kind = type(element)
         if kind is str and element.isascii():
             text = encode_basestring(element)
-            canonical.append(text)
-            item.append('{"S":' + text + "}")
+            write(text)
+            write_item('{"S":' + text + "}")
             size += len(element)
+        elif kind is dict:
+            if level >= MAX_NESTING_DEPTH:
+                raise TooDeep
+            inner, inner_item, inner_size = _fast_members(element, level + 1)
+            write("{" + inner + "}")
+            write_item('{"M":{' + inner_item + "}}")
+            size += inner_size
         elif kind is int and -_INT_LIMIT < element < _INT_LIMIT:
             text = str(element)
-            canonical.append(text)
-            item.append('{"N":"' + text + '"}')
+            write(text)
+            write_item('{"N":"' + text + '"}')
             size += (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
         else:
             text, item_text, element_size = _fast_value(element, level + 1)
-            canonical.append(text)
-            item.append(item_text)
+            write(text)
+            write_item(item_text)
             size += element_size
     return ",".join(canonical), ",".join(item), size
 
