@@ -255,10 +255,13 @@ def _shaped_record(rng: random.Random, depth: int = 1) -> dict[str, Any]:
     return {name: _shaped_value(rng, depth) for name in names}
 
 
-def test_cached_shapes_give_the_exact_walks_result_whatever_the_values_and_member_order() -> None:
+def test_cached_shapes_give_the_exact_walks_result_whatever_the_values_and_member_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Failure class: a map's cached shape (its sorted names, their texts and sizes, keyed by its names
     in insertion order) reused for a map with other values or another order of the same names: wrong
     member order, size or text. Seeded and bounded: 3,000 maps over four name sets."""
+    monkeypatch.setattr(dynamo, "_SHAPES", {})  # other tests may have filled it
     rng = random.Random(SEED)
     fast = 0
     for _ in range(3000):
@@ -270,7 +273,7 @@ def test_cached_shapes_give_the_exact_walks_result_whatever_the_values_and_membe
         if expected.invalid is None:
             assert got.text == jsontext._python_dumps(expected.attributes)[1:-1]
     assert fast > 300  # not vacuous: many maps took the fast walk with cached shapes
-    assert ("b", "a", "c") in dynamo._SHAPES or ("a", "b", "c") in dynamo._SHAPES
+    assert {("b", "a", "c"), ("a", "c", "b"), ("order-info", "contact-info")} <= set(dynamo._SHAPES)
 
 
 def test_the_shape_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
