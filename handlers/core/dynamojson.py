@@ -181,22 +181,27 @@ def _fast_value(value: Any, level: int) -> tuple[str, str, int]:
 # and the map's size without its values (overheads and names). A file mostly repeats a few shapes, so
 # a map costs one tuple and one lookup instead of a sort and a lookup per name. Bounded like `_NAMES`:
 # at most _SHAPES_MAX shapes of at most _SHAPE_MEMBERS names, each name already cached (short), so
-# hostile shapes cost no memory beyond pointers to cached texts.
-_SHAPES: dict[tuple[str, ...], tuple[tuple[tuple[str, tuple[str, str, str, int]], ...], int]] = {}
+# hostile shapes cost no text of their own: a 4-tuple of pointers per member (~5 MB at most).
+_SHAPES: dict[tuple[str, ...], tuple[tuple[tuple[str, str, str, str], ...], int]] = {}
 _SHAPES_MAX = 1024
 _SHAPE_MEMBERS = 64
 
 
-def _shape(value: dict[str, Any]) -> tuple[tuple[tuple[str, tuple[str, str, str, int]], ...], int]:
-    """A map's members in sorted order, each with its name's texts, and its size without its values;
-    cached by its names when they are few and short (_Doubt for a name the exact walk must judge)."""
+def _shape(value: dict[str, Any]) -> tuple[tuple[tuple[str, str, str, str], ...], int]:
+    """A map's members in sorted order, each with its name's texts (the canonical `"name":`, the same
+    in ASCII, the latter followed by `{"S":`), and its size without its values; cached by its names
+    when they are few and short (_Doubt for a name the exact walk must judge)."""
     names = tuple(value)
     known = _SHAPES.get(names)
     if known is not None:
         return known
-    members = tuple((name, _name(name)) for name in sorted(names))
-    size = _CONTAINER_OVERHEAD + len(names) * _ELEMENT_OVERHEAD + sum(texts[3] for _, texts in members)
-    known = (members, size)
+    members = []
+    size = _CONTAINER_OVERHEAD + len(names) * _ELEMENT_OVERHEAD
+    for name in sorted(names):
+        key, item_key, string_key, name_size = _name(name)
+        members.append((name, key, item_key, string_key))
+        size += name_size
+    known = (tuple(members), size)
     if len(_SHAPES) < _SHAPES_MAX and len(names) <= _SHAPE_MEMBERS and all(name in _NAMES for name in names):
         _SHAPES[names] = known
     return known
@@ -213,7 +218,7 @@ def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
     write, write_item = canonical.append, item.append
     shape = _SHAPES.get(tuple(value))
     members, size = _shape(value) if shape is None else shape
-    for name, (key, item_key, string_key, _) in members:
+    for name, key, item_key, string_key in members:
         member = value[name]
         kind = type(member)
         if kind is str:
@@ -476,5 +481,8 @@ def depth_exceeds(value: Any, limit: int = MAX_NESTING_DEPTH) -> bool:
             continue
         if level > limit:
             return True
-        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+        level += 1
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, level))
     return False

@@ -278,6 +278,10 @@ class TextBuffer:
         text, pos = self.text, self.pos
         if pos < len(text) and text[pos] not in _JSON_WHITESPACE:
             return text[pos]  # nothing to skip (the common case between values)
+        if text.startswith("\n", pos) and pos + 1 < len(text) and text[pos + 1] not in _JSON_WHITESPACE:
+            self.newlines += 1  # one newline (between an array's elements, one a line)
+            self.pos = pos + 1
+            return text[pos + 1]
         while True:
             end = _WHITESPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
             if end > self.pos:
