@@ -67,17 +67,35 @@ class Valid:
     """A record to store: its key, the item (DynamoDB JSON) and the canonical hash.
 
     `item_text` is the item as json.dumps writes it (the manifest's bytes); `item` the same as dicts
-    (for put_item), parsed from that text when asked for.
+    (for put_item), parsed from that text when asked for. The text is kept in two parts: `item_head`,
+    the item up to its `_pipeline_source` member (the record's attributes, the key, the hash), and
+    `source_text`, that member and the closing brace; `plain`: the source is the file's own (not a
+    replay's), which a manifest entry leaves to its batch's `item_source` and the record's index.
     """
 
-    __slots__ = ("canonical_colons", "hash", "item_text", "order_id")
+    __slots__ = ("canonical_colons", "hash", "item_head", "order_id", "plain", "source_text")
 
-    def __init__(self, order_id: str, item_text: str, digest: str, canonical_colons: int = 0) -> None:
+    def __init__(
+        self,
+        order_id: str,
+        item_head: str,
+        digest: str,
+        canonical_colons: int = 0,
+        source_text: str = "}",
+        *,
+        plain: bool = False,
+    ) -> None:
         self.order_id = order_id
-        self.item_text = item_text
+        self.item_head = item_head
         self.hash = digest
         # The `:` count of the canonical text (handlers/core/members.py: duplicate member names).
         self.canonical_colons = canonical_colons
+        self.source_text = source_text
+        self.plain = plain
+
+    @property
+    def item_text(self) -> str:
+        return self.item_head + self.source_text
 
     @property
     def item(self) -> dict[str, AttributeValue]:
@@ -142,67 +160,35 @@ def _broken(record: Any, broken: Broken) -> Invalid:
 
 def source_suffix(source: Source, index: int) -> str:
     """The end of a (non-replayed) valid record's item text from its `_pipeline_source` member on."""
-    head, tail = _source_text(source["bucket"], source["key"], source["version_id"])
+    head, tail, _ = _source_parts(source["bucket"], source["key"], source["version_id"])
     return head + str(index) + tail
 
 
 @functools.lru_cache(maxsize=64)
-def _source_text(bucket: str, key: str, version_id: str | None) -> tuple[str, str]:
-    """The `_pipeline_source` member's text around its record_index digits."""
+def _source_parts(bucket: str, key: str, version_id: str | None) -> tuple[str, str, int]:
+    """The `_pipeline_source` member's text around its record_index digits, and the size of
+    `_pipeline_hash` and of `_pipeline_source` without its record_index value."""
     source: Source = {"bucket": bucket, "key": key, "version_id": version_id, "etag": None}
     text = ',"' + SOURCE_ATTRIBUTE + '":' + json.dumps(source_attribute(source, 0), separators=(",", ":"))
     tail = '0"}}}'
     if not text.endswith(tail):
         raise AssertionError("record_index is not the last member of the source attribute")
-    return text[: -len(tail)], tail[1:] + "}"
-
-
-def item_text(
-    converted: Converted,
-    order_id: str,
-    digest: str,
-    source: Source,
-    index: int,
-    *,
-    keyed: bool,
-    origin: dict[str, Any] | None = None,
-) -> str:
-    """The item's JSON text: the record's attributes, then (unless the record has it) the key, the
-    hash and the source attributes, as json.dumps writes the item dict. A replayed record's source
-    (with `replay_of`, rare) is written whole; every other one from the cached text around its index."""
-    if origin is None:
-        head, tail = _source_text(source["bucket"], source["key"], source["version_id"])
-        source_text = head + str(index) + tail
-    else:
-        attribute = json.dumps(source_attribute(source, index, origin), separators=(",", ":"))
-        source_text = ',"' + SOURCE_ATTRIBUTE + '":' + attribute + "}"
-    parts = [converted.text] if converted.text else []
-    if not keyed:
-        parts.append('"' + KEY_ATTRIBUTE + '":{"S":' + encode_basestring_ascii(order_id) + "}")
-    parts.append('"' + HASH_ATTRIBUTE + '":{"S":"' + digest + '"}' + source_text)
-    return "{" + ",".join(parts)
-
-
-@functools.lru_cache(maxsize=64)
-def _fixed_added_size(bucket: str, key: str, version_id: str | None) -> int:
-    """Size of `_pipeline_hash` and of `_pipeline_source` without its record_index value."""
-    source = {"bucket": bucket, "key": key, "version_id": version_id, "record_index": 0}
-    return (
+    sized = {"bucket": bucket, "key": key, "version_id": version_id, "record_index": 0}
+    fixed = (
         attribute_size(HASH_ATTRIBUTE, "0" * _HASH_HEX_LENGTH)
-        + attribute_size(SOURCE_ATTRIBUTE, source)
+        + attribute_size(SOURCE_ATTRIBUTE, sized)
         - number_size("0")
     )
+    return text[: -len(tail)], tail[1:] + "}", fixed
 
 
-def _added_size(
-    order_id: str, record: dict[str, Any], source: Source, index: int, origin: dict[str, Any] | None
-) -> int:
-    size = _fixed_added_size(source["bucket"], source["key"], source["version_id"]) + number_size(str(index))
-    if origin is not None:
-        size += attribute_size(REPLAY_OF, origin)
-    if KEY_ATTRIBUTE not in record:
-        size += len(KEY_ATTRIBUTE) + len(order_id.encode("utf-8"))
-    return size
+def item_head(converted: Converted, order_id: str, digest: str, *, keyed: bool) -> str:
+    """The item's JSON text up to its `_pipeline_source` member: the record's attributes, then
+    (unless the record has it) the key and the hash, as json.dumps writes the item dict."""
+    head = "{" + converted.text + "," if converted.text else "{"
+    if not keyed:
+        head += '"' + KEY_ATTRIBUTE + '":{"S":' + encode_basestring_ascii(order_id) + "},"
+    return head + '"' + HASH_ATTRIBUTE + '":{"S":"' + digest + '"}'
 
 
 def classify(
@@ -237,17 +223,33 @@ def classify(
     order_id = order_id_of(record)
     if order_id is None:
         return _invalid(REASON_MISSING_ORDER_ID, record)
-    if any(name.startswith(RESERVED_PREFIX) for name in record) or (
-        KEY_ATTRIBUTE in record and record[KEY_ATTRIBUTE] != order_id
-    ):
+    for name in record:
+        if name.startswith(RESERVED_PREFIX):
+            return _invalid(REASON_RESERVED_ATTRIBUTE, record)
+    keyed = KEY_ATTRIBUTE in record
+    if keyed and record[KEY_ATTRIBUTE] != order_id:
         return _invalid(REASON_RESERVED_ATTRIBUTE, record)
     if converted.invalid is not None:
         return _invalid(REASON_INVALID_VALUE, record, converted.invalid)
-    if len(order_id.encode("utf-8")) > KEY_MAX_BYTES:
+    key_bytes = len(order_id) if order_id.isascii() else len(order_id.encode("utf-8"))
+    if key_bytes > KEY_MAX_BYTES:
         return _invalid(REASON_INVALID_VALUE, record, KEY_TOO_LONG)
-    if converted.size + _added_size(order_id, record, source, index, origin) > ITEM_MAX_BYTES:
+    head, tail, size = _source_parts(source["bucket"], source["key"], source["version_id"])
+    # The item's size: the record's attributes, the hash, the source (record_index: number_size).
+    digits = str(index)
+    size += converted.size + (len(digits.rstrip("0")) + 1) // 2 + 1
+    if origin is not None:
+        size += attribute_size(REPLAY_OF, origin)
+    if not keyed:
+        size += len(KEY_ATTRIBUTE) + key_bytes
+    if size > ITEM_MAX_BYTES:
         return _invalid(REASON_TOO_LARGE, record)
-    digest = hashlib.sha256(converted.canonical.encode("utf-8")).hexdigest()
-    keyed = KEY_ATTRIBUTE in record
-    text = item_text(converted, order_id, digest, source, index, keyed=keyed, origin=origin)
-    return Valid(order_id, text, digest, converted.canonical.count(":"))
+    canonical = converted.canonical
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    text = item_head(converted, order_id, digest, keyed=keyed)
+    if origin is None:
+        return Valid(order_id, text, digest, canonical.count(":"), head + digits + tail, plain=True)
+    # A replayed record's source (with `replay_of`, rare) is written whole.
+    attribute = json.dumps(source_attribute(source, index, origin), separators=(",", ":"))
+    source_text = ',"' + SOURCE_ATTRIBUTE + '":' + attribute + "}"
+    return Valid(order_id, text, digest, canonical.count(":"), source_text)

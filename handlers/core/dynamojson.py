@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from decimal import (
     MAX_EMAX,
     MIN_EMIN,
@@ -53,6 +54,8 @@ _CONTAINER_OVERHEAD = 3
 _ELEMENT_OVERHEAD = 1
 
 AttributeValue = dict[str, Any]
+# A text's append: the fast walk writes a record's texts as pieces.
+_Write = Callable[[str], None]
 
 BAD_NUMBER = "a number is outside DynamoDB's range or precision (38 significant digits)"
 BAD_STRING = "a string cannot be encoded as UTF-8 (lone surrogate)"
@@ -70,10 +73,11 @@ _ITEM_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 # A name of at most this many characters is at most NAME_MAX_BYTES UTF-8 bytes (4 bytes a character).
 _SHORT_NAME = NAME_MAX_BYTES // 4
 # Names seen before: (canonical `"name":`, DynamoDB JSON `"name":` in ASCII, the same followed by
-# `{"S":`, UTF-8 size). Bounded, so hostile names cost no memory; a file mostly repeats a few dozen.
-_NAMES: dict[str, tuple[str, str, str, int]] = {}
+# `{"S":`, UTF-8 size, then the three texts after a `,`: a member that follows another). Bounded, so
+# hostile names cost no memory; a file mostly repeats a few dozen.
+_NAMES: dict[str, tuple[str, str, str, int, str, str, str]] = {}
 _NAMES_MAX = 4096
-_NAME_CACHED_CHARS = 128  # so the cache holds at most ~6 MB (4096 x 3 texts x 128 chars x 4 bytes)
+_NAME_CACHED_CHARS = 128  # so the cache holds at most ~13 MB (4096 x 6 texts x 128 chars x 4 bytes)
 _PLAIN_DECIMAL = 38
 
 
@@ -117,7 +121,7 @@ def _escape(match: re.Match[str]) -> str:
     return encode_basestring_ascii(match.group())[1:-1]
 
 
-def _name(name: str) -> tuple[str, str, str, int]:
+def _name(name: str) -> tuple[str, str, str, int, str, str, str]:
     """A name's texts and size (cached); _Doubt for a name the exact walk must judge."""
     known = _NAMES.get(name)
     if known is not None:
@@ -129,7 +133,8 @@ def _name(name: str) -> tuple[str, str, str, int]:
     except UnicodeEncodeError:
         raise _Doubt from None
     item_key = encode_basestring_ascii(name) + ":"
-    known = (encode_basestring(name) + ":", item_key, item_key + '{"S":', size)
+    key = encode_basestring(name) + ":"
+    known = (key, item_key, item_key + '{"S":', size, "," + key, "," + item_key, "," + item_key + '{"S":')
     if len(_NAMES) < _NAMES_MAX and len(name) <= _NAME_CACHED_CHARS:
         _NAMES[name] = known
     return known
@@ -160,12 +165,16 @@ def _fast_value(value: Any, level: int) -> tuple[str, str, int]:
     if kind is dict:
         if level > MAX_NESTING_DEPTH:
             raise TooDeep
-        inner, inner_item, size = _fast_members(value, level)
+        inner, inner_item, size = _fast_text(
+            lambda write, write_item: _fast_members(value, level, write, write_item)
+        )
         return "{" + inner + "}", '{"M":{' + inner_item + "}}", size
     if kind is list:
         if level > MAX_NESTING_DEPTH:
             raise TooDeep
-        inner, inner_item, size = _fast_elements(value, level)
+        inner, inner_item, size = _fast_text(
+            lambda write, write_item: _fast_elements(value, level, write, write_item)
+        )
         return "[" + inner + "]", '{"L":[' + inner_item + "]}", size
     if value is None:
         return "null", '{"NULL":true}', 1
@@ -177,20 +186,47 @@ def _fast_value(value: Any, level: int) -> tuple[str, str, int]:
     raise _Doubt  # a HugeNumber, an int of 39+ digits (or anything no JSON parser makes)
 
 
-def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
-    """A map's canonical text and DynamoDB JSON text (members only) and its size.
+# Maps seen before, by their names in insertion order: the names sorted, each with its `_NAMES` texts,
+# and the map's size without its values (overheads and names). A file mostly repeats a few shapes, so
+# a map costs one tuple and one lookup instead of a sort and a lookup per name. Bounded like `_NAMES`:
+# at most _SHAPES_MAX shapes of at most _SHAPE_MEMBERS names, each name already cached (short), so
+# hostile shapes cost no text of their own: a 4-tuple of pointers per member (~5 MB at most).
+_SHAPES: dict[tuple[str, ...], tuple[tuple[tuple[str, str, str, str], ...], int]] = {}
+_SHAPES_MAX = 1024
+_SHAPE_MEMBERS = 64
 
-    The common members are written inline (a call per member costs as much as the writing); the
-    DynamoDB JSON text is ASCII except for DEL, which the caller escapes.
+
+def _shape(value: dict[str, Any]) -> tuple[tuple[tuple[str, str, str, str], ...], int]:
+    """A map's members in sorted order, each with its name's texts (the canonical `"name":`, the same
+    in ASCII, the latter followed by `{"S":`; each after a `,` but the first member's), and its size
+    without its values; cached by its names when they are few and short (_Doubt for a name the exact
+    walk must judge)."""
+    names = tuple(value)
+    known = _SHAPES.get(names)
+    if known is not None:
+        return known
+    members = []
+    size = _CONTAINER_OVERHEAD + len(names) * _ELEMENT_OVERHEAD
+    for position, name in enumerate(sorted(names)):
+        texts = _name(name)
+        members.append((name, *texts[:3]) if position == 0 else (name, *texts[4:]))
+        size += texts[3]
+    known = (tuple(members), size)
+    if len(_SHAPES) < _SHAPES_MAX and len(names) <= _SHAPE_MEMBERS and all(name in _NAMES for name in names):
+        _SHAPES[names] = known
+    return known
+
+
+def _fast_members(value: dict[str, Any], level: int, write: _Write, write_item: _Write) -> int:
+    """Write a map's members (canonical text, DynamoDB JSON text) into the record's two texts; its size.
+
+    The common members are written inline (a call per member costs as much as the writing), nested
+    containers into the same texts (no text of their own joined and copied again); the DynamoDB JSON
+    text is ASCII except for DEL, which the caller escapes.
     """
-    canonical: list[str] = []
-    item: list[str] = []
-    write, write_item = canonical.append, item.append
-    size = _CONTAINER_OVERHEAD + len(value) * _ELEMENT_OVERHEAD
-    names = _NAMES
-    for name in sorted(value):
-        known = names.get(name)
-        key, item_key, string_key, name_size = _name(name) if known is None else known
+    shape = _SHAPES.get(tuple(value))
+    members, size = _shape(value) if shape is None else shape
+    for name, key, item_key, string_key in members:
         member = value[name]
         kind = type(member)
         if kind is str:
@@ -198,66 +234,103 @@ def _fast_members(value: dict[str, Any], level: int) -> tuple[str, str, int]:
             write(key + text)
             if member.isascii():
                 write_item(string_key + text + "}")
-                size += name_size + len(member)
+                size += len(member)
             else:
                 write_item(string_key + encode_basestring_ascii(member) + "}")
                 try:
-                    size += name_size + len(member.encode("utf-8"))
+                    size += len(member.encode("utf-8"))
                 except UnicodeEncodeError:
                     raise _Doubt from None
-        elif kind is int and -_INT_LIMIT < member < _INT_LIMIT:
-            text = str(member)
-            write(key + text)
-            write_item(item_key + '{"N":"' + text + '"}')
-            size += name_size + (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
-        elif kind is dict:
-            if level >= MAX_NESTING_DEPTH:
-                raise TooDeep
-            inner, inner_item, inner_size = _fast_members(member, level + 1)
-            write(key + "{" + inner + "}")
-            write_item(item_key + '{"M":{' + inner_item + "}}")
-            size += name_size + inner_size
         elif kind is Decimal:
             text = str(member)
             if "E" in text or len(text) > _PLAIN_DECIMAL:
                 if not storable(member):
                     raise _Doubt
-                size += name_size + number_size(text)
+                size += number_size(text)
             else:
-                size += name_size + (len(text.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
+                size += (len(text.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
             write(key + text)
             write_item(item_key + '{"N":"' + text + '"}')
+        elif kind is int and -_INT_LIMIT < member < _INT_LIMIT:
+            text = str(member)
+            write(key + text)
+            write_item(item_key + '{"N":"' + text + '"}')
+            size += (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
+        elif member is None:
+            write(key + "null")
+            write_item(item_key + '{"NULL":true}')
+            size += 1
+        elif kind is bool:
+            if member:
+                write(key + "true")
+                write_item(item_key + '{"BOOL":true}')
+            else:
+                write(key + "false")
+                write_item(item_key + '{"BOOL":false}')
+            size += 1
+        elif kind is dict:
+            if level >= MAX_NESTING_DEPTH:
+                raise TooDeep
+            write(key + "{")
+            write_item(item_key + '{"M":{')
+            size += _fast_members(member, level + 1, write, write_item)
+            write("}")
+            write_item("}}")
+        elif kind is list:
+            if level >= MAX_NESTING_DEPTH:
+                raise TooDeep
+            write(key + "[")
+            write_item(item_key + '{"L":[')
+            size += _fast_elements(member, level + 1, write, write_item)
+            write("]")
+            write_item("]}")
         else:
             text, item_text, member_size = _fast_value(member, level + 1)
             write(key + text)
             write_item(item_key + item_text)
-            size += name_size + member_size
-    return ",".join(canonical), ",".join(item), size
+            size += member_size
+    return size
 
 
-def _fast_elements(value: list[Any], level: int) -> tuple[str, str, int]:
-    """A list's canonical text and DynamoDB JSON text (elements only) and its size."""
-    canonical: list[str] = []
-    item: list[str] = []
+def _fast_elements(value: list[Any], level: int, write: _Write, write_item: _Write) -> int:
+    """Write a list's elements (canonical text, DynamoDB JSON text) into the record's texts; its size."""
     size = _CONTAINER_OVERHEAD + len(value) * _ELEMENT_OVERHEAD
+    separator = ""
     for element in value:
         kind = type(element)
         if kind is str and element.isascii():
             text = encode_basestring(element)
-            canonical.append(text)
-            item.append('{"S":' + text + "}")
+            write(separator + text)
+            write_item(separator + '{"S":' + text + "}")
             size += len(element)
+        elif kind is dict:
+            if level >= MAX_NESTING_DEPTH:
+                raise TooDeep
+            write(separator + "{")
+            write_item(separator + '{"M":{')
+            size += _fast_members(element, level + 1, write, write_item)
+            write("}")
+            write_item("}}")
         elif kind is int and -_INT_LIMIT < element < _INT_LIMIT:
             text = str(element)
-            canonical.append(text)
-            item.append('{"N":"' + text + '"}')
+            write(separator + text)
+            write_item(separator + '{"N":"' + text + '"}')
             size += (len(text.lstrip("-").rstrip("0")) + 1) // 2 + 1
         else:
             text, item_text, element_size = _fast_value(element, level + 1)
-            canonical.append(text)
-            item.append(item_text)
+            write(separator + text)
+            write_item(separator + item_text)
             size += element_size
-    return ",".join(canonical), ",".join(item), size
+        separator = ","
+    return size
+
+
+def _fast_text(fill: Callable[[_Write, _Write], int]) -> tuple[str, str, int]:
+    """The canonical text and DynamoDB JSON text `fill` writes, and the size it returns."""
+    canonical: list[str] = []
+    item: list[str] = []
+    size = fill(canonical.append, item.append)
+    return "".join(canonical), "".join(item), size
 
 
 class _Walk:
@@ -389,10 +462,13 @@ def convert_record(record: dict[str, Any]) -> Converted:
     attribute names but no map overhead at the top level, as DynamoDB does.
     """
     top = _CONTAINER_OVERHEAD + len(record) * _ELEMENT_OVERHEAD
+    canonical_parts: list[str] = []
+    item_parts: list[str] = []
     try:
-        canonical, text, map_size = _fast_members(record, 1)
+        map_size = _fast_members(record, 1, canonical_parts.append, item_parts.append)
     except _Doubt:
         return convert_exact(record)
+    canonical, text = "".join(canonical_parts), "".join(item_parts)
     if "\x7f" in text:  # DEL is ASCII, but json.dumps escapes it
         text = _NOT_ASCII.sub(_escape, text)
     return Converted(None, map_size - top, "{" + canonical + "}", None, text)
@@ -426,5 +502,8 @@ def depth_exceeds(value: Any, limit: int = MAX_NESTING_DEPTH) -> bool:
             continue
         if level > limit:
             return True
-        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+        level += 1
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, level))
     return False

@@ -14,12 +14,12 @@ from typing import Any
 
 from handlers.core.batching import BatchWriter
 from handlers.core.claimpacks import ClaimPacks
-from handlers.core.classify import MESSAGES, Invalid, Valid, source_suffix
+from handlers.core.classify import MESSAGES, Invalid, Valid, classify
 from handlers.core.conflicts import CONFLICT_MESSAGE, TRACKED_ORDER_IDS
 from handlers.core.decoding import CHUNK_BYTES, BinaryBody, text_chunks
 from handlers.core.members import ESCAPE_PREFIX, repeats_a_name
 from handlers.core.reader import FORM_LINES, Cursor, Element, iter_elements, iter_range_lines, resume_elements
-from handlers.core.replay import classify_line
+from handlers.core.replay import classify_line, is_replay_file
 from handlers.core.reviewmessages import record_review
 from handlers.core.reviewsafe import inline_safe, raw_is_sqs_safe, review_source
 from handlers.core.rules import Rules
@@ -125,6 +125,7 @@ class _Router:
     ) -> None:
         self.source = source
         self.rules = rules
+        self.replay = is_replay_file(source)
         self.review_source = review_source(source)
         # The item of a valid record carries the exact key (`_pipeline_source`): with an SQS-unsafe key
         # every valid record travels as a claim check, so no conflict review can carry the key.
@@ -144,13 +145,23 @@ class _Router:
         if element.error is not None:
             self.reject(element, Invalid(element.error, LINE_MESSAGES[element.error], None), element.raw())
             return
-        record, result = classify_line(
-            element.value,
-            source=self.source,
-            index=element.index,
-            rules=self.rules,
-            text_chars=element.end - element.start,
-        )
+        if self.replay:
+            record, result = classify_line(
+                element.value,
+                source=self.source,
+                index=element.index,
+                rules=self.rules,
+                text_chars=element.end - element.start,
+            )
+        else:  # classify_line's answer outside the replay prefix, without its call (hot path)
+            record = element.value
+            result = classify(
+                record,
+                source=self.source,
+                index=element.index,
+                rules=self.rules,
+                text_chars=element.end - element.start,
+            )
         if isinstance(result, Valid):
             # handlers/core/members.py, its common case inlined (hot path); a replay line's record is not the
             # whole text: the envelope is parsed again.
@@ -180,12 +191,8 @@ class _Router:
         raw = element.raw()
         if self.items_safe and raw_is_sqs_safe(raw, element.value):
             # The item without `_pipeline_source` (the batch's item_source + the index rebuild it); a
-            # replayed record's source ends otherwise (replay_of) and stays whole.
-            item = valid.item_text
-            suffix = source_suffix(self.source, element.index)
-            if item.endswith(suffix):
-                item = item[: -len(suffix)] + "}"
-            text = valid_entry(element, valid, item)
+            # replayed record's source (replay_of) stays whole.
+            text = valid_entry(element, valid, valid.item_head + "}" if valid.plain else valid.item_text)
             if len(text) <= self.inline_max:
                 self.summary.valid += 1
                 self._emit(text)

@@ -85,14 +85,21 @@ DECODER = json.JSONDecoder(parse_float=parse_float, parse_int=parse_int, parse_c
 _FAST_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 
 
+# JSONDecoder.raw_decode without its Python frame: the C scanner itself (StopIteration: no value there).
+_FAST_SCAN = _FAST_DECODER.scan_once  # type: ignore[attr-defined]
+
+
 def raw_decode(text: str, start: int = 0) -> tuple[Any, int]:
     """DECODER.raw_decode(text, start), the same values, faster when no number is extreme."""
     try:
-        return _FAST_DECODER.raw_decode(text, start)
+        found: tuple[Any, int] = _FAST_SCAN(text, start)
+    except StopIteration as stop:
+        raise json.JSONDecodeError("Expecting value", text, stop.value) from None
     except json.JSONDecodeError:
         raise
     except (ValueError, ArithmeticError):
         return DECODER.raw_decode(text, start)
+    return found
 
 
 def utf8_size(text: str, start: int = 0, end: int | None = None) -> int:
@@ -268,6 +275,13 @@ class TextBuffer:
 
     def peek(self) -> str | None:
         """Skip JSON whitespace; the next character, or None at the end of the text."""
+        text, pos = self.text, self.pos
+        if pos < len(text) and text[pos] not in _JSON_WHITESPACE:
+            return text[pos]  # nothing to skip (the common case between values)
+        if text.startswith("\n", pos) and pos + 1 < len(text) and text[pos + 1] not in _JSON_WHITESPACE:
+            self.newlines += 1  # one newline (between an array's elements, one a line)
+            self.pos = pos + 1
+            return text[pos + 1]
         while True:
             end = _WHITESPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
             if end > self.pos:

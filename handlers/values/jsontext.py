@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from json.encoder import encode_basestring_ascii
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 # A Decimal goes through json's C encoder as a marked string, `"\uf8ff12.50\uf8ff"`, whose quotes and
@@ -30,13 +30,26 @@ class _Decimals:
 _DECIMALS = _Decimals()
 # No circular check: parsed JSON holds no cycles (and the check costs a dict insert per container).
 _ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False, default=_DECIMALS)
+# What _ENCODER.encode builds on every call, built once (its arguments as JSONEncoder.iterencode passes
+# them for this encoder); without the C accelerator, _ENCODER.encode itself.
+_C_ENCODE = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, _DECIMALS, encode_basestring_ascii, None, ":", ",", False, False, True)
+)
+
+
+def _encode(value: Any) -> str:
+    if _C_ENCODE is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def dumps(value: Any) -> str:
     """json.dumps(value) in C, Decimal numbers (and 40+ digit ints) written as their exact text."""
     before = _DECIMALS.count
     try:
-        text = _ENCODER.encode(value)
+        text = _encode(value)
     except TypeError:
         return _python_dumps(value)
     marked = _DECIMALS.count - before

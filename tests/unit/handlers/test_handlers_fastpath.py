@@ -31,6 +31,7 @@ from handlers.core.textbuffer import DECODER
 from handlers.seams.errors import FileRejected
 from handlers.seams.settings import HASH_ATTRIBUTE, KEY_ATTRIBUTE, SOURCE_ATTRIBUTE
 from handlers.values import jsontext
+from handlers.values.jsonnumbers import HugeNumber
 
 SEED = 20261129
 
@@ -222,3 +223,73 @@ def test_long_names_are_not_cached(monkeypatch):
     converted = dynamo.convert_record({long_name: 1, "short": 2})
     assert converted._attributes is None and converted.invalid is None
     assert list(dynamo._NAMES) == ["short"]
+
+
+def _shaped_value(rng: random.Random, depth: int) -> Any:
+    """A value of any kind the fast walk writes inline or doubts (bad numbers, a lone surrogate)."""
+    kind = rng.randrange(12 if depth < 3 else 10)
+    if kind == 0:
+        return rng.choice(["a", "é", "\x7f", "😀", "", '"', "\ud800"])
+    if kind == 1:
+        return rng.choice([0, 7, -120, 10**37, 10**38, -(10**40)])
+    if kind == 2:
+        return Decimal(rng.choice(["1.50", "-0.0", "75e-3", "1E+126", "1E-131", "1" * 39, "0E-500"]))
+    if kind == 3:
+        return None
+    if kind == 4:
+        return rng.random() < 0.5
+    if kind == 5:
+        return HugeNumber("1e99999999999999999999")
+    if kind in (6, 7, 8, 9):
+        return "x" * rng.randrange(4)
+    if kind == 10:
+        return [_shaped_value(rng, depth + 1) for _ in range(rng.randrange(3))]
+    return _shaped_record(rng, depth + 1)
+
+
+def _shaped_record(rng: random.Random, depth: int = 1) -> dict[str, Any]:
+    """A map over a few fixed name sets, in a random insertion order: cached shapes meet other values
+    and other orders of the same names."""
+    names = rng.choice([["b", "a", "c"], ["order-info", "contact-info"], ["z", "é", "a\x7f", "m"], ["x"]])
+    names = rng.sample(names, len(names))
+    return {name: _shaped_value(rng, depth) for name in names}
+
+
+def test_cached_shapes_give_the_exact_walks_result_whatever_the_values_and_member_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Failure class: a map's cached shape (its sorted names, their texts and sizes, keyed by its names
+    in insertion order) reused for a map with other values or another order of the same names: wrong
+    member order, size or text. Seeded and bounded: 3,000 maps over four name sets."""
+    monkeypatch.setattr(dynamo, "_SHAPES", {})  # other tests may have filled it
+    rng = random.Random(SEED)
+    fast = 0
+    for _ in range(3000):
+        record = _shaped_record(rng)
+        expected = dynamo.convert_exact(record)
+        got = dynamo.convert_record(record)
+        fast += got._attributes is None
+        assert (got.canonical, got.size, got.invalid) == (expected.canonical, expected.size, expected.invalid)
+        if expected.invalid is None:
+            assert got.text == jsontext._python_dumps(expected.attributes)[1:-1]
+    assert fast > 300  # not vacuous: many maps took the fast walk with cached shapes
+    assert {("b", "a", "c"), ("a", "c", "b"), ("order-info", "contact-info")} <= set(dynamo._SHAPES)
+
+
+def test_the_shape_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failure class: hostile records with ever new member names grow the shape cache without bound
+    (memory), or a shape holding a name the name cache refused (a long one) is kept."""
+    monkeypatch.setattr(dynamo, "_SHAPES", {})
+    monkeypatch.setattr(dynamo, "_NAMES", {})
+    rng = random.Random(SEED)
+    for _ in range(dynamo._SHAPES_MAX + 300):
+        dynamo.convert_record({f"s{rng.random()}": 1, "t": 2})
+    assert len(dynamo._SHAPES) == dynamo._SHAPES_MAX
+    monkeypatch.setattr(dynamo, "_SHAPES", {})
+    long_name = "n" * (dynamo._NAME_CACHED_CHARS + 1)
+    wide = {f"w{position}": position for position in range(dynamo._SHAPE_MEMBERS + 1)}
+    for record in ({long_name: 1, "short": 2}, wide):
+        converted = dynamo.convert_record(record)
+        assert converted._attributes is None and converted.invalid is None
+        assert converted.canonical == dynamo.convert_exact(record).canonical
+    assert dynamo._SHAPES == {}
