@@ -105,3 +105,15 @@ def test_the_flat_shape_has_five_invalid_kinds_and_the_contenders_agree(tmp_path
     results = {name: contenders.run(name, form, stats.path) for name in ("naive", "validator")}
     for result in results.values():
         assert (result["records"], result["valid"], result["invalid"]) == (250, 225, 25)
+
+
+def test_a_contender_run_leaves_the_environment_as_it_was(tmp_path: Path) -> None:
+    """Failure class: a benchmark run in-process left MAX_REJECTED_RECORDS=10**12 in os.environ, and a
+    later test of the same worker saw the validator's conflict budget at 999999999999 (an
+    order-dependent failure of tests/functional/test_functional_adapters.py)."""
+    import os
+
+    stats = orders.write_file(tmp_path, "jsonl", 20)
+    before = {name: os.environ.get(name) for name in ("MAX_REJECTED_RECORDS", "MAX_FILE_BYTES")}
+    contenders.run("validator", "jsonl", stats.path)
+    assert {name: os.environ.get(name) for name in before} == before
