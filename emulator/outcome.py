@@ -56,7 +56,7 @@ class Upload:
         """Whether a pipeline `source` ({"key", "version_id", ...}) is this object.
 
         A review source whose key holds a character SQS refuses carries the key JSON-escaped, marked
-        `"key_encoding": "json-escaped"` (docs/CONTRACT.md, review/2).
+        `"key_encoding": "json-escaped"` (docs/reference.md "Review messages", review/2).
         """
         if not source:
             return False

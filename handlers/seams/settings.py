@@ -1,4 +1,4 @@
-"""Names and limits shared by the handlers, the state machine and the template (see docs/CONTRACT.md)."""
+"""Names and limits shared by the handlers, the state machine and the template (see docs/seams.md)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ VALIDATION_TIME_MARGIN_MS = 30_000
 # Examples of rejected records carried by a too_many_rejections review (no record content).
 REJECTION_EXAMPLES = 5
 
-# Reason codes (docs/CONTRACT.md "Reason codes"). Record reasons, in the order the validator checks them.
+# Reason codes (docs/reference.md "Reason codes"). Record reasons, in the order the validator checks them.
 REASON_TOO_DEEP = "too_deep"
 REASON_NOT_AN_OBJECT = "not_an_object"
 REASON_MISSING_ORDER_INFO = "missing_order_info"

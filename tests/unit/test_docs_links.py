@@ -75,7 +75,7 @@ def test_no_reference_to_an_outside_tracker(document: Path) -> None:
 
 
 def test_the_reason_code_table_is_the_validators_list() -> None:
-    """docs/reference.md holds the one list of reason codes (docs/CONTRACT.md links to it): each code the
+    """docs/reference.md holds the one list of reason codes (docs/seams.md links to it): each code the
     validator gives, in its scope, once. Failure class: a code added to handlers/seams/settings.py that no
     document explains, or a documented code the validator no longer gives."""
     from handlers.seams.settings import FILE_REASONS, RECORD_REASONS
