@@ -31,15 +31,15 @@ CLAIM_PACK_BYTES = 8 * 1024 * 1024
 # DynamoDB limits.
 ITEM_MAX_BYTES = 400 * 1024
 MAX_NESTING_DEPTH = 32
-# One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection. 32 MiB
-# (64 MiB before issue 20): a value of ASCII that ends in one astral character becomes a str of 4
+# One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection. 32 MiB,
+# not 64: a value of ASCII that ends in one astral character becomes a str of 4
 # bytes a character when its window is joined, and it is parsed into as large a str again: at 64 MiB
 # that peaked at 527 MB, over the validator's 512 MB bound (docs/handlers-measurements.md).
 ELEMENT_MAX_BYTES = 32 * 1024 * 1024
 
-# A put never replaces an item: the first record of an order_id keeps its `_pipeline_source` (issue 20
-# F5). A failed condition is then an identical re-put (same `_pipeline_hash`: counted as a duplicate,
-# nothing written) or a conflict.
+# A put never replaces an item: the first record of an order_id keeps its `_pipeline_source` (the item
+# names the file that wrote it, whoever sends the same record again). A failed condition is then an
+# identical re-put (same `_pipeline_hash`: counted as a duplicate, nothing written) or a conflict.
 PUT_CONDITION = "attribute_not_exists(order_id)"
 
 ORDERS_TABLE_ENV = "ORDERS_TABLE"
