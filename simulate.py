@@ -7,13 +7,16 @@
 
 Each file is uploaded under its base name, so the bucket's EventBridge rule (not this script) starts
 its execution. `records` is the pipeline's own count (the file ledger, else the validator's result);
-`stored` counts the records whose item is in the emulated table with that record's hash, `rejected`
-the records named by a review message; every record index must be one or the other.
+what the emulated table and queue hold is counted per record, with the ledger's meanings: `stored` the
+records whose item in the table this record wrote (a new item), `duplicates` those whose identical
+item another record wrote (an earlier file, or the same record earlier in the file), `rejected` those
+a review message names. Every record index must be one of them, so records = stored + duplicates +
+rejected when nothing is lost.
 Exit status: 0 when every execution SUCCEEDED and every record is accounted for, 1 otherwise (lost
 records are named), 2 for a usage error or a record contract the validator cannot load (one line each).
 While a file is processed, a heartbeat on stderr every HEARTBEAT_SECONDS (5; the environment variable
-SIMULATE_HEARTBEAT_SECONDS overrides it) says how many records were classified, stored and rejected so
-far, also under --json (stdout holds only the JSON lines).
+SIMULATE_HEARTBEAT_SECONDS overrides it) says how many records were classified, and the ledger's
+stored, duplicates and rejected so far, also under --json (stdout holds only the JSON lines).
 With `--faults RATE` the emulator injects AWS's faults (throttling and 5xx answers, Lambda crashes,
 EXPRESS children run twice, events delivered twice or late: emulator/faults.py) at that rate, seeded
 by `--seed`; each file's `--json` line then has `faults_injected`, the faults by kind while it ran.
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
     from emulator.faults import FaultConfig
     from emulator.outcome import FileOutcome
 
-COLUMNS = ("file", "status", "records", "stored", "rejected", "file_rejected", "reasons")
+COLUMNS = ("file", "status", "records", "stored", "duplicates", "rejected", "file_rejected", "reasons")
 HEARTBEAT_SECONDS = 5.0
 HEARTBEAT_ENV = "SIMULATE_HEARTBEAT_SECONDS"
 EXIT_STATUSES = (
@@ -96,7 +99,7 @@ class Report:
 
     @property
     def accounted(self) -> bool:
-        """The execution succeeded and every record is stored or rejected."""
+        """The execution succeeded and every record is stored, a duplicate or rejected."""
         return self.result.status == "SUCCEEDED" and not self.result.problems
 
 

@@ -1,4 +1,4 @@
-"""Peak memory of the validator core on adversarial one-record files (issue 20 F2), each in a fresh process.
+"""Peak memory of the validator core on adversarial one-record files, each in a fresh process.
 
     python -m benchmarks.membound [--shape NAME ...] [--seeds N] [--json]
 

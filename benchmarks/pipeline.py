@@ -17,7 +17,8 @@ of the validator core on the same orders under the same source. Fixed monthly co
 Prints the markdown tables docs/performance-and-cost.md quotes; `--json` prints one JSON object per scenario:
 {"scenario", "records_per_file", "dollars_per_million_records", "floor", "ratio_to_floor", "items":
 [{"item", "count_per_million", "unit_price", "dollars", "unit"}], "fixed_monthly_dollars", ...}.
-moto's interpreter runs tens of records/s: a property of the emulator, not reported as speed.
+moto's interpreter is slow (emulator/README.md, "What the emulator does not emulate"): a property of
+the emulator, not reported as speed.
 
 Over 300 lines: the cost scenarios, their emulator runs and the priced table they print are one benchmark.
 """

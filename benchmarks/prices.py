@@ -6,8 +6,8 @@ requests, plus duration rounded up to 100 ms with memory billed in 64-MB chunks,
 for the first 1,000 GB-hours a month, i.e. $0.0000166667 per GB-second; lower tiers beyond are not
 used here) and the "one transition per child execution" rule on the Step Functions developer guide's
 transitions page. The others are the us-east-1 list prices of the pages named (DynamoDB's on-demand
-figures are those after the November 2024 reduction). Storage, CloudWatch and X-Ray prices (added for
-issue 17) are the us-east-1 list prices of their pages. Change a price here and only here.
+figures are those after the November 2024 reduction). Storage, CloudWatch and X-Ray prices are the
+us-east-1 list prices of their pages. Change a price here and only here.
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ naive and bare contenders measured in this same run (ratios of CPU time: a conte
 time, steady when the 2-core machine runs other work; wall time is shown).
 The validator's line carries validator/naive and validator/bare; with the validator-ifs contender,
 the validator and validator-example lines carry `contract_cost`: the share of throughput the record
-contract costs against the original `if`s, issue 9's budget being 0.10 for the default contract and
-0.25 for the example; the check line carries `check/validator`, the local check's rate against the
-validator core's (issue 16's goal: at least 0.8). Counts must agree between contenders, or the run fails.
+contract costs against the original `if`s, the budget being 0.10 for the default contract and 0.25
+for the example (a contract may slow the validator by at most that share); the check line carries
+`check/validator`, the local check's rate against the validator core's (the goal: at least 0.8).
+Counts must agree between contenders, or the run fails.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def summarise(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     for line in lines:
         core = rates.get(("validator", line["form"]))
         if core and line["contender"] == "check":
-            # issue 16: the local check against the validator core on the same file (goal >= 0.8)
+            # the local check against the validator core on the same file (goal >= 0.8)
             line["check/validator"] = round(rates["check", line["form"]] / core, 2)
     for line in lines:
         baseline = rates.get(("validator-ifs", line["form"]))

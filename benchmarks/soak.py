@@ -10,7 +10,7 @@ uploaded twice in a row (a newer version of the same key). All seeded.
 
 Each group of uploads runs to its end under the faults of emulator/faults.py (one rate, one seed),
 then is reconciled by emulator/outcome.py (emulator/reconcile.py). Reported: files DONE and FAILED,
-faults injected and limits enforced by kind, records lost (an index neither stored nor rejected),
+faults injected and limits enforced by kind, records lost (an index neither in the table nor in a review),
 counted twice (a DONE ledger counting more stored + duplicates + rejected than the file has
 records), items overwritten (an order_id whose stored hash changed after it was stored), review
 messages repeated (an index reviewed more than once: at-least-once delivery, not a loss), and, with

@@ -60,7 +60,7 @@ class Upload:
         """Whether a pipeline `source` ({"key", "version_id", ...}) is this object.
 
         A review source whose key holds a character SQS refuses carries the key JSON-escaped, marked
-        `"key_encoding": "json-escaped"` (docs/CONTRACT.md, review/2).
+        `"key_encoding": "json-escaped"` (docs/reference.md "Review messages", review/2).
         """
         if not source:
             return False
@@ -224,6 +224,17 @@ class TableView:
         """Items (DynamoDB JSON) whose `_pipeline_source` names `target`."""
         return [i for i in self.items if target.names(_plain_source(i.get(SOURCE_ATTRIBUTE)))]
 
+    def written_by(self, target: Upload) -> set[tuple[int, str]]:
+        """(record_index, `_pipeline_hash`) of the items `target`'s records wrote: what tells a stored
+        record from a duplicate (an identical re-put keeps the first writer's `_pipeline_source`)."""
+        written = set()
+        for item in self.from_source(target):
+            index = (item[SOURCE_ATTRIBUTE]["M"].get("record_index") or {}).get("N")
+            digest = (item.get(HASH_ATTRIBUTE) or {}).get("S")
+            if index is not None and digest is not None:
+                written.add((int(index), str(digest)))
+        return written
+
 
 def table_view(stack: DeployedStack) -> TableView:
     paginator = stack.clients.dynamodb.get_paginator("scan")
@@ -323,7 +334,9 @@ def inline_batches(validation: dict[str, Any] | None) -> list[dict[str, Any]] | 
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """A file's result: the pipeline's own count, reconciled with the table and the review queue."""
+    """A file's result: the pipeline's own count, reconciled with the table and the review queue.
+    `stored`: records whose item this file's record wrote; `duplicates`: records whose identical item
+    another record wrote (emulator/reconcile.py); `rejected`: records a review names."""
 
     status: str
     records: int | None
@@ -341,15 +354,23 @@ class FileOutcome:
     # Validator invocations that read the file's records: its ranges when split (handlers/flows/ranges.py),
     # else 1.
     validations: int = 1
+    duplicates: int = 0
+
+    @property
+    def in_table(self) -> int:
+        """Records whose item is in the table with their hash: stored + duplicates."""
+        return self.stored + self.duplicates
 
     def summary(self) -> dict[str, Any]:
-        """The row of simulate.py: counts, reasons, lost records and the ledger's maps (or None)."""
+        """The row of simulate.py: counts, reasons, lost records and the ledger's maps (or None).
+        `stored` means new items and `duplicates` identical re-puts, as in the file ledger."""
         # A rejected file has no counts (its ledger item keeps the empty map every claim starts with).
         ledger = {} if self.file_rejected else self.ledger or {}
         return {
             "status": self.status,
             "records": self.records,
             "stored": self.stored,
+            "duplicates": self.duplicates,
             "rejected": self.rejected,
             "file_rejected": self.file_rejected,
             "reasons": self.reasons,
@@ -378,8 +399,8 @@ def outcome(
     stack: DeployedStack, target: Upload, executions: list[dict[str, Any]], inbox: ReviewInbox
 ) -> FileOutcome:
     """Reconcile `target`: `records` from the pipeline's ledger (else the validator's result in the
-    execution history), `stored` from the table, `rejected` from the review queue; the status is the
-    worst of its executions."""
+    execution history), `stored` and `duplicates` from the table (which record wrote each item),
+    `rejected` from the review queue; the status is the worst of its executions."""
     reviews = inbox.for_upload(target)
     ledger = ledger_item(stack, target)
     validation = validation_result(stack, executions)
@@ -389,7 +410,7 @@ def outcome(
         batches = manifest_batches(stack, target, validation)
     table = table_view(stack)
     entries = None if batches is None else manifest_entries(batches)
-    reconciled = reconcile(count, entries, table.hashes, reviews)
+    reconciled = reconcile(count, entries, table.hashes, reviews, written=table.written_by(target))
     statuses = [e["status"] for e in executions] or ["NOT_STARTED"]
     status = next((s for s in statuses if s != "SUCCEEDED"), "SUCCEEDED")
     failed = next((e for e in executions if e["status"] != "SUCCEEDED"), None)
@@ -398,6 +419,7 @@ def outcome(
         status=status,
         records=reconciled.records,
         stored=len(reconciled.stored),
+        duplicates=len(reconciled.duplicates),
         rejected=len(reconciled.rejected),
         file_rejected=bool(count.file_rejected) or any(r.get("file_rejected") for r in reviews),
         reasons=sorted({str(r.get("reason")) for r in reviews}),

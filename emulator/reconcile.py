@@ -1,12 +1,22 @@
 """Account for every record of a file: the pipeline's own count against what the table and the queue hold.
 
-Pure functions (no AWS calls) so that the rule "every index 0..records-1 is stored or rejected" is
-tested on its own; `emulator.outcome` gathers the inputs from the emulated stack.
+Pure functions (no AWS calls) so that the rule "every index 0..records-1 is in the table or in a
+review" is tested on its own; `emulator.outcome` gathers the inputs from the emulated stack.
+
+One meaning of *stored*, the ledger's: a record is stored when its item is in the table with its hash
+and was written by this record (the item's `_pipeline_source` names this file and this index); a
+duplicate when its identical item is there but was written by another record (an earlier file, or an
+identical record earlier in this file: the pipeline never overwrites an item). So records == stored +
+duplicates + rejected exactly when every record is accounted for.
+
+
+Over 300 lines: a file's records reconciled one by one against the table, the review queue and the ledger,
+and every problem it names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +122,8 @@ def validator_count(result: Mapping[str, Any] | None) -> FileCount | None:
 def pipeline_count(ledger: FileCount | None, validator: FileCount | None) -> tuple[FileCount, list[str]]:
     """The ledger's count when it has one, else the validator's; and any disagreement between them.
 
-    Never stored + rejected: that sum is what is being checked, so it cannot be the reference.
+    Never the sum of stored, duplicates and rejected: that sum is what is being checked, so it cannot
+    be the reference.
     """
     problems = []
     if (
@@ -133,13 +144,21 @@ def pipeline_count(ledger: FileCount | None, validator: FileCount | None) -> tup
 
 @dataclass(frozen=True)
 class Reconciliation:
-    """Where each record index went. `problems` is empty exactly when every record is accounted for."""
+    """Where each record index went: `stored` (its item is in the table, written by this record),
+    `duplicates` (its identical item is in the table, written by another record), `rejected` (a review
+    names it), `lost` (none of these). `problems` is empty exactly when every record is accounted for."""
 
     records: int | None
     stored: tuple[int, ...]
+    duplicates: tuple[int, ...]
     rejected: tuple[int, ...]
     lost: tuple[int, ...]
     problems: tuple[str, ...]
+
+    @property
+    def in_table(self) -> tuple[int, ...]:
+        """The indices whose item is in the table with their hash: stored and duplicates."""
+        return tuple(sorted((*self.stored, *self.duplicates)))
 
 
 def reconcile(
@@ -147,17 +166,26 @@ def reconcile(
     entries: Iterable[Mapping[str, Any]] | None,
     table_hashes: Mapping[str, str],
     reviews: Iterable[Mapping[str, Any]],
+    *,
+    written: Collection[tuple[int, str]],
 ) -> Reconciliation:
     """Check a file's records against the table and the review queue.
 
     `entries`: the file's manifest entries (None when there is no manifest); `table_hashes`: order_id
-    -> `_pipeline_hash` of the items in the table; `reviews`: the review messages for this file.
-    A valid or large entry is stored when the table's item for its order_id has the entry's hash (an
-    identical duplicate within the file is then stored twice: both records are in the table). An
-    index is rejected when a record review names it (a conflict review included).
+    -> `_pipeline_hash` of the items in the table; `reviews`: the review messages for this file;
+    `written`: (record_index, `_pipeline_hash`) of the table's items whose `_pipeline_source` names
+    this file. A valid or large entry is in the table when the table's item for its order_id has the
+    entry's hash: stored when this file's record at that index wrote it, else a duplicate (an
+    identical record within the file: one stored, the other a duplicate). An index is rejected when a
+    record review names it (a conflict review included); one both in the table and rejected is a
+    problem (the pipeline gives each record one outcome).
     """
     reviews = list(reviews)
-    stored = _stored_indices(entries or [], table_hashes)
+    in_table = _in_table_indices(entries or [], table_hashes)
+    by_this = {(index, digest) for index, digest in written}
+    stored = [i for i, digest in in_table if (i, digest) in by_this]
+    duplicates = [i for i, digest in in_table if (i, digest) not in by_this]
+    present = sorted(set(stored) | set(duplicates))
     rejected = sorted({int(r["record_index"]) for r in reviews if _is_record_review(r)})
     file_reviews = [r for r in reviews if r.get("file_rejected")]
     problems: list[str] = []
@@ -165,36 +193,43 @@ def reconcile(
     if count.file_rejected:
         if not file_reviews:
             problems.append(f"the file was rejected ({count.reason}) but no file review is in the queue")
-        if stored:
-            problems.append(f"the file was rejected but records are stored: {ranges(stored)}")
+        if present:
+            problems.append(f"the file was rejected but records are in the table: {ranges(present)}")
     elif count.records is None:
         problems.append("the pipeline's record count is unknown: no ledger count and no validator result")
     else:
         if entries is None and count.records:
-            problems.append("the file's manifest is missing: no record can be counted as stored")
-        accounted = set(stored) | set(rejected)
+            problems.append("the file's manifest is missing: no record can be found in the table")
+        accounted = set(present) | set(rejected)
         lost = [i for i in range(count.records) if i not in accounted]
         if lost:
-            problems.append(f"lost (neither stored nor rejected): {ranges(lost)}")
+            problems.append(f"lost (neither in the table nor in a review): {ranges(lost)}")
+        twice = sorted(set(present) & set(rejected))
+        if twice:
+            problems.append(f"both in the table and in a review: {ranges(twice)}")
         outside = sorted(i for i in accounted if not 0 <= i < count.records)
         if outside:
             problems.append(f"indices outside 0..{count.records - 1}: {ranges(outside)}")
         if file_reviews:
             problems.append("a file review is in the queue for a file the pipeline accepted")
-        problems += _ledger_problems(count, stored=len(stored), rejected=len(rejected))
+        problems += _ledger_problems(count, in_table=len(present), rejected=len(rejected))
     return Reconciliation(
         records=count.records,
         stored=tuple(stored),
+        duplicates=tuple(duplicates),
         rejected=tuple(rejected),
         lost=tuple(lost),
         problems=tuple(problems),
     )
 
 
-def _ledger_problems(count: FileCount, *, stored: int, rejected: int) -> list[str]:
+def _ledger_problems(count: FileCount, *, in_table: int, rejected: int) -> list[str]:
     """A DONE ledger item's own reconciliation against its records and what the table and queue hold:
     records = stored + duplicates + rejected; stored + duplicates = the records whose item is in the
-    table with their hash; rejected = the records a review names."""
+    table with their hash; rejected = the records a review names. (Its stored/duplicates split is not
+    compared with the table's: the ledger counts each put's outcome in the run that finished the file,
+    so a record whose item an earlier run of the same file wrote, a re-driven file's or a child run
+    twice, is a duplicate there.)"""
     done = count.origin == "ledger" and count.status == LEDGER_STATUS_DONE
     if not done or None in (count.stored, count.duplicates):
         return []
@@ -205,8 +240,8 @@ def _ledger_problems(count: FileCount, *, stored: int, rejected: int) -> list[st
             f"the ledger's records {count.records} != stored {new} + duplicates {duplicates} "
             f"+ rejected {ledger_rejected}"
         )
-    if new + duplicates != stored:
-        problems.append(f"the ledger counts {new + duplicates} puts but {stored} records are in the table")
+    if new + duplicates != in_table:
+        problems.append(f"the ledger counts {new + duplicates} puts but {in_table} records are in the table")
     if ledger_rejected != rejected:
         problems.append(f"the ledger counts {ledger_rejected} rejected but reviews name {rejected} records")
     return problems
@@ -228,9 +263,12 @@ def ranges(indices: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def _stored_indices(entries: Iterable[Mapping[str, Any]], table_hashes: Mapping[str, str]) -> list[int]:
+def _in_table_indices(
+    entries: Iterable[Mapping[str, Any]], table_hashes: Mapping[str, str]
+) -> list[tuple[int, str]]:
+    """(index, hash) of the valid and large entries whose item is in the table with their hash."""
     all_hashes: set[str] | None = None
-    stored = set()
+    found: dict[int, str] = {}
     for entry in entries:
         if entry.get(KEY_STATUS) not in STORED_STATUSES:
             continue
@@ -244,8 +282,8 @@ def _stored_indices(entries: Iterable[Mapping[str, Any]], table_hashes: Mapping[
                 all_hashes = set(table_hashes.values())
             present = entry.get(KEY_HASH) in all_hashes
         if present:
-            stored.add(int(entry[KEY_INDEX]))
-    return sorted(stored)
+            found[int(entry[KEY_INDEX])] = str(entry.get(KEY_HASH))
+    return sorted(found.items())
 
 
 def _is_record_review(review: Mapping[str, Any]) -> bool:

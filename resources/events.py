@@ -26,7 +26,7 @@ def object_created_pattern(*, bucket: Bucket, lane: str | None = None) -> dict[s
 
     The working prefix is excluded by construction, not by the pattern: EventBridge cannot AND a
     `suffix` with an `anything-but: {prefix}` on the same field (detail.object.key), and the
-    pipeline's own objects under _pipeline/ never end in an accepted suffix (docs/CONTRACT.md:
+    pipeline's own objects under _pipeline/ never end in an accepted suffix (docs/seams.md:
     `batches.manifest`, `<index>.record`). The state machine skips the prefix as a second guard.
     """
     found: dict[str, object] = {

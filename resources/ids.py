@@ -1,4 +1,4 @@
-"""Logical IDs of the template: API (docs/CONTRACT.md); renaming one replaces the resource."""
+"""Logical IDs of the template: API (docs/seams.md); renaming one replaces the resource."""
 
 from __future__ import annotations
 

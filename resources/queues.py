@@ -30,7 +30,7 @@ def _encrypted_queue(logical_id: str) -> Queue:
 
 
 def review_queue() -> Queue:
-    """Rejected records and files, one JSON review message each (docs/CONTRACT.md)."""
+    """Rejected records and files, one JSON review message each (docs/reference.md "Review messages")."""
     return _encrypted_queue(ids.REVIEW_QUEUE)
 
 

@@ -55,7 +55,7 @@ def build_template(
     one workflow/ builds).
 
     Each definition refers to stack resources only through the `${...}` placeholders of
-    docs/CONTRACT.md; it is embedded as a Definition object with DefinitionSubstitutions.
+    docs/seams.md; it is embedded as a Definition object with DefinitionSubstitutions.
     """
     if small_file_definition is None:
         small_file_definition = build_small_file_definition()

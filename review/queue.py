@@ -63,7 +63,7 @@ class NotOwned(ReviewError):
 class S3Reader:
     """Claim-check ranges and replay files, each read at the version it names (replay files cached).
 
-    Only what the stack owns is read (issue 20 F13): anyone who may send to the review queue could
+    Only what the stack owns is read: anyone who may send to the review queue could
     otherwise make an export copy any object the operator can read (and `replay` upload it). Claim packs
     must be `_pipeline/claims/*.claims` in the stack's bucket, replay files `replay/*` in it.
     """

@@ -32,7 +32,7 @@ from review.stack import Stack
 
 FINISHED = frozenset({LEDGER_STATUS_DONE, LEDGER_STATUS_FAILED})
 _DESERIALIZER = TypeDeserializer()
-# The ledger's attributes in reading order (docs/CONTRACT.md "File ledger item"); others follow sorted.
+# The ledger's attributes in reading order (docs/reference.md "The file ledger"); others follow sorted.
 ORDER = (
     LEDGER_STATUS,
     LEDGER_FILE_REJECTED,

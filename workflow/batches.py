@@ -1,7 +1,7 @@
 """One child execution (EXPRESS) per manifest batch: an inline Map over its records, then its counts.
 
 Child input: `{"batch": k, "source": <exact source>, "review_source": <SQS-safe source>, "records":
-[<entry>, ...], "ledger": {"file_id", "execution_arn"}}` (docs/CONTRACT.md): `source` goes into stored
+[<entry>, ...], "ledger": {"file_id", "execution_arn"}}` (docs/seams.md): `source` goes into stored
 items, `review_source` into reviews, `ledger` names the file's ledger item and the parent execution.
 The child's output is only the batch number, so the parent's aggregated Map result stays tiny.
 

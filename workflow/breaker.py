@@ -1,4 +1,4 @@
-"""The conflict breaker (issue 20 F3): conflicts with other files' records count toward MaxRejectedRecords.
+"""The conflict breaker: conflicts with other files' records count toward MaxRejectedRecords.
 
 The validator rejects a file whole past MaxRejectedRecords rejected records, conflicts inside the file
 included (handlers/core/conflicts.py). A conflict with a record another file stored is found only at store

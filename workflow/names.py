@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# DefinitionSubstitutions keys, filled by the template (docs/CONTRACT.md).
+# DefinitionSubstitutions keys, filled by the template (docs/seams.md).
 VALIDATOR_FUNCTION_ARN: Final = "ValidatorFunctionArn"
 STORE_LARGE_FUNCTION_ARN: Final = "StoreLargeFunctionArn"
 ORDERS_TABLE_NAME: Final = "OrdersTableName"
@@ -64,7 +64,8 @@ PIPELINE_FAILED: Final = "PipelineFailed"
 CHECK_CONFLICTS: Final = "CheckConflicts"
 MARK_FILE_CONFLICTED: Final = "MarkFileConflicted"
 TOO_MANY_CONFLICTS: Final = "TooManyConflicts"
-# Fallback when SendFileRejection fails after its retries: a minimal review (docs/CONTRACT.md).
+# Fallback when SendFileRejection fails after its retries: a minimal review (docs/reference.md, "Review
+# messages").
 DESCRIBE_MINIMAL_FILE_REVIEW: Final = "DescribeMinimalFileReview"
 SEND_MINIMAL_FILE_REVIEW: Final = "SendMinimalFileReview"
 

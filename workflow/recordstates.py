@@ -1,7 +1,7 @@
 """Per-record routing, run for every manifest entry inside a child: store, claim-check store, or review.
 
 Iteration input: `{"record": <manifest entry>, "source": <exact source>, "review_source": <review
-source>, "source_attribute": {"_pipeline_source": ...}}` (docs/CONTRACT.md); the item put is the
+source>, "source_attribute": {"_pipeline_source": ...}}` (docs/seams.md); the item put is the
 entry's item with that `_pipeline_source` (workflow/paths.py STORED_ITEM).
 Every path ends with the record's outcome only, `{"outcome": "stored" | "duplicate"}` or `{"outcome":
 "rejected", "reason": <code>}`, so a batch's Map result stays small and counts for the file ledger

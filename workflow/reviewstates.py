@@ -1,8 +1,8 @@
 """Review messages the state machine sends or builds itself: the send, conflict reviews, minimal reviews.
 
-A minimal review (docs/CONTRACT.md) replaces a full review whose sendMessage failed after its retries
-(e.g. a body SQS refuses): the reason, the provenance and the claim-check pointer still reach review,
-so one unsendable message no longer fails the file.
+A minimal review (docs/reference.md "Review messages") replaces a full review whose sendMessage failed
+after its retries (e.g. a body SQS refuses): the reason, the provenance and the claim-check pointer
+still reach review, so one unsendable message no longer fails the file.
 """
 
 from __future__ import annotations

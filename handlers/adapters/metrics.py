@@ -3,10 +3,11 @@
 Lambda sends stdout to CloudWatch Logs, which extracts the metrics from each JSON line carrying `_aws`
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
 The documents hold counts and codes, and the file document also what the validator's per-file log line
-said before issue 17 (message, bucket, object key, counts: never record content or names) as members no
+said on its own line before (message, bucket, object key, counts: never record content or names) as members no
 directive names. The specification allows them ("The root node MAY contain any other members that are
 not included in the requirements above", their values valid JSON; page above): CloudWatch keeps them in
-the log event and makes no metric of them. One line per file instead of two (issue 17).
+the log event and makes no metric of them. One line per file instead of two: CloudWatch Logs bills
+every byte it ingests.
 """
 
 from __future__ import annotations

@@ -27,9 +27,10 @@ ORIGIN_FIELDS = ("bucket", "key", "version_id", "record_index")
 MALFORMED = (
     'a replay line must hold exactly "_pipeline_replay" (bucket, key, version_id, record_index) and "record"'
 )
-# An origin's values are checked like any value before they go into an item (issue 20 F4): S3's key and
-# version limits, this file's bucket (review messages name the stack's own bucket), and a record index
-# a file can have (JSON's exact integers; DynamoDB holds 38 digits).
+# An origin's values are checked like any value before they go into an item (a replay line is input like
+# the record it carries, and the origin becomes the item's `replay_of`): S3's key and version limits,
+# this file's bucket (review messages name the stack's own bucket), and a record index a file can have
+# (JSON's exact integers; DynamoDB holds 38 digits).
 S3_TEXT_MAX_BYTES = 1024
 RECORD_INDEX_MAX = 2**53 - 1
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")

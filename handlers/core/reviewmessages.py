@@ -17,9 +17,9 @@ from typing import Any
 from handlers.seams.model import Pointer
 from handlers.seams.settings import REVIEW_SCHEMA
 
-# A minimal review (docs/CONTRACT.md): what the state machine sends instead of a full review that SQS
-# refused (workflow/reviewstates.py builds it in the ASL): these keys of the full review, and the name of
-# the error that stopped the full one. workflow/seams.py checks both sides against this.
+# A minimal review (docs/reference.md "Review messages"): what the state machine sends instead of a full
+# review that SQS refused (workflow/reviewstates.py builds it in the ASL): these keys of the full review, and
+# the name of the error that stopped the full one. workflow/seams.py checks both sides against this.
 MINIMAL_REVIEW_SEND_ERROR = "send_error"
 MINIMAL_REVIEW_KEYS = (
     "schema",

@@ -11,7 +11,7 @@ a path holds record member names, so it is made SQS-safe like a review source. I
 it breaks: `schema`, the keyword's place in the contract (a JSON Pointer as JSON Schema's
 keywordLocation: `#/properties/order-info/properties/lines/items/properties/quantity/$ref/minimum`),
 and `key`, how counts name that rule (`/order-info/lines/*/quantity minimum`: the pattern of the
-instance paths it applies to, then the keyword; docs/CONTRACT.md "Rules and their keys"). The key is
+instance paths it applies to, then the keyword; docs/reference.md "Rules and their keys"). The key is
 made of contract text only (`*` stands for any item and any member the contract does not name), so it
 never holds record content, and there are at most as many as places in the contract.
 

@@ -100,7 +100,7 @@ def validate(event: dict[str, Any], context: object) -> AcceptedResult | Rejecte
     A split file's steps (handlers/flows/rangestep.py) carry `range` or `parts`; a large-lane file that
     handlers/flows/ranges.py splits returns only its plan: {"file_rejected": false, "records": null,
     "ranges": [{"range", "start", "end"}, ...]}.
-    Returns (docs/CONTRACT.md; counts and pointers only, never record content):
+    Returns (docs/seams.md; counts and pointers only, never record content):
       {"file_rejected": false, "records", "valid", "large", "invalid", "batches",
        "manifest": {"bucket", "key", "version_id"}}
       or {"file_rejected": true, "records": null, "reason": code, "review": <review message>}.

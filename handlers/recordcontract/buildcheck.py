@@ -199,7 +199,7 @@ def render_contract_table(path: Path, *, name: str) -> str:
         f"Rendered by `python build.py` from `{name}` (sha256 `{hashlib.sha256(raw).hexdigest()}`).",
         "Paths are JSON Pointers into a record; `$defs/<name>` rows apply wherever a `$ref` names them.",
         "The reason code is the review's `reason` when that rule is the first broken one with a code",
-        "(`x-reason` in the contract, inherited by the schemas inside; see docs/CONTRACT.md).",
+        "(`x-reason` in the contract, inherited by the schemas inside; see docs/reference.md).",
         "Every record must also meet DynamoDB's own rules, which no contract relaxes (key, reserved",
         'names, values, depth, size: see docs/user-guide.md, "The record contract").',
         "",

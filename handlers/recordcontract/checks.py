@@ -31,7 +31,8 @@ Path = tuple[str | int, ...]
 # Where a keyword is in the contract, as the walk reached it: its schema location (JSON Pointer parts,
 # through each $ref: JSON Schema's keywordLocation) and the readable pattern of the instance paths it
 # applies to (`/order-info/lines/*/quantity`: `*` any item or any member the keyword does not name).
-# Together with the keyword they identify a rule (handlers/core/rules.py, docs/CONTRACT.md).
+# Together with the keyword they identify a rule (handlers/core/rules.py; docs/reference.md, "Rules and
+# their keys").
 At = tuple[Path, str]
 TOP: At = ((), "")
 

@@ -1,8 +1,8 @@
 """Reason codes of a record that breaks the contract: the original product's four codes (built into the
 default contract's rules) and the codes a contract carries itself (`"x-reason": "<code>"` on a schema).
 
-Which code a record gets (docs/CONTRACT.md "Reason codes"): the code of the first violation that has
-one, in the order violations are listed; an original rule's code is the best-ranked original code
+Which code a record gets (docs/reference.md "Codes a contract gives"): the code of the first violation
+that has one, in the order violations are listed; an original rule's code is the best-ranked original code
 among the rules the record breaks (their precedence is the original product's); else
 contract_violation.
 """

@@ -1,4 +1,4 @@
-"""Shapes shared by the core and the adapters (docs/CONTRACT.md): source, pointer, file hash, object keys."""
+"""Shapes shared by the core and the adapters (docs/seams.md): source, pointer, file hash, object keys."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Names and limits shared by the handlers, the state machine and the template (see docs/CONTRACT.md)."""
+"""Names and limits shared by the handlers, the state machine and the template (see docs/seams.md)."""
 
 from __future__ import annotations
 
@@ -31,15 +31,15 @@ CLAIM_PACK_BYTES = 8 * 1024 * 1024
 # DynamoDB limits.
 ITEM_MAX_BYTES = 400 * 1024
 MAX_NESTING_DEPTH = 32
-# One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection. 32 MiB
-# (64 MiB before issue 20): a value of ASCII that ends in one astral character becomes a str of 4
+# One JSON value larger than this is not parsed (memory stays bounded): whole-file rejection. 32 MiB,
+# not 64: a value of ASCII that ends in one astral character becomes a str of 4
 # bytes a character when its window is joined, and it is parsed into as large a str again: at 64 MiB
 # that peaked at 527 MB, over the validator's 512 MB bound (docs/handlers-measurements.md).
 ELEMENT_MAX_BYTES = 32 * 1024 * 1024
 
-# A put never replaces an item: the first record of an order_id keeps its `_pipeline_source` (issue 20
-# F5). A failed condition is then an identical re-put (same `_pipeline_hash`: counted as a duplicate,
-# nothing written) or a conflict.
+# A put never replaces an item: the first record of an order_id keeps its `_pipeline_source` (the item
+# names the file that wrote it, whoever sends the same record again). A failed condition is then an
+# identical re-put (same `_pipeline_hash`: counted as a duplicate, nothing written) or a conflict.
 PUT_CONDITION = "attribute_not_exists(order_id)"
 
 ORDERS_TABLE_ENV = "ORDERS_TABLE"
@@ -58,7 +58,7 @@ VALIDATION_TIME_MARGIN_MS = 30_000
 # Examples of rejected records carried by a too_many_rejections review (no record content).
 REJECTION_EXAMPLES = 5
 
-# Reason codes (docs/CONTRACT.md "Reason codes"). Record reasons, in the order the validator checks them.
+# Reason codes (docs/reference.md "Reason codes"). Record reasons, in the order the validator checks them.
 REASON_TOO_DEEP = "too_deep"
 REASON_NOT_AN_OBJECT = "not_an_object"
 REASON_MISSING_ORDER_INFO = "missing_order_info"

@@ -60,8 +60,10 @@ def test_readme_sample_prints_one_stored_record() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == shown
     header, row = result.stdout.splitlines()
-    assert header.split() == ["FILE", "STATUS", "RECORDS", "STORED", "REJECTED", "FILE_REJECTED", "REASONS"]
-    assert row.split() == ["examples/sample-order.json", "SUCCEEDED", "1", "1", "0", "no", "-"]
+    assert header.split() == [
+        *("FILE", "STATUS", "RECORDS", "STORED", "DUPLICATES", "REJECTED", "FILE_REJECTED", "REASONS")
+    ]
+    assert row.split() == ["examples/sample-order.json", "SUCCEEDED", "1", "1", "0", "0", "no", "-"]
     assert "1/1 executions finished" in result.stderr
 
 
@@ -94,7 +96,8 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         # per-rule verdicts added the ledger's maps (objects, or null for a file without them)
         list(row)
         == [
-            *("file", "status", "records", "stored", "rejected", "file_rejected", "reasons", "lost"),
+            *("file", "status", "records", "stored", "duplicates", "rejected", "file_rejected", "reasons"),
+            "lost",
             *("rejected_by_reason", "rejected_by_rule"),
             # validator invocations that read the file (its ranges when split)
             "validations",
@@ -106,6 +109,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "status": "SUCCEEDED",
         "records": 2,
         "stored": 2,
+        "duplicates": 0,
         "rejected": 0,
         "file_rejected": False,
         "reasons": [],
@@ -125,6 +129,7 @@ def test_json_over_a_directory_prints_one_correct_line_per_file(tmp_path: Path) 
         "status": "SUCCEEDED",
         "records": None,
         "stored": 0,
+        "duplicates": 0,
         "rejected": 0,
         "file_rejected": True,
         "reasons": ["empty_file"],
@@ -146,11 +151,13 @@ def test_files_sharing_orders_are_each_counted_in_argument_order(tmp_path: Path)
     changed.write_text(json.dumps({**_order(f"{uid}-1"), "note": "edited"}))
     # WHEN simulated together
     result = simulate("--json", str(first), str(again), str(changed))
-    # THEN each file's identical re-store counts for that file, and the change is a conflict
+    # THEN the second file's identical records are its duplicates (the first file stored them, as
+    # the ledger counts them), and the change is a conflict
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    counts = [(row["records"], row["stored"], row["rejected"], row["reasons"]) for row in rows]
-    assert counts == [(2, 2, 0, []), (2, 2, 0, []), (1, 0, 1, ["conflict"])]
+    names = ("records", "stored", "duplicates", "rejected", "reasons")
+    counts = [tuple(row[name] for name in names) for row in rows]
+    assert counts == [(2, 2, 0, 0, []), (2, 0, 2, 0, []), (1, 0, 0, 1, ["conflict"])]
 
 
 @pytest.mark.e2e
@@ -162,11 +169,12 @@ def test_reviews_option_shows_each_rejection_and_the_ledger_without_record_conte
     path.write_text(f'{order}\n{{oops\n{{"a": "secret-{uid}"}}\n{order}\n')
     # WHEN simulated with --reviews
     result = simulate("--reviews", str(path))
-    # THEN the identical duplicate is stored twice, and under the file's line come its ledger entry
-    # and one line per rejected record (reason, index, line, message), no record content
+    # THEN the order is stored once and its identical repeat is a duplicate (the row adds up: 4 = 1 +
+    # 1 + 2), and under the file's line come its ledger entry and one line per rejected record
+    # (reason, index, line, message), no record content
     assert result.returncode == 0, result.stderr
     _, row_line, ledger, rules, *reviews = result.stdout.splitlines()
-    assert row_line.split()[1:6] == ["SUCCEEDED", "4", "2", "2", "no"]
+    assert row_line.split()[1:7] == ["SUCCEEDED", "4", "1", "1", "2", "no"]
     assert ledger.startswith("  ledger: status DONE, ")
     # the ledger's counts per rule, and each review's violations on their own lines
     assert rules == "    rejected by rule: /contact-info required 1, /order-info required 1"
@@ -224,12 +232,13 @@ def test_a_lost_record_is_named_and_the_exit_status_is_1(
     assert status == 1
     if form:
         [row] = map(json.loads, out.splitlines())
-        assert (row["records"], row["stored"], row["rejected"], row["lost"]) == (3, 2, 0, [1])
-        assert "lossy.json: lost (neither stored nor rejected): 1" in err
+        counts = [row[name] for name in ("records", "stored", "duplicates", "rejected", "lost")]
+        assert counts == [3, 2, 0, 0, [1]]
+        assert "lossy.json: lost (neither in the table nor in a review): 1" in err
     else:
         _, row_line, problem, ledger_problem = out.splitlines()
-        assert row_line.split()[1:5] == ["SUCCEEDED", "3", "2", "0"]
-        assert problem == "  problem: lost (neither stored nor rejected): 1"
+        assert row_line.split()[1:6] == ["SUCCEEDED", "3", "2", "0", "0"]
+        assert problem == "  problem: lost (neither in the table nor in a review): 1"
         # AND the ledger's own reconciliation (3 puts) disagrees with the table
         assert ledger_problem == "  problem: the ledger counts 3 puts but 2 records are in the table"
 
@@ -295,10 +304,10 @@ def test_reviews_lines_read_the_ledger_counts_and_never_print_record_content() -
     # THEN each file's ledger line and reviews follow its row, without the record's content
     assert table.splitlines()[1:] == [
         # the REASONS column counts the rejected records per reason
-        "a.json   SUCCEEDED  3        2       1         no             conflict 1",
+        "a.json   SUCCEEDED  3        2       0           1         no             conflict 1",
         "  ledger: status DONE, records 3 (valid 1, large 1, invalid 0), file_rejected no",
         "  review: index 2 conflict: an order with this order_id is stored with different content",
-        "b.jsonl  SUCCEEDED  -        0       0         yes            too_many_rejections",
+        "b.jsonl  SUCCEEDED  -        0       0           0         yes            too_many_rejections",
         "  ledger: status DONE, file rejected (too_many_rejections)",
         "  file review: too_many_rejections: too many rejected records",
         "    rejected: not_an_object 1001",

@@ -122,4 +122,4 @@ def assert_no_loss(result: FileOutcome, *, records: int | None) -> None:
         assert result.stored == 0 and result.items == [] and len(result.reviews) == 1
     else:
         assert not result.file_rejected and result.lost == ()
-        assert result.records == result.stored + result.rejected == records
+        assert result.records == result.stored + result.duplicates + result.rejected == records

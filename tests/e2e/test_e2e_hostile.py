@@ -459,7 +459,7 @@ def test_a_failed_record_step_fails_the_file_and_names_the_lost_record(
     ledger = pipeline.ledger(target)
     assert ledger is not None
     assert (ledger["status"], ledger["error_name"]) == ("FAILED", error_name)
-    # AND the reconciliation counts the validator's 2 records and names the one neither stored nor reviewed
+    # AND the reconciliation counts the validator's 2 records and names the one in neither table nor review
     assert result.count is not None and (result.count.origin, result.records) == ("validator", 2)
     assert result.reviews == [] and 1 in result.lost
-    assert f"lost (neither stored nor rejected): {ranges(result.lost)}" in result.problems
+    assert f"lost (neither in the table nor in a review): {ranges(result.lost)}" in result.problems

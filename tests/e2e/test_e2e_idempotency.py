@@ -48,7 +48,7 @@ def test_identical_record_uploaded_again_is_not_a_conflict(pipeline: Pipeline, u
     second, again = pipeline.run(f"same-b-{uid}.json", record)
     # THEN it is accounted for as a duplicate, and no review message (conflict or other) was sent for it
     assert_no_loss(again, records=1)
-    assert (again.stored, again.rejected, again.reviews) == (1, 0, [])
+    assert (again.stored, again.duplicates, again.rejected, again.reviews) == (0, 1, 0, [])
     ledger = pipeline.ledger(second)
     assert ledger is not None and (ledger["stored"], ledger["duplicates"]) == (0, 1)
     # AND the item is there with the record's hash and the FIRST file's provenance: nothing was rewritten

@@ -36,7 +36,7 @@ def test_an_item_missing_from_the_table_is_lost(pipeline: Pipeline, uid: str) ->
     # THEN the pipeline's count still says 3, and index 2 is named lost
     assert (again.records, again.stored, again.rejected, again.lost) == (3, 1, 1, (2,))
     assert again.problems == (
-        "lost (neither stored nor rejected): 2",
+        "lost (neither in the table nor in a review): 2",
         # AND the ledger, which counted 2 puts when they happened, disagrees with the table now
         "the ledger counts 2 puts but 1 records are in the table",
     )
@@ -77,8 +77,12 @@ def test_the_ledger_count_is_the_reference(pipeline: Pipeline, uid: str) -> None
     assert "the ledger counts 4 records but the validator counted 3 records" in again.problems
 
 
-def test_an_identical_duplicate_in_one_file_is_stored_twice(pipeline: Pipeline, uid: str) -> None:
+def test_an_identical_duplicate_in_one_file_is_stored_once(pipeline: Pipeline, uid: str) -> None:
+    """One item, written by one of the two records: one stored, one duplicate, as the ledger counts them
+    (the table's count used to say stored 2)."""
     record = json.dumps(_order(f"twice-{uid}"))
-    _, result = pipeline.run(f"twice-{uid}.jsonl", f"{record}\n{record}\n".encode())
+    target, result = pipeline.run(f"twice-{uid}.jsonl", f"{record}\n{record}\n".encode())
     assert_no_loss(result, records=2)
-    assert (result.stored, len(result.items)) == (2, 1)
+    assert (result.stored, result.duplicates, len(result.items)) == (1, 1, 1)
+    ledger = pipeline.ledger(target)
+    assert ledger is not None and (ledger["stored"], ledger["duplicates"]) == (1, 1)

@@ -75,7 +75,7 @@ def test_no_reference_to_an_outside_tracker(document: Path) -> None:
 
 
 def test_the_reason_code_table_is_the_validators_list() -> None:
-    """docs/reference.md holds the one list of reason codes (docs/CONTRACT.md links to it): each code the
+    """docs/reference.md holds the one list of reason codes (docs/seams.md links to it): each code the
     validator gives, in its scope, once. Failure class: a code added to handlers/seams/settings.py that no
     document explains, or a documented code the validator no longer gives."""
     from handlers.seams.settings import FILE_REASONS, RECORD_REASONS
@@ -85,3 +85,24 @@ def test_the_reason_code_table_is_the_validators_list() -> None:
     assert sorted(rows) == sorted(
         [(code, "record") for code in RECORD_REASONS] + [(code, "file") for code in FILE_REASONS]
     )
+
+
+MODULE_PATH = re.compile(r"(?<![\w/.])((?:handlers|workflow)/[\w/]*\w\.py)\b")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [*DOCUMENTS, REPO_ROOT / "emulator" / "README.md"],
+    ids=lambda p: str(p.relative_to(REPO_ROOT)),
+)
+def test_every_named_handlers_or_workflow_module_exists(document: Path) -> None:
+    """Failure class: a module moved or split (handlers/ into packages by role, workflow/files.py into
+    three) while a document still sends the reader to its old path."""
+    named = MODULE_PATH.findall(document.read_text(encoding="utf-8"))
+    missing = sorted({path for path in named if not (REPO_ROOT / path).is_file()})
+    assert not missing, f"{document.relative_to(REPO_ROOT)}: {missing}"
+
+
+def test_a_stale_module_path_is_found() -> None:
+    text = "see handlers/seams/shapes.py, `workflow/files.py` and tests/unit/workflow/x.py"
+    assert MODULE_PATH.findall(text) == ["handlers/seams/shapes.py", "workflow/files.py"]

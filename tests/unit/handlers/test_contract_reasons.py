@@ -1,4 +1,5 @@
-"""x-reason: a contract's own reason codes, and which one a record gets (docs/CONTRACT.md "Reason codes").
+"""x-reason: a contract's own reason codes, and which one a record gets (docs/reference.md, "Codes a
+contract gives").
 
 Failure classes: a code that depends on the record's member order or on the 20-violation limit, an
 outer code overriding an inner one, an explicit code lost to a built-in one on the same rule, and the

@@ -25,7 +25,7 @@ from tests.contractmodule import exec_module
 SUITE = Path(__file__).resolve().parents[2] / "fixtures" / "json-schema-test-suite" / "draft2020-12"
 FORMATS = ("email", "date", "date-time", "uuid")
 FILES = sorted(SUITE.glob("*.json")) + [SUITE / "optional" / "format" / f"{name}.json" for name in FORMATS]
-# What a record contract refuses on purpose (docs/CONTRACT.md "What a contract cannot say"), as the
+# What a record contract refuses on purpose (docs/reference.md "What a contract can say"), as the
 # first line of the refusal: anything else refused is a failure.
 DOCUMENTED_REFUSALS = re.compile(
     r"\$id is supported only at the contract's root"

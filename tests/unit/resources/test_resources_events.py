@@ -79,7 +79,7 @@ def test_exactly_one_rule_matches_each_size_and_the_edge_is_inclusive_for_small(
 
 
 def test_pipeline_objects_never_match_the_rule() -> None:
-    # GIVEN the keys the pipeline writes under its working prefix (docs/CONTRACT.md)
+    # GIVEN the keys the pipeline writes under its working prefix (docs/seams.md)
     own_keys = [f"{WORK_PREFIX}0123abcd/{MANIFEST_NAME}", f"{CLAIMS_PREFIX}0123abcd/17{CLAIM_SUFFIX}"]
     # THEN none ends in an accepted suffix: the working prefix is excluded by construction
     for key in own_keys:

@@ -38,7 +38,7 @@ CONTRACT_RESOURCES = {
 
 
 def test_contract_logical_ids_have_their_types(resources: dict[str, Any]) -> None:
-    # GIVEN the logical IDs docs/CONTRACT.md makes API / THEN each exists with its type
+    # GIVEN the logical IDs docs/seams.md makes API / THEN each exists with its type
     assert {name: resources.get(name, {}).get("Type") for name in CONTRACT_RESOURCES} == CONTRACT_RESOURCES
 
 
