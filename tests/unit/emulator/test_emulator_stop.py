@@ -46,3 +46,44 @@ def test_a_stopped_execution_stays_aborted(machines: Machines) -> None:
         time.sleep(0.05)
     time.sleep(0.5)
     assert (status, sfn.describe_execution(executionArn=execution)["status"]) == ("ABORTED", "ABORTED")
+
+
+def test_a_stop_that_comes_before_the_interpreter_exists_waits_for_it() -> None:
+    """Failure class: StopExecution right after StartExecution raised AttributeError ('NoneType' object
+    has no attribute 'set_stop') in moto when the execution's interpreter thread had not yet built its
+    environment (tests/functional/test_functional_watchdog.py failed so in a quiet CI run). The patched
+    `Execution.stop` is called on an execution whose worker builds its environment 0.2 s later, as a
+    slow interpreter start would: it waits, stops it, and the execution is ABORTED (fails before: the
+    AttributeError)."""
+    import datetime
+    import threading
+
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.backend.execution import Execution
+
+    stops: list[dict[str, object]] = []
+
+    class Environment:
+        def set_stop(self, **details: object) -> None:
+            stops.append(details)
+
+    class Worker:
+        env: Environment | None = None
+
+        def stop(self, stop_date: datetime.datetime, error: str | None, cause: str | None) -> None:
+            assert self.env is not None, "moto's ExecutionWorker.stop: self.env.set_stop(...)"
+            self.env.set_stop(stop_date=stop_date, error=error, cause=cause)
+
+    class Started:
+        exec_worker = Worker()
+        exec_status = ExecutionStatus.RUNNING
+        stop_date = None
+
+    execution = Started()
+    builder = threading.Timer(0.2, lambda: setattr(execution.exec_worker, "env", Environment()))
+    builder.start()
+    when = datetime.datetime.now(datetime.UTC)
+    Execution.stop(execution, when, None, None)  # type: ignore[arg-type]
+    builder.join()
+    assert stops == [{"stop_date": when, "error": None, "cause": None}]
+    assert (execution.exec_status, execution.stop_date) == (ExecutionStatus.ABORTED, when)
