@@ -139,8 +139,13 @@ class Discard:
     def abort(self): pass
     def put(self, key, body): return "v"
 
-name, total, suffix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-data = gzipped(shape_body(name, total))
+if sys.argv[1] == "--file":  # a gzip made beforehand (measure_file)
+    name, suffix = None, sys.argv[3]
+    with open(sys.argv[2], "rb") as made:
+        data = made.read()
+else:
+    name, total, suffix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    data = gzipped(shape_body(name, total))
 before = max_rss_mb()
 try:
     source = {"bucket": "b", "key": "bomb" + suffix, "version_id": None, "etag": "e"}
@@ -156,8 +161,18 @@ print(json.dumps({"shape": name, "gz_bytes": len(data), "outcome": outcome, "bef
 
 def measure(name: str, total: int = SHAPE_BYTES, suffix: str = ".jsonl.gz") -> dict[str, object]:
     """One shape through the core in a fresh interpreter: its outcome and peak RSS (MB)."""
+    return _fresh_run([name, str(total), suffix])
+
+
+def measure_file(path: Path, suffix: str) -> dict[str, object]:
+    """A gzip made beforehand (`gzipped(shape_body(...))`, e.g. once for both forms) through the core in
+    a fresh interpreter: its outcome and peak RSS (MB)."""
+    return _fresh_run(["--file", str(path), suffix])
+
+
+def _fresh_run(arguments: list[str]) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", _FRESH, name, str(total), suffix],
+        [sys.executable, "-c", _FRESH, *arguments],
         cwd=Path(__file__).resolve().parents[1],
         capture_output=True,
         text=True,

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from handlers_testkit import run_bytes
 
-from benchmarks.membound import BOUND_MB, SHAPES, gzipped, measure, shape_body
+from benchmarks.membound import BOUND_MB, SHAPES, gzipped, measure, measure_file, shape_body
 from handlers.core import parsecost, textbuffer
 from handlers.core.parsecost import size_exceeds, structure_count, structure_cut
 
@@ -43,34 +41,8 @@ def test_under_the_value_limit_they_are_one_too_large_record(shape):
     assert float(measured["peak_mb"]) < BOUND_MB, measured
 
 
-# benchmarks/membound.py's fresh run, with the gzip made once per shape and size for both forms (the
-# same bytes: making them took 8 s for `members` at 63 MiB, the parse 5 s) and read from a file.
-_FRESH_FROM_FILE = """
-import io, json, sys
-from benchmarks.validator import max_rss_mb
-from handlers.seams.errors import FileRejected
-from handlers.core.pipeline import process_file
-
-class Discard:
-    def write(self, data): pass
-    def commit(self): return "v"
-    def abort(self): pass
-    def put(self, key, body): return "v"
-
-path, suffix = sys.argv[1], sys.argv[2]
-with open(path, "rb") as made:
-    data = made.read()
-before = max_rss_mb()
-try:
-    source = {"bucket": "b", "key": "bomb" + suffix, "version_id": None, "etag": "e"}
-    summary = process_file(io.BytesIO(data), source=source, manifest=Discard(), claims=Discard())
-    outcome = "records: valid %d large %d invalid %d %s" % (summary.valid, summary.large, summary.invalid,
-                                                             sorted(summary.rejected_by_reason))
-except FileRejected as rejected:
-    outcome = rejected.reason
-print(json.dumps({"gz_bytes": len(data), "outcome": outcome, "before_mb": round(before, 1),
-                  "peak_mb": round(max_rss_mb(), 1)}))
-"""
+# Each shape's gzip is made once per size and read by both forms' fresh runs (the same bytes: making
+# them took 8 s for `members` at 63 MiB, the parse 5 s).
 _MADE: dict[tuple[str, int], Path] = {}
 
 
@@ -85,16 +57,7 @@ def measure_made(directory: Path, shape: str, size: int, suffix: str) -> dict[st
     if path is None or not path.is_file():
         path = _MADE[(shape, size)] = directory / f"{shape}-{size}.gz"
         path.write_bytes(gzipped(shape_body(shape, size)))
-    done = subprocess.run(
-        [sys.executable, "-c", _FRESH_FROM_FILE, str(path), suffix],
-        cwd=Path(__file__).resolve().parents[3],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return measure_file(path, suffix)
 
 
 @pytest.mark.slow
